@@ -1,0 +1,94 @@
+import { parseArgs } from 'node:util';
+import { type Command, type CommandContext, UsageError } from './command.ts';
+import { commands } from './commands/index.ts';
+
+const COMMON_OPTIONS = {
+  json: { type: 'boolean' },
+  db: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function findCommand(argv: string[]): { command: Command; rest: string[] } | null {
+  let best: Command | null = null;
+  for (const c of commands) {
+    if (c.name.every((w, i) => argv[i] === w) && (!best || c.name.length > best.name.length)) best = c;
+  }
+  return best ? { command: best, rest: argv.slice(best.name.length) } : null;
+}
+
+function generalHelp(): string {
+  const lines = [
+    'casejury — 案例评选组织工具 (case-document competition tool)',
+    '',
+    '用法 Usage: casejury <命令 command> [选项 options]',
+    '',
+    '命令 Commands:',
+  ];
+  for (const c of commands) {
+    lines.push(`  ${c.name.join(' ').padEnd(18)} ${c.summary.zh}`);
+    lines.push(`  ${''.padEnd(18)} ${c.summary.en}`);
+  }
+  lines.push('', '通用选项 Common options:', '  --json        以 JSON 输出 / JSON output', '  --db URL      数据库文件或 postgres:// 地址 / database file or postgres:// URL', '  -h, --help    帮助 / help');
+  return lines.join('\n');
+}
+
+function commandHelp(c: Command): string {
+  const lines = [`用法 Usage: casejury ${c.name.join(' ')} ${c.usage}`, '', c.summary.zh, c.summary.en];
+  if (c.optionHelp && Object.keys(c.optionHelp).length) {
+    lines.push('', '选项 Options:');
+    for (const [k, v] of Object.entries(c.optionHelp)) lines.push(`  --${k.padEnd(14)} ${v}`);
+  }
+  lines.push('  --json           以 JSON 输出 / JSON output', '  --db URL         数据库 / database', '  -h, --help       帮助 / help');
+  return lines.join('\n');
+}
+
+export async function runCli(argv: string[]): Promise<number> {
+  const found = findCommand(argv);
+  if (!found) {
+    const asked = argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help';
+    (asked ? console.log : console.error)(asked ? generalHelp() : `未知命令：${argv.join(' ')}\n\n${generalHelp()}`);
+    return asked ? 0 : 2;
+  }
+  const { command, rest } = found;
+  let parsed;
+  try {
+    parsed = parseArgs({ args: rest, options: { ...COMMON_OPTIONS, ...command.options }, allowPositionals: true, strict: true });
+  } catch (err) {
+    console.error(`参数错误：${(err as Error).message}\n\n${commandHelp(command)}`);
+    return 2;
+  }
+  if (parsed.values.help) {
+    console.log(commandHelp(command));
+    return 0;
+  }
+  const ctx: CommandContext = {
+    values: parsed.values as CommandContext['values'],
+    positionals: parsed.positionals,
+    json: Boolean(parsed.values.json),
+    print: (line) => process.stdout.write(line + '\n'),
+    printJson: (value) => process.stdout.write(JSON.stringify(value, null, 2) + '\n'),
+  };
+  try {
+    return await command.run(ctx);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`${err.message}\n\n${commandHelp(command)}`);
+      return 2;
+    }
+    console.error(`错误：${(err as Error).message}`);
+    return 1;
+  }
+}
+
+const isMain = process.argv[1] && /(main\.ts|casejury(\.js)?)$/.test(process.argv[1]);
+if (isMain) {
+  runCli(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      console.error(err);
+      process.exitCode = 1;
+    },
+  );
+}

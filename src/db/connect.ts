@@ -1,0 +1,52 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import type { Database } from './schema.ts';
+import { migrationProvider } from './migrations/index.ts';
+
+export type Db = Kysely<Database>;
+
+export interface DbOptions {
+  /** `postgres://…` selects PostgreSQL; anything else is a SQLite file path (or `:memory:`). */
+  url: string;
+}
+
+export const DEFAULT_SQLITE_FILE = 'data/casejury.db';
+
+/** Where the database lives: `--db`, then DATABASE_URL, then CASEJURY_DB, then data/casejury.db. */
+export function resolveDbUrl(cliValue?: string): string {
+  return cliValue || process.env.DATABASE_URL || process.env.CASEJURY_DB || DEFAULT_SQLITE_FILE;
+}
+
+export function openDb({ url }: DbOptions): Db {
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    return new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 10 }) }) });
+  }
+  if (url !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(url)), { recursive: true });
+  const sqlite = new SQLite(url);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('synchronous = NORMAL');
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+}
+
+export async function migrateToLatest(db: Db): Promise<void> {
+  const migrator = new Migrator({ db, provider: migrationProvider });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    throw new Error(`数据库迁移失败：${failed?.migrationName ?? ''} ${error instanceof Error ? error.message : String(error ?? '')}`);
+  }
+}
+
+/** Opens and migrates: what every entry point (server, CLI, tests) calls. */
+export async function openMigratedDb(url: string): Promise<Db> {
+  const db = openDb({ url });
+  await migrateToLatest(db);
+  return db;
+}
+
+export const nowIso = (): string => new Date().toISOString();

@@ -1,0 +1,16 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import * as m001 from './001_foundation.ts';
+
+/**
+ * Migrations listed explicitly: kysely's FileMigrationProvider imports by path,
+ * which breaks under vitest and in bundled code. Add each new migration here, in order.
+ */
+const migrations: Record<string, Migration> = {
+  '001_foundation': m001,
+};
+
+export const migrationProvider: MigrationProvider = {
+  async getMigrations() {
+    return migrations;
+  },
+};
