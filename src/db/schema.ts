@@ -12,6 +12,10 @@ export interface Database {
   import_items: ImportItemsTable;
   audit_log: AuditLogTable;
   jobs: JobsTable;
+  panels: PanelsTable;
+  panel_members: PanelMembersTable;
+  assignments: AssignmentsTable;
+  reviews: ReviewsTable;
 }
 
 export type Role = 'admin' | 'organizer' | 'expert';
@@ -27,6 +31,8 @@ export interface UsersTable {
   phone: string | null;
   email: string | null;
   must_change_password: number;
+  /** 专业/学科 of an expert, free text. */
+  specialties: string | null;
   created_at: string;
 }
 
@@ -156,6 +162,54 @@ export interface JobsTable {
   finished_at: string | null;
 }
 
+/** 评审组: experts who review the entries of one category (and optionally one group). */
+export interface PanelsTable {
+  id: Generated<number>;
+  contest_id: number;
+  name: string;
+  category_id: number | null;
+  group_name: string | null;
+}
+
+export interface PanelMembersTable {
+  panel_id: number;
+  user_id: number;
+}
+
+export type AssignmentStatus = 'active' | 'declined' | 'removed';
+
+export interface AssignmentsTable {
+  id: Generated<number>;
+  contest_id: number;
+  entry_id: number;
+  expert_id: number;
+  status: AssignmentStatus;
+  /** Why it was declined, removed or added by hand. */
+  reason: string | null;
+  created_at: string;
+}
+
+export type ReviewStatus = 'draft' | 'submitted' | 'returned';
+
+export interface ReviewsTable {
+  id: Generated<number>;
+  assignment_id: number;
+  contest_id: number;
+  entry_id: number;
+  expert_id: number;
+  /** Criterion key → points. */
+  scores_json: string;
+  /** 评语 */
+  comment: string;
+  total: number | null;
+  status: ReviewStatus;
+  /** Incremented on every save; a save naming an older version is refused (second tab). */
+  version: number;
+  return_reason: string | null;
+  updated_at: string;
+  submitted_at: string | null;
+}
+
 export type User = Selectable<UsersTable>;
 export type Contest = Selectable<ContestsTable>;
 export type Category = Selectable<CategoriesTable>;
@@ -167,3 +221,6 @@ export type StoredFile = Selectable<FilesTable>;
 export type ImportBatch = Selectable<ImportBatchesTable>;
 export type AuditRow = Selectable<AuditLogTable>;
 export type Job = Selectable<JobsTable>;
+export type Panel = Selectable<PanelsTable>;
+export type Assignment = Selectable<AssignmentsTable>;
+export type Review = Selectable<ReviewsTable>;

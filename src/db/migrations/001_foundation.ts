@@ -1,11 +1,5 @@
-import { type Kysely, type CreateTableBuilder } from 'kysely';
-import { dialectOf } from '../dialect.ts';
-
-function withId(db: Kysely<any>, table: CreateTableBuilder<string, never>) {
-  return dialectOf(db) === 'postgres'
-    ? table.addColumn('id', 'serial', (c) => c.primaryKey())
-    : table.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement());
-}
+import type { Kysely } from 'kysely';
+import { withId } from './helpers.ts';
 
 export async function up(db: Kysely<any>): Promise<void> {
   await withId(db, db.schema.createTable('users'))

@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m001 from './001_foundation.ts';
+import * as m002 from './002_judging.ts';
 
 /**
  * Migrations listed explicitly: kysely's FileMigrationProvider imports by path,
@@ -7,6 +8,7 @@ import * as m001 from './001_foundation.ts';
  */
 const migrations: Record<string, Migration> = {
   '001_foundation': m001,
+  '002_judging': m002,
 };
 
 export const migrationProvider: MigrationProvider = {

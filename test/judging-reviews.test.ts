@@ -1,0 +1,85 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type Db, nowIso, openMigratedDb } from '../src/db/connect.ts';
+import { openReview, returnReview, saveReview } from '../src/judging/reviews.ts';
+import { checkScores, checkSubmission, type ScoringCriterion } from '../src/judging/rubric.ts';
+import { seedContest } from './helpers/seed.ts';
+
+const criteria: ScoringCriterion[] = [
+  { key: 'design', name: '研修设计', max: 30 },
+  { key: 'effect', name: '研修成效', max: 40 },
+  { key: 'innovation', name: '特色创新', max: 30 },
+];
+
+describe('rubric checks', () => {
+  it('accepts blanks in drafts, refuses out-of-range and non-numeric values with the criterion named', () => {
+    const r = checkScores(criteria, { design: '25.5', effect: '41', innovation: 'abc' });
+    expect(r.scores).toEqual({ design: 25.5, effect: null, innovation: null });
+    expect(r.total).toBe(25.5);
+    expect(r.problems.map((p) => p.message)).toEqual(['“研修成效”的分数 41 超出满分 40', '“特色创新”的分数“abc”不是有效数字（最多两位小数）']);
+    expect(checkScores(criteria, { design: '-1' }).problems[0].field).toBe('design');
+  });
+  it('requires every criterion and a comment to submit', () => {
+    const r = checkSubmission(criteria, { design: 20, effect: 30 }, '  ');
+    expect(r.problems.map((p) => p.field)).toEqual(['innovation', 'comment']);
+    expect(checkSubmission(criteria, { design: 20, effect: 30, innovation: 0 }, '结构完整').problems).toEqual([]);
+  });
+});
+
+describe('review store', () => {
+  let db: Db;
+  let assignmentId: number;
+  let expertId: number;
+  let otherExpert: number;
+  beforeEach(async () => {
+    db = await openMigratedDb(':memory:');
+    const seeded = await seedContest(db, { entries: 1, experts: 2 });
+    [expertId, otherExpert] = seeded.expertIds;
+    ({ id: assignmentId } = await db
+      .insertInto('assignments')
+      .values({ contest_id: seeded.contestId, entry_id: seeded.entryIds[0], expert_id: expertId, status: 'active', reason: null, created_at: nowIso() })
+      .returning('id')
+      .executeTakeFirstOrThrow());
+  });
+  afterEach(() => db.destroy());
+
+  const input = (raw: Record<string, unknown>, baseVersion: number, comment = '') => ({ assignmentId, expertId, criteria, raw, comment, baseVersion });
+
+  it('saves drafts with versions, refuses a stale tab, locks after submit and audits every change', async () => {
+    expect(await openReview(db, assignmentId, otherExpert)).toBeNull();
+    const first = await saveReview(db, input({ design: 20 }, 0));
+    expect(first?.status).toBe('saved');
+    expect(first?.review.version).toBe(1);
+
+    const stale = await saveReview(db, input({ design: 5 }, 0));
+    expect(stale?.status).toBe('conflict');
+    expect(JSON.parse(stale!.review.scores_json).design).toBe(20);
+
+    const bad = await saveReview(db, input({ design: 22, effect: 99 }, 1));
+    expect(bad?.status).toBe('invalid');
+    expect(JSON.parse(bad!.review.scores_json)).toEqual({ design: 22, effect: null, innovation: null });
+
+    const incomplete = await saveReview(db, input({ design: 22, effect: 30 }, 2, '好'), true);
+    expect(incomplete?.status).toBe('invalid');
+    expect(incomplete?.review.status).toBe('draft');
+
+    const submitted = await saveReview(db, input({ design: 22, effect: 30, innovation: 18 }, 2, '研修设计合理'), true);
+    expect(submitted?.status).toBe('saved');
+    expect(submitted?.review.status).toBe('submitted');
+    expect(submitted?.review.total).toBe(70);
+
+    expect((await saveReview(db, input({ design: 1 }, 3)))?.status).toBe('locked');
+
+    await expect(returnReview(db, submitted!.review.id, 1, '')).rejects.toThrow('原因');
+    const returned = await returnReview(db, submitted!.review.id, 1, '评语过于简单');
+    expect(returned.status).toBe('returned');
+    const again = await saveReview(db, input({ design: 25, effect: 30, innovation: 18 }, returned.version, '研修设计合理，成效明显'), true);
+    expect(again?.review.total).toBe(73);
+
+    const log = await db.selectFrom('audit_log').select(['action', 'old_value', 'new_value', 'reason']).orderBy('id').execute();
+    expect(log.map((l) => l.action)).toEqual(['review.save', 'review.save', 'review.submit', 'review.return', 'review.submit']);
+    expect(JSON.parse(log[1].old_value!)).toEqual({ design: 20 });
+    expect(JSON.parse(log[1].new_value!)).toEqual({ design: 22 });
+    expect(JSON.parse(log[4].new_value!)).toMatchObject({ design: 25, comment: '研修设计合理，成效明显' });
+    expect(log[3].reason).toBe('评语过于简单');
+  });
+});
