@@ -1,0 +1,183 @@
+import type { Db } from '../db/connect.ts';
+import { nowIso } from '../db/connect.ts';
+import { audit } from '../audit/log.ts';
+import { type AssignableEntry, type AssignableExpert, type AssignmentPlan, planAssignments } from './assign.ts';
+
+/** Applies the pure assignment plan to a contest's panels, entries and experts. */
+
+/** Entry statuses that are reviewed: disqualified, withdrawn and returned entries are not. */
+export const REVIEWABLE_STATUSES = ['submitted', 'eligible'] as const;
+
+/** A panel key that ties a category (and optionally a group) to its experts. */
+const panelKey = (categoryId: number | null, group: string | null) => `${categoryId ?? ''}|${group ?? ''}`;
+
+export interface AssignRunOptions {
+  perEntry: number;
+  avoidSameCounty: boolean;
+  userId: number | null;
+}
+
+export interface AssignRunResult extends AssignmentPlan {
+  /** Entries left without a panel (no panel covers their category). */
+  unpanelled: number[];
+}
+
+export async function runAutoAssign(db: Db, contestId: number, options: AssignRunOptions): Promise<AssignRunResult> {
+  const panels = await db.selectFrom('panels').selectAll().where('contest_id', '=', contestId).execute();
+  const members = panels.length
+    ? await db
+        .selectFrom('panel_members')
+        .innerJoin('users', 'users.id', 'panel_members.user_id')
+        .select(['panel_members.panel_id', 'users.id', 'users.unit', 'users.county'])
+        .where('panel_members.panel_id', 'in', panels.map((p) => p.id))
+        .execute()
+    : [];
+  const entries = await db
+    .selectFrom('entries')
+    .select(['id', 'category_id', 'group_name'])
+    .where('contest_id', '=', contestId)
+    .where('status', 'in', [...REVIEWABLE_STATUSES])
+    .orderBy('id')
+    .execute();
+  const authors = entries.length
+    ? await db.selectFrom('authors').select(['entry_id', 'unit', 'county']).where('entry_id', 'in', entries.map((e) => e.id)).execute()
+    : [];
+
+  // A panel for a whole category serves every group of it; a group panel only its group.
+  const panelFor = (categoryId: number | null, group: string | null) =>
+    panels.find((p) => p.category_id === categoryId && p.group_name !== null && p.group_name === group) ??
+    panels.find((p) => p.category_id === categoryId && p.group_name === null);
+
+  const experts = new Map<number, AssignableExpert>();
+  for (const m of members) {
+    const panel = panels.find((p) => p.id === m.panel_id)!;
+    const x = experts.get(m.id) ?? { id: m.id, unit: m.unit, county: m.county, panels: [] };
+    x.panels.push(panelKey(panel.category_id, panel.group_name));
+    experts.set(m.id, x);
+  }
+
+  const unpanelled: number[] = [];
+  const assignable: AssignableEntry[] = [];
+  for (const e of entries) {
+    const panel = panelFor(e.category_id, e.group_name);
+    if (!panel) {
+      unpanelled.push(e.id);
+      continue;
+    }
+    assignable.push({
+      id: e.id,
+      panel: panelKey(panel.category_id, panel.group_name),
+      authors: authors.filter((a) => a.entry_id === e.id),
+    });
+  }
+
+  const current = await db
+    .selectFrom('assignments')
+    .leftJoin('reviews', 'reviews.assignment_id', 'assignments.id')
+    .select(['assignments.id', 'assignments.entry_id', 'assignments.expert_id', 'assignments.status', 'reviews.version'])
+    .where('assignments.contest_id', '=', contestId)
+    .execute();
+  const declined = current.filter((a) => a.status === 'declined').map((a) => ({ entryId: a.entry_id, expertId: a.expert_id }));
+  const active = current
+    .filter((a) => a.status === 'active')
+    .map((a) => ({ entryId: a.entry_id, expertId: a.expert_id, locked: (a.version ?? 0) > 0 }));
+
+  const plan = planAssignments(assignable, [...experts.values()], active, { ...options, declined });
+
+  await db.transaction().execute(async (trx) => {
+    const now = nowIso();
+    for (const r of plan.removed) {
+      await trx
+        .updateTable('assignments')
+        .set({ status: 'removed', reason: '自动分配调整' })
+        .where('entry_id', '=', r.entryId)
+        .where('expert_id', '=', r.expertId)
+        .where('status', '=', 'active')
+        .execute();
+    }
+    for (const a of plan.added) {
+      // A pair removed earlier comes back as active rather than as a second row.
+      await trx
+        .insertInto('assignments')
+        .values({ contest_id: contestId, entry_id: a.entryId, expert_id: a.expertId, status: 'active', reason: null, created_at: now })
+        .onConflict((oc) => oc.columns(['entry_id', 'expert_id']).doUpdateSet({ status: 'active', reason: null }))
+        .execute();
+    }
+    await audit(trx, {
+      userId: options.userId,
+      contestId,
+      action: 'assignment.auto',
+      subjectType: 'contest',
+      subjectId: contestId,
+      oldValue: { active: active.length },
+      newValue: { added: plan.added.length, removed: plan.removed.length, shortfalls: plan.shortfalls.length, perEntry: options.perEntry },
+    });
+  });
+  return { ...plan, unpanelled };
+}
+
+/** 回避: the expert declares a conflict; the assignment is declined and the entry gets another reviewer. */
+export async function declareConflict(
+  db: Db,
+  assignmentId: number,
+  expertId: number,
+  reason: string,
+  rerun: Omit<AssignRunOptions, 'userId'>,
+): Promise<AssignRunResult> {
+  if (!reason.trim()) throw new Error('申请回避须说明原因');
+  const a = await db.selectFrom('assignments').selectAll().where('id', '=', assignmentId).where('expert_id', '=', expertId).executeTakeFirst();
+  if (!a || a.status !== 'active') throw new Error('该评审任务不存在或已调整');
+  const review = await db.selectFrom('reviews').select('status').where('assignment_id', '=', assignmentId).executeTakeFirst();
+  if (review?.status === 'submitted') throw new Error('评分已提交，不能再申请回避');
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('assignments').set({ status: 'declined', reason }).where('id', '=', assignmentId).execute();
+    await audit(trx, {
+      userId: expertId,
+      contestId: a.contest_id,
+      action: 'assignment.decline',
+      subjectType: 'assignment',
+      subjectId: assignmentId,
+      oldValue: { status: 'active' },
+      newValue: { status: 'declined' },
+      reason,
+    });
+  });
+  return runAutoAssign(db, a.contest_id, { ...rerun, userId: expertId });
+}
+
+/** Manual add / remove by the organizer, always with a reason. */
+export async function setAssignment(
+  db: Db,
+  contestId: number,
+  entryId: number,
+  expertId: number,
+  active: boolean,
+  reason: string,
+  userId: number,
+): Promise<void> {
+  if (!reason.trim()) throw new Error('调整评审分配须填写原因');
+  await db.transaction().execute(async (trx) => {
+    const entry = await trx.selectFrom('entries').select('id').where('id', '=', entryId).where('contest_id', '=', contestId).executeTakeFirst();
+    if (!entry) throw new Error(`作品 ${entryId} 不属于本竞赛`);
+    const existing = await trx.selectFrom('assignments').selectAll().where('entry_id', '=', entryId).where('expert_id', '=', expertId).executeTakeFirst();
+    const status = active ? 'active' : 'removed';
+    if (existing) {
+      await trx.updateTable('assignments').set({ status, reason }).where('id', '=', existing.id).execute();
+    } else if (active) {
+      await trx
+        .insertInto('assignments')
+        .values({ contest_id: contestId, entry_id: entryId, expert_id: expertId, status, reason, created_at: nowIso() })
+        .execute();
+    }
+    await audit(trx, {
+      userId,
+      contestId,
+      action: active ? 'assignment.add' : 'assignment.remove',
+      subjectType: 'entry',
+      subjectId: entryId,
+      oldValue: existing ? { expertId, status: existing.status } : null,
+      newValue: { expertId, status },
+      reason,
+    });
+  });
+}
