@@ -1,14 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Db, openMigratedDb } from '../src/db/connect.ts';
+import type { Db } from '../src/db/connect.ts';
+import { testDatabases } from './helpers/db.ts';
 import { declareConflict, runAutoAssign, setAssignment } from '../src/judging/assignments.ts';
 import { saveReview } from '../src/judging/reviews.ts';
 import { seedContest } from './helpers/seed.ts';
 
-describe('assignment store', () => {
+describe.each(testDatabases)('assignment store on $name', ({ open }) => {
   let db: Db;
   let s: Awaited<ReturnType<typeof seedContest>>;
   beforeEach(async () => {
-    db = await openMigratedDb(':memory:');
+    db = await open();
     s = await seedContest(db, { entries: 6, experts: 4 });
     const { id: panelId } = await db.insertInto('panels').values({ contest_id: s.contestId, name: '区域研修组', category_id: s.categoryId, group_name: null }).returning('id').executeTakeFirstOrThrow();
     for (const userId of s.expertIds) await db.insertInto('panel_members').values({ panel_id: panelId, user_id: userId }).execute();

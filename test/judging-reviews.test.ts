@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Db, nowIso, openMigratedDb } from '../src/db/connect.ts';
+import { type Db, nowIso } from '../src/db/connect.ts';
+import { testDatabases } from './helpers/db.ts';
 import { openReview, returnReview, saveReview } from '../src/judging/reviews.ts';
 import { checkScores, checkSubmission, type ScoringCriterion } from '../src/judging/rubric.ts';
 import { seedContest } from './helpers/seed.ts';
@@ -25,13 +26,13 @@ describe('rubric checks', () => {
   });
 });
 
-describe('review store', () => {
+describe.each(testDatabases)('review store on $name', ({ open }) => {
   let db: Db;
   let assignmentId: number;
   let expertId: number;
   let otherExpert: number;
   beforeEach(async () => {
-    db = await openMigratedDb(':memory:');
+    db = await open();
     const seeded = await seedContest(db, { entries: 1, experts: 2 });
     [expertId, otherExpert] = seeded.expertIds;
     ({ id: assignmentId } = await db

@@ -8,6 +8,9 @@ import { migrationProvider } from './migrations/index.ts';
 
 export type Db = Kysely<Database>;
 
+// PostgreSQL returns BIGINT (file sizes, counts) as strings; every value we store fits a double exactly.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
 export interface DbOptions {
   /** `postgres://…` selects PostgreSQL; anything else is a SQLite file path (or `:memory:`). */
   url: string;

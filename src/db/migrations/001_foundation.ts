@@ -116,7 +116,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('kind', 'text', (c) => c.notNull())
     .addColumn('contest_id', 'integer', (c) => c.references('contests.id').onDelete('cascade'))
     .addColumn('status', 'text', (c) => c.notNull())
-    .addColumn('progress', 'real', (c) => c.notNull().defaultTo(0))
+    .addColumn('progress', 'double precision', (c) => c.notNull().defaultTo(0))
     .addColumn('message', 'text')
     .addColumn('payload_json', 'text', (c) => c.notNull().defaultTo('{}'))
     .addColumn('result_json', 'text')

@@ -38,7 +38,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('expert_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
     .addColumn('scores_json', 'text', (c) => c.notNull().defaultTo('{}'))
     .addColumn('comment', 'text', (c) => c.notNull().defaultTo(''))
-    .addColumn('total', 'real')
+    .addColumn('total', 'double precision')
     .addColumn('status', 'text', (c) => c.notNull())
     .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
     .addColumn('return_reason', 'text')
