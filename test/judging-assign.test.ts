@@ -23,9 +23,9 @@ const contestArb = fc.record({
   avoidSameCounty: fc.boolean(),
 });
 
-function build(c: fc.RecordValue<any>) {
-  const entries: AssignableEntry[] = c.entries.map((e: any, i: number) => ({ id: i + 1, panel: e.panel, authors: [{ unit: e.unit, county: e.county }] }));
-  const experts: AssignableExpert[] = c.experts.map((x: any, i: number) => ({ id: 100 + i, unit: x.unit, county: x.county, panels: [x.panel] }));
+function build(c: { entries: { unit: string; county: string; panel: string }[]; experts: { unit: string; county: string; panel: string }[] }) {
+  const entries: AssignableEntry[] = c.entries.map((e, i) => ({ id: i + 1, panel: e.panel, authors: [{ unit: e.unit, county: e.county }] }));
+  const experts: AssignableExpert[] = c.experts.map((x, i) => ({ id: 100 + i, unit: x.unit, county: x.county, panels: [x.panel] }));
   return { entries, experts };
 }
 

@@ -1,0 +1,74 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { type Command, UsageError } from '../command.ts';
+import { openMigratedDb, resolveDbUrl, type Db } from '../../db/connect.ts';
+import { contestCategories, createContest, getContest, listContests } from '../../contests/index.ts';
+import { RuleSetInvalidError } from '../../rules/load.ts';
+
+async function withDb<T>(value: unknown, work: (db: Db) => Promise<T>): Promise<T> {
+  const db = await openMigratedDb(resolveDbUrl(typeof value === 'string' ? value : undefined));
+  try {
+    return await work(db);
+  } finally {
+    await db.destroy();
+  }
+}
+
+export const contestCreateCommand: Command = {
+  name: ['contest', 'create'],
+  summary: { zh: '用规则文件新建竞赛，输出竞赛编号', en: 'Create a contest from a rule-set file; prints its id' },
+  usage: '--rules FILE [--name NAME] [--json]',
+  options: { rules: { type: 'string' }, name: { type: 'string' } },
+  optionHelp: {
+    'rules FILE': '规则文件（YAML） / rule-set YAML file',
+    'name NAME': '竞赛名称，默认取规则中的名称 / contest name (default: from the rule set)',
+  },
+  async run(ctx) {
+    const file = ctx.values.rules;
+    if (typeof file !== 'string' || !file) throw new UsageError('缺少 --rules FILE');
+    let rulesYaml: string;
+    try {
+      rulesYaml = await fs.readFile(file, 'utf8');
+    } catch (err) {
+      console.error(`无法读取规则文件 ${file}：${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      return 1;
+    }
+    const name = typeof ctx.values.name === 'string' ? ctx.values.name : undefined;
+    return withDb(ctx.values.db, async (db) => {
+      let id: number;
+      try {
+        id = await createContest(db, { name, rulesYaml, rulesSource: path.basename(file), userId: null });
+      } catch (err) {
+        if (!(err instanceof RuleSetInvalidError)) throw err;
+        if (ctx.json) ctx.printJson({ ok: false, errors: err.errors });
+        else console.error(err.message);
+        return 1;
+      }
+      const created = (await getContest(db, id))!;
+      const categories = await contestCategories(db, id);
+      if (ctx.json) ctx.printJson({ id, name: created.name, categories: categories.map((c) => ({ key: c.key, name: c.name })) });
+      else {
+        ctx.print(String(id));
+        console.error(`已创建竞赛 #${id}「${created.name}」，共 ${categories.length} 个类别`);
+      }
+      return 0;
+    });
+  },
+};
+
+export const contestListCommand: Command = {
+  name: ['contest', 'list'],
+  summary: { zh: '列出全部竞赛', en: 'List contests' },
+  usage: '[--json]',
+  async run(ctx) {
+    return withDb(ctx.values.db, async (db) => {
+      const contests = await listContests(db);
+      if (ctx.json) ctx.printJson(contests);
+      else if (contests.length === 0) ctx.print('还没有竞赛。用 casejury contest create --rules FILE 新建。');
+      else
+        for (const c of contests)
+          ctx.print(`#${c.id}  ${c.name}  规则：${c.rules_source}  类别 ${c.categories}  作品 ${c.entries}  创建于 ${c.created_at}`);
+      return 0;
+    });
+  },
+};

@@ -1,0 +1,139 @@
+import type { Db } from '../db/connect.ts';
+import { nowIso } from '../db/connect.ts';
+import type { Category, Contest } from '../db/schema.ts';
+import { audit } from '../audit/log.ts';
+import { requireRuleSet } from '../rules/load.ts';
+import type { RuleSet } from '../rules/schema.ts';
+
+export interface CreateContestInput {
+  /** Defaults to the rule set's contest name. */
+  name?: string;
+  rulesYaml: string;
+  /** File name the YAML came from, e.g. `2024-platform-cases-teacher-training.yaml`. */
+  rulesSource: string;
+  userId: number | null;
+}
+
+export interface ContestSummary {
+  id: number;
+  name: string;
+  rules_source: string;
+  blind: number;
+  created_at: string;
+  categories: number;
+  entries: number;
+}
+
+const categoryRows = (contestId: number, ruleSet: RuleSet) =>
+  ruleSet.categories.map((c, i) => ({ contest_id: contestId, key: c.key, name: c.name, sort_order: i }));
+
+/** Validates the rule set, then stores the contest, its own copy of the YAML and its categories in one transaction. */
+export async function createContest(db: Db, input: CreateContestInput): Promise<number> {
+  const ruleSet = requireRuleSet(input.rulesYaml, input.rulesSource);
+  const name = input.name?.trim() || ruleSet.contest.name;
+  return db.transaction().execute(async (trx) => {
+    const { id } = await trx
+      .insertInto('contests')
+      .values({
+        name,
+        rules_yaml: input.rulesYaml,
+        rules_source: input.rulesSource,
+        blind: ruleSet.blind ? 1 : 0,
+        created_by: input.userId,
+        created_at: nowIso(),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await trx.insertInto('categories').values(categoryRows(id, ruleSet)).execute();
+    await audit(trx, {
+      userId: input.userId,
+      contestId: id,
+      action: 'contest.create',
+      subjectType: 'contest',
+      subjectId: id,
+      newValue: { name, rulesSource: input.rulesSource, categories: ruleSet.categories.map((c) => c.key) },
+    });
+    return id;
+  });
+}
+
+/** Every contest, oldest first, with how many categories and entries it has. */
+export async function listContests(db: Db): Promise<ContestSummary[]> {
+  const rows = await db
+    .selectFrom('contests as c')
+    .select(['c.id', 'c.name', 'c.rules_source', 'c.blind', 'c.created_at'])
+    .select((eb) => [
+      eb.selectFrom('categories').select(eb.fn.countAll().as('n')).whereRef('categories.contest_id', '=', 'c.id').as('categories'),
+      eb.selectFrom('entries').select(eb.fn.countAll().as('n')).whereRef('entries.contest_id', '=', 'c.id').as('entries'),
+    ])
+    .orderBy('c.id')
+    .execute();
+  return rows.map((r) => ({ ...r, categories: Number(r.categories), entries: Number(r.entries) }));
+}
+
+export async function getContest(db: Db, id: number): Promise<Contest | undefined> {
+  return db.selectFrom('contests').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** The contest's categories in rule-set order. */
+export async function contestCategories(db: Db, contestId: number): Promise<Category[]> {
+  return db.selectFrom('categories').selectAll().where('contest_id', '=', contestId).orderBy('sort_order').execute();
+}
+
+async function requireContestRow(db: Db, id: number): Promise<Contest> {
+  const contest = await getContest(db, id);
+  if (!contest) throw new Error(`找不到编号为 ${id} 的竞赛`);
+  return contest;
+}
+
+/** The rule set parsed from the contest's own stored copy. */
+export async function contestRuleSet(db: Db, id: number): Promise<RuleSet> {
+  const contest = await requireContestRow(db, id);
+  return requireRuleSet(contest.rules_yaml, contest.rules_source);
+}
+
+/**
+ * Replaces the contest's rule set. Categories are matched by key: renamed and
+ * reordered in place, new ones added, dropped ones deleted only when no entry uses
+ * them (otherwise the whole update is refused and nothing changes).
+ */
+export async function updateContestRules(db: Db, id: number, rulesYaml: string, userId: number | null): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const contest = await requireContestRow(trx, id);
+    const ruleSet = requireRuleSet(rulesYaml, contest.rules_source);
+    const existing = await trx.selectFrom('categories').select(['id', 'key', 'name']).where('contest_id', '=', id).execute();
+    const wanted = new Set(ruleSet.categories.map((c) => c.key));
+    const dropped = existing.filter((c) => !wanted.has(c.key));
+    if (dropped.length) {
+      const used = await trx
+        .selectFrom('entries')
+        .select(['category_id', (eb) => eb.fn.countAll().as('n')])
+        .where('category_id', 'in', dropped.map((c) => c.id))
+        .groupBy('category_id')
+        .execute();
+      if (used.length) {
+        const names = used.map((u) => {
+          const c = dropped.find((d) => d.id === u.category_id)!;
+          return `“${c.name}”（${c.key}，${Number(u.n)} 件作品）`;
+        });
+        throw new Error(`新规则删去了已有作品的类别 ${names.join('、')}；请先把这些作品改到其他类别，或在规则中保留这些类别`);
+      }
+      await trx.deleteFrom('categories').where('id', 'in', dropped.map((c) => c.id)).execute();
+    }
+    for (const row of categoryRows(id, ruleSet)) {
+      const old = existing.find((c) => c.key === row.key);
+      if (old) await trx.updateTable('categories').set({ name: row.name, sort_order: row.sort_order }).where('id', '=', old.id).execute();
+      else await trx.insertInto('categories').values(row).execute();
+    }
+    await trx.updateTable('contests').set({ rules_yaml: rulesYaml, blind: ruleSet.blind ? 1 : 0 }).where('id', '=', id).execute();
+    await audit(trx, {
+      userId,
+      contestId: id,
+      action: 'contest.rules.update',
+      subjectType: 'contest',
+      subjectId: id,
+      oldValue: contest.rules_yaml,
+      newValue: rulesYaml,
+    });
+  });
+}
