@@ -1,18 +1,9 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { type Command, UsageError } from '../command.ts';
-import { openMigratedDb, resolveDbUrl, type Db } from '../../db/connect.ts';
+import { withDb } from '../db.ts';
 import { contestCategories, createContest, getContest, listContests } from '../../contests/index.ts';
 import { RuleSetInvalidError } from '../../rules/load.ts';
-
-async function withDb<T>(value: unknown, work: (db: Db) => Promise<T>): Promise<T> {
-  const db = await openMigratedDb(resolveDbUrl(typeof value === 'string' ? value : undefined));
-  try {
-    return await work(db);
-  } finally {
-    await db.destroy();
-  }
-}
 
 export const contestCreateCommand: Command = {
   name: ['contest', 'create'],

@@ -1,0 +1,71 @@
+import type { Db } from '../db/connect.ts';
+import type { EntryStatus } from '../db/schema.ts';
+
+export const ENTRY_STATUSES: Record<EntryStatus, string> = {
+  submitted: '已提交',
+  eligible: '形式审查通过',
+  returned: '退回修改',
+  disqualified: '取消资格',
+  withdrawn: '已撤回',
+};
+
+export interface EntryListItem {
+  id: number;
+  code: string;
+  title: string;
+  category: { key: string; name: string } | null;
+  /** As written in the submission when it matched no category. */
+  categoryLabel: string | null;
+  group: string | null;
+  status: EntryStatus;
+  sourcePath: string | null;
+  authors: { name: string; unit: string | null }[];
+  files: number;
+  /** Files whose text could not be read. */
+  fileErrors: number;
+}
+
+export interface EntryFilter {
+  /** Category key. */
+  category?: string;
+  status?: EntryStatus;
+}
+
+/** A contest's imported entries in code order, with authors and file counts. */
+export async function listEntries(db: Db, contestId: number, filter: EntryFilter = {}): Promise<EntryListItem[]> {
+  let query = db
+    .selectFrom('entries as e')
+    .leftJoin('categories as c', 'c.id', 'e.category_id')
+    .select(['e.id', 'e.code', 'e.title', 'e.category_label', 'e.group_name', 'e.status', 'e.source_path', 'c.key as category_key', 'c.name as category_name'])
+    .select((eb) => [
+      eb.selectFrom('files').select(eb.fn.countAll().as('n')).whereRef('files.entry_id', '=', 'e.id').as('files'),
+      eb.selectFrom('files').select(eb.fn.countAll().as('n')).whereRef('files.entry_id', '=', 'e.id').where('files.error', 'is not', null).as('file_errors'),
+    ])
+    .where('e.contest_id', '=', contestId);
+  if (filter.category) query = query.where('c.key', '=', filter.category);
+  if (filter.status) query = query.where('e.status', '=', filter.status);
+  const rows = await query.orderBy('e.code').execute();
+  const authorRows = await db
+    .selectFrom('authors as a')
+    .innerJoin('entries as e', 'e.id', 'a.entry_id')
+    .select(['a.entry_id', 'a.name', 'a.unit'])
+    .where('e.contest_id', '=', contestId)
+    .orderBy('a.entry_id')
+    .orderBy('a.position')
+    .execute();
+  const authors = new Map<number, { name: string; unit: string | null }[]>();
+  for (const a of authorRows) authors.set(a.entry_id, [...(authors.get(a.entry_id) ?? []), { name: a.name, unit: a.unit }]);
+  return rows.map((r) => ({
+    id: r.id,
+    code: r.code,
+    title: r.title,
+    category: r.category_key && r.category_name ? { key: r.category_key, name: r.category_name } : null,
+    categoryLabel: r.category_label,
+    group: r.group_name,
+    status: r.status,
+    sourcePath: r.source_path,
+    authors: authors.get(r.id) ?? [],
+    files: Number(r.files),
+    fileErrors: Number(r.file_errors),
+  }));
+}

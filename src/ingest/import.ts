@@ -1,0 +1,386 @@
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { fileTypeFromFile } from 'file-type';
+import type { Transaction } from 'kysely';
+import { audit } from '../audit/log.ts';
+import { dataDir } from '../config.ts';
+import { type Db, nowIso } from '../db/connect.ts';
+import type { Database } from '../db/schema.ts';
+import { parseRuleSet } from '../rules/load.ts';
+import { findGroup } from '../rules/match.ts';
+import { type CategoryRules, materialsFor } from '../rules/schema.ts';
+import { type BlobStore, defaultBlobStore, sha256Of, sha256OfFile } from '../storage/blobs.ts';
+import type { ArchiveLimits } from './archive.ts';
+import { type CategoryRef, matchCategory } from './categories.ts';
+import { classifyEntryFiles, type KindPattern } from './classify.ts';
+import { extractText } from './extract/index.ts';
+import { groupIntoEntries } from './layout.ts';
+import { type PlannedEntry, planFromLayout, planFromSheet } from './plan.ts';
+import type { ImportProblem } from './problems.ts';
+import { readSummarySheet } from './sheet.ts';
+import { type ImportSource, openSource, type SourceFile } from './source.ts';
+
+export interface ImportOptions {
+  userId?: number | null;
+  /** Called after each entry is committed (and once at the start), e.g. for a progress bar. Throwing stops the import; re-running resumes it. */
+  onProgress?: (done: number, total: number) => void | Promise<void>;
+  blobs?: BlobStore;
+  archiveLimits?: Partial<ArchiveLimits>;
+}
+
+export interface ImportSummary {
+  batchId: number;
+  /** Entries created or changed. */
+  imported: number;
+  /** Files left out on purpose: Word lock files, macOS/Windows system files. */
+  skipped: number;
+  /** Entries already imported with the same content. */
+  unchanged: number;
+  /** Bad files, unmatched categories, unreadable rows …: where, and why in Chinese. */
+  errors: ImportProblem[];
+}
+
+/** Files up to this size are read into memory and their text extracted; larger ones (videos) are streamed. */
+const IN_MEMORY_MAX_BYTES = 64 * 1024 * 1024;
+/** Entries whose files are read and extracted ahead of the one being written. */
+const READ_AHEAD = 6;
+const DOCUMENT_EXT = /\.(docx?|wps|pdf|txt)$/i;
+
+interface ContestCategory extends CategoryRef {
+  rules: CategoryRules | null;
+}
+
+interface Vocabulary {
+  categories: ContestCategory[];
+  /** Naming patterns of every category's materials, for entries whose category is unknown. */
+  allPatterns: KindPattern[];
+  codePrefix: string;
+}
+
+async function loadVocabulary(db: Db, contestId: number): Promise<Vocabulary> {
+  const contest = await db
+    .selectFrom('contests')
+    .select(['rules_yaml', 'rules_source', 'created_at'])
+    .where('id', '=', contestId)
+    .executeTakeFirst();
+  if (!contest) throw new Error(`找不到编号为 ${contestId} 的竞赛`);
+  const rows = await db.selectFrom('categories').select(['id', 'key', 'name']).where('contest_id', '=', contestId).orderBy('sort_order').execute();
+  const parsed = parseRuleSet(contest.rules_yaml, contest.rules_source);
+  const ruleCategories = parsed.ok ? parsed.ruleSet.categories : [];
+  const categories = rows.map((row) => {
+    const rules = ruleCategories.find((c) => c.key === row.key) ?? null;
+    return { ...row, aliases: rules?.aliases ?? [], rules };
+  });
+  const allPatterns = categories.flatMap((c) => (c.rules ? patternsOf(c.rules, null) : []));
+  return { categories, allPatterns, codePrefix: `C${contest.created_at.slice(0, 4)}-` };
+}
+
+const patternsOf = (rules: CategoryRules, group: string | null): KindPattern[] =>
+  materialsFor(rules, group).map((m) => ({ kind: m.kind, patterns: m.patterns }));
+
+interface ExistingEntry {
+  id: number;
+  code: string;
+  title: string;
+  group_name: string | null;
+  category_id: number | null;
+  category_label: string | null;
+  authors: { name: string; unit: string | null; county: string | null; phone: string | null }[];
+  files: Map<string, { id: number; sha256: string; kind: string; error: string | null }>;
+}
+
+async function loadExisting(db: Db, contestId: number, key: string): Promise<ExistingEntry | null> {
+  const entry = await db
+    .selectFrom('entries')
+    .select(['id', 'code', 'title', 'group_name', 'category_id', 'category_label'])
+    .where('contest_id', '=', contestId)
+    .where('source_path', '=', key)
+    .executeTakeFirst();
+  if (!entry) return null;
+  const [authors, files] = await Promise.all([
+    db.selectFrom('authors').select(['name', 'unit', 'county', 'phone']).where('entry_id', '=', entry.id).orderBy('position').execute(),
+    db.selectFrom('files').select(['id', 'original_path', 'sha256', 'kind', 'error']).where('entry_id', '=', entry.id).execute(),
+  ]);
+  return { ...entry, authors, files: new Map(files.map((f) => [f.original_path, f])) };
+}
+
+interface PreparedFile {
+  rel: string;
+  entryPath: string;
+  name: string;
+  ext: string;
+  size: number;
+  sha256: string;
+  kind: string;
+  /** Null when the stored row already has this content: nothing to extract or write. */
+  content: { mime: string | null; text: string | null; html: string | null; error: string | null } | null;
+}
+
+interface PreparedEntry {
+  plan: PlannedEntry;
+  existing: ExistingEntry | null;
+  category: ContestCategory | null;
+  groupName: string | null;
+  files: PreparedFile[];
+  problems: ImportProblem[];
+}
+
+const tooLargeToRead = (size: number) => `文件过大（${(size / 1024 ** 2).toFixed(0)} MB），未提取文字`;
+
+/** Stores one file's bytes and extracts its text, unless the entry already has exactly this file. */
+async function prepareFile(file: SourceFile, entryPath: string, stored: ExistingEntry['files'] | undefined, blobs: BlobStore): Promise<Omit<PreparedFile, 'kind'>> {
+  const name = path.posix.basename(entryPath);
+  const ext = path.posix.extname(name).slice(1).toLowerCase();
+  const { size } = await fsp.stat(file.abs);
+  const same = (sha256: string) => stored?.get(entryPath)?.sha256 === sha256;
+  if (size > IN_MEMORY_MAX_BYTES) {
+    const sha256 = await sha256OfFile(file.abs);
+    if (same(sha256)) return { rel: file.rel, entryPath, name, ext, size, sha256, content: null };
+    if (!(await blobs.has(sha256))) await blobs.putFile(file.abs);
+    const mime = (await fileTypeFromFile(file.abs))?.mime ?? null;
+    const error = DOCUMENT_EXT.test(name) ? tooLargeToRead(size) : null;
+    return { rel: file.rel, entryPath, name, ext, size, sha256, content: { mime, text: null, html: null, error } };
+  }
+  const data = await fsp.readFile(file.abs);
+  const sha256 = sha256Of(data);
+  if (same(sha256)) return { rel: file.rel, entryPath, name, ext, size, sha256, content: null };
+  await blobs.put(data);
+  const { mime, text, html, error } = await extractText(data, name);
+  return { rel: file.rel, entryPath, name, ext, size, sha256, content: { mime, text, html, error } };
+}
+
+/** Everything about one entry that happens outside its transaction: blobs stored, text extracted. */
+async function prepareEntry(db: Db, contestId: number, plan: PlannedEntry, vocabulary: Vocabulary, source: Map<string, SourceFile>, blobs: BlobStore): Promise<PreparedEntry> {
+  const existing = await loadExisting(db, contestId, plan.key);
+  const problems = [...plan.problems];
+  const category =
+    matchCategory(plan.categoryLabel, vocabulary.categories) ?? (!plan.categoryLabel && vocabulary.categories.length === 1 ? vocabulary.categories[0] : null);
+  if (!category) {
+    problems.push({
+      path: plan.key,
+      message: plan.categoryLabel
+        ? `参赛项目「${plan.categoryLabel}」与本竞赛的类别都对不上，已保留原名称，请人工归类`
+        : '未能从文件夹或汇总表确定参赛项目（类别），请人工归类',
+    });
+  }
+  const groupName = plan.group && category?.rules ? (findGroup(category.rules, plan.group)?.name ?? plan.group) : plan.group;
+  const files: Omit<PreparedFile, 'kind'>[] = [];
+  for (const f of plan.files) {
+    try {
+      const prepared = await prepareFile(source.get(f.rel)!, f.entryPath, existing?.files, blobs);
+      const error = prepared.content ? prepared.content.error : (existing?.files.get(f.entryPath)?.error ?? null);
+      if (error) problems.push({ path: f.rel, message: error });
+      files.push(prepared);
+    } catch (err) {
+      problems.push({ path: f.rel, message: `无法读取文件（${(err as NodeJS.ErrnoException).code ?? (err as Error).message}）` });
+    }
+  }
+  const patterns = category?.rules ? patternsOf(category.rules, groupName) : vocabulary.allPatterns;
+  const kinds = classifyEntryFiles(files.map((f) => f.entryPath), patterns);
+  return { plan, existing, category, groupName, files: files.map((f, i) => ({ ...f, kind: kinds[i] })), problems };
+}
+
+async function freeCode(trx: Transaction<Database>, contestId: number, prefix: string, counter: { next: number }): Promise<string> {
+  for (;;) {
+    const code = `${prefix}${String(counter.next++).padStart(4, '0')}`;
+    const taken = await trx.selectFrom('entries').select('id').where('contest_id', '=', contestId).where('code', '=', code).executeTakeFirst();
+    if (!taken) return code;
+  }
+}
+
+const sameAuthors = (a: ExistingEntry['authors'], b: PlannedEntry['authors']) =>
+  a.length === b.length && a.every((x, i) => x.name === b[i].name && x.unit === b[i].unit && x.county === b[i].county && x.phone === b[i].phone);
+
+/**
+ * Writes one prepared entry (entry, authors, files, progress marker, batch counters) in its
+ * own transaction; an entry whose content is already stored only gets its progress marker.
+ */
+async function commitEntry(db: Db, contestId: number, batchId: number, prepared: PreparedEntry, codePrefix: string, counter: { next: number }): Promise<void> {
+  const { plan, existing, category, groupName, files } = prepared;
+  const problems = [...prepared.problems];
+  await db.transaction().execute(async (trx) => {
+    const now = nowIso();
+    const fields = { title: plan.title, group_name: groupName, category_id: category?.id ?? null, category_label: plan.categoryLabel };
+    const authorsChanged = !existing || !sameAuthors(existing.authors, plan.authors);
+    let changed = authorsChanged;
+    let entryId: number;
+    if (existing) {
+      entryId = existing.id;
+      if (plan.code && plan.code !== existing.code) {
+        problems.push({ path: plan.key, message: `汇总表编号「${plan.code}」与已导入的编号「${existing.code}」不同，保留原编号` });
+      }
+      changed ||= (Object.keys(fields) as (keyof typeof fields)[]).some((k) => fields[k] !== existing[k]);
+      if (authorsChanged) await trx.deleteFrom('authors').where('entry_id', '=', entryId).execute();
+    } else {
+      let code = plan.code;
+      if (code && (await trx.selectFrom('entries').select('id').where('contest_id', '=', contestId).where('code', '=', code).executeTakeFirst())) {
+        const generated = await freeCode(trx, contestId, codePrefix, counter);
+        problems.push({ path: plan.key, message: `编号「${code}」已被其他作品使用，改用 ${generated}` });
+        code = generated;
+      }
+      code ??= await freeCode(trx, contestId, codePrefix, counter);
+      ({ id: entryId } = await trx
+        .insertInto('entries')
+        .values({ contest_id: contestId, code, ...fields, status: 'submitted', source_path: plan.key, batch_id: batchId, created_at: now, updated_at: now })
+        .returning('id')
+        .executeTakeFirstOrThrow());
+    }
+    if (authorsChanged && plan.authors.length) {
+      await trx
+        .insertInto('authors')
+        .values(plan.authors.map((a, i) => ({ entry_id: entryId, position: i + 1, name: a.name, unit: a.unit, county: a.county, phone: a.phone, title: null, role: null })))
+        .execute();
+    }
+
+    const newRows = [];
+    for (const f of files) {
+      const stored = existing?.files.get(f.entryPath);
+      if (!f.content) {
+        if (stored && stored.kind !== f.kind) {
+          await trx.updateTable('files').set({ kind: f.kind }).where('id', '=', stored.id).execute();
+          changed = true;
+        }
+        continue;
+      }
+      const row = { name: f.name, kind: f.kind, ext: f.ext, size: f.size, sha256: f.sha256, ...f.content, created_at: now };
+      if (stored) await trx.updateTable('files').set(row).where('id', '=', stored.id).execute();
+      else newRows.push({ entry_id: entryId, original_path: f.entryPath, ...row });
+      changed = true;
+    }
+    if (newRows.length) await trx.insertInto('files').values(newRows).execute();
+    // A file gone from the submission loses its row; its bytes stay in the blob store.
+    const gone = existing ? [...existing.files.keys()].filter((p) => !files.some((f) => f.entryPath === p)) : [];
+    if (gone.length) {
+      await trx.deleteFrom('files').where('entry_id', '=', entryId).where('original_path', 'in', gone).execute();
+      changed = true;
+    }
+    if (existing && changed) {
+      await trx.updateTable('entries').set({ ...fields, batch_id: batchId, updated_at: now }).where('id', '=', entryId).execute();
+    }
+
+    await trx.insertInto('import_items').values({ batch_id: batchId, entry_key: plan.key, entry_id: entryId, done_at: now }).execute();
+    if (changed || problems.length) {
+      const batch = await trx.selectFrom('import_batches').select(['imported', 'errors_json']).where('id', '=', batchId).executeTakeFirstOrThrow();
+      const errors = problems.length ? JSON.stringify([...(JSON.parse(batch.errors_json) as ImportProblem[]), ...problems]) : batch.errors_json;
+      await trx
+        .updateTable('import_batches')
+        .set({ imported: batch.imported + (changed ? 1 : 0), errors_json: errors })
+        .where('id', '=', batchId)
+        .execute();
+    }
+  });
+}
+
+/** The unfinished batch of the same contest and source if there is one (a killed import resumes), else a new one. */
+async function openBatch(db: Db, contestId: number, source: string, userId: number | null): Promise<{ id: number; done: Set<string> }> {
+  const unfinished = await db
+    .selectFrom('import_batches')
+    .select('id')
+    .where('contest_id', '=', contestId)
+    .where('source', '=', source)
+    .where('status', '!=', 'done')
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  if (unfinished) {
+    await db.updateTable('import_batches').set({ status: 'running', finished_at: null }).where('id', '=', unfinished.id).execute();
+    const items = await db.selectFrom('import_items').select('entry_key').where('batch_id', '=', unfinished.id).execute();
+    return { id: unfinished.id, done: new Set(items.map((i) => i.entry_key)) };
+  }
+  const { id } = await db
+    .insertInto('import_batches')
+    .values({ contest_id: contestId, source, status: 'running', imported: 0, skipped: 0, error_count: 0, errors_json: '[]', user_id: userId, started_at: nowIso() })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { id, done: new Set() };
+}
+
+async function planEntries(source: ImportSource, vocabulary: Vocabulary) {
+  const isCategory = (label: string) => matchCategory(label, vocabulary.categories) !== null;
+  const layout = groupIntoEntries(
+    source.files.map((f) => f.rel),
+    { isCategory },
+  );
+  if (!source.sheetPath) {
+    return { entries: planFromLayout(layout), problems: layout.unassigned, skipped: layout.skipped.length };
+  }
+  const sheetName = path.basename(source.sheetPath);
+  const skipped = new Set(layout.skipped.map((s) => s.path));
+  const kept = source.files.map((f) => f.rel).filter((rel) => !skipped.has(rel));
+  const fromSheet = planFromSheet(await readSummarySheet(source.sheetPath), layout, kept, sheetName);
+  return { entries: fromSheet.entries, problems: fromSheet.problems, skipped: skipped.size };
+}
+
+/**
+ * Imports a folder, .zip, .rar or summary sheet into a contest. Each entry is written in its
+ * own transaction after its files are stored, so a crash loses at most the entry in hand and
+ * re-running the same PATH resumes the batch. Importing the same content again changes
+ * nothing. One bad file never stops the batch: it is stored with its error and reported.
+ */
+export async function importPath(db: Db, contestId: number, inputPath: string, options: ImportOptions = {}): Promise<ImportSummary> {
+  const blobs = options.blobs ?? defaultBlobStore();
+  const vocabulary = await loadVocabulary(db, contestId);
+  const sourcePath = path.resolve(inputPath);
+  const tmpRoot = path.join(dataDir(), 'tmp');
+  await fsp.mkdir(tmpRoot, { recursive: true });
+  const workDir = await fsp.mkdtemp(path.join(tmpRoot, 'import-'));
+  try {
+    const source = await openSource(sourcePath, workDir, options.archiveLimits);
+    const planned = await planEntries(source, vocabulary);
+    const globalProblems = [...source.problems, ...planned.problems];
+    const batch = await openBatch(db, contestId, sourcePath, options.userId ?? null);
+    const files = new Map(source.files.map((f) => [f.rel, f]));
+    const todo = planned.entries.filter((e) => !batch.done.has(e.key));
+    const total = planned.entries.length;
+    let done = total - todo.length;
+    const counter = { next: 1 };
+    try {
+      await options.onProgress?.(done, total);
+      // Files of the next few entries are read and extracted while the current one is written,
+      // always committing in plan order so generated codes follow the folder order.
+      const pending: Promise<PreparedEntry>[] = [];
+      const start = (i: number) => {
+        const p = prepareEntry(db, contestId, todo[i], vocabulary, files, blobs);
+        p.catch(() => {}); // awaited below; this only keeps an abandoned read-ahead from crashing the process
+        pending[i] = p;
+      };
+      for (let i = 0; i < Math.min(READ_AHEAD, todo.length); i++) start(i);
+      for (let i = 0; i < todo.length; i++) {
+        const prepared = await pending[i];
+        delete pending[i];
+        if (i + READ_AHEAD < todo.length) start(i + READ_AHEAD);
+        await commitEntry(db, contestId, batch.id, prepared, vocabulary.codePrefix, counter);
+        done++;
+        await options.onProgress?.(done, total);
+      }
+    } catch (err) {
+      await db.updateTable('import_batches').set({ status: 'failed', finished_at: nowIso() }).where('id', '=', batch.id).execute();
+      throw err;
+    }
+    return await finishBatch(db, contestId, batch.id, sourcePath, planned.skipped, globalProblems, options.userId ?? null);
+  } finally {
+    await fsp.rm(workDir, { recursive: true, force: true });
+  }
+}
+
+async function finishBatch(db: Db, contestId: number, batchId: number, source: string, skipped: number, globalProblems: ImportProblem[], userId: number | null): Promise<ImportSummary> {
+  return db.transaction().execute(async (trx) => {
+    const batch = await trx.selectFrom('import_batches').select(['imported', 'errors_json']).where('id', '=', batchId).executeTakeFirstOrThrow();
+    const { n } = await trx.selectFrom('import_items').select((eb) => eb.fn.countAll().as('n')).where('batch_id', '=', batchId).executeTakeFirstOrThrow();
+    const errors = [...globalProblems, ...(JSON.parse(batch.errors_json) as ImportProblem[])];
+    const summary: ImportSummary = { batchId, imported: batch.imported, skipped, unchanged: Number(n) - batch.imported, errors };
+    await trx
+      .updateTable('import_batches')
+      .set({ status: 'done', finished_at: nowIso(), skipped, error_count: errors.length, errors_json: JSON.stringify(errors) })
+      .where('id', '=', batchId)
+      .execute();
+    await audit(trx, {
+      userId,
+      contestId,
+      action: 'import',
+      subjectType: 'import_batch',
+      subjectId: batchId,
+      newValue: { source, imported: summary.imported, unchanged: summary.unchanged, skipped, errors: errors.length },
+    });
+    return summary;
+  });
+}

@@ -1,0 +1,188 @@
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import ExcelJS from 'exceljs';
+import { decodeText } from './extract/plain.ts';
+import type { ImportProblem } from './problems.ts';
+
+/**
+ * The 汇总表 organizers keep beside the files: one row per entry. Header names vary from
+ * notice to notice, so columns are found by what their header says.
+ */
+
+export interface SheetAuthor {
+  name: string;
+  unit: string | null;
+  county: string | null;
+  phone: string | null;
+}
+
+export interface SheetRow {
+  /** Row number as Excel shows it (1-based). */
+  row: number;
+  code: string | null;
+  title: string;
+  categoryLabel: string | null;
+  group: string | null;
+  authors: SheetAuthor[];
+  /** Folder of the entry's files, relative to the sheet's folder. */
+  folder: string | null;
+}
+
+export interface SummarySheet {
+  rows: SheetRow[];
+  problems: ImportProblem[];
+}
+
+type Field = 'code' | 'title' | 'category' | 'group' | 'authors' | 'unit' | 'county' | 'phone' | 'folder';
+
+const HEADERS: [Field, RegExp][] = [
+  ['code', /^(作品|案例|报名|参赛)?编号$/],
+  ['title', /^(作品|案例|课例|参赛作品|资源|成果)?(名称|题目|标题)$|^课题$/],
+  ['category', /^(参赛)?(项目|项目类别|作品类别|类别|参赛类别|案例类型|作品类型|赛项)(名称)?$/],
+  ['group', /^(学段|组别|参赛组别|学段组别|学段\/组别|学段或组别)$/],
+  ['authors', /^(作者|作者姓名|姓名|参赛教师|教师姓名|参赛人|主持人|作者信息)$/],
+  ['unit', /^(作者)?(单位|学校|工作单位|所在单位|学校名称|单位名称|所在学校|学校\(单位\))$/],
+  ['county', /^(所在)?(区县|县区|县\(市、区\)|县\(区\)|县市区|区\(县\)|地区|区域)$/],
+  ['phone', /^(联系)?(电话|手机|手机号|手机号码|方式)$|^联系方式$/],
+  ['folder', /^(作品)?(文件夹|文件夹名称|文件夹名|路径|文件路径|目录)$/],
+];
+/** `作者1`, `作者2`, `第一作者`, `第二作者姓名` … each holds one author. */
+const NUMBERED_AUTHOR = /^(?:作者\s*([1-9])|第([一二三四五六])作者)(?:姓名)?$/;
+const CHINESE_DIGITS = '一二三四五六';
+
+const normalizeHeader = (text: string): string =>
+  text.replace(/[\s*＊:：]/g, '').replace(/（/g, '(').replace(/）/g, ')');
+
+interface Columns {
+  single: Partial<Record<Field, number>>;
+  /** Column indexes of numbered author columns, in author order. */
+  numberedAuthors: number[];
+}
+
+function readHeader(cells: string[]): Columns {
+  const single: Partial<Record<Field, number>> = {};
+  const numbered: [number, number][] = [];
+  cells.forEach((cell, col) => {
+    const header = normalizeHeader(cell);
+    const n = NUMBERED_AUTHOR.exec(header);
+    if (n) {
+      numbered.push([n[1] ? Number(n[1]) : CHINESE_DIGITS.indexOf(n[2]) + 1, col]);
+      return;
+    }
+    const field = HEADERS.find(([, re]) => re.test(header))?.[0];
+    if (field && single[field] === undefined) single[field] = col;
+  });
+  return { single, numberedAuthors: numbered.sort((a, b) => a[0] - b[0]).map(([, col]) => col) };
+}
+
+const headerScore = (c: Columns): number => Object.keys(c.single).length + (c.numberedAuthors.length ? 1 : 0);
+
+const splitNames = (text: string): string[] =>
+  text
+    .split(/[、，,；;\/\s]+/)
+    .map((n) => n.trim())
+    .filter(Boolean);
+
+/**
+ * Rows of a summary sheet given as a grid of cell texts (`grid[0]` is Excel row 1). The header
+ * is the row among the first ten that names the most known columns and includes 作品名称.
+ */
+export function parseSummaryRows(grid: string[][], sheetName: string): SummarySheet {
+  const problems: ImportProblem[] = [];
+  const where = (row: number) => `${sheetName} 第 ${row} 行`;
+  let headerIndex = -1;
+  let columns: Columns = { single: {}, numberedAuthors: [] };
+  grid.slice(0, 10).forEach((cells, i) => {
+    const candidate = readHeader(cells);
+    if (candidate.single.title !== undefined && headerScore(candidate) > headerScore(columns)) [headerIndex, columns] = [i, candidate];
+  });
+  if (headerIndex < 0) {
+    return { rows: [], problems: [{ path: sheetName, message: '汇总表中找不到表头：需要一行包含“作品名称”等列名' }] };
+  }
+  const at = (cells: string[], field: Field): string | null => {
+    const col = columns.single[field];
+    const value = col === undefined ? '' : (cells[col] ?? '').trim();
+    return value || null;
+  };
+  const rows: SheetRow[] = [];
+  const codeRows = new Map<string, number>();
+  grid.slice(headerIndex + 1).forEach((cells, i) => {
+    const row = headerIndex + i + 2;
+    if (cells.every((c) => !c.trim())) return;
+    const title = at(cells, 'title');
+    if (!title) {
+      problems.push({ path: where(row), message: '缺少作品名称，此行未导入' });
+      return;
+    }
+    const code = at(cells, 'code');
+    if (code && codeRows.has(code)) {
+      problems.push({ path: where(row), message: `编号「${code}」与第 ${codeRows.get(code)} 行重复，此行未导入` });
+      return;
+    }
+    if (code) codeRows.set(code, row);
+    const names = [
+      ...splitNames(at(cells, 'authors') ?? ''),
+      ...columns.numberedAuthors.map((col) => (cells[col] ?? '').trim()).filter(Boolean),
+    ];
+    if (names.length === 0) problems.push({ path: where(row), message: '缺少作者姓名' });
+    const unit = at(cells, 'unit');
+    const county = at(cells, 'county');
+    // The phone is the contact's: the first author.
+    const phone = at(cells, 'phone');
+    rows.push({
+      row,
+      code,
+      title,
+      categoryLabel: at(cells, 'category'),
+      group: at(cells, 'group'),
+      authors: names.map((name, k) => ({ name, unit, county, phone: k === 0 ? phone : null })),
+      folder: at(cells, 'folder')?.replace(/\\/g, '/').replace(/^\.\/|\/+$/g, '') ?? null,
+    });
+  });
+  return { rows, problems };
+}
+
+function cellText(value: ExcelJS.CellValue): string {
+  if (value === null || value === undefined) return '';
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  if (typeof value !== 'object') return String(value);
+  if ('richText' in value) return value.richText.map((r) => r.text).join('');
+  if ('text' in value) return String(value.text);
+  if ('result' in value) return value.result === undefined ? '' : cellText(value.result as ExcelJS.CellValue);
+  return '';
+}
+
+function gridOf(sheet: ExcelJS.Worksheet): string[][] {
+  const grid: string[][] = [];
+  sheet.eachRow({ includeEmpty: true }, (row, rowNumber) => {
+    const values = row.values as ExcelJS.CellValue[];
+    grid[rowNumber - 1] = values.slice(1).map(cellText);
+  });
+  return Array.from(grid, (cells) => cells ?? []);
+}
+
+/** Reads a .xlsx (first sheet with a recognisable header) or a .csv in UTF-8 or GBK. */
+export async function readSummarySheet(filePath: string): Promise<SummarySheet> {
+  const fileName = path.basename(filePath);
+  const workbook = new ExcelJS.Workbook();
+  try {
+    if (/\.csv$/i.test(filePath)) {
+      const text = decodeText(await fsp.readFile(filePath));
+      if (text === null) return { rows: [], problems: [{ path: fileName, message: '无法识别汇总表的文字编码' }] };
+      // Identity map: keep 编号 such as 0012 and phone numbers as written.
+      await workbook.csv.read(Readable.from([text]), { map: (v: unknown) => v, sheetName: fileName });
+    } else {
+      await workbook.xlsx.readFile(filePath);
+    }
+  } catch {
+    return { rows: [], problems: [{ path: fileName, message: '汇总表无法打开：不是有效的 Excel（.xlsx）或 CSV 文件' }] };
+  }
+  let fallback: SummarySheet | null = null;
+  for (const sheet of workbook.worksheets) {
+    const parsed = parseSummaryRows(gridOf(sheet), workbook.worksheets.length > 1 ? `${fileName}「${sheet.name}」` : fileName);
+    if (parsed.rows.length > 0) return parsed;
+    fallback ??= parsed;
+  }
+  return fallback ?? { rows: [], problems: [{ path: fileName, message: '汇总表中没有工作表' }] };
+}
