@@ -1,0 +1,168 @@
+/**
+ * `npm run demo`: a demo contest with about 60 generated entries (real .docx case documents with
+ * Chinese structure, some near-duplicates, a cross-project twin and a few bad files), experts,
+ * panels, assignments and reviews, so a newcomer sees every screen populated.
+ * Usage: npm run demo [-- --db FILE] [--entries N]
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { dataDir } from '../src/config.ts';
+import { type Db, openMigratedDb, resolveDbUrl } from '../src/db/connect.ts';
+import { contestCategories, contestRuleSet, createContest } from '../src/contests/index.ts';
+import { importPath } from '../src/ingest/import.ts';
+import { createUser, findUserByUsername } from '../src/server/auth/users.ts';
+import { runAutoAssign } from '../src/judging/assignments.ts';
+import { openReview, saveReview } from '../src/judging/reviews.ts';
+import { makeDocx } from '../test/helpers/docx.ts';
+import { HEADINGS, ProseGenerator } from './lib/prose.ts';
+import { Random } from './lib/random.ts';
+
+const RULES_FILE = 'rules/fujian-platform-cases-training-and-scenarios.yaml';
+export const DEMO_CONTEST_NAME = '演示：2024年智慧教育平台应用典型案例评选';
+export const DEMO_PASSWORD = 'demo-pass-2024';
+
+const SCHOOLS = [
+  ['东城区', '东城区实验小学'], ['东城区', '东城区第一中学'], ['西城区', '西城区育才小学'], ['西城区', '西城区城南中学'],
+  ['南湖区', '南湖区师范附属小学'], ['南湖区', '南湖区第二中学'], ['北山县', '北山县城关幼儿园'], ['北山县', '北山县第三中学'],
+  ['开发区', '开发区星海学校'], ['开发区', '开发区实验高级中学'],
+] as const;
+const STAGES = ['小学', '初中', '高中', '幼儿园'] as const;
+const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高';
+const GIVEN = ['静', '敏', '伟', '芳', '磊', '婷', '强', '洁', '军', '丽', '涛', '燕', '鹏', '霞', '超', '娟'];
+const CATEGORY_FOLDERS = ['区域研修应用案例', '校本研修应用案例', '线上工作室建设与应用案例', '创新场景应用案例'];
+
+interface PlannedEntry {
+  folder: string;
+  title: string;
+  sections: { heading: string; paragraphs: string[] }[];
+}
+
+function planEntries(count: number, random: Random): PlannedEntry[] {
+  const prose = new ProseGenerator(random);
+  const entries: PlannedEntry[] = [];
+  for (let i = 0; i < count; i++) {
+    const [, school] = SCHOOLS[i % SCHOOLS.length];
+    const stage = school.includes('幼儿园') ? '幼儿园' : school.includes('中学') ? random.pick(['初中', '高中']) : STAGES[0];
+    const teacher = random.pick([...SURNAMES]) + random.pick(GIVEN) + (random.chance(0.5) ? random.pick(GIVEN) : '');
+    const category = CATEGORY_FOLDERS[i % CATEGORY_FOLDERS.length];
+    const title = prose.title();
+    const sections = HEADINGS.slice(0, 4).map((heading) => ({
+      heading,
+      paragraphs: Array.from({ length: 4 }, () => prose.paragraph(5).join('')),
+    }));
+    entries.push({ folder: `${stage}+${school}+${teacher}/${category}/${title}`, title, sections });
+  }
+  // Near-duplicates: three entries copy most of another's text, one lightly edited.
+  for (const [copier, source, share] of [[5, 1, 0.8], [17, 9, 0.45], [29, 22, 0.35]] as const) {
+    const from = entries[source].sections;
+    entries[copier].sections = entries[copier].sections.map((s, si) => ({
+      heading: s.heading,
+      paragraphs: s.paragraphs.map((p, pi) => (pi / s.paragraphs.length < share ? from[si].paragraphs[pi].replace(/，/g, ',') : p)),
+    }));
+  }
+  // A cross-project twin: the same work entered in another category (一稿多投).
+  const twin = entries[3];
+  const [teacherFolder] = twin.folder.split('/');
+  entries.push({ folder: `${teacherFolder}/${CATEGORY_FOLDERS[0]}/${twin.title}`, title: twin.title, sections: twin.sections });
+  return entries;
+}
+
+async function writeSubmissions(root: string, entries: PlannedEntry[]): Promise<void> {
+  await fs.rm(root, { recursive: true, force: true });
+  for (const e of entries) {
+    const dir = path.join(root, ...e.folder.split('/'));
+    await fs.mkdir(dir, { recursive: true });
+    await fs.writeFile(path.join(dir, '案例介绍.docx'), await makeDocx({ title: e.title, sections: e.sections }));
+  }
+  // Bad files a real batch contains: a corrupt document, an empty one and a Word lock file.
+  const [first, second] = entries.map((e) => path.join(root, ...e.folder.split('/')));
+  await fs.writeFile(path.join(first, '总结报告.docx'), Buffer.from('PK\u0003\u0004 这不是完整的 Word 文件'));
+  await fs.writeFile(path.join(second, '信息表.pdf'), Buffer.alloc(0));
+  await fs.writeFile(path.join(second, '~$案例介绍.docx'), Buffer.from('lock'));
+}
+
+export interface DemoSummary {
+  contestId: number;
+  created: boolean;
+  imported: number;
+  importProblems: number;
+  assignments: number;
+  submitted: number;
+}
+
+/** Creates the demo contest unless it exists; submissions are written under `root`. */
+export async function createDemoContest(db: Db, root: string, entryCount = 60): Promise<DemoSummary> {
+  const existing = await db.selectFrom('contests').select('id').where('name', '=', DEMO_CONTEST_NAME).executeTakeFirst();
+  if (existing) return { contestId: existing.id, created: false, imported: 0, importProblems: 0, assignments: 0, submitted: 0 };
+  const random = new Random(20241122);
+  const planned = planEntries(entryCount, random);
+  await writeSubmissions(root, planned);
+
+  const contestId = await createContest(db, { name: DEMO_CONTEST_NAME, rulesYaml: await fs.readFile(RULES_FILE, 'utf8'), rulesSource: path.basename(RULES_FILE), userId: null });
+  const summary = await importPath(db, contestId, root, {});
+
+  const organizer = (await findUserByUsername(db, 'demo-organizer'))?.id ??
+    (await createUser(db, { username: 'demo-organizer', displayName: '演示组织者', role: 'organizer', password: DEMO_PASSWORD, mustChangePassword: false }, null));
+  const experts: number[] = [];
+  for (let i = 1; i <= 8; i++) {
+    const username = `demo-expert${i}`;
+    const id = (await findUserByUsername(db, username))?.id ??
+      (await createUser(db, { username, displayName: `评审专家${'一二三四五六七八'[i - 1]}`, role: 'expert', password: DEMO_PASSWORD, unit: i === 1 ? SCHOOLS[0][1] : `市教师发展中心${i}室`, mustChangePassword: false }, null));
+    experts.push(id);
+  }
+
+  // Two panels cover the four categories; expert 1 shares a school with some authors (回避).
+  const categories = await contestCategories(db, contestId);
+  for (const [ci, category] of categories.entries()) {
+    const { id: panelId } = await db.insertInto('panels').values({ contest_id: contestId, name: `${category.name}评审组`, category_id: category.id, group_name: null }).returning('id').executeTakeFirstOrThrow();
+    const members = ci % 2 === 0 ? experts.slice(0, 4) : experts.slice(4);
+    await db.insertInto('panel_members').values(members.map((user_id) => ({ panel_id: panelId, user_id }))).execute();
+  }
+  const rules = await contestRuleSet(db, contestId);
+  const assigned = await runAutoAssign(db, contestId, { perEntry: rules.judging.reviewersPerEntry, avoidSameCounty: false, userId: organizer });
+
+  // Most reviews submitted, some left as drafts, a few not started.
+  const assignments = await db
+    .selectFrom('assignments')
+    .innerJoin('entries', 'entries.id', 'assignments.entry_id')
+    .select(['assignments.id', 'assignments.expert_id', 'entries.category_id'])
+    .where('assignments.contest_id', '=', contestId)
+    .where('assignments.status', '=', 'active')
+    .orderBy('assignments.id')
+    .execute();
+  let submitted = 0;
+  for (const a of assignments) {
+    const roll = random.next();
+    if (roll > 0.92) continue;
+    const category = categories.find((c) => c.id === a.category_id)!;
+    const criteria = rules.categories.find((c) => c.key === category.key)!.rubric.criteria;
+    const quality = 0.55 + random.next() * 0.4;
+    const raw = Object.fromEntries(criteria.map((c) => [c.key, String(Math.round(c.max * Math.min(1, quality + (random.next() - 0.5) * 0.15)))]));
+    const review = await openReview(db, a.id, a.expert_id);
+    const outcome = await saveReview(db, { assignmentId: a.id, expertId: a.expert_id, criteria, raw, comment: roll > 0.85 ? '' : '案例结构完整，举措具体，成效有数据支撑。', baseVersion: review!.version }, roll <= 0.85);
+    if (outcome?.review.status === 'submitted') submitted++;
+  }
+
+  return { contestId, created: true, imported: summary.imported, importProblems: summary.errors.length, assignments: assigned.assignments.length, submitted };
+}
+
+async function main() {
+  const { values } = parseArgs({ options: { db: { type: 'string' }, entries: { type: 'string' } } });
+  const db = await openMigratedDb(resolveDbUrl(values.db));
+  try {
+    const demo = await createDemoContest(db, path.join(dataDir(), 'demo', 'submissions'), Number(values.entries ?? 60));
+    if (!demo.created) {
+      console.log(`演示竞赛已存在（编号 ${demo.contestId}），未重复创建。`);
+      return;
+    }
+    console.log(`导入：新增 ${demo.imported} 件作品，问题 ${demo.importProblems} 条（演示用的损坏文件）`);
+    console.log(`评审：分配 ${demo.assignments} 条，已提交 ${demo.submitted} 份`);
+    console.log(`演示竞赛已创建：编号 ${demo.contestId}，“${DEMO_CONTEST_NAME}”`);
+    console.log(`演示账号（密码均为 ${DEMO_PASSWORD}）：组织者 demo-organizer；专家 demo-expert1 … demo-expert8`);
+  } finally {
+    await db.destroy();
+  }
+}
+
+if (process.argv[1] && import.meta.url.endsWith(path.basename(process.argv[1]))) await main();
