@@ -35,6 +35,6 @@ describe('score sheet', () => {
   });
 
   it('says so in Chinese when the file is not a workbook', async () => {
-    await expect(parseScoreSheet(Buffer.from('not a workbook'))).rejects.toThrow('不是有效的 Excel');
+    await expect(parseScoreSheet(Buffer.from('not a workbook'))).rejects.toThrow('评分表.xlsx：无法打开，不是有效的 Excel');
   });
 });

@@ -1,8 +1,6 @@
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
-import { decodeText } from './extract/plain.ts';
+import { SpreadsheetError, gridOf, loadWorkbook } from '../spreadsheet/workbook.ts';
 import type { ImportProblem } from './problems.ts';
 
 /**
@@ -143,40 +141,15 @@ export function parseSummaryRows(grid: string[][], sheetName: string): SummarySh
   return { rows, problems };
 }
 
-function cellText(value: ExcelJS.CellValue): string {
-  if (value === null || value === undefined) return '';
-  if (value instanceof Date) return value.toISOString().slice(0, 10);
-  if (typeof value !== 'object') return String(value);
-  if ('richText' in value) return value.richText.map((r) => r.text).join('');
-  if ('text' in value) return String(value.text);
-  if ('result' in value) return value.result === undefined ? '' : cellText(value.result as ExcelJS.CellValue);
-  return '';
-}
-
-function gridOf(sheet: ExcelJS.Worksheet): string[][] {
-  const grid: string[][] = [];
-  sheet.eachRow({ includeEmpty: true }, (row, rowNumber) => {
-    const values = row.values as ExcelJS.CellValue[];
-    grid[rowNumber - 1] = values.slice(1).map(cellText);
-  });
-  return Array.from(grid, (cells) => cells ?? []);
-}
-
 /** Reads a .xlsx (first sheet with a recognisable header) or a .csv in UTF-8 or GBK. */
 export async function readSummarySheet(filePath: string): Promise<SummarySheet> {
   const fileName = path.basename(filePath);
-  const workbook = new ExcelJS.Workbook();
+  let workbook;
   try {
-    if (/\.csv$/i.test(filePath)) {
-      const text = decodeText(await fsp.readFile(filePath));
-      if (text === null) return { rows: [], problems: [{ path: fileName, message: '无法识别汇总表的文字编码' }] };
-      // Identity map: keep 编号 such as 0012 and phone numbers as written.
-      await workbook.csv.read(Readable.from([text]), { map: (v: unknown) => v, sheetName: fileName });
-    } else {
-      await workbook.xlsx.readFile(filePath);
-    }
-  } catch {
-    return { rows: [], problems: [{ path: fileName, message: '汇总表无法打开：不是有效的 Excel（.xlsx）或 CSV 文件' }] };
+    workbook = await loadWorkbook(await fsp.readFile(filePath), fileName);
+  } catch (err) {
+    const encoding = err instanceof SpreadsheetError && /编码/.test(err.message);
+    return { rows: [], problems: [{ path: fileName, message: encoding ? '无法识别汇总表的文字编码' : '汇总表无法打开：不是有效的 Excel（.xlsx）或 CSV 文件' }] };
   }
   let fallback: SummarySheet | null = null;
   for (const sheet of workbook.worksheets) {

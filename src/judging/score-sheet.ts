@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import type { ScoringCriterion } from './rubric.ts';
+import { cellText, loadWorkbook } from '../spreadsheet/workbook.ts';
 
 /** The offline score sheet (评分表): one worksheet per category, one row per assigned entry and expert. */
 
@@ -84,24 +85,9 @@ export interface ParsedSheet {
   rows: ParsedSheetRow[];
 }
 
-const cellText = (value: ExcelJS.CellValue): string => {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'object') {
-    if ('result' in value) return cellText(value.result as ExcelJS.CellValue);
-    if ('richText' in value) return value.richText.map((t) => t.text).join('');
-    if ('text' in value) return String(value.text);
-  }
-  return String(value).trim();
-};
-
 /** Reads every worksheet; rows without any score or comment are left out (not yet filled in). */
-export async function parseScoreSheet(buffer: Buffer): Promise<ParsedSheet[]> {
-  const wb = new ExcelJS.Workbook();
-  try {
-    await wb.xlsx.load(buffer as unknown as ArrayBuffer);
-  } catch {
-    throw new Error('无法读取评分表：不是有效的 Excel（.xlsx）文件');
-  }
+export async function parseScoreSheet(buffer: Buffer, fileName = '评分表.xlsx'): Promise<ParsedSheet[]> {
+  const wb = await loadWorkbook(buffer, fileName);
   const sheets: ParsedSheet[] = [];
   wb.eachSheet((ws) => {
     const headers = ((ws.getRow(1).values as ExcelJS.CellValue[]) ?? []).slice(1).map(cellText);
