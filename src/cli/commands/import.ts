@@ -1,14 +1,8 @@
 import { type Command, UsageError } from '../command.ts';
-import { withDb } from '../db.ts';
+import { contestId, withDb } from '../db.ts';
 import type { EntryStatus } from '../../db/schema.ts';
 import { ENTRY_STATUSES, listEntries } from '../../ingest/entries.ts';
 import { importPath } from '../../ingest/import.ts';
-
-function contestId(value: string | undefined): number {
-  const id = Number(value);
-  if (!value || !Number.isInteger(id) || id <= 0) throw new UsageError(`竞赛编号应为正整数：${value ?? '（缺少）'}`);
-  return id;
-}
 
 export const importCommand: Command = {
   name: ['import'],
