@@ -16,6 +16,11 @@ export interface Database {
   panel_members: PanelMembersTable;
   assignments: AssignmentsTable;
   reviews: ReviewsTable;
+  award_overrides: AwardOverridesTable;
+  award_publications: AwardPublicationsTable;
+  eligibility_results: EligibilityResultsTable;
+  eligibility_decisions: EligibilityDecisionsTable;
+  prior_awards: PriorAwardsTable;
 }
 
 export type Role = 'admin' | 'organizer' | 'expert';
@@ -224,3 +229,83 @@ export type Job = Selectable<JobsTable>;
 export type Panel = Selectable<PanelsTable>;
 export type Assignment = Selectable<AssignmentsTable>;
 export type Review = Selectable<ReviewsTable>;
+
+/**
+ * An organizer's decision on one entry, with a required reason (also audited):
+ * 'band' puts it in `value` (a band name) or, with null, out of every band; 'quota' sets its
+ * recommendation (推优) to `value` 'recommend' or 'withhold'; 'release' lets it through despite
+ * missing reviews or a score discrepancy (`value` null).
+ */
+export type AwardOverrideKind = 'band' | 'quota' | 'release';
+
+export interface AwardOverridesTable {
+  id: Generated<number>;
+  contest_id: number;
+  entry_id: number;
+  kind: AwardOverrideKind;
+  value: string | null;
+  reason: string;
+  user_id: number | null;
+  created_at: string;
+}
+
+/** 公示: a frozen, versioned award list. `sha256` is the hash of `snapshot_json` (canonical JSON). */
+export interface AwardPublicationsTable {
+  id: Generated<number>;
+  contest_id: number;
+  version: number;
+  published_at: string;
+  user_id: number | null;
+  /** Why this version was published (required from version 2 on, and when blockers remained). */
+  reason: string | null;
+  sha256: string;
+  snapshot_json: string;
+}
+
+export type AwardOverride = Selectable<AwardOverridesTable>;
+export type AwardPublication = Selectable<AwardPublicationsTable>;
+
+/** The latest automatic eligibility check (形式审查) of one entry. */
+export interface EligibilityResultsTable {
+  id: Generated<number>;
+  contest_id: number;
+  entry_id: number;
+  /** The check results, `{ id, status, message }[]`, as JSON. */
+  checks_json: string;
+  /** The worst status among the checks. */
+  verdict: 'pass' | 'warn' | 'fail';
+  fail_count: number;
+  warn_count: number;
+  checked_at: string;
+}
+
+/** An organizer's eligibility decision; the latest one per entry is in force (and in entries.status). */
+export interface EligibilityDecisionsTable {
+  id: Generated<number>;
+  contest_id: number;
+  entry_id: number;
+  /** eligible (通过), returned (退回修改) or disqualified (取消资格). */
+  status: EntryStatus;
+  previous_status: EntryStatus;
+  reason: string;
+  user_id: number | null;
+  created_at: string;
+}
+
+/** One row of a 往届获奖名单 the organizer uploaded. */
+export interface PriorAwardsTable {
+  id: Generated<number>;
+  contest_id: number;
+  title: string;
+  /** Author names joined with 、 */
+  authors: string;
+  unit: string | null;
+  year: string | null;
+  award: string | null;
+  /** File name of the uploaded list. */
+  source: string;
+  created_at: string;
+}
+
+export type EligibilityResult = Selectable<EligibilityResultsTable>;
+export type EligibilityDecisionRow = Selectable<EligibilityDecisionsTable>;

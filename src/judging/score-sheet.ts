@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import type { ScoringCriterion } from './rubric.ts';
 import { cellText, loadWorkbook } from '../spreadsheet/workbook.ts';
+import { uniqueSheetName } from '../exports/workbook.ts';
 
 /** The offline score sheet (评分表): one worksheet per category, one row per assigned entry and expert. */
 
@@ -23,15 +24,6 @@ export interface SheetSection {
 export const FIXED_HEADERS = ['编号', '作品名称', '专家'] as const;
 export const COMMENT_HEADER = '评语';
 
-/** Excel allows 31 characters and no []:*?/\ in a sheet name. */
-const sheetName = (name: string, used: Set<string>) => {
-  const base = name.replace(/[[\]:*?/\\]/g, ' ').slice(0, 28) || '评分表';
-  let candidate = base;
-  for (let i = 2; used.has(candidate); i++) candidate = `${base}${i}`;
-  used.add(candidate);
-  return candidate;
-};
-
 export const criterionHeader = (c: ScoringCriterion) => `${c.name}（${c.max}分）`;
 
 export async function buildScoreSheet(sections: SheetSection[]): Promise<Buffer> {
@@ -39,7 +31,7 @@ export async function buildScoreSheet(sections: SheetSection[]): Promise<Buffer>
   wb.creator = 'casejury';
   const used = new Set<string>();
   for (const section of sections) {
-    const ws = wb.addWorksheet(sheetName(section.name, used), { views: [{ state: 'frozen', ySplit: 1, xSplit: 3 }] });
+    const ws = wb.addWorksheet(uniqueSheetName(section.name, used), { views: [{ state: 'frozen', ySplit: 1, xSplit: 3 }] });
     const headers = [...FIXED_HEADERS, ...section.criteria.map(criterionHeader), COMMENT_HEADER];
     ws.addRow(headers).font = { bold: true };
     for (const r of section.rows) {

@@ -178,7 +178,7 @@ const awardBands = z.strictObject({
   bands: z.array(band).min(1, { error: '至少要有一个奖项等级' }),
   /** 'valid': entries that passed eligibility (有效作品数); 'submitted': all entries received. */
   denominator: z.enum(['valid', 'submitted']).default('valid'),
-  /** 'cumulative-floor': band k gets floor(N·Σratio₁..k) minus the bands above; 'half-up': round(N·ratio). */
+  /** 'cumulative-floor': bands 1..k together get ⌊N·Σratio₁..k⌋; 'half-up': the same running totals rounded half up. */
   rounding: z.enum(['cumulative-floor', 'half-up']).default('cumulative-floor'),
   atLeastOneFirst: z.boolean().default(false),
   /** Compute bands separately within each group (学段); a category without groups is one group. */

@@ -1,6 +1,8 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m001 from './001_foundation.ts';
 import * as m002 from './002_judging.ts';
+import * as m003 from './003_awards.ts';
+import * as m004 from './004_eligibility.ts';
 
 /**
  * Migrations listed explicitly: kysely's FileMigrationProvider imports by path,
@@ -9,6 +11,8 @@ import * as m002 from './002_judging.ts';
 const migrations: Record<string, Migration> = {
   '001_foundation': m001,
   '002_judging': m002,
+  '003_awards': m003,
+  '004_eligibility': m004,
 };
 
 export const migrationProvider: MigrationProvider = {
