@@ -5,6 +5,7 @@ import pg from 'pg';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
 import type { Database } from './schema.ts';
 import { migrationProvider } from './migrations/index.ts';
+import { dataDir } from '../config.ts';
 
 export type Db = Kysely<Database>;
 
@@ -16,11 +17,9 @@ export interface DbOptions {
   url: string;
 }
 
-export const DEFAULT_SQLITE_FILE = 'data/casejury.db';
-
-/** Where the database lives: `--db`, then DATABASE_URL, then CASEJURY_DB, then data/casejury.db. */
+/** Where the database lives: `--db`, then DATABASE_URL, then CASEJURY_DB, then casejury.db in the data folder. */
 export function resolveDbUrl(cliValue?: string): string {
-  return cliValue || process.env.DATABASE_URL || process.env.CASEJURY_DB || DEFAULT_SQLITE_FILE;
+  return cliValue || process.env.DATABASE_URL || process.env.CASEJURY_DB || path.join(dataDir(), 'casejury.db');
 }
 
 export function openDb({ url }: DbOptions): Db {

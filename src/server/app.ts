@@ -1,0 +1,75 @@
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Db } from '../db/connect.ts';
+import { services } from './services.ts';
+import { security } from './security.ts';
+import { views } from './views.ts';
+import { assets } from './assets.ts';
+import { installErrorPages } from './errors.ts';
+import { accessGuard } from './auth/access.ts';
+import { loadSessionKey } from './session-key.ts';
+import { authRoutes } from './auth/routes.ts';
+import { homeRoutes } from './home.ts';
+import { userRoutes } from './users/routes.ts';
+import { contestRoutes } from './contests/routes.ts';
+import { importRoutes } from './imports/routes.ts';
+import { entryRoutes } from './entries/routes.ts';
+
+export interface AppOptions {
+  db: Db;
+  /** Runtime data folder: stored files under files/, uploads under tmp/, session.key. */
+  dataDir: string;
+  /** 32-byte cookie key; default CASEJURY_SESSION_KEY or dataDir/session.key. */
+  sessionKey?: Buffer;
+  logger?: FastifyServerOptions['logger'];
+  /** Secure cookies: true behind HTTPS, 'auto' (default) per request. CASEJURY_SECURE_COOKIES=1|0 overrides. */
+  secureCookies?: boolean | 'auto';
+  /** Trust X-Forwarded-* from a reverse proxy (CASEJURY_TRUST_PROXY). */
+  trustProxy?: boolean;
+  /** Folder of rule-set files offered when creating a contest; default the repository's rules/. */
+  rulesDir?: string;
+  /** Largest upload in bytes; default CASEJURY_UPLOAD_MAX_MB or 2048 MB. */
+  uploadLimitBytes?: number;
+  /** Login attempts per IP per minute. */
+  loginAttemptsPerMinute?: number;
+}
+
+const DEFAULT_RULES_DIR = fileURLToPath(new URL('../../rules', import.meta.url));
+
+function envSecureCookies(): boolean | 'auto' {
+  const v = process.env.CASEJURY_SECURE_COOKIES;
+  return v === '1' || v === 'true' ? true : v === '0' || v === 'false' ? false : 'auto';
+}
+
+/**
+ * The web app. Shared services (db, jobs, blobs), security (session, CSRF, headers), views and
+ * the access guard are registered once for the whole app; each feature is an encapsulated
+ * plugin that registers its own routes — a new feature adds one `register` line below.
+ */
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    trustProxy: opts.trustProxy ?? process.env.CASEJURY_TRUST_PROXY === '1',
+  });
+
+  await app.register(services, { db: opts.db, dataDir: opts.dataDir });
+  await app.register(security, {
+    sessionKey: opts.sessionKey ?? loadSessionKey(opts.dataDir),
+    secureCookies: opts.secureCookies ?? envSecureCookies(),
+  });
+  await app.register(views);
+  await app.register(assets);
+  installErrorPages(app);
+  // From here on every route must declare config.access.
+  await app.register(accessGuard);
+
+  await app.register(authRoutes, { loginAttemptsPerMinute: opts.loginAttemptsPerMinute ?? 10 });
+  await app.register(homeRoutes);
+  await app.register(userRoutes);
+  await app.register(contestRoutes, { rulesDir: opts.rulesDir ?? DEFAULT_RULES_DIR });
+  await app.register(importRoutes, {
+    uploadLimitBytes: opts.uploadLimitBytes ?? Number(process.env.CASEJURY_UPLOAD_MAX_MB || 2048) * 1024 * 1024,
+  });
+  await app.register(entryRoutes);
+  return app;
+}

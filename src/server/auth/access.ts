@@ -1,0 +1,129 @@
+import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Role, User } from '../../db/schema.ts';
+import { findUser } from './users.ts';
+import { HttpError } from '../http-error.ts';
+import { isHtmx } from '../htmx.ts';
+
+/**
+ * Who may call a route. Every route declares one in `config.access`; the app refuses to start
+ * when one is missing, so nothing is reachable by accident.
+ * - 'asset': anyone, and no session work (static files)
+ * - 'public': anyone (login page)
+ * - 'user': any signed-in user
+ * - a role list: signed-in users with one of those roles
+ */
+export type Access = 'asset' | 'public' | 'user' | readonly Role[];
+
+export const ADMINS: readonly Role[] = ['admin'];
+export const ORGANIZERS: readonly Role[] = ['admin', 'organizer'];
+export const EXPERTS: readonly Role[] = ['expert'];
+
+export type SessionUser = Pick<User, 'id' | 'username' | 'display_name' | 'role' | 'must_change_password'>;
+
+declare module '@fastify/secure-session' {
+  interface SessionData {
+    uid: number;
+    /** Fingerprint of the password hash at sign-in. */
+    stamp: string;
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+    /** Reachable while the user still has to replace a one-time password. */
+    allowPendingPassword?: boolean;
+  }
+  interface FastifyRequest {
+    /** The signed-in user, or null. Loaded from the session on every request. */
+    user: SessionUser | null;
+  }
+  interface FastifyReply {
+    /** Sends the browser to `url`: a 303 for plain forms, `HX-Redirect` for htmx requests. */
+    goTo(url: string): FastifyReply;
+  }
+}
+
+const SESSION_USER = 'uid';
+const SESSION_STAMP = 'stamp';
+const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Changes whenever the password does (argon2 salts every hash), so a password change ends other sessions. */
+const stampOf = (passwordHash: string): string => passwordHash.slice(-16);
+
+export function signIn(request: FastifyRequest, user: User): void {
+  request.session.regenerate();
+  request.session.set(SESSION_USER, user.id);
+  request.session.set(SESSION_STAMP, stampOf(user.password_hash));
+}
+
+export function signOut(request: FastifyRequest): void {
+  request.session.delete();
+}
+
+/** Only same-site absolute paths, so `?next=` cannot send anyone to another site. */
+export function safeLocalPath(next: unknown, fallback = '/'): string {
+  return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : fallback;
+}
+
+async function loadUser(request: FastifyRequest): Promise<SessionUser | null> {
+  const id = request.session.get(SESSION_USER);
+  if (typeof id !== 'number') return null;
+  const user = await findUser(request.server.db, id);
+  if (!user || request.session.get(SESSION_STAMP) !== stampOf(user.password_hash)) {
+    signOut(request);
+    return null;
+  }
+  return { id: user.id, username: user.username, display_name: user.display_name, role: user.role, must_change_password: user.must_change_password };
+}
+
+function requireLogin(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const target = `/login?next=${encodeURIComponent(request.url)}`;
+  if (request.method === 'GET' && !isHtmx(request)) return reply.redirect(target, 303);
+  return reply.code(401).header('HX-Redirect', target).send(new HttpError(401, '登录已失效，请重新登录'));
+}
+
+/**
+ * Shared request guard (one instance for the whole app): loads the user, enforces each route's
+ * `access`, sends users with a one-time password to the change-password page, and checks the CSRF
+ * token on every state-changing request — form field `_csrf` or header `X-CSRF-Token`.
+ */
+export const accessGuard = fp(
+  async (app) => {
+    const routes: RouteOptions[] = [];
+    app.decorateRequest('user', null);
+    app.decorateReply('goTo', function (this: FastifyReply, url: string) {
+      return isHtmx(this.request) ? this.code(204).header('HX-Redirect', url).send() : this.redirect(url, 303);
+    });
+
+    app.addHook('onRoute', (route) => {
+      routes.push(route);
+    });
+    app.addHook('onReady', async () => {
+      const open = routes.filter((r) => r.config?.access === undefined).map((r) => `${r.method} ${r.url}`);
+      if (open.length) throw new Error(`These routes declare no config.access: ${open.join(', ')}`);
+    });
+
+    app.addHook('onRequest', async (request, reply) => {
+      const { access, allowPendingPassword } = request.routeOptions.config;
+      if (access === 'asset') return;
+      request.user = await loadUser(request);
+      if (request.is404 || access === 'public') return;
+      const user = request.user;
+      if (!user) return requireLogin(request, reply);
+      if (user.must_change_password && !allowPendingPassword) {
+        return reply.goTo(`/password?next=${encodeURIComponent(request.url)}`);
+      }
+      if (access !== 'user' && !access?.includes(user.role)) {
+        throw new HttpError(403, '您的账号没有访问此页面的权限');
+      }
+    });
+
+    app.addHook('preHandler', (request, reply, done) => {
+      if (UNSAFE_METHODS.has(request.method)) app.csrfProtection(request, reply, done);
+      else done();
+    });
+  },
+  { name: 'access-guard', dependencies: ['@fastify/secure-session', '@fastify/csrf-protection', 'services'] },
+);

@@ -1,0 +1,100 @@
+import fs from 'node:fs';
+import type { FastifyPluginAsync } from 'fastify';
+import type { EntryStatus } from '../../db/schema.ts';
+import { ORGANIZERS } from '../auth/access.ts';
+import { idParams, type Ids } from '../schemas.ts';
+import { notFound } from '../http-error.ts';
+import { requireContest } from '../contests/load.ts';
+import { ENTRY_STATUS_LABELS } from '../view-helpers.ts';
+import { sanitizeDocumentHtml } from '../../ingest/extract/sanitize.ts';
+import { contestFile, entryDetail, entryFacets, listEntries, type EntryFilter } from './query.ts';
+import { attachmentDisposition } from './download.ts';
+
+interface ListQuery {
+  category?: string;
+  group?: string;
+  status?: string;
+  q?: string;
+  page?: number;
+}
+
+const listQuerySchema = {
+  type: 'object',
+  properties: {
+    category: { type: 'string', maxLength: 20 },
+    group: { type: 'string', maxLength: 100 },
+    status: { type: 'string', maxLength: 20 },
+    q: { type: 'string', maxLength: 100 },
+    page: { type: 'integer', minimum: 1, default: 1 },
+  },
+} as const;
+
+function toFilter(q: ListQuery): EntryFilter {
+  const category = q.category === 'none' ? 'none' : /^\d+$/.test(q.category ?? '') ? Number(q.category) : undefined;
+  const status = q.status && q.status in ENTRY_STATUS_LABELS ? (q.status as EntryStatus) : undefined;
+  return { category, group: q.group || undefined, status, q: q.q?.trim() || undefined, page: q.page ?? 1 };
+}
+
+/** Documents with extracted HTML, the main case document (案例介绍) first. */
+const DOCUMENT_ORDER = ['案例介绍', '案例概述', '总结报告', '实施方案', '实施报告', '教学设计', '说明文档', '信息表'];
+const documentRank = (kind: string): number => {
+  const i = DOCUMENT_ORDER.indexOf(kind);
+  return i === -1 ? DOCUMENT_ORDER.length : i;
+};
+
+/** 作品列表, 作品详情 and file downloads. */
+export const entryRoutes: FastifyPluginAsync = async (app) => {
+  app.get<{ Params: Ids<'contestId'>; Querystring: ListQuery }>(
+    '/contests/:contestId/entries',
+    { config: { access: ORGANIZERS }, schema: { params: idParams('contestId'), querystring: listQuerySchema } },
+    async (request, reply) => {
+      const contest = await requireContest(app.db, request.params.contestId);
+      const filter = toFilter(request.query);
+      const [result, facets] = await Promise.all([listEntries(app.db, contest.id, filter), entryFacets(app.db, contest.id)]);
+      return reply.page(
+        'entries/list',
+        { contest, tab: 'entries', filter, result, facets, statuses: ENTRY_STATUS_LABELS },
+        { title: `作品列表 · ${contest.name}` },
+      );
+    },
+  );
+
+  app.get<{ Params: Ids<'contestId' | 'entryId'> }>(
+    '/contests/:contestId/entries/:entryId',
+    { config: { access: ORGANIZERS }, schema: { params: idParams('contestId', 'entryId') } },
+    async (request, reply) => {
+      const contest = await requireContest(app.db, request.params.contestId);
+      const detail = await entryDetail(app.db, contest.id, request.params.entryId);
+      if (!detail) throw notFound('作品');
+      // Ingestion sanitized this HTML already; sanitize again on display in case a stored row was
+      // written by something else (defense in depth).
+      const documents = detail.files
+        .filter((f) => f.html)
+        .sort((a, b) => documentRank(a.kind) - documentRank(b.kind) || a.original_path.localeCompare(b.original_path))
+        .map((f) => ({ id: f.id, name: f.name, kind: f.kind, html: sanitizeDocumentHtml(f.html!) }));
+      return reply.page(
+        'entries/detail',
+        { contest, tab: 'entries', ...detail, documents },
+        { title: `${detail.entry.code} ${detail.entry.title}` },
+      );
+    },
+  );
+
+  app.get<{ Params: Ids<'contestId' | 'fileId'> }>(
+    '/contests/:contestId/files/:fileId/download',
+    { config: { access: ORGANIZERS }, schema: { params: idParams('contestId', 'fileId') } },
+    async (request, reply) => {
+      const file = await contestFile(app.db, request.params.contestId, request.params.fileId);
+      if (!file) throw notFound('文件');
+      const blob = app.blobs.path(file.sha256);
+      const stat = await fs.promises.stat(blob).catch(() => null);
+      if (!stat) throw notFound(`文件“${file.name}”的存储内容`);
+      return reply
+        .header('Content-Type', 'application/octet-stream')
+        .header('Content-Disposition', attachmentDisposition(file.name))
+        .header('Content-Length', String(stat.size))
+        .header('Cache-Control', 'private, no-store')
+        .send(fs.createReadStream(blob));
+    },
+  );
+};

@@ -1,0 +1,134 @@
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { FastifyPluginAsync } from 'fastify';
+import multipart from '@fastify/multipart';
+import { ADMINS, ORGANIZERS } from '../auth/access.ts';
+import { HttpError, notFound } from '../http-error.ts';
+import { idParams, type Ids } from '../schemas.ts';
+import { requireContest } from '../contests/load.ts';
+import { getJob } from '../jobs.ts';
+import { audit } from '../../audit/log.ts';
+import { startImport } from './start.ts';
+import { describeImportJob, listImportJobs } from './view.ts';
+import { viewHelpers } from '../view-helpers.ts';
+
+/** Upload formats importPath understands (folders come by server path instead). */
+export const UPLOAD_EXTENSIONS = ['.zip', '.rar', '.xlsx', '.csv'];
+
+export interface ImportRoutesOptions {
+  /** Largest accepted upload in bytes. */
+  uploadLimitBytes: number;
+}
+
+/** A file name from the browser made safe to use inside our own temp folder. */
+export function safeUploadName(raw: string): string {
+  const base = raw.split(/[\\/]/).pop() ?? '';
+  const cleaned = base.replace(/[\x00-\x1f\x7f<>:"|?*]/g, '_').replace(/^\.+/, '').trim().slice(-120);
+  return cleaned || 'upload';
+}
+
+/** 上传导入: upload an archive or sheet, or (admins) name a folder on the server; watch the job. */
+export const importRoutes: FastifyPluginAsync<ImportRoutesOptions> = async (app, { uploadLimitBytes }) => {
+  await app.register(multipart, {
+    limits: { fileSize: uploadLimitBytes, files: 1, fields: 5, parts: 6, fieldSize: 4096 },
+  });
+
+  const jobUrl = (contestId: number, jobId: number) => `/contests/${contestId}/imports/${jobId}`;
+
+  app.get<{ Params: Ids<'contestId'> }>(
+    '/contests/:contestId/imports',
+    { config: { access: ORGANIZERS }, schema: { params: idParams('contestId') } },
+    async (request, reply) => {
+      const contest = await requireContest(app.db, request.params.contestId);
+      const jobs = await listImportJobs(app.db, contest.id);
+      return reply.page(
+        'imports/index',
+        { contest, tab: 'imports', jobs, extensions: UPLOAD_EXTENSIONS, limit: uploadLimitBytes, folderError: null, folder: '' },
+        { title: `导入作品 · ${contest.name}` },
+      );
+    },
+  );
+
+  // Multipart bodies are read in the handler, after the preHandler CSRF check, so this form
+  // sends its token in the X-CSRF-Token header (htmx adds it from the page's hx-headers).
+  app.post<{ Params: Ids<'contestId'> }>(
+    '/contests/:contestId/imports/upload',
+    { config: { access: ORGANIZERS }, schema: { params: idParams('contestId') } },
+    async (request, reply) => {
+      const contest = await requireContest(app.db, request.params.contestId);
+      const part = await request.file();
+      if (!part || !part.filename) throw new HttpError(400, '请选择要上传的文件');
+      const name = safeUploadName(part.filename);
+      const ext = path.extname(name).toLowerCase();
+      if (!UPLOAD_EXTENSIONS.includes(ext)) {
+        part.file.resume();
+        throw new HttpError(415, `不支持的文件类型“${name}”：请上传 ${UPLOAD_EXTENSIONS.join('、')} 文件`);
+      }
+      const tempDir = await fsp.mkdtemp(path.join(app.tmpDir, 'upload-'));
+      const dest = path.join(tempDir, name);
+      try {
+        await pipeline(part.file, fs.createWriteStream(dest, { mode: 0o600 }));
+      } catch (err) {
+        await fsp.rm(tempDir, { recursive: true, force: true });
+        throw err;
+      }
+      const { size } = await fsp.stat(dest);
+      // A streamed part over the limit is cut short, not failed: check it here.
+      const refusal = part.file.truncated
+        ? new HttpError(413, `上传的文件“${name}”超过大小限制（${viewHelpers.size(uploadLimitBytes)}）`)
+        : size === 0
+          ? new HttpError(400, `上传的文件“${name}”是空文件`)
+          : null;
+      if (refusal) {
+        await fsp.rm(tempDir, { recursive: true, force: true });
+        throw refusal;
+      }
+      await audit(app.db, { userId: request.user!.id, contestId: contest.id, action: 'import.upload', subjectType: 'contest', subjectId: contest.id, newValue: { name, size } });
+      const jobId = await startImport(app, { contestId: contest.id, source: dest, label: name, userId: request.user!.id, tempDir });
+      return reply.goTo(jobUrl(contest.id, jobId));
+    },
+  );
+
+  app.post<{ Params: Ids<'contestId'>; Body: { folder?: string } }>(
+    '/contests/:contestId/imports/folder',
+    { config: { access: ADMINS }, schema: { params: idParams('contestId') } },
+    async (request, reply) => {
+      const contest = await requireContest(app.db, request.params.contestId);
+      const folder = String(request.body?.folder ?? '').trim();
+      const absolute = folder ? path.resolve(folder) : '';
+      const stat = absolute ? await fsp.stat(absolute).catch(() => null) : null;
+      const problem = !folder
+        ? '请填写服务器上的路径'
+        : !stat
+          ? `服务器上找不到“${folder}”`
+          : !stat.isDirectory() && !UPLOAD_EXTENSIONS.includes(path.extname(absolute).toLowerCase())
+            ? `“${folder}”既不是文件夹，也不是 ${UPLOAD_EXTENSIONS.join('、')} 文件`
+            : null;
+      if (problem) {
+        const jobs = await listImportJobs(app.db, contest.id);
+        return reply.page(
+          'imports/index',
+          { contest, tab: 'imports', jobs, extensions: UPLOAD_EXTENSIONS, limit: uploadLimitBytes, folderError: problem, folder },
+          { title: `导入作品 · ${contest.name}`, status: 422 },
+        );
+      }
+      await audit(app.db, { userId: request.user!.id, contestId: contest.id, action: 'import.folder', subjectType: 'contest', subjectId: contest.id, newValue: { path: absolute } });
+      const jobId = await startImport(app, { contestId: contest.id, source: absolute, label: absolute, userId: request.user!.id });
+      return reply.goTo(jobUrl(contest.id, jobId));
+    },
+  );
+
+  // Polled by the progress bar every second while the job runs; a reload shows the same thing.
+  app.get<{ Params: Ids<'contestId' | 'jobId'> }>(
+    '/contests/:contestId/imports/:jobId',
+    { config: { access: ORGANIZERS }, schema: { params: idParams('contestId', 'jobId') } },
+    async (request, reply) => {
+      const contest = await requireContest(app.db, request.params.contestId);
+      const job = await getJob(app.db, request.params.jobId);
+      if (!job || job.kind !== 'import' || job.contest_id !== contest.id) throw notFound('导入任务');
+      return reply.page('imports/job', { contest, tab: 'imports', job: describeImportJob(job) }, { title: `导入进度 · ${contest.name}` });
+    },
+  );
+};

@@ -1,0 +1,199 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nowIso } from '../src/db/connect.ts';
+import { createContest } from '../src/contests/index.ts';
+import { buildApp } from '../src/server/app.ts';
+import { INTERRUPTED_MESSAGE } from '../src/server/jobs.ts';
+import { makeDocx } from './helpers/docx.ts';
+import { Client, makeZip, startTestServer, type Response, type TestServer } from './server-helpers.ts';
+
+const RULES = 'rules/2024-platform-cases-teacher-training.yaml';
+let server: TestServer;
+let contestId: number;
+let organizer: Client;
+
+/** The page's htmx CSRF header token, as the upload form sends it. */
+const headerToken = (html: string) => /"X-CSRF-Token": "([^"]+)"/.exec(html)![1];
+
+function multipart(fileName: string, data: Buffer): { payload: Buffer; contentType: string } {
+  const boundary = `----casejury${crypto.randomBytes(8).toString('hex')}`;
+  const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: application/octet-stream\r\n\r\n`;
+  return { payload: Buffer.concat([Buffer.from(head), data, Buffer.from(`\r\n--${boundary}--\r\n`)]), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+async function upload(c: Client, fileName: string, data: Buffer, opts: { token?: boolean; contest?: number } = {}): Promise<Response> {
+  const target = opts.contest ?? contestId;
+  const page = await c.get(`/contests/${target}/imports`);
+  const { payload, contentType } = multipart(fileName, data);
+  const headers: Record<string, string> = { 'content-type': contentType, 'HX-Request': 'true' };
+  if (opts.token !== false) headers['X-CSRF-Token'] = headerToken(page.body);
+  return c.request({ method: 'POST', url: `/contests/${target}/imports/upload`, headers, payload });
+}
+
+async function submissionZip(): Promise<Buffer> {
+  const entries = [
+    ['小学+实验小学+张明', '区域研修应用案例', '智慧平台助力区域教研'],
+    ['初中+第一中学+王芳', '校本研修应用案例', '双减背景下的作业设计'],
+    ['高中+高级中学+陈静', '校本研修应用案例', '大单元教学校本研修'],
+  ];
+  const files = await Promise.all(
+    entries.map(async ([who, category, title]) => ({
+      name: `${who}/${category}/${title}/案例介绍.docx`,
+      data: await makeDocx({ title, sections: [{ heading: '一、基本情况', paragraphs: [`${title}的基本情况。`] }] }),
+    })),
+  );
+  files.push({ name: '初中+第一中学+王芳/校本研修应用案例/双减背景下的作业设计/总结报告.docx', data: Buffer.from('坏文件') });
+  return makeZip(files);
+}
+
+/** Follows the job page the way the progress bar does, until the job is no longer running. */
+async function waitForJob(c: Client, url: string): Promise<string> {
+  for (let i = 0; i < 600; i++) {
+    const res = await c.get(url, { 'HX-Request': 'true', 'HX-Target': 'section#job' });
+    expect(res.statusCode).toBe(200);
+    if (!res.body.includes('hx-trigger="every 1s"')) return (await c.get(url)).body;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('import did not finish');
+}
+
+beforeAll(async () => {
+  server = await startTestServer();
+  contestId = await createContest(server.db, { rulesYaml: fs.readFileSync(RULES, 'utf8'), rulesSource: path.basename(RULES), userId: server.users.organizer });
+  organizer = new Client(server.app);
+  await organizer.login('organizer');
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+describe('upload and import', () => {
+  let zip: Buffer;
+
+  it('imports an uploaded zip in the background and lists its entries', async () => {
+    zip = await submissionZip();
+    const res = await upload(organizer, '城关区作品.zip', zip);
+    expect(res.statusCode).toBe(204);
+    const jobUrl = String(res.headers['hx-redirect']);
+    expect(jobUrl).toMatch(new RegExp(`^/contests/${contestId}/imports/\\d+$`));
+
+    const summary = await waitForJob(organizer, jobUrl);
+    expect(summary).toContain('已完成');
+    expect(summary).toMatch(/<strong>3<\/strong><span>新导入作品/);
+    expect(summary).toContain('初中+第一中学+王芳/校本研修应用案例/双减背景下的作业设计/总结报告.docx');
+
+    const list = await organizer.get(`/contests/${contestId}/entries`);
+    expect(list.body).toContain('共 <strong>3</strong> 件作品');
+    for (const title of ['智慧平台助力区域教研', '双减背景下的作业设计', '大单元教学校本研修']) expect(list.body).toContain(title);
+
+    // The upload's temp folder is gone once the job is over.
+    expect(fs.readdirSync(server.app.tmpDir).filter((n) => n.startsWith('upload-'))).toEqual([]);
+  });
+
+  it('changes nothing when the same zip is uploaded again', async () => {
+    const res = await upload(organizer, '城关区作品.zip', zip);
+    const summary = await waitForJob(organizer, String(res.headers['hx-redirect']));
+    expect(summary).toMatch(/<strong>0<\/strong><span>新导入作品/);
+    expect(summary).toMatch(/<strong>3<\/strong><span>未变化/);
+    const count = await server.db.selectFrom('entries').select((eb) => eb.fn.countAll<number>().as('n')).where('contest_id', '=', contestId).executeTakeFirstOrThrow();
+    expect(Number(count.n)).toBe(3);
+  });
+
+  it('refuses an upload without the CSRF header, from an expert, or of an unsupported type', async () => {
+    expect((await upload(organizer, 'a.zip', zip, { token: false })).statusCode).toBe(403);
+    const expert = new Client(server.app);
+    await expert.login('expert');
+    const { payload, contentType } = multipart('a.zip', zip);
+    const asExpert = await expert.request({ method: 'POST', url: `/contests/${contestId}/imports/upload`, headers: { 'content-type': contentType }, payload });
+    expect(asExpert.statusCode).toBe(403);
+    const exe = await upload(organizer, '病毒.exe', Buffer.from('MZ'));
+    expect(exe.statusCode).toBe(415);
+    expect(exe.body).toContain('不支持的文件类型“病毒.exe”');
+  });
+
+  it('refuses an upload over the size limit and keeps nothing of it', async () => {
+    const small = await startTestServer({ uploadLimitBytes: 1024 });
+    try {
+      const id = await createContest(small.db, { rulesYaml: fs.readFileSync(RULES, 'utf8'), rulesSource: path.basename(RULES), userId: null });
+      const c = new Client(small.app);
+      await c.login('organizer');
+      const res = await upload(c, 'big.zip', crypto.randomBytes(64 * 1024), { contest: id });
+      expect(res.statusCode).toBe(413);
+      expect(res.body).toContain('超过大小限制');
+      expect(fs.readdirSync(small.app.tmpDir)).toEqual([]);
+      expect(await small.db.selectFrom('jobs').selectAll().execute()).toEqual([]);
+    } finally {
+      await small.close();
+    }
+  });
+});
+
+describe('import from a server folder', () => {
+  it('is for administrators only and names a missing path', async () => {
+    const page = await organizer.get(`/contests/${contestId}/imports`);
+    expect(page.body).not.toContain('从服务器文件夹导入');
+    expect((await organizer.post(`/contests/${contestId}/imports/folder`, { folder: '/tmp' }, `/contests/${contestId}/imports`)).statusCode).toBe(403);
+
+    const admin = new Client(server.app);
+    await admin.login('admin');
+    const missing = await admin.post(`/contests/${contestId}/imports/folder`, { folder: '/no/such/folder' }, `/contests/${contestId}/imports`);
+    expect(missing.statusCode).toBe(422);
+    expect(missing.body).toContain('服务器上找不到“/no/such/folder”');
+  });
+
+  it('imports a folder in the official layout', async () => {
+    const folder = path.join(server.dataDir, 'submissions');
+    const entryDir = path.join(folder, '小学+城南小学+李华', '区域研修应用案例', '县域教研共同体建设');
+    fs.mkdirSync(entryDir, { recursive: true });
+    fs.writeFileSync(path.join(entryDir, '案例介绍.docx'), await makeDocx({ title: '县域教研共同体建设', sections: [{ heading: '基本情况', paragraphs: ['正文。'] }] }));
+    const admin = new Client(server.app);
+    await admin.login('admin');
+    const res = await admin.post(`/contests/${contestId}/imports/folder`, { folder }, `/contests/${contestId}/imports`);
+    expect(res.statusCode).toBe(303);
+    const summary = await waitForJob(admin, String(res.headers.location));
+    expect(summary).toMatch(/<strong>1<\/strong><span>新导入作品/);
+    expect((await admin.get(`/contests/${contestId}/entries?q=${encodeURIComponent('县域教研')}`)).body).toContain('县域教研共同体建设');
+  });
+});
+
+describe('progress kept in the jobs table', () => {
+  const addJob = (status: 'running' | 'done', progress: number, lockedAt: string) =>
+    server.db
+      .insertInto('jobs')
+      .values({ kind: 'import', contest_id: contestId, status, progress, message: '已处理 4 / 10', payload_json: JSON.stringify({ source: 'x.zip' }), result_json: null, locked_by: 'another-instance', locked_at: lockedAt, created_at: nowIso(), finished_at: null })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+
+  it('shows a running job as a progress bar that polls, the same on reload', async () => {
+    const { id } = await addJob('running', 0.4, nowIso());
+    const url = `/contests/${contestId}/imports/${id}`;
+    const fragment = await organizer.get(url, { 'HX-Request': 'true', 'HX-Target': `section#job-${id}` });
+    expect(fragment.body).toContain('<progress max="100" value="40"');
+    expect(fragment.body).toContain('hx-trigger="every 1s"');
+    expect(fragment.body).not.toContain('<html');
+    const page = await organizer.get(url);
+    expect(page.body).toContain('<html');
+    expect(page.body).toContain('<progress max="100" value="40"');
+  });
+
+  it('marks jobs whose process died as interrupted when a server starts', async () => {
+    const { id: stale } = await addJob('running', 0.2, new Date(Date.now() - 3600_000).toISOString());
+    const { id: alive } = await addJob('running', 0.2, nowIso());
+    const second = await buildApp({ db: server.db, dataDir: server.dataDir, sessionKey: crypto.randomBytes(32) });
+    await second.ready();
+    await second.close();
+    const rows = await server.db.selectFrom('jobs').select(['id', 'status', 'message']).where('id', 'in', [stale, alive]).orderBy('id').execute();
+    expect(rows).toEqual([
+      { id: stale, status: 'failed', message: INTERRUPTED_MESSAGE },
+      { id: alive, status: 'running', message: '已处理 4 / 10' },
+    ]);
+  });
+
+  it('does not show one contest’s job under another contest', async () => {
+    const { id } = await addJob('done', 1, nowIso());
+    const other = await createContest(server.db, { name: '另一竞赛', rulesYaml: fs.readFileSync(RULES, 'utf8'), rulesSource: path.basename(RULES), userId: null });
+    expect((await organizer.get(`/contests/${other}/imports/${id}`)).statusCode).toBe(404);
+  });
+});
