@@ -1,4 +1,12 @@
 import type { Command } from '../command.ts';
+import { serveCommand } from './serve.ts';
+import { rulesCheckCommand } from './rules.ts';
+import { contestCreateCommand, contestListCommand } from './contest.ts';
+import { entriesCommand, importCommand } from './import.ts';
+import { checkCommand } from './check.ts';
+import { awardsAdjustCommand, awardsCommand, exportCommand, publishCommand } from './awards.ts';
+import { scanCommand } from './scan.ts';
+import { assignCommand, expertsImportCommand, progressCommand, scoresImportCommand, scoresSheetCommand } from './judging.ts';
 
 /** Every CLI command, in the order `--help` lists them. */
-export const commands: Command[] = [];
+export const commands: Command[] = [serveCommand, rulesCheckCommand, contestCreateCommand, contestListCommand, importCommand, entriesCommand, checkCommand, expertsImportCommand, assignCommand, scoresSheetCommand, scoresImportCommand, progressCommand, awardsCommand, awardsAdjustCommand, publishCommand, exportCommand, scanCommand];

@@ -1,0 +1,45 @@
+import { normalizeName } from './authors.ts';
+import type { CheckResult, EntryAuthor, EntryFile, Finding } from './types.ts';
+import { combine } from './types.ts';
+
+/** Place names before a school's own name: 北京市东城区实验小学 → 实验小学. */
+const ADMIN_PREFIX = /^(?:[^省市区县旗]{1,8}?(?:省|自治区|市|区|县|旗))+/u;
+
+/** What to look for: each author's name, each unit in full and without its place names. */
+function identityTerms(authors: EntryAuthor[]): { term: string; what: string }[] {
+  const terms = new Map<string, string>();
+  for (const a of authors) {
+    const name = normalizeName(a.name);
+    if (name.length >= 2) terms.set(name, '作者姓名');
+    const unit = normalizeName(a.unit);
+    if (unit.length >= 4) {
+      terms.set(unit, '单位名称');
+      const core = unit.replace(ADMIN_PREFIX, '');
+      if (core.length >= 4 && core !== unit) terms.set(core, '单位名称');
+    }
+  }
+  return [...terms].map(([term, what]) => ({ term, what }));
+}
+
+const occurrences = (text: string, term: string) => text.split(term).length - 1;
+
+/**
+ * Author or school names inside documents meant for blind review (warnings: a person decides
+ * whether a mention gives the authors away). `documents` are the work's own documents, not
+ * the forms and evidence that name the authors by nature. Null when there is nothing to compare.
+ */
+export function checkAnonymity(authors: EntryAuthor[], documents: EntryFile[]): CheckResult | null {
+  const terms = identityTerms(authors);
+  const readable = documents.filter((f) => f.text);
+  if (terms.length === 0 || readable.length === 0) return null;
+  const findings: Finding[] = [];
+  for (const f of readable) {
+    const text = normalizeName(f.text);
+    const hits = terms.map((t) => ({ ...t, n: occurrences(text, t.term) })).filter((t) => t.n > 0);
+    // A unit's short name inside its full name is one mention, not two.
+    const shown = hits.filter((h) => !hits.some((o) => o !== h && o.term.includes(h.term) && o.n >= h.n));
+    if (shown.length)
+      findings.push({ status: 'warn', message: `${f.name}：出现${shown.map((h) => `${h.what}“${h.term}”（${h.n} 处）`).join('、')}，盲评材料中应隐去` });
+  }
+  return combine('anonymity', findings, `${readable.length} 份盲评文档中未发现作者姓名或单位名称`);
+}

@@ -1,0 +1,284 @@
+import fsp from 'node:fs/promises';
+import { createFile, type ISOFile, MP4BoxBuffer } from 'mp4box';
+import type { CategoryRules, Material, VideoLimits } from '../rules/schema.ts';
+import { videoLimitsFor } from '../rules/schema.ts';
+import type { CheckResult, CheckStatus, EntryFile, Finding } from './types.ts';
+import { combine, formatDuration } from './types.ts';
+
+/** What the MP4 headers say about a video. */
+export interface VideoInfo {
+  /** 'mp4', or 'mov' for QuickTime files (brand `qt  `). */
+  container: string;
+  durationSec: number;
+  width: number;
+  height: number;
+  /** 'h264', 'h265', 'av1' … or the sample entry's own name; null without a video track. */
+  videoCodec: string | null;
+  audioCodec: string | null;
+  frameRate: number | null;
+  videoBitrateKbps: number | null;
+  audioBitrateKbps: number | null;
+  audioSampleRateHz: number | null;
+}
+
+/** Thrown (with a Chinese reason) when a file is not a readable MP4. */
+class VideoProblem extends Error {}
+
+type ReadAt = (offset: number, length: number) => Promise<Buffer>;
+
+/** Largest moov box read into memory; real ones are a few MB even for an hour of video. */
+const MAX_MOOV_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The ftyp and moov boxes of an ISO-BMFF file, found by walking the top-level boxes, so a
+ * 500 MB video costs a few reads of its headers instead of reading its media data.
+ */
+async function headerBoxes(readAt: ReadAt, size: number): Promise<Buffer> {
+  const kept: Buffer[] = [];
+  let sawFtyp = false;
+  let sawMoov = false;
+  for (let offset = 0, boxes = 0; offset + 8 <= size && !(sawFtyp && sawMoov) && boxes < 10_000; boxes++) {
+    const head = await readAt(offset, Math.min(16, size - offset));
+    let boxSize = head.readUInt32BE(0);
+    const type = head.toString('latin1', 4, 8);
+    if (boxSize === 1) {
+      if (head.length < 16) break;
+      boxSize = Number(head.readBigUInt64BE(8));
+    } else if (boxSize === 0) boxSize = size - offset;
+    if (boxSize < 8 || !/^[\x20-\x7e]{4}$/.test(type)) {
+      if (boxes === 0) throw new VideoProblem('不是 MP4 文件（无法识别文件结构）');
+      break;
+    }
+    if (boxes === 0 && !['ftyp', 'free', 'skip', 'wide', 'moov', 'mdat', 'pnot'].includes(type)) throw new VideoProblem('不是 MP4 文件（无法识别文件结构）');
+    if (type === 'ftyp' || type === 'moov') {
+      if (boxSize > MAX_MOOV_BYTES) throw new VideoProblem(`视频头信息过大（${type}）`);
+      kept.push(await readAt(offset, Math.min(boxSize, size - offset)));
+      sawFtyp ||= type === 'ftyp';
+      sawMoov ||= type === 'moov';
+    }
+    offset += boxSize;
+  }
+  if (!sawMoov) throw new VideoProblem('缺少视频头信息（moov），文件不完整或录制未正常结束');
+  return Buffer.concat(kept);
+}
+
+const VIDEO_CODECS: Record<string, string> = { avc1: 'h264', avc3: 'h264', hvc1: 'h265', hev1: 'h265', av01: 'av1', vp09: 'vp9', mp4v: 'mpeg4' };
+const AUDIO_CODECS: Record<string, string> = { 'mp4a.40': 'aac', 'mp4a.67': 'aac', 'mp4a.69': 'mp3', 'mp4a.6b': 'mp3', 'ac-3': 'ac3', 'ec-3': 'eac3', opus: 'opus' };
+
+const videoCodecOf = (codec: string) => VIDEO_CODECS[codec.split('.')[0].toLowerCase()] ?? codec.split('.')[0].toLowerCase();
+function audioCodecOf(codec: string): string {
+  const lower = codec.toLowerCase();
+  const key = Object.keys(AUDIO_CODECS).find((k) => lower === k || lower.startsWith(`${k}.`));
+  return key ? AUDIO_CODECS[key] : lower.split('.')[0];
+}
+
+/** Names written in rule sets (H.264, AVC, HEVC, AAC …) in the form videoCodecOf/audioCodecOf give. */
+function normalizeCodec(name: string): string {
+  const key = name.toLowerCase().replace(/[\s.\-/]/g, '');
+  return ({ avc: 'h264', h264avc: 'h264', hevc: 'h265', h265hevc: 'h265' } as Record<string, string>)[key] ?? key;
+}
+
+type MoovBox = ISOFile['moov'];
+type TrakBox = MoovBox['traks'][number];
+
+interface TrackFacts {
+  handler: string;
+  codec: string;
+  width: number;
+  height: number;
+  sampleRate: number | null;
+  frames: number;
+  seconds: number;
+  bytes: number;
+}
+
+/**
+ * What one track's boxes say. Read from the parsed box tree rather than mp4box's sample
+ * lists, which it would build one object per frame (slow for a 45-minute lesson).
+ */
+function trackFacts(trak: TrakBox): TrackFacts {
+  const stbl = trak.mdia.minf.stbl;
+  const entry = stbl.stsd.entries[0];
+  const counts = stbl.stts?.sample_counts ?? [];
+  const frames = counts.reduce((sum, n) => sum + n, 0);
+  const ticks = counts.reduce((sum, n, i) => sum + n * stbl.stts.sample_deltas[i], 0);
+  const sizes = stbl.stsz ?? stbl.stz2;
+  const bytes = stbl.stsz?.sample_size ? stbl.stsz.sample_size * stbl.stsz.sample_count : (sizes?.sample_sizes ?? []).reduce((sum, n) => sum + n, 0);
+  return {
+    handler: trak.mdia.hdlr.handler,
+    codec: entry?.getCodec() ?? '',
+    width: trak.tkhd.width / 65536 || (entry?.isVideo() ? entry.getWidth() : 0),
+    height: trak.tkhd.height / 65536 || (entry?.isVideo() ? entry.getHeight() : 0),
+    sampleRate: entry?.isAudio() ? entry.getSampleRate() : null,
+    frames,
+    seconds: trak.mdia.mdhd.timescale ? ticks / trak.mdia.mdhd.timescale : 0,
+    bytes,
+  };
+}
+
+function movieInfo(moov: MoovBox, brand: string | undefined): VideoInfo {
+  const tracks = moov.traks.map(trackFacts);
+  const video = tracks.find((t) => t.handler === 'vide');
+  const audio = tracks.find((t) => t.handler === 'soun');
+  const { duration, timescale } = moov.mvhd;
+  const fragmented = moov.mvex?.mehd?.fragment_duration;
+  const durationSec = duration && timescale ? duration / timescale : fragmented && timescale ? fragmented / timescale : Math.max(0, ...tracks.map((t) => t.seconds));
+  const kbps = (t: TrackFacts | undefined) => (t && t.seconds > 0 && t.bytes > 0 ? (t.bytes * 8) / t.seconds / 1000 : null);
+  return {
+    container: brand?.trim() === 'qt' ? 'mov' : 'mp4',
+    durationSec,
+    width: video?.width ?? 0,
+    height: video?.height ?? 0,
+    videoCodec: video ? videoCodecOf(video.codec) : null,
+    audioCodec: audio ? audioCodecOf(audio.codec) : null,
+    frameRate: video && video.seconds > 0 ? video.frames / video.seconds : null,
+    videoBitrateKbps: kbps(video),
+    audioBitrateKbps: kbps(audio),
+    audioSampleRateHz: audio?.sampleRate ?? null,
+  };
+}
+
+/** Reads duration, picture size and codecs from an MP4 file on disk (or its bytes) with mp4box's box parser, no external program. */
+export async function probeMp4(source: string | Buffer): Promise<VideoInfo> {
+  let header: Buffer;
+  if (typeof source === 'string') {
+    const handle = await fsp.open(source, 'r');
+    try {
+      const { size } = await handle.stat();
+      header = await headerBoxes(async (offset, length) => {
+        const buf = Buffer.alloc(length);
+        const { bytesRead } = await handle.read(buf, 0, length, offset);
+        return buf.subarray(0, bytesRead);
+      }, size);
+    } finally {
+      await handle.close();
+    }
+  } else {
+    header = await headerBoxes(async (offset, length) => source.subarray(offset, offset + length), source.length);
+  }
+  const file = createFile();
+  try {
+    const copy = header.buffer.slice(header.byteOffset, header.byteOffset + header.length);
+    if (file.checkBuffer(MP4BoxBuffer.fromArrayBuffer(copy, 0))) file.parse();
+    if (!file.moov?.mvhd) throw new VideoProblem('无法解析视频头信息（moov）');
+    return movieInfo(file.moov, file.ftyp?.major_brand);
+  } catch (err) {
+    if (err instanceof VideoProblem) throw err;
+    throw new VideoProblem(`无法解析视频头信息（${(err as Error).message}）`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const VIDEO_EXTS = new Set(['mp4', 'm4v', 'mov', 'avi', 'wmv', 'flv', 'mkv', 'mpg', 'mpeg', '3gp', 'webm', 'rmvb', 'vob']);
+
+/** Whether the rules of videos apply to this file. */
+export const isVideoFile = (f: EntryFile): boolean => VIDEO_EXTS.has(f.ext);
+
+type Limits = Omit<VideoLimits, 'recommended'>;
+
+const GROUPS = {
+  'video-duration': ['minMinutes', 'maxMinutes', 'maxTotalMinutes'],
+  'video-picture': ['resolution', 'aspect', 'frameRate'],
+  'video-encoding': ['containers', 'videoCodecs', 'audioCodecs', 'minBitrateKbps', 'audioBitrateKbps', 'audioSampleRateHz'],
+} as const satisfies Record<string, (keyof Limits)[]>;
+type Group = keyof typeof GROUPS;
+
+const CODEC_NAMES: Record<string, string> = { h264: 'H.264', h265: 'H.265', aac: 'AAC', mp3: 'MP3' };
+const showCodec = (c: string | null) => (c ? (CODEC_NAMES[c] ?? c.toUpperCase()) : '无');
+
+function gcd(a: number, b: number): number {
+  return b ? gcd(b, a % b) : a;
+}
+const showAspect = (w: number, h: number) => {
+  const g = gcd(w, h) || 1;
+  const [a, b] = [w / g, h / g];
+  return a > 64 ? `${(w / h).toFixed(2)}:1` : `${a}:${b}`;
+};
+
+/** Problems of one video against hard limits (要求) or recommended values (建议). */
+function problems(group: Group, info: VideoInfo, l: Limits, hard: boolean): string[] {
+  const verb = hard ? '要求' : '建议';
+  const out: string[] = [];
+  if (group === 'video-duration') {
+    const d = formatDuration(info.durationSec);
+    if (l.maxMinutes !== undefined && info.durationSec > l.maxMinutes * 60 + 0.5)
+      out.push(hard ? `时长 ${d}，超过 ${l.maxMinutes} 分钟的限制` : `时长 ${d}，超过建议的 ${l.maxMinutes} 分钟`);
+    if (l.minMinutes !== undefined && info.durationSec < l.minMinutes * 60 - 0.5)
+      out.push(hard ? `时长 ${d}，短于 ${l.minMinutes} 分钟的要求` : `时长 ${d}，短于建议的 ${l.minMinutes} 分钟`);
+  } else if (group === 'video-picture') {
+    const r = l.resolution;
+    if (r) {
+      const fits = r.mode === 'exact' ? info.width === r.width && info.height === r.height : info.width >= r.width && info.height >= r.height;
+      if (!fits) out.push(`分辨率 ${info.width}×${info.height}，${verb}${r.mode === 'exact' ? ' ' : '不低于 '}${r.width}×${r.height}`);
+    }
+    if (l.aspect) {
+      const [a, b] = l.aspect.split(':').map(Number);
+      if (!info.height || Math.abs(info.width / info.height - a / b) / (a / b) > 0.01) out.push(`画面比例 ${info.height ? showAspect(info.width, info.height) : '未知'}，${verb} ${l.aspect}`);
+    }
+    if (l.frameRate !== undefined && (info.frameRate === null || Math.abs(info.frameRate - l.frameRate) > 0.5))
+      out.push(`帧率 ${info.frameRate === null ? '未知' : `${+info.frameRate.toFixed(2)} 帧/秒`}，${verb} ${l.frameRate} 帧/秒`);
+  } else {
+    if (l.containers?.length && !l.containers.map((c) => c.toLowerCase()).includes(info.container))
+      out.push(`格式为 ${info.container.toUpperCase()}，${verb} ${l.containers.map((c) => c.toUpperCase()).join('、')}`);
+    if (l.videoCodecs?.length && !l.videoCodecs.map(normalizeCodec).includes(info.videoCodec ?? ''))
+      out.push(`视频编码 ${showCodec(info.videoCodec)}，${verb} ${l.videoCodecs.map((c) => showCodec(normalizeCodec(c))).join('、')}`);
+    if (l.audioCodecs?.length && !l.audioCodecs.map(normalizeCodec).includes(info.audioCodec ?? '')) {
+      const wanted = l.audioCodecs.map((c) => showCodec(normalizeCodec(c))).join('、');
+      out.push(info.audioCodec ? `音频编码 ${showCodec(info.audioCodec)}，${verb} ${wanted}` : `没有音轨，${verb} ${wanted} 音频`);
+    }
+    if (l.minBitrateKbps !== undefined && (info.videoBitrateKbps ?? 0) < l.minBitrateKbps)
+      out.push(`视频码率 ${Math.round(info.videoBitrateKbps ?? 0)} kbps，${verb}不低于 ${l.minBitrateKbps} kbps`);
+    // Nominal audio bitrates vary a little with VBR encoders.
+    if (l.audioBitrateKbps !== undefined && info.audioCodec && (info.audioBitrateKbps ?? 0) < l.audioBitrateKbps * 0.95)
+      out.push(`音频码率 ${Math.round(info.audioBitrateKbps ?? 0)} kbps，${verb} ${l.audioBitrateKbps} kbps`);
+    if (l.audioSampleRateHz !== undefined && info.audioCodec && info.audioSampleRateHz !== l.audioSampleRateHz)
+      out.push(`音频采样率 ${info.audioSampleRateHz ?? '未知'} Hz，${verb} ${l.audioSampleRateHz} Hz`);
+  }
+  return out;
+}
+
+function passSummary(group: Group, info: VideoInfo): string {
+  if (group === 'video-duration') return `时长 ${formatDuration(info.durationSec)}`;
+  if (group === 'video-picture')
+    return `${info.width}×${info.height}，${showAspect(info.width, info.height)}${info.frameRate ? `，${+info.frameRate.toFixed(2)} 帧/秒` : ''}`;
+  return `${info.container.toUpperCase()}，视频 ${showCodec(info.videoCodec)}，音频 ${showCodec(info.audioCodec)}`;
+}
+
+const asks = (l: Limits | undefined, group: Group) => !!l && GROUPS[group].some((k) => l[k] !== undefined);
+
+/**
+ * Duration, picture and encoding of the material's videos against the category's and the
+ * material's limits (时长不超过10分钟、1920×1080、16:9、H.264/AAC …); recommended values
+ * (建议) give warnings. `infoOf` gives each video's headers, or why they could not be read.
+ */
+export function checkVideos(category: CategoryRules, m: Material, files: EntryFile[], infoOf: (f: EntryFile) => VideoInfo | string | undefined): CheckResult[] {
+  const limits = videoLimitsFor(category, m);
+  const videos = files.filter(isVideoFile);
+  if (!limits || videos.length === 0) return [];
+  const groups = (Object.keys(GROUPS) as Group[]).filter((g) => asks(limits, g) || asks(limits.recommended, g));
+  // An unreadable video fails the encoding check (or the first one asked) and leaves the others to a person.
+  const failsUnreadable = groups.includes('video-encoding') ? 'video-encoding' : groups[0];
+  return groups.map((group): CheckResult => {
+    const findings: Finding[] = [];
+    const passes: string[] = [];
+    let totalSec = 0;
+    for (const f of videos) {
+      const info = infoOf(f);
+      if (info === undefined || typeof info === 'string') {
+        const status: CheckStatus = group === failsUnreadable ? 'fail' : 'warn';
+        findings.push({ status, message: `${f.name}：无法读取视频信息（${info ?? '未找到文件'}）${status === 'warn' ? '，请人工核对' : ''}` });
+        continue;
+      }
+      totalSec += info.durationSec;
+      const hard = problems(group, info, limits, true);
+      const soft = limits.recommended ? problems(group, info, limits.recommended, false) : [];
+      if (hard.length) findings.push({ status: 'fail', message: `${f.name}：${hard.join('，')}` });
+      if (soft.length) findings.push({ status: 'warn', message: `${f.name}：${soft.join('，')}` });
+      if (!hard.length && !soft.length) passes.push(`${f.name}：${passSummary(group, info)}`);
+    }
+    if (group === 'video-duration' && limits.maxTotalMinutes !== undefined && totalSec > limits.maxTotalMinutes * 60 + 0.5)
+      findings.push({ status: 'fail', message: `${videos.length} 个视频共 ${formatDuration(totalSec)}，超过总计 ${limits.maxTotalMinutes} 分钟的限制` });
+    return combine(`${group}:${m.kind}`, findings, passes.join('；'));
+  });
+}
