@@ -15,6 +15,8 @@ import { createUser, findUserByUsername } from '../src/server/auth/users.ts';
 import { runAutoAssign } from '../src/judging/assignments.ts';
 import { openReview, saveReview } from '../src/judging/reviews.ts';
 import { makeDocx } from '../test/helpers/docx.ts';
+import { makeMp4 } from '../test/fixtures-media/mp4.ts';
+import { makePdf } from '../test/fixtures-media/pdf.ts';
 import { HEADINGS, ProseGenerator } from './lib/prose.ts';
 import { Random } from './lib/random.ts';
 
@@ -31,6 +33,17 @@ const STAGES = ['小学', '初中', '高中', '幼儿园'] as const;
 const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高';
 const GIVEN = ['静', '敏', '伟', '芳', '磊', '婷', '强', '洁', '军', '丽', '涛', '燕', '鹏', '霞', '超', '娟'];
 const CATEGORY_FOLDERS = ['区域研修应用案例', '校本研修应用案例', '线上工作室建设与应用案例', '创新场景应用案例'];
+const TITLE_PREFIXES = ['依托国家中小学智慧教育平台', '基于智慧教育平台', '“双减”背景下', '数字化转型视域下', '平台赋能'];
+const TITLE_TOPICS = ['区域教师混合式研修', '校本研修共同体建设', '名师工作室协同教研', '乡村学校同步课堂', '大单元教学设计', '分层作业设计', '跨学科主题学习', '家校协同育人', '精准教学与学情分析', '青年教师专业成长', '课后服务资源建设', '教研组集体备课'];
+const TITLE_SUFFIXES = ['的实践探索', '的创新实践', '的路径与成效', '的实施案例'];
+
+/** Distinct, plausible titles such as 基于智慧教育平台的校本研修共同体建设的实践探索. */
+function demoTitle(i: number): string {
+  const prefix = TITLE_PREFIXES[i % TITLE_PREFIXES.length];
+  const topic = TITLE_TOPICS[Math.floor(i / TITLE_PREFIXES.length) % TITLE_TOPICS.length];
+  const suffix = TITLE_SUFFIXES[Math.floor(i / (TITLE_PREFIXES.length * TITLE_TOPICS.length)) % TITLE_SUFFIXES.length];
+  return `${prefix}${prefix.endsWith('平台') ? '的' : ''}${topic}${suffix}`;
+}
 
 interface PlannedEntry {
   folder: string;
@@ -46,8 +59,10 @@ function planEntries(count: number, random: Random): PlannedEntry[] {
     const stage = school.includes('幼儿园') ? '幼儿园' : school.includes('中学') ? random.pick(['初中', '高中']) : STAGES[0];
     const teacher = random.pick([...SURNAMES]) + random.pick(GIVEN) + (random.chance(0.5) ? random.pick(GIVEN) : '');
     const category = CATEGORY_FOLDERS[i % CATEGORY_FOLDERS.length];
-    const title = prose.title();
-    const sections = HEADINGS.slice(0, 4).map((heading) => ({
+    const title = demoTitle(i);
+    // The 创新场景 notice asks for a 内容导图 before the text.
+    const headings = category === '创新场景应用案例' ? ['内容导图', ...HEADINGS.slice(0, 4)] : HEADINGS.slice(0, 4);
+    const sections = headings.map((heading) => ({
       heading,
       paragraphs: Array.from({ length: 4 }, () => prose.paragraph(5).join('')),
     }));
@@ -74,6 +89,8 @@ async function writeSubmissions(root: string, entries: PlannedEntry[]): Promise<
     const dir = path.join(root, ...e.folder.split('/'));
     await fs.mkdir(dir, { recursive: true });
     await fs.writeFile(path.join(dir, '案例介绍.docx'), await makeDocx({ title: e.title, sections: e.sections }));
+    await fs.writeFile(path.join(dir, '信息表.pdf'), makePdf([`案例名称：${e.title}`, '典型案例信息表']));
+    await fs.writeFile(path.join(dir, '数字故事.mp4'), makeMp4({ seconds: 300, width: 1920, height: 1080, fps: 25, audioSampleRate: 48000 }));
   }
   // Bad files a real batch contains: a corrupt document, an empty one and a Word lock file.
   const [first, second] = entries.map((e) => path.join(root, ...e.folder.split('/')));

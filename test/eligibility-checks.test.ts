@@ -7,7 +7,7 @@ import { checkWords, countWords, documentBlocks } from '../src/eligibility/docum
 import { checkEntry, type CheckContext, type EntryForCheck } from '../src/eligibility/entry.ts';
 import { type DocxLayout, readDocxLayout, sameFont } from '../src/eligibility/format.ts';
 import { checkHistory, readPriorAwards } from '../src/eligibility/history.ts';
-import { checkSizes } from '../src/eligibility/materials.ts';
+import { checkFileTypes, checkSizes } from '../src/eligibility/materials.ts';
 import type { CheckResult, EntryAuthor, EntryFile } from '../src/eligibility/types.ts';
 import { checkVideos, probeMp4, type VideoInfo } from '../src/eligibility/video.ts';
 import { classifyEntryFiles } from '../src/ingest/classify.ts';
@@ -547,6 +547,13 @@ describe('rule set 2024-district-info-teaching-exchange', () => {
       status: 'fail',
       message: '配套资源（教学视频、动画、AR/VR、案例、课件、交互式测试题等，逐个上传，不得以压缩包形式提交）共 1100.0 MB，超过总量 1024 MB 的限制',
     });
+  });
+
+  it('fails an empty or corrupt file handed in for a required material', () => {
+    const infoSheet = categoryOf(rules.fujian, 'regional-training').materials.find((m) => m.kind === '信息表')!;
+    const pdf = (size: number, error: string | null): EntryFile => ({ id: 1, name: '信息表.pdf', path: '信息表.pdf', kind: '信息表', ext: 'pdf', size, sha256: 'x', text: null, html: null, error });
+    expect(checkFileTypes(infoSheet, [pdf(0, '空文件（0 字节）')])).toEqual({ id: 'filetype:信息表', status: 'fail', message: '信息表.pdf：空文件（0 字节）' });
+    expect(checkFileTypes(infoSheet, [pdf(2048, null)])?.status).toBe('pass');
   });
 
   it('reads frame rate, bitrate and audio of a vocational lesson video against its hard limits', async () => {

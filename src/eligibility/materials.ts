@@ -59,17 +59,17 @@ export function checkPresence(m: Material, files: EntryFile[], unassigned: Entry
   return { id, status: 'pass', message: `已提交：${listNames(files)}` };
 }
 
-/** The importer found the content is not what the extension claims (a .docx that is a zip …). */
-const isWrongContent = (f: EntryFile) => f.error?.startsWith('不是有效的') ?? false;
+/** Empty, or the importer found the content is not what the extension claims (a .docx that is a zip …). */
+const isUnusable = (f: EntryFile) => f.size === 0 || (f.error?.startsWith('不是有效的') ?? false);
 
 /** Each file in an allowed format (by extension) and really of that format. Null when nothing to check. */
 export function checkFileTypes(m: Material, files: EntryFile[]): CheckResult | null {
-  if (files.length === 0 || (m.formats.length === 0 && !files.some(isWrongContent))) return null;
+  if (files.length === 0 || (m.formats.length === 0 && !files.some(isUnusable))) return null;
   const allowed = m.formats.map((f) => f.toUpperCase()).join('、');
   const findings: Finding[] = [];
   for (const f of files) {
     if (m.formats.length && !m.formats.includes(f.ext)) findings.push({ status: 'fail', message: `${f.name}：格式为 ${f.ext ? f.ext.toUpperCase() : '无扩展名'}，应为 ${allowed}` });
-    else if (isWrongContent(f)) findings.push({ status: 'fail', message: `${f.name}：${f.error}` });
+    else if (isUnusable(f)) findings.push({ status: 'fail', message: `${f.name}：${f.error ?? '空文件（0 字节）'}` });
   }
   return combine(`filetype:${m.kind}`, findings, `${listNames(files)}：格式为 ${allowed}`);
 }
