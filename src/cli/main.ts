@@ -50,9 +50,12 @@ export async function runCli(argv: string[]): Promise<number> {
     return asked ? 0 : 2;
   }
   const { command, rest } = found;
+  // A command may give `--json` a value (scan's `--json OUT.json`); given bare, it keeps its common meaning.
+  const jsonTakesValue = command.options?.json?.type === 'string';
+  const args = rest.map((a, i) => (jsonTakesValue && a === '--json' && (i + 1 === rest.length || rest[i + 1].startsWith('-')) ? '--json=' : a));
   let parsed;
   try {
-    parsed = parseArgs({ args: rest, options: { ...COMMON_OPTIONS, ...command.options }, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args, options: { ...COMMON_OPTIONS, ...command.options }, allowPositionals: true, strict: true });
   } catch (err) {
     console.error(`参数错误：${(err as Error).message}\n\n${commandHelp(command)}`);
     return 2;
@@ -64,7 +67,7 @@ export async function runCli(argv: string[]): Promise<number> {
   const ctx: CommandContext = {
     values: parsed.values as CommandContext['values'],
     positionals: parsed.positionals,
-    json: Boolean(parsed.values.json),
+    json: parsed.values.json !== undefined && parsed.values.json !== false,
     print: (line) => process.stdout.write(line + '\n'),
     printJson: (value) => process.stdout.write(JSON.stringify(value, null, 2) + '\n'),
   };

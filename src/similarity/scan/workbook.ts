@@ -1,0 +1,94 @@
+import ExcelJS from 'exceljs';
+import { type TableSheet, tablesWorkbook } from '../../exports/workbook.ts';
+import type { FolderScan } from './folderScan.ts';
+
+const percent = (x: number): number => Math.round(x * 1000) / 10;
+const FLAGGED_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFFC7CE' } };
+
+/**
+ * The scan as an Excel workbook in the house layout: documents by rate (flagged rows
+ * highlighted), pairs, cross-project suspects, common text and unreadable files.
+ */
+export async function scanWorkbook({ report, suspects }: FolderScan): Promise<Buffer> {
+  const { threshold } = report.params;
+  const sheets: TableSheet[] = [
+    {
+      name: '文档重复率',
+      columns: [
+        { header: '序号', width: 6 },
+        { header: '文件', width: 60, wrap: true },
+        { header: '参赛项目', width: 22, wrap: true },
+        { header: '可计字数', width: 10 },
+        { header: '模板字数', width: 10 },
+        { header: '重复字数', width: 10 },
+        { header: '重复率(%)', width: 11, numFmt: '0.0' },
+        { header: '去除引用重复率(%)', width: 14, numFmt: '0.0' },
+        { header: '单篇最大重复率(%)', width: 14, numFmt: '0.0' },
+        { header: `是否超过${percent(threshold)}%`, width: 12 },
+        { header: '主要来源', width: 60, wrap: true },
+      ],
+      rows: report.documents.map((d, i) => [
+        i + 1,
+        d.path,
+        d.category ?? '',
+        d.countable,
+        d.templateChars,
+        d.duplicateChars,
+        percent(d.rate),
+        percent(d.rateExcludingQuotes),
+        percent(d.maxSourceRate),
+        d.flagged ? '是' : '否',
+        d.sources.slice(0, 3).map((s) => `${s.library ? '［比对库］' : ''}${s.path}（${s.sharedChars}字）`).join('\n'),
+      ]),
+      notes: [`重复率 = 模板以外的重复字数 ÷ 模板以外的可计字数；重复率达到 ${percent(threshold)}% 的文档以红色标出。`],
+    },
+    {
+      name: '相似文档对',
+      columns: [
+        { header: '文档A', width: 55, wrap: true },
+        { header: '文档B', width: 55, wrap: true },
+        { header: 'A中重复字数', width: 12 },
+        { header: 'B中重复字数', width: 12 },
+        { header: '跨项目', width: 8 },
+        { header: '相似片段数', width: 10 },
+      ],
+      rows: report.pairs.map((p) => [p.a, p.b, p.aShared, p.bShared, p.crossProject ? '是' : '否', p.spans.length]),
+    },
+    {
+      name: '一稿多投嫌疑',
+      columns: [
+        { header: '文档A', width: 55, wrap: true },
+        { header: '文档B', width: 55, wrap: true },
+        { header: 'A中重复字数', width: 12 },
+        { header: 'B中重复字数', width: 12 },
+      ],
+      rows: suspects.map((p) => [p.a, p.b, p.aShared, p.bShared]),
+      notes: ['不同参赛项目的两份文档共有其中一份一半以上的文字。'],
+    },
+    {
+      name: '公共文本',
+      columns: [
+        { header: '文本', width: 80, wrap: true },
+        { header: '出现的文档数', width: 12 },
+      ],
+      rows: report.common.map((c) => [c.text, c.entries]),
+      notes: ['多数参赛文档共有、但不在模板中的文字；计入重复率。'],
+    },
+    {
+      name: '无法读取的文件',
+      columns: [
+        { header: '文件', width: 60, wrap: true },
+        { header: '原因', width: 50, wrap: true },
+      ],
+      rows: report.errors.map((e) => [e.path, e.message]),
+    },
+  ];
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load((await tablesWorkbook(sheets, '查重报告')) as unknown as ArrayBuffer);
+  const documents = workbook.worksheets[0];
+  report.documents.forEach((d, i) => {
+    // a loaded workbook shares one style object among like cells: give each flagged cell its own
+    if (d.flagged) documents.getRow(i + 2).eachCell((cell) => (cell.style = { ...cell.style, fill: FLAGGED_FILL }));
+  });
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
