@@ -1,24 +1,14 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import type { FastifyInstance } from 'fastify';
-import { openMigratedDb, type Db } from '../../src/db/connect.ts';
+import type { Page } from 'playwright-core';
+import type { Db } from '../../src/db/connect.ts';
 import { contestAwards } from '../../src/awards/contest.ts';
-import { buildApp } from '../../src/server/app.ts';
 import { createUser } from '../../src/server/auth/users.ts';
 import { cli, cliJson } from '../helpers/cli.ts';
 import { caseDocumentSpec, makeDocx } from '../helpers/docx.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = path.resolve('test-artifacts');
-const haveChromium = fs.existsSync(CHROMIUM);
-if (!haveChromium && !process.env.CI) {
-  console.warn(`跳过浏览器测试：找不到 ${CHROMIUM}（apt-get install chromium fonts-wqy-microhei 后即可运行）`);
-}
+import { type Harness, skipBrowserTests, startHarness } from './harness.ts';
 
 const RULES = 'rules/fujian-platform-cases-training-and-scenarios.yaml';
 const CONTEST_NAME = '2024年城关区智慧教育平台应用案例评选';
@@ -76,47 +66,32 @@ async function prepareContest(dir: string, dbFile: string): Promise<number> {
   return id;
 }
 
-describe.skipIf(!haveChromium && !process.env.CI)('browser: from scored entries to the published award list', () => {
+describe.skipIf(skipBrowserTests)('browser: from scored entries to the published award list', () => {
+  let h: Harness;
   let dir: string;
   let db: Db;
-  let app: FastifyInstance;
-  let browser: Browser;
   let page: Page;
   let base: string;
   let contestId: number;
-  const problems: string[] = [];
+  let problems: string[];
 
-  const shot = (name: string, fullPage = true) => page.screenshot({ path: path.join(ARTIFACTS, `awards-${name}.png`), fullPage });
-  const waitForText = (selector: string, text: string, timeout = 10_000) => page.locator(selector, { hasText: text }).first().waitFor({ timeout });
+  const shot = (name: string, fullPage = true) => h.shot(name, fullPage);
+  const waitForText = (selector: string, text: string, timeout?: number) => h.waitForText(selector, text, timeout);
 
   beforeAll(async () => {
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'casejury-browser-awards-'));
-    process.env.CASEJURY_DATA = dir;
-    const dbFile = path.join(dir, 'casejury.db');
-    contestId = await prepareContest(dir, dbFile);
-    db = await openMigratedDb(dbFile);
-    await createUser(db, { username: 'zuzhi', displayName: '赵组织', role: 'organizer', password: PASSWORD, mustChangePassword: false }, null);
-    app = await buildApp({ db, dataDir: dir, sessionKey: crypto.randomBytes(32) });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const address = app.server.address();
-    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    h = await startHarness({
+      name: 'awards',
+      acceptDownloads: true,
+      prepare: async (dataDir, dbFile) => {
+        contestId = await prepareContest(dataDir, dbFile);
+      },
+      beforeListen: (_app, db) =>
+        createUser(db, { username: 'zuzhi', displayName: '赵组织', role: 'organizer', password: PASSWORD, mustChangePassword: false }, null).then(() => undefined),
     });
-    page = await browser.newPage({ viewport: { width: 1280, height: 860 }, locale: 'zh-CN', acceptDownloads: true });
-    page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    ({ dataDir: dir, db, page, base, problems } = h);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await db?.destroy();
-    delete process.env.CASEJURY_DATA;
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => h?.close());
 
   const tieCodes = async () => {
     const awards = await contestAwards(db, contestId);

@@ -1,70 +1,41 @@
-import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
-import { openMigratedDb, type Db } from '../../src/db/connect.ts';
-import { buildApp } from '../../src/server/app.ts';
+import type { Db } from '../../src/db/connect.ts';
 import { createUser } from '../../src/server/auth/users.ts';
 import { MISSING_SECTION, OVER_LIMIT, importEligibilityContest } from '../helpers/eligibility-contest.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = path.resolve('test-artifacts');
-const haveChromium = fs.existsSync(CHROMIUM);
-if (!haveChromium && !process.env.CI) {
-  console.warn(`跳过浏览器测试：找不到 ${CHROMIUM}（apt-get install chromium fonts-wqy-microhei 后即可运行）`);
-}
+import { type Harness, skipBrowserTests, startHarness } from './harness.ts';
 
 const PASSWORD = 'Organizer-pass-1';
 
-describe.skipIf(!haveChromium && !process.env.CI)('browser: 形式审查 from the board to a decision', () => {
-  let dataDir: string;
+describe.skipIf(skipBrowserTests)('browser: 形式审查 from the board to a decision', () => {
+  let h: Harness;
   let db: Db;
   let app: FastifyInstance;
-  let browser: Browser;
   let page: Page;
   let base: string;
   let contestId: number;
   let ids: Map<string, number>;
-  const previousData = process.env.CASEJURY_DATA;
-  const problems: string[] = [];
+  let problems: string[];
 
-  const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `eligibility-${name}.png`), fullPage: true });
+  const shot = (name: string) => h.shot(name);
   /** The number on a count tile of the board (待审, 取消资格, 检查不通过 …). */
   const tile = (key: string) => page.locator(`#elig-counts [data-count="${key}"] strong`);
   const entryRows = () => page.locator('#elig-results tr.entry-row');
 
   beforeAll(async () => {
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'casejury-browser-eligibility-'));
-    process.env.CASEJURY_DATA = dataDir;
-    db = await openMigratedDb(path.join(dataDir, 'casejury.db'));
-    await createUser(db, { username: 'organizer', displayName: '市教研室', role: 'organizer', password: PASSWORD, mustChangePassword: false }, null);
-    app = await buildApp({ db, dataDir, sessionKey: crypto.randomBytes(32) });
-    ({ contestId, ids } = await importEligibilityContest(db, app.blobs));
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const address = app.server.address();
-    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    h = await startHarness({
+      name: 'eligibility',
+      viewport: { width: 1280, height: 900 },
+      beforeListen: async (app, db) => {
+        await createUser(db, { username: 'organizer', displayName: '市教研室', role: 'organizer', password: PASSWORD, mustChangePassword: false }, null);
+        ({ contestId, ids } = await importEligibilityContest(db, app.blobs));
+      },
     });
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
-    // CSP violations and script errors show up here.
-    page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    ({ db, app, page, base, problems } = h);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await db?.destroy();
-    if (previousData === undefined) delete process.env.CASEJURY_DATA;
-    else process.env.CASEJURY_DATA = previousData;
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => h?.close());
 
   it('opens the board from the contest and runs every check', async () => {
     await page.goto(`${base}/login`);

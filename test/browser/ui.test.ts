@@ -1,22 +1,9 @@
-import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import type { FastifyInstance } from 'fastify';
-import { openMigratedDb, type Db } from '../../src/db/connect.ts';
-import { buildApp } from '../../src/server/app.ts';
+import type { Page } from 'playwright-core';
 import { createUser } from '../../src/server/auth/users.ts';
 import { makeDocx } from '../helpers/docx.ts';
 import { makeZip } from '../server-helpers.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = path.resolve('test-artifacts');
-const haveChromium = fs.existsSync(CHROMIUM);
-if (!haveChromium && !process.env.CI) {
-  console.warn(`跳过浏览器测试：找不到 ${CHROMIUM}（apt-get install chromium fonts-wqy-microhei 后即可运行）`);
-}
+import { type Harness, skipBrowserTests, startHarness } from './harness.ts';
 
 const ENTRIES = [
   { stage: '小学', school: '实验小学', teacher: '张明', category: '区域研修应用案例', title: '智慧平台助力区域教研转型' },
@@ -48,45 +35,26 @@ async function submissionZip(): Promise<Buffer> {
   return makeZip(files);
 }
 
-describe.skipIf(!haveChromium && !process.env.CI)('browser: from first login to an entry’s document', () => {
-  let dataDir: string;
-  let db: Db;
-  let app: FastifyInstance;
-  let browser: Browser;
+describe.skipIf(skipBrowserTests)('browser: from first login to an entry’s document', () => {
+  let h: Harness;
   let page: Page;
   let base: string;
-  const problems: string[] = [];
+  let problems: string[];
 
-  const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `ui-${name}.png`), fullPage: true });
+  const shot = (name: string) => h.shot(name);
 
   beforeAll(async () => {
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'casejury-browser-'));
-    db = await openMigratedDb(path.join(dataDir, 'casejury.db'));
-    await createUser(db, { username: 'admin', displayName: '系统管理员', role: 'admin', password: 'One-time-pass1', mustChangePassword: true }, null);
-    app = await buildApp({ db, dataDir, sessionKey: crypto.randomBytes(32) });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const address = app.server.address();
-    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    h = await startHarness({
+      name: 'ui',
+      beforeListen: (_app, db) =>
+        createUser(db, { username: 'admin', displayName: '系统管理员', role: 'admin', password: 'One-time-pass1', mustChangePassword: true }, null).then(() => undefined),
     });
-    page = await browser.newPage({ viewport: { width: 1280, height: 860 }, locale: 'zh-CN' });
-    // CSP violations and script errors show up here.
-    page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    ({ page, base, problems } = h);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await db?.destroy();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => h?.close());
 
-  /** Waits until an element matching `selector` contains `text` (htmx swaps and polling take a moment). */
-  const waitForText = (selector: string, text: string, timeout = 10_000) => page.locator(selector, { hasText: text }).first().waitFor({ timeout });
+  const waitForText = (selector: string, text: string, timeout?: number) => h.waitForText(selector, text, timeout);
   const rowCount = (n: number) =>
     page.waitForFunction((want) => document.querySelectorAll('#entries-results tbody tr').length === want, n, { timeout: 10_000 });
 
