@@ -21,6 +21,14 @@ export interface Database {
   eligibility_results: EligibilityResultsTable;
   eligibility_decisions: EligibilityDecisionsTable;
   prior_awards: PriorAwardsTable;
+  similarity_library: SimilarityLibraryTable;
+  similarity_runs: SimilarityRunsTable;
+  similarity_reports: SimilarityReportsTable;
+  similarity_pairs: SimilarityPairsTable;
+  similarity_common: SimilarityCommonTable;
+  similarity_exclusions: SimilarityExclusionsTable;
+  similarity_decisions: SimilarityDecisionsTable;
+  suspect_decisions: SuspectDecisionsTable;
 }
 
 export type Role = 'admin' | 'organizer' | 'expert';
@@ -309,3 +317,151 @@ export interface PriorAwardsTable {
 
 export type EligibilityResult = Selectable<EligibilityResultsTable>;
 export type EligibilityDecisionRow = Selectable<EligibilityDecisionsTable>;
+
+/** 'library': compared against, never ranked (earlier years, references); 'template': its text is not counted (notice, forms). */
+export type SimilarityRole = 'library' | 'template';
+
+export interface SimilarityLibraryTable {
+  id: Generated<number>;
+  contest_id: number;
+  role: SimilarityRole;
+  /** File name as uploaded (inside a .zip: its path there). */
+  name: string;
+  sha256: string;
+  size: number;
+  /** Extracted text, the only thing the scan reads. */
+  text: string;
+  user_id: number | null;
+  created_at: string;
+}
+
+/** One similarity scan of a contest; its reports, pairs and common text hang off it. */
+export interface SimilarityRunsTable {
+  id: Generated<number>;
+  contest_id: number;
+  /** 1, 2, … per contest. */
+  version: number;
+  status: 'running' | 'done' | 'failed';
+  /** 'incremental': documents added to the previous run's prepared corpus; 'full': everything prepared anew. */
+  mode: 'full' | 'incremental';
+  /** Threshold, minimum match, document kinds, template names. */
+  settings_json: string;
+  /** Hash of everything that changes results besides the documents (options, template texts, exclusions). */
+  settings_signature: string;
+  /** Hash of the compared documents (keys, contents, categories) in scan order. */
+  corpus_signature: string;
+  /** Entry documents ranked. */
+  documents: number;
+  library_documents: number;
+  /** Documents prepared in this run (all of them for a full run). */
+  added_documents: number;
+  flagged: number;
+  suspects: number;
+  /** Time spent in the engine (preparing and comparing), and the whole run with database reads and writes. */
+  compare_ms: number | null;
+  duration_ms: number | null;
+  error: string | null;
+  user_id: number | null;
+  started_at: string;
+  finished_at: string | null;
+}
+
+/** One entry document's report in one run (the engine's DocumentReport). */
+export interface SimilarityReportsTable {
+  id: Generated<number>;
+  run_id: number;
+  /** The engine's id of the document: `f<file id>` or `l<library id>`. */
+  doc_key: string;
+  entry_id: number;
+  file_id: number;
+  /** Of the file as scanned: a later re-import changes it, and the spans no longer fit. */
+  sha256: string;
+  category: string | null;
+  countable: number;
+  template_chars: number;
+  duplicate_chars: number;
+  common_chars: number;
+  quoted_duplicate_chars: number;
+  rate: number;
+  rate_excluding_quotes: number;
+  max_source_rate: number;
+  flagged: number;
+  /** `{ key, library, sharedChars }[]`, most shared first. */
+  sources_json: string;
+}
+
+export interface SimilarityPairsTable {
+  id: Generated<number>;
+  run_id: number;
+  a_key: string;
+  b_key: string;
+  a_shared: number;
+  b_shared: number;
+  a_library: number;
+  b_library: number;
+  cross_project: number;
+  /** 一稿多投 suspect. */
+  suspect: number;
+  /** `[aStart, aEnd, bStart, bEnd][]` in UTF-16 offsets of each document's extracted text. */
+  spans_json: string;
+}
+
+export interface SimilarityCommonTable {
+  id: Generated<number>;
+  run_id: number;
+  /** Normalized text of the passage. */
+  text: string;
+  entries: number;
+  /** Document keys holding it. */
+  documents_json: string;
+}
+
+/** A common passage the organizer ruled is not duplication (template text from the next scan on). */
+export interface SimilarityExclusionsTable {
+  id: Generated<number>;
+  contest_id: number;
+  text: string;
+  reason: string;
+  user_id: number | null;
+  created_at: string;
+}
+
+export type SimilarityDecision = '取消资格' | '保留';
+
+export interface SimilarityDecisionsTable {
+  id: Generated<number>;
+  contest_id: number;
+  entry_id: number;
+  /** The run the decision was made on, and the entry's rate in it. */
+  run_id: number | null;
+  decision: SimilarityDecision;
+  rate: number | null;
+  reason: string;
+  user_id: number | null;
+  created_at: string;
+}
+
+export type SimilarityRun = Selectable<SimilarityRunsTable>;
+
+/** 均取消资格: both entries disqualified; 撤回其一: one withdrawn; 不是同一作品: dismissed. */
+export type SuspectDecision = '均取消资格' | '撤回其一' | '不是同一作品';
+
+/** The organizer's decision on a 一稿多投 / 相似主题 suspect (entries a < b by id); the latest per pair is in force. */
+export interface SuspectDecisionsTable {
+  id: Generated<number>;
+  contest_id: number;
+  entry_a: number;
+  entry_b: number;
+  decision: SuspectDecision;
+  /** For 撤回其一: the entry withdrawn. */
+  withdrawn_entry_id: number | null;
+  /** The suspect as it stood when decided: 一稿多投 or 相似主题, its score and its reasons (JSON array). */
+  kind: '一稿多投' | '相似主题';
+  score: number;
+  reasons_json: string;
+  reason: string;
+  user_id: number | null;
+  created_at: string;
+}
+
+export type SuspectDecisionRow = Selectable<SuspectDecisionsTable>;

@@ -1,8 +1,13 @@
 import { stat, writeFile } from 'node:fs/promises';
-import { type Command, UsageError } from '../command.ts';
+import { type Command, type CommandContext, UsageError } from '../command.ts';
+import { contestId as contestIdOf, withDb } from '../db.ts';
+import { getContest } from '../../contests/index.ts';
 import { type FolderScan, ScanInputError, scanFolder } from '../../similarity/scan/folderScan.ts';
 import { scanWorkbook } from '../../similarity/scan/workbook.ts';
 import { DEFAULT_OPTIONS } from '../../similarity/index.ts';
+import { runContestScan } from '../../similarity/contest/scan.ts';
+import { getRun } from '../../similarity/contest/queries.ts';
+import { contestScanReport } from '../../similarity/contest/report.ts';
 
 const list = (value: unknown): string[] => (Array.isArray(value) ? value : typeof value === 'string' ? [value] : []);
 const percent = (x: number): string => `${(x * 100).toFixed(1)}%`;
@@ -32,7 +37,7 @@ function summary({ report, suspects }: FolderScan): string[] {
   const flagged = documents.filter((d) => d.flagged);
   const lines = [
     `查重完成：${documents.length} 篇文档，重复率达到 ${percent(params.threshold)} 的 ${flagged.length} 篇，` +
-      `一稿多投嫌疑 ${suspects.length} 对，无法读取 ${errors.length} 个文件。`,
+      `一稿多投或相似主题嫌疑 ${report.suspects?.length ?? suspects.length} 对，无法读取 ${errors.length} 个文件。`,
   ];
   if (flagged.length) {
     lines.push('', '重复率超标的文档：');
@@ -41,7 +46,11 @@ function summary({ report, suspects }: FolderScan): string[] {
       lines.push(`  ${percent(d.rate)}（去除引用 ${percent(d.rateExcludingQuotes)}）  ${d.path}` + (top ? `\n      主要来源：${top.library ? '［比对库］' : ''}${top.path}（${top.sharedChars} 字）` : ''));
     }
   }
-  if (suspects.length) {
+  if (report.suspects?.length) {
+    lines.push('', '一稿多投、相似主题嫌疑（同一作品或同一课题报送了不同参赛项目）：');
+    for (const s of report.suspects) lines.push(`  ［${s.kind}］综合得分 ${s.score.toFixed(2)}\n  ${s.a}\n  ${s.b}`, ...s.reasons.map((r) => `      ${r}`));
+  } else if (!report.suspects && suspects.length) {
+    // contest scans carry only the text pairs
     lines.push('', '一稿多投嫌疑（不同参赛项目的文档大半相同）：');
     for (const s of suspects) lines.push(`  ${s.a}\n  ${s.b}`);
   }
@@ -56,14 +65,59 @@ function summary({ report, suspects }: FolderScan): string[] {
   return lines;
 }
 
+/** Options a contest scan takes from the contest itself (rule set, library and templates uploaded on the 查重 page). */
+const FOLDER_ONLY_OPTIONS = ['library', 'template', 'threshold', 'min-match'];
+
+/** Writes the report as asked (`--json [OUT]`, `--xlsx OUT`) and prints the summary unless JSON went to the screen. */
+async function output(ctx: CommandContext, scan: FolderScan, heading: string[] = []): Promise<number> {
+  const jsonFile = typeof ctx.values.json === 'string' && ctx.values.json !== '' ? ctx.values.json : null;
+  const xlsxFile = typeof ctx.values.xlsx === 'string' ? ctx.values.xlsx : null;
+  if (jsonFile) await writeFile(jsonFile, JSON.stringify(scan.report, null, 2));
+  if (xlsxFile) await writeFile(xlsxFile, await scanWorkbook(scan));
+  if (ctx.json && !jsonFile) {
+    ctx.printJson(scan.report);
+    return 0;
+  }
+  for (const line of [...heading, ...summary(scan)]) ctx.print(line);
+  if (jsonFile) ctx.print(`JSON 报告：${jsonFile}`);
+  if (xlsxFile) ctx.print(`Excel 报告：${xlsxFile}`);
+  return 0;
+}
+
+/** Progress on a terminal, never into JSON printed to the screen. */
+const showsProgress = (ctx: CommandContext): boolean => process.stderr.isTTY && !(ctx.json && !(typeof ctx.values.json === 'string' && ctx.values.json !== ''));
+
+/** `scan --contest ID`: the contest's documents against one another and its library, stored as a new run (as the 查重 page does). */
+async function scanContest(ctx: CommandContext, id: number): Promise<number> {
+  if (ctx.positionals.length) throw new UsageError(`按竞赛查重时不需要指定文件夹：${ctx.positionals.join(' ')}`);
+  const refused = FOLDER_ONLY_OPTIONS.filter((o) => ctx.values[o] !== undefined);
+  if (refused.length) throw new UsageError(`按竞赛查重时不能使用 ${refused.map((o) => `--${o}`).join('、')}：阈值和最短匹配取自竞赛规则，比对库和模板在“查重”页面上传`);
+  return withDb(ctx.values.db, async (db) => {
+    if (!(await getContest(db, id))) {
+      console.error(`找不到编号为 ${id} 的竞赛`);
+      return 1;
+    }
+    const progress = showsProgress(ctx);
+    const done = await runContestScan(db, id, {
+      userId: null,
+      onProgress: progress ? (n, total) => void process.stderr.write(`\r正在查重 ${n}/${total}…`) : undefined,
+    });
+    if (progress) process.stderr.write('\n');
+    const run = (await getRun(db, id, done.runId))!;
+    const heading = `第 ${done.version} 次查重：${done.documents} 篇作品文档、${done.libraryDocuments} 篇比对库文档，用时 ${(done.durationMs / 1000).toFixed(1)} 秒（比对 ${(done.compareMs / 1000).toFixed(1)} 秒）。`;
+    return output(ctx, await contestScanReport(db, id, run), [heading]);
+  });
+}
+
 export const scanCommand: Command = {
   name: ['scan'],
   summary: {
-    zh: '查重：比对文件夹中的全部文档（可加比对库和模板），给出每篇的重复率、相似文档对和一稿多投嫌疑',
-    en: 'Similarity scan of every document in a folder (plus library and templates): rates, pairs, cross-project suspects',
+    zh: '查重：比对文件夹中的全部文档（可加比对库和模板），或竞赛中的全部作品（--contest），给出每篇的重复率、相似文档对和一稿多投嫌疑',
+    en: 'Similarity scan of every document in a folder (plus library and templates), or of a contest (--contest): rates, pairs, cross-project suspects',
   },
-  usage: 'FOLDER [--library FOLDER]... [--template FILE]... [--threshold 0.30] [--min-match 13] [--json [OUT.json]] [--xlsx OUT.xlsx]',
+  usage: 'FOLDER [--library FOLDER]... [--template FILE]... [--threshold 0.30] [--min-match 13] [--json [OUT.json]] [--xlsx OUT.xlsx]\n       casejury scan --contest ID [--db URL] [--json [OUT.json]] [--xlsx OUT.xlsx]',
   options: {
+    contest: { type: 'string' },
     library: { type: 'string', multiple: true },
     template: { type: 'string', multiple: true },
     threshold: { type: 'string' },
@@ -73,6 +127,7 @@ export const scanCommand: Command = {
     xlsx: { type: 'string' },
   },
   optionHelp: {
+    'contest ID': '查重竞赛中的全部作品（文档类型、阈值取自竞赛规则，另比对该竞赛的比对库），结果存入数据库 / scan a contest\'s entries and library; results are stored',
     'library FOLDER': '比对库（往届文档、参考资料），只作比对、不排名；可多次给出 / library folder, compared against but not ranked; repeatable',
     'template FILE': '模板（通知、表格原文），其文字不计入重复率；可多次给出 / template file whose text is not counted; repeatable',
     'threshold X': '重复率阈值，默认 0.30 / flagging threshold, default 0.30',
@@ -81,16 +136,15 @@ export const scanCommand: Command = {
     'xlsx OUT': '写出 Excel 报告 / write an Excel report',
   },
   async run(ctx) {
+    if (ctx.values.contest !== undefined) return scanContest(ctx, contestIdOf(String(ctx.values.contest)));
     const [folder, ...extra] = ctx.positionals;
-    if (!folder) throw new UsageError('需要指定要查重的文件夹');
+    if (!folder) throw new UsageError('需要指定要查重的文件夹（或用 --contest 指定竞赛）');
     if (extra.length) throw new UsageError(`多余的参数：${extra.join(' ')}`);
     await mustBeFolder(folder, '要查重的文件夹');
     const libraries = list(ctx.values.library);
     for (const l of libraries) await mustBeFolder(l, '比对库');
     const options = { threshold: threshold(ctx.values.threshold), minMatch: minMatch(ctx.values['min-match']) };
-    const jsonFile = typeof ctx.values.json === 'string' && ctx.values.json !== '' ? ctx.values.json : null;
-    const xlsxFile = typeof ctx.values.xlsx === 'string' ? ctx.values.xlsx : null;
-    const showProgress = process.stderr.isTTY && !(ctx.json && !jsonFile);
+    const showProgress = showsProgress(ctx);
 
     let scan: FolderScan;
     try {
@@ -106,16 +160,6 @@ export const scanCommand: Command = {
       throw err;
     }
     if (showProgress) process.stderr.write('\n');
-
-    if (jsonFile) await writeFile(jsonFile, JSON.stringify(scan.report, null, 2));
-    if (xlsxFile) await writeFile(xlsxFile, await scanWorkbook(scan));
-    if (ctx.json && !jsonFile) {
-      ctx.printJson(scan.report);
-      return 0;
-    }
-    for (const line of summary(scan)) ctx.print(line);
-    if (jsonFile) ctx.print(`JSON 报告：${jsonFile}`);
-    if (xlsxFile) ctx.print(`Excel 报告：${xlsxFile}`);
-    return 0;
+    return output(ctx, scan);
   },
 };

@@ -3,6 +3,8 @@ import * as m001 from './001_foundation.ts';
 import * as m002 from './002_judging.ts';
 import * as m003 from './003_awards.ts';
 import * as m004 from './004_eligibility.ts';
+import * as m005 from './005_similarity.ts';
+import * as m006 from './006_suspects.ts';
 
 /**
  * Migrations listed explicitly: kysely's FileMigrationProvider imports by path,
@@ -13,6 +15,8 @@ const migrations: Record<string, Migration> = {
   '002_judging': m002,
   '003_awards': m003,
   '004_eligibility': m004,
+  '005_similarity': m005,
+  '006_suspects': m006,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,8 +1,10 @@
+import type { Dirent } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { extractText } from '../../ingest/extract/index.ts';
 import { groupIntoEntries, junkReason } from '../../ingest/layout.ts';
 import { SimilarityCorpus } from '../index.ts';
+import { folderSuspects, type ScanSuspect } from '../../suspects/folder.ts';
 import type { SimilarityOptions } from '../types.ts';
 
 /**
@@ -61,6 +63,11 @@ export interface ScanReport {
   pairs: ScanPair[];
   common: { text: string; entries: number; documents: string[] }[];
   errors: { path: string; message: string }[];
+  /**
+   * 一稿多投 / 相似主题 suspects between entries (a, b: entry folders), highest score first.
+   * Folder scans always give them; contest scans (--contest) do not yet.
+   */
+  suspects?: ScanSuspect[];
 }
 
 /** The report (the JSON the issue specifies) and the 一稿多投 suspects among its pairs. */
@@ -76,17 +83,21 @@ export class ScanInputError extends Error {}
 const toSlash = (p: string): string => p.split(path.sep).join('/');
 const round = (x: number): number => Math.round(x * 10000) / 10000;
 
+const isScanned = (rel: string): boolean => SCANNED_EXTENSIONS.has(path.extname(rel).toLowerCase());
+
+/** Every file under a folder (relative, `/`-separated), system and lock files left out. */
 async function listFiles(root: string): Promise<string[]> {
-  let names: string[];
+  let entries: Dirent[];
   try {
-    names = await readdir(root, { recursive: true });
+    entries = await readdir(root, { recursive: true, withFileTypes: true });
   } catch {
     throw new ScanInputError(`无法读取文件夹：${root}`);
   }
   const files: string[] = [];
-  for (const name of names) {
-    const rel = toSlash(name);
-    if (junkReason(rel) || !SCANNED_EXTENSIONS.has(path.extname(rel).toLowerCase())) continue;
+  for (const entry of entries) {
+    if (!entry.isFile()) continue;
+    const rel = toSlash(path.relative(root, path.join(entry.parentPath, entry.name)));
+    if (junkReason(rel)) continue;
     files.push(rel);
   }
   return files.sort();
@@ -118,22 +129,28 @@ export async function scanFolder(request: FolderScanRequest): Promise<FolderScan
   }
 
   const inLibrary = (abs: string): boolean => libraries.some((l) => abs === l || abs.startsWith(l + path.sep));
-  const entryFiles = (await listFiles(folder)).filter((rel) => !inLibrary(path.join(folder, rel)));
-  // category = the 参赛项目 level of the official layout, read by the importer's own rules
+  const allEntryFiles = (await listFiles(folder)).filter((rel) => !inLibrary(path.join(folder, rel)));
+  const entryFiles = allEntryFiles.filter(isScanned);
+  // entries and their category (the 参赛项目 level of the official layout), read by the importer's own rules from every file
+  const layout = groupIntoEntries(allEntryFiles);
   const category = new Map<string, string | null>();
-  for (const entry of groupIntoEntries(entryFiles).entries) for (const f of entry.files) category.set(f, entry.categoryLabel);
+  for (const entry of layout.entries) for (const f of entry.files) category.set(f, entry.categoryLabel);
   const libraryFiles: string[] = [];
-  for (const lib of libraries) for (const rel of await listFiles(lib)) libraryFiles.push(path.join(lib, rel));
+  for (const lib of libraries) for (const rel of (await listFiles(lib)).filter(isScanned)) libraryFiles.push(path.join(lib, rel));
 
   const corpus = new SimilarityCorpus(request.options, templates);
   const errors: ScanReport['errors'] = [];
+  const texts = new Map<string, string>();
   const total = entryFiles.length + libraryFiles.length;
   let done = 0;
   const add = async (abs: string, library: boolean): Promise<void> => {
     const id = toSlash(path.relative(folder, abs));
     const read = await readDocument(abs);
     if ('error' in read) errors.push({ path: id, message: read.error });
-    else corpus.add({ id, text: read.text, category: library ? null : (category.get(id) ?? null), library });
+    else {
+      corpus.add({ id, text: read.text, category: library ? null : (category.get(id) ?? null), library });
+      if (!library) texts.set(id, read.text);
+    }
     request.onProgress?.(++done, total);
   };
   for (const rel of entryFiles) await add(path.join(folder, rel), false);
@@ -171,6 +188,7 @@ export async function scanFolder(request: FolderScanRequest): Promise<FolderScan
     pairs: pairs.map((p) => p.pair),
     common: result.common.map((c) => ({ text: c.text, entries: c.documents.length, documents: c.documents })),
     errors,
+    suspects: await folderSuspects(folder, layout.entries, texts, result),
   };
   return { report, suspects: pairs.filter((p) => p.suspect).map((p) => p.pair) };
 }

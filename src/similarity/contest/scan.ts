@@ -1,0 +1,171 @@
+import { audit } from '../../audit/log.ts';
+import { type Db, nowIso } from '../../db/connect.ts';
+import { inChunks } from '../../eligibility/types.ts';
+import { SimilarityCorpus } from '../index.ts';
+import type { CorpusCache } from './cache.ts';
+import { corpusSignature, identity, listMembers, loadTexts } from './members.ts';
+import { loadScanSettings } from './settings.ts';
+import { pruneOldRuns, storeResult } from './store.ts';
+
+export interface ContestScanOptions {
+  userId: number | null;
+  /** Reuse of the previous scan's prepared corpus (the server keeps one; a CLI run has none and scans in full). */
+  cache?: CorpusCache;
+  /** Called as documents are prepared, then once for the comparison and once for storing. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface ContestScanSummary {
+  runId: number;
+  version: number;
+  mode: 'full' | 'incremental';
+  documents: number;
+  libraryDocuments: number;
+  /** Documents prepared in this run. */
+  added: number;
+  flagged: number;
+  suspects: number;
+  /** Engine time (preparing the added documents, comparing) and the whole run. */
+  compareMs: number;
+  durationMs: number;
+}
+
+/** Documents whose text is read from the database at a time. */
+const READ_BATCH = 200;
+
+/**
+ * Scans a contest: its entries' documents of the ranked kinds against one another and against
+ * its library, template text left out; stores the results as a new run. With a cache holding
+ * the previous scan's corpus, documents added since are the only ones prepared and only their
+ * pairs are aligned; the stored results are the same as a full scan's.
+ */
+export async function runContestScan(db: Db, contestId: number, opts: ContestScanOptions): Promise<ContestScanSummary> {
+  const started = performance.now();
+  const settings = await loadScanSettings(db, contestId);
+  const members = await listMembers(db, contestId, settings.documentKinds);
+  const identities = members.map(identity);
+  const reusable = opts.cache?.extendable(contestId, settings.signature, identities) ?? null;
+  const held = reusable?.held ?? 0;
+  const mode = reusable ? 'incremental' : 'full';
+  const run = await openRun(db, contestId, {
+    mode,
+    settings_json: JSON.stringify(settings.summary),
+    settings_signature: settings.signature,
+    corpus_signature: corpusSignature(members),
+    user_id: opts.userId,
+  });
+
+  try {
+    const todo = members.slice(held);
+    const total = todo.length + 2;
+    opts.onProgress?.(0, total);
+    let compareMs = 0;
+    const corpus = reusable?.corpus ?? new SimilarityCorpus(settings.options, settings.templates);
+    try {
+      let done = 0;
+      for (const batch of inChunks(todo, READ_BATCH)) {
+        const texts = await loadTexts(db, batch);
+        const t = performance.now();
+        for (const m of batch) corpus.add({ id: m.key, text: texts.get(m.key) ?? '', category: m.category, library: m.library });
+        compareMs += performance.now() - t;
+        opts.onProgress?.((done += batch.length), total);
+      }
+      opts.cache?.remember(contestId, settings.signature, corpus, identities);
+    } catch (err) {
+      opts.cache?.forget(contestId);
+      throw err;
+    }
+    const t = performance.now();
+    const result = corpus.result();
+    compareMs += performance.now() - t;
+    opts.onProgress?.(todo.length + 1, total);
+
+    const byKey = new Map(members.map((m) => [m.key, m]));
+    const summary = {
+      documents: result.documents.length,
+      library_documents: members.length - result.documents.length,
+      added_documents: todo.length,
+      flagged: result.documents.filter((d) => d.flagged).length,
+      suspects: result.pairs.filter((p) => p.suspect).length,
+      compare_ms: Math.round(compareMs),
+    };
+    await db.transaction().execute(async (trx) => {
+      await storeResult(trx, run.id, result, byKey);
+      await trx
+        .updateTable('similarity_runs')
+        .set({ ...summary, status: 'done', error: null, duration_ms: Math.round(performance.now() - started), finished_at: nowIso() })
+        .where('id', '=', run.id)
+        .execute();
+      await audit(trx, {
+        userId: opts.userId,
+        contestId,
+        action: 'similarity.scan',
+        subjectType: 'similarity_run',
+        subjectId: run.id,
+        newValue: { version: run.version, mode, documents: summary.documents, library: summary.library_documents, flagged: summary.flagged, suspects: summary.suspects },
+      });
+      await pruneOldRuns(trx, contestId);
+    });
+    opts.onProgress?.(total, total);
+    return {
+      runId: run.id,
+      version: run.version,
+      mode,
+      documents: summary.documents,
+      libraryDocuments: summary.library_documents,
+      added: summary.added_documents,
+      flagged: summary.flagged,
+      suspects: summary.suspects,
+      compareMs: summary.compare_ms,
+      durationMs: Math.round(performance.now() - started),
+    };
+  } catch (err) {
+    await db
+      .updateTable('similarity_runs')
+      .set({ status: 'failed', error: err instanceof Error ? err.message : String(err), finished_at: nowIso() })
+      .where('id', '=', run.id)
+      .execute();
+    throw err;
+  }
+}
+
+interface RunFields {
+  mode: 'full' | 'incremental';
+  settings_json: string;
+  settings_signature: string;
+  corpus_signature: string;
+  user_id: number | null;
+}
+
+/** A process that dies mid-scan leaves its run 'running'; a run that still finishes sets its own status again. */
+const INTERRUPTED = '查重未完成：进程在查重过程中退出';
+
+/** A new run row, numbered after the contest's last one. */
+async function openRun(db: Db, contestId: number, fields: RunFields): Promise<{ id: number; version: number }> {
+  return db.transaction().execute(async (trx) => {
+    await trx.updateTable('similarity_runs').set({ status: 'failed', error: INTERRUPTED }).where('contest_id', '=', contestId).where('status', '=', 'running').execute();
+    const last = await trx.selectFrom('similarity_runs').select((eb) => eb.fn.max('version').as('v')).where('contest_id', '=', contestId).executeTakeFirst();
+    const version = Number(last?.v ?? 0) + 1;
+    const { id } = await trx
+      .insertInto('similarity_runs')
+      .values({
+        contest_id: contestId,
+        version,
+        status: 'running',
+        ...fields,
+        documents: 0,
+        library_documents: 0,
+        added_documents: 0,
+        flagged: 0,
+        suspects: 0,
+        compare_ms: null,
+        duration_ms: null,
+        error: null,
+        started_at: nowIso(),
+        finished_at: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return { id, version };
+  });
+}

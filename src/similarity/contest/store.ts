@@ -1,0 +1,86 @@
+import type { Transaction } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+import { inChunks } from '../../eligibility/types.ts';
+import type { PairReport, SimilarityResult, Span } from '../types.ts';
+import type { CorpusMember } from './members.ts';
+
+/** Runs whose reports, pairs and common text are kept; older runs keep only their summary row. */
+const KEPT_RUNS = 5;
+
+/** A pair with the entry on side A when the other side is a library document (the pages show the entry first). */
+function entryFirst(p: PairReport): PairReport {
+  if (!p.aLibrary || p.bLibrary) return p;
+  return {
+    ...p,
+    a: p.b,
+    b: p.a,
+    aShared: p.bShared,
+    bShared: p.aShared,
+    aLibrary: false,
+    bLibrary: true,
+    spans: p.spans.map(([as, ae, bs, be]): Span => [bs, be, as, ae]),
+    normalizedSpans: p.normalizedSpans.map(([as, ae, bs, be]): Span => [bs, be, as, ae]),
+  };
+}
+
+/** Writes a run's results: one report per entry document, the pairs with their spans, the common passages. */
+export async function storeResult(trx: Transaction<Database>, runId: number, result: SimilarityResult, members: ReadonlyMap<string, CorpusMember>): Promise<void> {
+  const reports = result.documents.map((d) => {
+    const m = members.get(d.id)!;
+    return {
+      run_id: runId,
+      doc_key: d.id,
+      entry_id: m.entryId!,
+      file_id: m.id,
+      sha256: m.sha256,
+      category: d.category,
+      countable: d.countable,
+      template_chars: d.templateChars,
+      duplicate_chars: d.duplicateChars,
+      common_chars: d.commonChars,
+      quoted_duplicate_chars: d.quotedDuplicateChars,
+      rate: d.rate,
+      rate_excluding_quotes: d.rateExcludingQuotes,
+      max_source_rate: d.maxSourceRate,
+      flagged: d.flagged ? 1 : 0,
+      sources_json: JSON.stringify(d.sources.map((s) => ({ key: s.id, library: s.library, sharedChars: s.sharedChars }))),
+    };
+  });
+  for (const rows of inChunks(reports, 200)) await trx.insertInto('similarity_reports').values(rows).execute();
+
+  const pairs = result.pairs.map(entryFirst).map((p) => ({
+    run_id: runId,
+    a_key: p.a,
+    b_key: p.b,
+    a_shared: p.aShared,
+    b_shared: p.bShared,
+    a_library: p.aLibrary ? 1 : 0,
+    b_library: p.bLibrary ? 1 : 0,
+    cross_project: p.crossProject ? 1 : 0,
+    suspect: p.suspect ? 1 : 0,
+    spans_json: JSON.stringify(p.spans),
+  }));
+  for (const rows of inChunks(pairs, 200)) await trx.insertInto('similarity_pairs').values(rows).execute();
+
+  const common = result.common.map((c) => ({ run_id: runId, text: c.text, entries: c.documents.length, documents_json: JSON.stringify([...c.documents].sort()) }));
+  for (const rows of inChunks(common, 200)) await trx.insertInto('similarity_common').values(rows).execute();
+}
+
+/** Deletes the details of all but the latest KEPT_RUNS finished runs of a contest. */
+export async function pruneOldRuns(trx: Transaction<Database>, contestId: number): Promise<void> {
+  const old = await trx
+    .selectFrom('similarity_runs')
+    .select('id')
+    .where('contest_id', '=', contestId)
+    .where('status', '=', 'done')
+    .orderBy('version', 'desc')
+    .offset(KEPT_RUNS)
+    .limit(1_000_000)
+    .execute();
+  const ids = old.map((r) => r.id);
+  for (const part of inChunks(ids, 500)) {
+    for (const table of ['similarity_reports', 'similarity_pairs', 'similarity_common'] as const) {
+      await trx.deleteFrom(table).where('run_id', 'in', part).execute();
+    }
+  }
+}
