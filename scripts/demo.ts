@@ -14,6 +14,7 @@ import { importPath } from '../src/ingest/import.ts';
 import { createUser, findUserByUsername } from '../src/server/auth/users.ts';
 import { runAutoAssign } from '../src/judging/assignments.ts';
 import { openReview, saveReview } from '../src/judging/reviews.ts';
+import { runContestScan } from '../src/similarity/contest/scan.ts';
 import { makeDocx } from '../test/helpers/docx.ts';
 import { makeMp4 } from '../test/fixtures-media/mp4.ts';
 import { makePdf } from '../test/fixtures-media/pdf.ts';
@@ -106,12 +107,14 @@ export interface DemoSummary {
   importProblems: number;
   assignments: number;
   submitted: number;
+  /** Entries over the similarity threshold after the demo's scan. */
+  flagged: number;
 }
 
 /** Creates the demo contest unless it exists; submissions are written under `root`. */
 export async function createDemoContest(db: Db, root: string, entryCount = 60): Promise<DemoSummary> {
   const existing = await db.selectFrom('contests').select('id').where('name', '=', DEMO_CONTEST_NAME).executeTakeFirst();
-  if (existing) return { contestId: existing.id, created: false, imported: 0, importProblems: 0, assignments: 0, submitted: 0 };
+  if (existing) return { contestId: existing.id, created: false, imported: 0, importProblems: 0, assignments: 0, submitted: 0, flagged: 0 };
   const random = new Random(20241122);
   const planned = planEntries(entryCount, random);
   await writeSubmissions(root, planned);
@@ -161,7 +164,8 @@ export async function createDemoContest(db: Db, root: string, entryCount = 60): 
     if (outcome?.review.status === 'submitted') submitted++;
   }
 
-  return { contestId, created: true, imported: summary.imported, importProblems: summary.errors.length, assignments: assigned.assignments.length, submitted };
+  const scan = await runContestScan(db, contestId, { userId: organizer });
+  return { contestId, created: true, imported: summary.imported, importProblems: summary.errors.length, assignments: assigned.assignments.length, submitted, flagged: scan.flagged };
 }
 
 async function main() {
@@ -175,6 +179,7 @@ async function main() {
     }
     console.log(`导入：新增 ${demo.imported} 件作品，问题 ${demo.importProblems} 条（演示用的损坏文件）`);
     console.log(`评审：分配 ${demo.assignments} 条，已提交 ${demo.submitted} 份`);
+    console.log(`查重：重复率达到阈值的作品 ${demo.flagged} 件`);
     console.log(`演示竞赛已创建：编号 ${demo.contestId}，“${DEMO_CONTEST_NAME}”`);
     console.log(`演示账号（密码均为 ${DEMO_PASSWORD}）：组织者 demo-organizer；专家 demo-expert1 … demo-expert8`);
   } finally {

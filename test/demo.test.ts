@@ -24,6 +24,8 @@ describe('demo contest', () => {
       expect(bad.map((b) => b.name).sort()).toEqual(['信息表.pdf', '总结报告.docx']);
       expect(demo.assignments).toBe(183);
       expect(demo.submitted).toBeGreaterThan(100);
+      // Three planted near-duplicates (80%, 45%, 35% copied) and the cross-project twin pair.
+      expect(demo.flagged).toBeGreaterThanOrEqual(4);
       expect((await createDemoContest(db, path.join(dir, 'submissions'))).created).toBe(false);
     } finally {
       await db.destroy();
