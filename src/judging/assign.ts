@@ -202,3 +202,20 @@ function dedupe(pairs: Pair[]): Pair[] {
     return true;
   });
 }
+
+/**
+ * One more reviewer for an entry: the least-loaded expert of its panel (lowest id on a tie) who has no conflict
+ * with its authors and is not in `exclude`; null when nobody qualifies.
+ */
+export function pickExtraReviewer(
+  entry: AssignableEntry,
+  experts: AssignableExpert[],
+  loads: ReadonlyMap<number, number>,
+  exclude: ReadonlySet<number>,
+  options: ConflictOptions,
+): number | null {
+  const candidates = experts
+    .filter((x) => x.panels.includes(entry.panel) && !exclude.has(x.id) && conflictReason(x, entry.authors, options) === null)
+    .sort((a, b) => (loads.get(a.id) ?? 0) - (loads.get(b.id) ?? 0) || a.id - b.id);
+  return candidates[0]?.id ?? null;
+}

@@ -1,7 +1,10 @@
+import type { Transaction } from 'kysely';
 import type { Db } from '../db/connect.ts';
 import { nowIso } from '../db/connect.ts';
+import type { Database } from '../db/schema.ts';
 import { audit } from '../audit/log.ts';
-import { type AssignableEntry, type AssignableExpert, type AssignmentPlan, planAssignments } from './assign.ts';
+import { type AssignableEntry, type AssignableExpert, type AssignmentPlan, pickExtraReviewer, planAssignments } from './assign.ts';
+import { conflictReason } from './conflicts.ts';
 
 /** Applies the pure assignment plan to a contest's panels, entries and experts. */
 
@@ -22,7 +25,8 @@ export interface AssignRunResult extends AssignmentPlan {
   unpanelled: number[];
 }
 
-export async function runAutoAssign(db: Db, contestId: number, options: AssignRunOptions): Promise<AssignRunResult> {
+/** A contest's reviewable entries with their panel keys and authors, and the experts of its panels. */
+async function loadAssignables(db: Db, contestId: number) {
   const panels = await db.selectFrom('panels').selectAll().where('contest_id', '=', contestId).execute();
   const members = panels.length
     ? await db
@@ -70,7 +74,11 @@ export async function runAutoAssign(db: Db, contestId: number, options: AssignRu
       authors: authors.filter((a) => a.entry_id === e.id),
     });
   }
+  return { assignable, experts: [...experts.values()], unpanelled };
+}
 
+export async function runAutoAssign(db: Db, contestId: number, options: AssignRunOptions): Promise<AssignRunResult> {
+  const { assignable, experts, unpanelled } = await loadAssignables(db, contestId);
   const current = await db
     .selectFrom('assignments')
     .leftJoin('reviews', 'reviews.assignment_id', 'assignments.id')
@@ -82,7 +90,7 @@ export async function runAutoAssign(db: Db, contestId: number, options: AssignRu
     .filter((a) => a.status === 'active')
     .map((a) => ({ entryId: a.entry_id, expertId: a.expert_id, locked: (a.version ?? 0) > 0 }));
 
-  const plan = planAssignments(assignable, [...experts.values()], active, { ...options, declined });
+  const plan = planAssignments(assignable, experts, active, { ...options, declined });
 
   await db.transaction().execute(async (trx) => {
     const now = nowIso();
@@ -110,7 +118,7 @@ export async function runAutoAssign(db: Db, contestId: number, options: AssignRu
       subjectType: 'contest',
       subjectId: contestId,
       oldValue: { active: active.length },
-      newValue: { added: plan.added.length, removed: plan.removed.length, shortfalls: plan.shortfalls.length, perEntry: options.perEntry },
+      newValue: { added: plan.added.length, removed: plan.removed.length, shortfalls: plan.shortfalls.length, perEntry: options.perEntry, avoidSameCounty: options.avoidSameCounty },
     });
   });
   return { ...plan, unpanelled };
@@ -145,6 +153,38 @@ export async function declareConflict(
   return runAutoAssign(db, a.contest_id, { ...rerun, userId: expertId });
 }
 
+type Trx = Transaction<Database>;
+
+/** Sets one entry–expert pair active or removed, with its audit row, inside the caller's transaction. */
+async function applyAssignment(trx: Trx, contestId: number, entryId: number, expertId: number, active: boolean, reason: string, userId: number): Promise<void> {
+  const entry = await trx.selectFrom('entries').select('id').where('id', '=', entryId).where('contest_id', '=', contestId).executeTakeFirst();
+  if (!entry) throw new Error(`作品 ${entryId} 不属于本竞赛`);
+  const existing = await trx.selectFrom('assignments').selectAll().where('entry_id', '=', entryId).where('expert_id', '=', expertId).executeTakeFirst();
+  const status = active ? 'active' : 'removed';
+  if (existing) {
+    await trx.updateTable('assignments').set({ status, reason }).where('id', '=', existing.id).execute();
+  } else if (active) {
+    await trx
+      .insertInto('assignments')
+      .values({ contest_id: contestId, entry_id: entryId, expert_id: expertId, status, reason, created_at: nowIso() })
+      .execute();
+  }
+  await audit(trx, {
+    userId,
+    contestId,
+    action: active ? 'assignment.add' : 'assignment.remove',
+    subjectType: 'entry',
+    subjectId: entryId,
+    oldValue: existing ? { expertId, status: existing.status } : null,
+    newValue: { expertId, status },
+    reason,
+  });
+}
+
+const requireReason = (reason: string) => {
+  if (!reason.trim()) throw new Error('调整评审分配须填写原因');
+};
+
 /** Manual add / remove by the organizer, always with a reason. */
 export async function setAssignment(
   db: Db,
@@ -155,29 +195,59 @@ export async function setAssignment(
   reason: string,
   userId: number,
 ): Promise<void> {
-  if (!reason.trim()) throw new Error('调整评审分配须填写原因');
+  requireReason(reason);
+  await db.transaction().execute((trx) => applyAssignment(trx, contestId, entryId, expertId, active, reason, userId));
+}
+
+/** Hands an entry from one expert to another: both changes commit together, each audited with the reason. */
+export async function moveAssignment(db: Db, contestId: number, entryId: number, fromExpertId: number, toExpertId: number, reason: string, userId: number): Promise<void> {
+  requireReason(reason);
+  if (fromExpertId === toExpertId) throw new Error('请选择另一位专家');
   await db.transaction().execute(async (trx) => {
-    const entry = await trx.selectFrom('entries').select('id').where('id', '=', entryId).where('contest_id', '=', contestId).executeTakeFirst();
-    if (!entry) throw new Error(`作品 ${entryId} 不属于本竞赛`);
-    const existing = await trx.selectFrom('assignments').selectAll().where('entry_id', '=', entryId).where('expert_id', '=', expertId).executeTakeFirst();
-    const status = active ? 'active' : 'removed';
-    if (existing) {
-      await trx.updateTable('assignments').set({ status, reason }).where('id', '=', existing.id).execute();
-    } else if (active) {
-      await trx
-        .insertInto('assignments')
-        .values({ contest_id: contestId, entry_id: entryId, expert_id: expertId, status, reason, created_at: nowIso() })
-        .execute();
-    }
-    await audit(trx, {
-      userId,
-      contestId,
-      action: active ? 'assignment.add' : 'assignment.remove',
-      subjectType: 'entry',
-      subjectId: entryId,
-      oldValue: existing ? { expertId, status: existing.status } : null,
-      newValue: { expertId, status },
-      reason,
-    });
+    const from = await trx.selectFrom('assignments').select('status').where('entry_id', '=', entryId).where('expert_id', '=', fromExpertId).executeTakeFirst();
+    if (from?.status !== 'active') throw new Error('原专家并未评审这件作品');
+    await applyAssignment(trx, contestId, entryId, fromExpertId, false, reason, userId);
+    await applyAssignment(trx, contestId, entryId, toExpertId, true, reason, userId);
   });
+}
+
+/** Why this expert must not review this entry (回避), or null; the same rules automatic assignment uses. */
+export async function assignmentConflict(db: Db, entryId: number, expertId: number, avoidSameCounty: boolean): Promise<string | null> {
+  const expert = await db.selectFrom('users').select(['unit', 'county']).where('id', '=', expertId).where('role', '=', 'expert').executeTakeFirst();
+  if (!expert) return '该用户不是评审专家';
+  const authors = await db.selectFrom('authors').select(['unit', 'county']).where('entry_id', '=', entryId).execute();
+  return conflictReason(expert, authors, { avoidSameCounty });
+}
+
+/** The options of the contest's last automatic run, which re-runs (回避) repeat; the rule set's defaults before any. */
+export async function lastAssignOptions(db: Db, contestId: number, defaultPerEntry: number): Promise<Omit<AssignRunOptions, 'userId'>> {
+  const last = await db
+    .selectFrom('audit_log')
+    .select('new_value')
+    .where('contest_id', '=', contestId)
+    .where('action', '=', 'assignment.auto')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const saved = last?.new_value ? (JSON.parse(last.new_value) as { perEntry?: number; avoidSameCounty?: boolean }) : {};
+  return { perEntry: saved.perEntry ?? defaultPerEntry, avoidSameCounty: saved.avoidSameCounty ?? false };
+}
+
+/**
+ * One more reviewer for an entry (scores too far apart, or a review missing): the least-loaded expert of its panel
+ * who has no conflict and is not on it yet. Returns the expert's id, or null when nobody is left.
+ */
+export async function addExtraReviewer(db: Db, contestId: number, entryId: number, avoidSameCounty: boolean, reason: string, userId: number): Promise<number | null> {
+  requireReason(reason);
+  const { assignable, experts } = await loadAssignables(db, contestId);
+  const entry = assignable.find((e) => e.id === entryId);
+  if (!entry) return null;
+  const rows = await db.selectFrom('assignments').select(['entry_id', 'expert_id', 'status']).where('contest_id', '=', contestId).execute();
+  const loads = new Map<number, number>();
+  for (const r of rows) if (r.status === 'active') loads.set(r.expert_id, (loads.get(r.expert_id) ?? 0) + 1);
+  // Current reviewers and experts who declared a conflict are never picked; removed ones may come back.
+  const exclude = new Set(rows.filter((r) => r.entry_id === entryId && r.status !== 'removed').map((r) => r.expert_id));
+  const expertId = pickExtraReviewer(entry, experts, loads, exclude, { avoidSameCounty });
+  if (expertId !== null) await setAssignment(db, contestId, entryId, expertId, true, reason, userId);
+  return expertId;
 }

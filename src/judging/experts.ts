@@ -3,7 +3,7 @@ import type { Category } from '../db/schema.ts';
 import { audit } from '../audit/log.ts';
 import { contestCategories, contestRuleSet } from '../contests/index.ts';
 import { matchCategory } from '../ingest/categories.ts';
-import { createUser } from '../server/auth/users.ts';
+import { createUser, UserInputError } from '../server/auth/users.ts';
 import { generatePassword } from '../server/auth/passwords.ts';
 
 /** Experts (评审专家) of a contest: reading the organizer's list, accounts, and panels per category. */
@@ -65,12 +65,19 @@ export function parseExpertRows(grid: string[][], fileName: string): { rows: Exp
       specialties: at('specialties'),
       panel: at('panel'),
     };
-    if (!row.name) problems.push({ row: row.row, message: `第 ${row.row} 行：缺少姓名` });
-    else if (row.phone && !/^\+?[\d-]{7,20}$/.test(row.phone)) problems.push({ row: row.row, message: `第 ${row.row} 行：手机号“${row.phone}”格式不对` });
-    else if (row.email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(row.email)) problems.push({ row: row.row, message: `第 ${row.row} 行：邮箱“${row.email}”格式不对` });
+    const problem = expertRowProblem(row);
+    if (problem) problems.push({ row: row.row, message: `第 ${row.row} 行：${problem}` });
     else rows.push(row);
   }
   return { rows, problems };
+}
+
+/** What is wrong with one expert's details (from a sheet row or the organizer's form), or null. */
+export function expertRowProblem(row: Omit<ExpertRow, 'row'>): string | null {
+  if (!row.name) return '缺少姓名';
+  if (row.phone && !/^\+?[\d-]{7,20}$/.test(row.phone)) return `手机号“${row.phone}”格式不对`;
+  if (row.email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(row.email)) return `邮箱“${row.email}”格式不对`;
+  return null;
 }
 
 export interface CreatedExpert {
@@ -130,13 +137,19 @@ export async function importExperts(
       userId = existing.id;
       username = existing.username;
     } else {
-      username = row.phone?.replace(/\D/g, '') || `zj${contestId}-${row.row}`;
+      username = await freeUsername(db, row.phone?.replace(/\D/g, '') || `zj${contestId}-${row.row}`);
       initialPassword = generatePassword();
-      userId = await createUser(
-        db,
-        { username, displayName: row.name, role: 'expert', password: initialPassword, mustChangePassword: true, unit: row.unit, county: row.county, phone: row.phone, email: row.email, specialties: row.specialties },
-        actorId,
-      );
+      try {
+        userId = await createUser(
+          db,
+          { username, displayName: row.name, role: 'expert', password: initialPassword, mustChangePassword: true, unit: row.unit, county: row.county, phone: row.phone, email: row.email, specialties: row.specialties },
+          actorId,
+        );
+      } catch (err) {
+        if (!(err instanceof UserInputError)) throw err;
+        problems.push({ row: row.row, message: `第 ${row.row} 行：${err.message}` });
+        continue;
+      }
     }
     const panels: string[] = [];
     await db.transaction().execute(async (trx) => {
@@ -150,4 +163,66 @@ export async function importExperts(
     created.push({ row: row.row, userId, name: row.name, username, initialPassword, panels });
   }
   return { created, problems };
+}
+
+/** `base`, or `base-2`, `base-3` … when taken: a second list or a form may reuse a row number or a phone. */
+async function freeUsername(db: Db, base: string): Promise<string> {
+  const taken = new Set(
+    (await db.selectFrom('users').select('username').where((eb) => eb.or([eb('username', '=', base), eb('username', 'like', `${base}-%`)])).execute()).map((u) => u.username),
+  );
+  for (let n = 1; ; n++) {
+    const candidate = n === 1 ? base : `${base}-${n}`;
+    if (!taken.has(candidate)) return candidate;
+  }
+}
+
+export interface ContestExpert {
+  id: number;
+  username: string;
+  name: string;
+  unit: string | null;
+  county: string | null;
+  phone: string | null;
+  email: string | null;
+  specialties: string | null;
+  /** Still has to replace the one-time password. */
+  pendingPassword: boolean;
+  panels: string[];
+  assigned: number;
+  submitted: number;
+}
+
+/** Experts of a contest: members of its panels and anyone with an active assignment in it. */
+export async function contestExperts(db: Db, contestId: number): Promise<ContestExpert[]> {
+  const memberships = await db
+    .selectFrom('panel_members')
+    .innerJoin('panels', 'panels.id', 'panel_members.panel_id')
+    .select(['panel_members.user_id', 'panels.name'])
+    .where('panels.contest_id', '=', contestId)
+    .orderBy('panels.id')
+    .execute();
+  const work = await db
+    .selectFrom('assignments')
+    .leftJoin('reviews', 'reviews.assignment_id', 'assignments.id')
+    .select(['assignments.expert_id', 'reviews.status'])
+    .where('assignments.contest_id', '=', contestId)
+    .where('assignments.status', '=', 'active')
+    .execute();
+  const ids = [...new Set([...memberships.map((m) => m.user_id), ...work.map((w) => w.expert_id)])];
+  if (ids.length === 0) return [];
+  const users = await db.selectFrom('users').selectAll().where('id', 'in', ids).orderBy('display_name').orderBy('id').execute();
+  return users.map((u) => ({
+    id: u.id,
+    username: u.username,
+    name: u.display_name,
+    unit: u.unit,
+    county: u.county,
+    phone: u.phone,
+    email: u.email,
+    specialties: u.specialties,
+    pendingPassword: u.must_change_password === 1,
+    panels: memberships.filter((m) => m.user_id === u.id).map((m) => m.name),
+    assigned: work.filter((w) => w.expert_id === u.id).length,
+    submitted: work.filter((w) => w.expert_id === u.id && w.status === 'submitted').length,
+  }));
 }

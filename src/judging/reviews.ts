@@ -60,6 +60,15 @@ export async function openReview(db: Db, assignmentId: number, expertId: number)
 export async function saveReview(db: Db, input: ReviewInput, submit = false): Promise<SaveOutcome | null> {
   const review = await openReview(db, input.assignmentId, input.expertId);
   if (!review) return null;
+  return saveOpenedReview(db, review, input, submit);
+}
+
+/**
+ * The save itself, for a caller that already holds the expert's review row (the scoring screen loads it together
+ * with the entry): one transaction with the versioned update and its audit row, and no re-read on success.
+ */
+export async function saveOpenedReview(db: Db, review: Review, input: ReviewInput, submit = false): Promise<SaveOutcome> {
+  if (review.expert_id !== input.expertId || review.assignment_id !== input.assignmentId) throw new Error('评分记录与评审任务不符');
   if (review.status === 'submitted') return { status: 'locked', review };
   if (review.version !== input.baseVersion) return { status: 'conflict', review };
 
@@ -76,22 +85,34 @@ export async function saveReview(db: Db, input: ReviewInput, submit = false): Pr
     ? Math.round(Object.values(after).reduce<number>((s, v) => s + (v ?? 0), 0) * 100) / 100
     : null;
   const now = nowIso();
+  const next: Review = {
+    ...review,
+    scores_json: JSON.stringify(after),
+    comment: input.comment,
+    total,
+    status: submit ? 'submitted' : review.status,
+    version: review.version + 1,
+    updated_at: now,
+    submitted_at: submit ? now : review.submitted_at,
+  };
 
   const saved = await db.transaction().execute(async (trx) => {
     const result = await trx
       .updateTable('reviews')
       .set({
-        scores_json: JSON.stringify(after),
-        comment: input.comment,
+        scores_json: next.scores_json,
+        comment: next.comment,
         total,
-        status: submit ? 'submitted' : review.status,
-        version: review.version + 1,
+        status: next.status,
+        version: next.version,
         updated_at: now,
-        submitted_at: submit ? now : review.submitted_at,
+        submitted_at: next.submitted_at,
       })
       .where('id', '=', review.id)
       .where('version', '=', review.version)
       .where('status', '!=', 'submitted')
+      // An assignment removed or declined meanwhile takes its review out of the expert's hands.
+      .where((eb) => eb.exists(eb.selectFrom('assignments').select('id').where('id', '=', review.assignment_id).where('status', '=', 'active')))
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) !== 1) return false;
     const changed = diff(before, after, review.comment, input.comment);
@@ -108,9 +129,11 @@ export async function saveReview(db: Db, input: ReviewInput, submit = false): Pr
     }
     return true;
   });
-  const current = await db.selectFrom('reviews').selectAll().where('id', '=', review.id).executeTakeFirstOrThrow();
-  if (!saved) return { status: current.status === 'submitted' ? 'locked' : 'conflict', review: current };
-  return { status: checked.problems.length ? 'invalid' : 'saved', review: current, checked };
+  if (!saved) {
+    const current = await db.selectFrom('reviews').selectAll().where('id', '=', review.id).executeTakeFirstOrThrow();
+    return { status: current.status === 'submitted' ? 'locked' : 'conflict', review: current };
+  }
+  return { status: checked.problems.length ? 'invalid' : 'saved', review: next, checked };
 }
 
 /** 退回: the organizer unlocks a submitted review so the expert can change it. */

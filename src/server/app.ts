@@ -14,6 +14,10 @@ import { userRoutes } from './users/routes.ts';
 import { contestRoutes } from './contests/routes.ts';
 import { importRoutes } from './imports/routes.ts';
 import { entryRoutes } from './entries/routes.ts';
+import { similarityRoutes } from './similarity/routes.ts';
+import { eligibilityRoutes } from './eligibility/routes.ts';
+import { awardRoutes } from './awards/routes.ts';
+import { judgingRoutes } from './judging/routes.ts';
 
 export interface AppOptions {
   db: Db;
@@ -71,5 +75,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     uploadLimitBytes: opts.uploadLimitBytes ?? Number(process.env.CASEJURY_UPLOAD_MAX_MB || 2048) * 1024 * 1024,
   });
   await app.register(entryRoutes);
+  await app.register(similarityRoutes);
+  await app.register(eligibilityRoutes);
+  await app.register(awardRoutes);
+  await app.register(judgingRoutes);
   return app;
 }

@@ -14,6 +14,12 @@ export const CONTEST_TABS: readonly ContestTab[] = [
   { key: 'home', label: '概况', path: '', roles: ORGANIZERS },
   { key: 'entries', label: '作品', path: '/entries', roles: ORGANIZERS },
   { key: 'imports', label: '导入', path: '/imports', roles: ORGANIZERS },
+  { key: 'eligibility', label: '形式审查', path: '/eligibility', roles: ORGANIZERS },
+  { key: 'similarity', label: '查重', path: '/similarity', roles: ORGANIZERS },
+  { key: 'experts', label: '专家', path: '/experts', roles: ORGANIZERS },
+  { key: 'assignments', label: '评审分配', path: '/assignments', roles: ORGANIZERS },
+  { key: 'progress', label: '评审进度', path: '/progress', roles: ORGANIZERS },
+  { key: 'awards', label: '评奖', path: '/awards', roles: ORGANIZERS },
 ];
 
 export const tabsFor = (role: Role): ContestTab[] => CONTEST_TABS.filter((t) => t.roles.includes(role));

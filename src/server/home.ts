@@ -1,10 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { ORGANIZERS } from './auth/access.ts';
+import { renderExpertHome } from './judging/expert-home.ts';
 
-/** `/`: organizers land on the contest list; experts on their own page. */
+/** `/`: organizers land on the contest list; experts on their own page (我的评审). */
 export const homeRoutes: FastifyPluginAsync = async (app) => {
-  app.get('/', { config: { access: 'user' } }, async (request, reply) => {
+  app.get<{ Querystring: { declined?: string } }>('/', { config: { access: 'user' } }, async (request, reply) => {
     if (ORGANIZERS.includes(request.user!.role)) return reply.redirect('/contests', 303);
-    return reply.page('home/expert', {}, { title: '我的评审' });
+    return renderExpertHome(request, reply);
   });
 };

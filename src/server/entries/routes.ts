@@ -37,7 +37,7 @@ function toFilter(q: ListQuery): EntryFilter {
 
 /** Documents with extracted HTML, the main case document (案例介绍) first. */
 const DOCUMENT_ORDER = ['案例介绍', '案例概述', '总结报告', '实施方案', '实施报告', '教学设计', '说明文档', '信息表'];
-const documentRank = (kind: string): number => {
+export const documentRank = (kind: string): number => {
   const i = DOCUMENT_ORDER.indexOf(kind);
   return i === -1 ? DOCUMENT_ORDER.length : i;
 };
