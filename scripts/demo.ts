@@ -142,11 +142,11 @@ export async function createDemoContest(db: Db, root: string, entryCount = 60): 
   const rules = await contestRuleSet(db, contestId);
   const assigned = await runAutoAssign(db, contestId, { perEntry: rules.judging.reviewersPerEntry, avoidSameCounty: false, userId: organizer });
 
-  // Most reviews submitted, some left as drafts, a few not started.
+  // Most reviews submitted, a few left as drafts or not started, so progress and blockers have something to show.
   const assignments = await db
     .selectFrom('assignments')
     .innerJoin('entries', 'entries.id', 'assignments.entry_id')
-    .select(['assignments.id', 'assignments.expert_id', 'entries.category_id'])
+    .select(['assignments.id', 'assignments.expert_id', 'assignments.entry_id', 'entries.category_id'])
     .where('assignments.contest_id', '=', contestId)
     .where('assignments.status', '=', 'active')
     .orderBy('assignments.id')
@@ -154,13 +154,14 @@ export async function createDemoContest(db: Db, root: string, entryCount = 60): 
   let submitted = 0;
   for (const a of assignments) {
     const roll = random.next();
-    if (roll > 0.92) continue;
+    if (roll > 0.97) continue;
     const category = categories.find((c) => c.id === a.category_id)!;
     const criteria = rules.categories.find((c) => c.key === category.key)!.rubric.criteria;
-    const quality = 0.55 + random.next() * 0.4;
+    // Each entry has a quality the experts roughly agree on, so only a few reviews disagree enough to be flagged.
+    const quality = 0.6 + ((a.entry_id * 7919) % 31) / 100 + (random.next() - 0.5) * 0.08;
     const raw = Object.fromEntries(criteria.map((c) => [c.key, String(Math.round(c.max * Math.min(1, quality + (random.next() - 0.5) * 0.15)))]));
     const review = await openReview(db, a.id, a.expert_id);
-    const outcome = await saveReview(db, { assignmentId: a.id, expertId: a.expert_id, criteria, raw, comment: roll > 0.85 ? '' : '案例结构完整，举措具体，成效有数据支撑。', baseVersion: review!.version }, roll <= 0.85);
+    const outcome = await saveReview(db, { assignmentId: a.id, expertId: a.expert_id, criteria, raw, comment: roll > 0.94 ? '' : '案例结构完整，举措具体，成效有数据支撑。', baseVersion: review!.version }, roll <= 0.94);
     if (outcome?.review.status === 'submitted') submitted++;
   }
 
