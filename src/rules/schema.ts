@@ -246,6 +246,11 @@ const similarity = z.strictObject({
   templateText: z.array(text).default([]),
 });
 
+const suspects = z.strictObject({
+  /** 一稿多投 / 相似主题: pairs of entries whose combined signals (0–1) reach this are suspects. */
+  threshold: ratio.default(0.7),
+});
+
 const category = z.strictObject({
   key: slug,
   name: text,
@@ -301,6 +306,7 @@ const ruleSetInput = z.strictObject({
   awards: awardBands,
   judging: judging.prefault({}),
   similarity: similarity.prefault({}),
+  suspects: suspects.prefault({}),
   quotas: z.array(quota).default([]),
   categories: z.array(category).min(1, { error: '至少要有一个项目类别' }),
 });
@@ -434,6 +440,7 @@ export type RubricLevel = z.output<typeof level>;
 export type Quota = z.output<typeof quota>;
 export type JudgingSettings = z.output<typeof judging>;
 export type SimilaritySettings = z.output<typeof similarity>;
+export type SuspectSettings = z.output<typeof suspects>;
 
 /** A criterion's level descriptors in points: its own, or the rubric's scale applied to its maximum. */
 export function criterionLevels(r: Rubric, c: RubricCriterion): RubricLevel[] {

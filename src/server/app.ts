@@ -18,6 +18,7 @@ import { similarityRoutes } from './similarity/routes.ts';
 import { eligibilityRoutes } from './eligibility/routes.ts';
 import { awardRoutes } from './awards/routes.ts';
 import { judgingRoutes } from './judging/routes.ts';
+import { suspectRoutes } from './suspects/routes.ts';
 
 export interface AppOptions {
   db: Db;
@@ -79,5 +80,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(eligibilityRoutes);
   await app.register(awardRoutes);
   await app.register(judgingRoutes);
+  await app.register(suspectRoutes);
   return app;
 }

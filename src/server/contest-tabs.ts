@@ -16,6 +16,7 @@ export const CONTEST_TABS: readonly ContestTab[] = [
   { key: 'imports', label: '导入', path: '/imports', roles: ORGANIZERS },
   { key: 'eligibility', label: '形式审查', path: '/eligibility', roles: ORGANIZERS },
   { key: 'similarity', label: '查重', path: '/similarity', roles: ORGANIZERS },
+  { key: 'suspects', label: '一稿多投', path: '/suspects', roles: ORGANIZERS },
   { key: 'experts', label: '专家', path: '/experts', roles: ORGANIZERS },
   { key: 'assignments', label: '评审分配', path: '/assignments', roles: ORGANIZERS },
   { key: 'progress', label: '评审进度', path: '/progress', roles: ORGANIZERS },

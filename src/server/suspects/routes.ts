@@ -1,0 +1,123 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Contest } from '../../db/schema.ts';
+import { sanitizeDocumentHtml } from '../../ingest/extract/sanitize.ts';
+import { contestSuspects, decideSuspect, isSuspectDecision, listSuspectDecisions, SUSPECT_DECISIONS } from '../../suspects/store.ts';
+import { ORGANIZERS } from '../auth/access.ts';
+import { requireContest } from '../contests/load.ts';
+import { documentRank } from '../entries/routes.ts';
+import { entryDetail } from '../entries/query.ts';
+import { notFound } from '../http-error.ts';
+import { idParams, type Ids } from '../schemas.ts';
+
+/**
+ * 一稿多投: the contest's suspects (the same work or topic entered in two projects) with their
+ * reasons, a pair view with both entries side by side, and the organizer's decision. The
+ * detection and the decisions are src/suspects/store.ts; these routes show and pass them on.
+ */
+
+const MAX_REASON = 2000;
+
+const listUrl = (contestId: number): string => `/contests/${contestId}/suspects`;
+const pairUrl = (contestId: number, a: number, b: number): string => `/contests/${contestId}/suspects/${a}/${b}`;
+
+/** src/suspects refuses bad input with a plain Error whose Chinese message is for the user; anything else is rethrown. */
+function refusal(err: unknown): string {
+  if (err instanceof Error && Object.getPrototypeOf(err) === Error.prototype) return err.message;
+  throw err;
+}
+
+interface DecisionBody {
+  decision?: string;
+  withdraw?: string;
+  reason?: string;
+}
+
+const decisionBody = {
+  type: 'object',
+  properties: { decision: { type: 'string', maxLength: 20 }, withdraw: { type: 'string', maxLength: 20 }, reason: { type: 'string', maxLength: MAX_REASON } },
+} as const;
+
+type PairParams = Ids<'contestId' | 'entryA' | 'entryB'>;
+
+export const suspectRoutes: FastifyPluginAsync = async (app) => {
+  app.get<{ Params: Ids<'contestId'> }>(
+    '/contests/:contestId/suspects',
+    { config: { access: ORGANIZERS }, schema: { params: idParams('contestId') } },
+    async (request, reply) => {
+      const contest = await requireContest(app.db, request.params.contestId);
+      const [found, decisions] = await Promise.all([contestSuspects(app.db, contest.id), listSuspectDecisions(app.db, contest.id)]);
+      return reply.page(
+        'suspects/index',
+        { contest, tab: 'suspects', ...found, decisions, pairUrl: (a: number, b: number) => pairUrl(contest.id, a, b) },
+        { title: `一稿多投 · ${contest.name}` },
+      );
+    },
+  );
+
+  /** Both entries side by side (files, shared ones marked, and documents), the suspect's reasons, decisions and the form. */
+  async function pairPage(contest: Contest, ids: [number, number], form: { values: DecisionBody; error: string | null }) {
+    const [a, b] = [...ids].sort((x, y) => x - y);
+    const sides = await Promise.all([a, b].map((id) => entryDetail(app.db, contest.id, id)));
+    if (!sides[0] || !sides[1] || a === b) throw notFound('作品');
+    const [{ suspects, threshold }, decisions, hashes] = await Promise.all([
+      contestSuspects(app.db, contest.id),
+      listSuspectDecisions(app.db, contest.id),
+      app.db.selectFrom('files').select(['id', 'entry_id', 'sha256']).where('entry_id', 'in', [a, b]).execute(),
+    ]);
+    const holders = new Map<string, Set<number>>();
+    for (const f of hashes) holders.set(f.sha256, (holders.get(f.sha256) ?? new Set()).add(f.entry_id));
+    const shared = new Set(hashes.filter((f) => holders.get(f.sha256)!.size === 2).map((f) => f.id));
+    return {
+      contest,
+      tab: 'suspects',
+      suspect: suspects.find((s) => s.a.id === a && s.b.id === b) ?? null,
+      threshold,
+      decisions: decisions.filter((d) => d.a === a && d.b === b),
+      choices: SUSPECT_DECISIONS,
+      sides: sides.map((d) => ({
+        ...d!,
+        shared,
+        documents: d!.files
+          .filter((f) => f.html)
+          .sort((x, y) => documentRank(x.kind) - documentRank(y.kind) || x.original_path.localeCompare(y.original_path))
+          .map((f) => ({ id: f.id, name: f.name, kind: f.kind, html: sanitizeDocumentHtml(f.html!) })),
+      })),
+      action: `${pairUrl(contest.id, a, b)}/decision`,
+      form: form.values,
+      error: form.error,
+    };
+  }
+
+  app.get<{ Params: PairParams }>(
+    '/contests/:contestId/suspects/:entryA/:entryB',
+    { config: { access: ORGANIZERS }, schema: { params: idParams('contestId', 'entryA', 'entryB') } },
+    async (request, reply) => {
+      const contest = await requireContest(app.db, request.params.contestId);
+      const data = await pairPage(contest, [request.params.entryA, request.params.entryB], { values: {}, error: null });
+      return reply.page('suspects/pair', data, { title: `一稿多投对照 · ${data.sides[0].entry.code} / ${data.sides[1].entry.code}` });
+    },
+  );
+
+  app.post<{ Params: PairParams; Body: DecisionBody }>(
+    '/contests/:contestId/suspects/:entryA/:entryB/decision',
+    { config: { access: ORGANIZERS }, schema: { params: idParams('contestId', 'entryA', 'entryB'), body: decisionBody } },
+    async (request, reply) => {
+      const contest = await requireContest(app.db, request.params.contestId);
+      const ids: [number, number] = [request.params.entryA, request.params.entryB];
+      const values = request.body ?? {};
+      let error: string | null = null;
+      try {
+        if (!isSuspectDecision(values.decision)) throw new Error(`请选择处理决定：${SUSPECT_DECISIONS.join('、')}`);
+        const withdraw = values.withdraw && /^\d{1,12}$/.test(values.withdraw) ? Number(values.withdraw) : null;
+        await decideSuspect(app.db, contest.id, { entries: ids, decision: values.decision, withdraw, reason: values.reason ?? '', userId: request.user!.id });
+      } catch (err) {
+        error = refusal(err);
+      }
+      if (error) {
+        const data = await pairPage(contest, ids, { values, error });
+        return reply.page('suspects/pair', data, { title: `一稿多投对照 · ${data.sides[0].entry.code} / ${data.sides[1].entry.code}`, status: 422 });
+      }
+      return reply.goTo(listUrl(contest.id));
+    },
+  );
+};
