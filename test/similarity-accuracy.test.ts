@@ -143,7 +143,7 @@ describe('casejury scan on real files', () => {
   it('writes a workbook with the documents by rate (flagged rows highlighted), pairs and suspects', async () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load((await readFile(path.join(dir, 'out.xlsx'))) as unknown as ArrayBuffer);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['文档重复率', '相似文档对', '一稿多投嫌疑', '公共文本', '无法读取的文件']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['文档重复率', '相似文档对', '一稿多投嫌疑', '同一作品或主题', '公共文本', '无法读取的文件']);
     const sheet = wb.getWorksheet('文档重复率')!;
     expect(sheet.getRow(1).getCell(7).value).toBe('重复率(%)');
     const rates = report.documents.map((_, i) => Number(sheet.getRow(i + 2).getCell(7).value));
@@ -156,6 +156,12 @@ describe('casejury scan on real files', () => {
     const suspects: string[][] = [];
     wb.getWorksheet('一稿多投嫌疑')!.eachRow((row, i) => void (i > 1 && suspects.push([String(row.getCell(1).value), String(row.getCell(2).value)])));
     for (const twin of corpus.twins) expect(suspects.some((s) => samePair({ a: s[0], b: s[1] }, twin)), twin.join(' ')).toBe(true);
+    // the entry-level suspects of the JSON, row for row
+    const entrySuspects: string[][] = [];
+    wb.getWorksheet('同一作品或主题')!.eachRow((row, i) => void (i > 1 && entrySuspects.push([String(row.getCell(1).value), String(row.getCell(2).value), String(row.getCell(3).value)])));
+    // (the note under the table is not a suspect)
+    expect(entrySuspects.filter((r) => r[2] === '一稿多投' || r[2] === '相似主题')).toEqual((report.suspects ?? []).map((x) => [x.a, x.b, x.kind]));
+    expect(entrySuspects.length).toBeGreaterThan(0);
   });
 
   it('prints a Chinese summary without output files, exits 2 on wrong usage', async () => {

@@ -66,6 +66,18 @@ export async function scanWorkbook({ report, suspects }: FolderScan): Promise<Bu
       notes: ['不同参赛项目的两份文档共有其中一份一半以上的文字。'],
     },
     {
+      name: '同一作品或主题',
+      columns: [
+        { header: '作品A', width: 50, wrap: true },
+        { header: '作品B', width: 50, wrap: true },
+        { header: '类型', width: 10 },
+        { header: '综合分', width: 8, numFmt: '0.00' },
+        { header: '依据', width: 70, wrap: true },
+      ],
+      rows: (report.suspects ?? []).map((s) => [s.a, s.b, s.kind, s.score, s.reasons.join('\n')]),
+      notes: ['一稿多投：附件相同或大部分文字相同；相似主题：同一作者且题目或主题相近。'],
+    },
+    {
       name: '公共文本',
       columns: [
         { header: '文本', width: 80, wrap: true },
