@@ -1,0 +1,117 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli, cliJson } from './helpers/cli.ts';
+import { makeDocx } from './helpers/docx.ts';
+import { ProseGenerator } from '../scripts/lib/prose.ts';
+import { Random } from '../scripts/lib/random.ts';
+
+const RULES = 'rules/fujian-platform-cases-training-and-scenarios.yaml';
+const SCHOOLS = ['东城区实验小学', '西城区育才小学', '南湖区第二中学', '北山县第三中学', '开发区星海学校'];
+const TEACHERS = ['张伟', '李娜', '王芳', '刘洋', '陈静', '杨磊', '黄敏', '赵强', '周婷', '吴涛', '徐丽', '孙鹏'];
+
+/** A contest taken from the submission folder to the published award list with the command line alone. */
+describe('a whole contest by the CLI alone', () => {
+  let dir: string;
+  let db: string;
+  let contest: string;
+  const prose = new ProseGenerator(new Random(7));
+  const sections = () => ['一、基本情况', '二、过程与举措', '三、经验与成效', '四、特色与创新'].map((heading) => ({ heading, paragraphs: [prose.paragraph(6).join(''), prose.paragraph(6).join('')] }));
+
+  beforeAll(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'casejury-cli-e2e-'));
+    process.env.CASEJURY_DATA = dir;
+    db = path.join(dir, 'casejury.db');
+    const root = path.join(dir, '报送材料');
+    const docs = TEACHERS.map((_, i) => ({ title: `平台赋能区域研修的实践探索（${i + 1}）`, sections: sections() }));
+    // Entry 12 copies entry 1's text almost whole: 查重 must flag both.
+    docs[11].sections = docs[0].sections.map((s) => ({ heading: s.heading, paragraphs: s.paragraphs.map((p) => p.replace(/，/g, ',')) }));
+    for (const [i, doc] of docs.entries()) {
+      const folder = path.join(root, `小学+${SCHOOLS[i % SCHOOLS.length]}+${TEACHERS[i]}`, '区域研修应用案例', doc.title);
+      await fs.mkdir(folder, { recursive: true });
+      await fs.writeFile(path.join(folder, '案例介绍.docx'), await makeDocx(doc));
+    }
+    await fs.writeFile(path.join(root, `小学+${SCHOOLS[0]}+${TEACHERS[0]}`, '区域研修应用案例', docs[0].title, '总结报告.docx'), 'not a word file');
+  });
+  afterAll(async () => {
+    delete process.env.CASEJURY_DATA;
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('imports, checks, scans, assigns, takes filled score sheets, computes, publishes and exports the award list', async () => {
+    contest = String((await cliJson<{ id: number }>('contest', 'create', '--rules', RULES, '--name', '命令行全流程', '--db', db)).id);
+
+    const imported = await cliJson<{ imported: number; errors: { path: string; message: string }[] }>('import', contest, path.join(dir, '报送材料'), '--db', db);
+    expect(imported.imported).toBe(12);
+    expect(imported.errors.map((e) => e.path)).toEqual([expect.stringContaining('总结报告.docx')]);
+
+    const checked = await cliJson<{ entries: { code: string; checks: { id: string; status: string }[] }[] }>('check', contest, '--db', db);
+    expect(checked.entries).toHaveLength(12);
+    // No entry brought its 信息表 or 数字故事: the rule set requires them.
+    expect(checked.entries.every((e) => e.checks.some((c) => c.id === 'material:数字故事' && c.status === 'fail'))).toBe(true);
+
+    const scanFile = path.join(dir, '查重.json');
+    expect((await cli('scan', '--contest', contest, '--db', db, '--json', scanFile)).code).toBe(0);
+    const scan = JSON.parse(await fs.readFile(scanFile, 'utf8')) as { documents: { path: string; rate: number; flagged: boolean }[] };
+    const flagged = scan.documents.filter((d) => d.flagged);
+    expect(flagged).toHaveLength(2);
+    expect(flagged.every((d) => d.rate > 0.9)).toBe(true);
+
+    const list = new ExcelJS.Workbook();
+    const sheet = list.addWorksheet('专家');
+    sheet.addRow(['姓名', '单位', '区县', '手机']);
+    for (const [i, name] of ['郑专家', '钱专家', '孙专家', '冯专家'].entries()) sheet.addRow([name, `市教研室${i}`, '市直', `1390000000${i}`]);
+    const listFile = path.join(dir, '专家.xlsx');
+    await list.xlsx.writeFile(listFile);
+    expect((await cliJson<{ experts: unknown[] }>('experts', 'import', contest, listFile, '--db', db)).experts).toHaveLength(4);
+    expect((await cliJson<{ assignments: number }>('assign', contest, '--db', db)).assignments).toBe(36);
+
+    const sheetFile = path.join(dir, '评分表.xlsx');
+    expect((await cli('scores', 'sheet', contest, '--out', sheetFile, '--db', db)).code).toBe(0);
+    const scores = new ExcelJS.Workbook();
+    await scores.xlsx.readFile(sheetFile);
+    const ws = scores.worksheets[0];
+    const header = (ws.getRow(1).values as string[]).slice(1);
+    const maxima = header.slice(3, -1).map((h) => Number(/（(\d+(?:\.\d+)?)分）/.exec(h)![1]));
+    // Entry n scores n-th from the top on every criterion, the same from every expert: a clean ranking.
+    ws.eachRow((row, n) => {
+      if (n === 1) return;
+      const rank = Number(/（(\d+)）$/.exec(String(row.getCell(2).value))![1]);
+      maxima.forEach((max, c) => (row.getCell(4 + c).value = Math.round(max * (1 - rank * 0.03) * 2) / 2));
+      row.getCell(header.length).value = '结构完整，举措具体';
+    });
+    const filled = path.join(dir, '评分表-已填.xlsx');
+    await scores.xlsx.writeFile(filled);
+    expect(await cliJson('scores', 'import', contest, filled, '--db', db)).toMatchObject({ imported: 36, refused: [] });
+    expect(await cliJson('progress', contest, '--db', db)).toMatchObject({ assigned: 36, submitted: 36, missing: [], discrepancies: [] });
+
+    type Awards = { groups: { category: string; valid: number; bands: { name: string; count: number; entries: { code: string; title: string; score: number }[] }[]; ties: unknown[] }[] };
+    const awards = await cliJson<Awards>('awards', contest, '--db', db);
+    // Every category of the rule set is listed; only 区域研修 has entries.
+    expect(awards.groups.map((g) => g.valid)).toEqual([12, 0, 0, 0]);
+    const [group] = awards.groups;
+    // 12 valid entries at 10/20/30: ⌊1.2⌋ = 1, ⌊3.6⌋ = 3, ⌊7.2⌋ = 7 → 1 / 2 / 4.
+    expect(group.valid).toBe(12);
+    expect(group.bands.map((b) => [b.name, b.count])).toEqual([['一等奖', 1], ['二等奖', 2], ['三等奖', 4]]);
+    expect(group.bands[0].entries[0].title).toBe('平台赋能区域研修的实践探索（1）');
+    expect(group.ties).toEqual([]);
+
+    expect((await cli('publish', contest, '--reason', '形式审查与查重结果已另行处理', '--db', db)).code).toBe(0);
+    const out = path.join(dir, '获奖名单.xlsx');
+    expect((await cli('export', contest, '--out', out, '--db', db)).code).toBe(0);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile(out);
+    const names = book.worksheets.map((w) => w.name);
+    expect(names[0]).toBe('汇总');
+    const listSheet = book.worksheets.find((w) => w.name.startsWith('区域研修'))!;
+    const rows: string[][] = [];
+    listSheet.eachRow((row) => rows.push((row.values as unknown[]).slice(1).map((v) => String(v ?? ''))));
+    const headerRow = rows.findIndex((r) => r[0] === '序号');
+    expect(rows[headerRow]).toEqual(['序号', '编号', '作品名称', '作者', '单位', '区县', '学段', '最终得分', '奖项']);
+    const awarded = rows.slice(headerRow + 1).filter((r) => /等奖$/.test(r[8]));
+    expect(awarded.map((r) => r[8])).toEqual(['一等奖', '二等奖', '二等奖', '三等奖', '三等奖', '三等奖', '三等奖']);
+    expect(awarded[0].slice(2, 4)).toEqual(['平台赋能区域研修的实践探索（1）', '张伟']);
+  });
+});
