@@ -1,6 +1,7 @@
 import type { Db } from '../db/connect.ts';
 import type { AwardOverrideKind, EntryStatus } from '../db/schema.ts';
 import { contestCategories, contestRuleSet, getContest } from '../contests/index.ts';
+import { contestAuthors } from '../contests/authors.ts';
 import { REVIEWABLE_STATUSES } from '../judging/assignments.ts';
 import type { CategoryRules, Quota, RuleSet } from '../rules/schema.ts';
 import { rubricMax } from '../rules/schema.ts';
@@ -574,14 +575,7 @@ export async function loadAwardInput(db: Db, contestId: number): Promise<AwardIn
     .where('contest_id', '=', contestId)
     .orderBy('code')
     .execute();
-  const authors = await db
-    .selectFrom('authors')
-    .innerJoin('entries', 'entries.id', 'authors.entry_id')
-    .select(['authors.entry_id', 'authors.name', 'authors.unit', 'authors.county'])
-    .where('entries.contest_id', '=', contestId)
-    .orderBy('authors.entry_id')
-    .orderBy('authors.position')
-    .execute();
+  const authors = await contestAuthors(db, contestId);
   const reviews = await db
     .selectFrom('reviews')
     .innerJoin('assignments', 'assignments.id', 'reviews.assignment_id')

@@ -1,12 +1,13 @@
 import { audit } from '../audit/log.ts';
 import { contestRuleSet } from '../contests/index.ts';
+import { authorsByEntry } from '../contests/authors.ts';
 import { type Db, nowIso } from '../db/connect.ts';
 import { type BlobStore, defaultBlobStore } from '../storage/blobs.ts';
 import { worksByFirstAuthor } from './authors.ts';
 import { checkEntry, type EntryForCheck, filesToRead } from './entry.ts';
 import { type DocxLayout, readDocxLayout } from './format.ts';
 import { loadPriorAwards } from './prior-awards.ts';
-import type { EntryAuthor, EntryFile } from './types.ts';
+import type { EntryFile } from './types.ts';
 import { inChunks, worstStatus } from './types.ts';
 import { probeMp4, type VideoInfo } from './video.ts';
 
@@ -48,16 +49,7 @@ async function loadEntries(db: Db, contestId: number, entryIds: number[] | undef
     .where('e.status', '!=', 'withdrawn')
     .orderBy('e.code')
     .execute();
-  const authorRows = await db
-    .selectFrom('authors as a')
-    .innerJoin('entries as e', 'e.id', 'a.entry_id')
-    .select(['a.entry_id', 'a.name', 'a.unit', 'a.role'])
-    .where('e.contest_id', '=', contestId)
-    .orderBy('a.entry_id')
-    .orderBy('a.position')
-    .execute();
-  const authors = new Map<number, EntryAuthor[]>();
-  for (const a of authorRows) authors.set(a.entry_id, [...(authors.get(a.entry_id) ?? []), { name: a.name, unit: a.unit, role: a.role }]);
+  const authors = await authorsByEntry(db, contestId);
 
   let targets = all;
   if (entryIds) {

@@ -1,4 +1,5 @@
 import type { Db } from '../db/connect.ts';
+import { authorsByEntry } from '../contests/authors.ts';
 import type { EntryStatus } from '../db/schema.ts';
 
 export const ENTRY_STATUSES: Record<EntryStatus, string> = {
@@ -45,16 +46,7 @@ export async function listEntries(db: Db, contestId: number, filter: EntryFilter
   if (filter.category) query = query.where('c.key', '=', filter.category);
   if (filter.status) query = query.where('e.status', '=', filter.status);
   const rows = await query.orderBy('e.code').execute();
-  const authorRows = await db
-    .selectFrom('authors as a')
-    .innerJoin('entries as e', 'e.id', 'a.entry_id')
-    .select(['a.entry_id', 'a.name', 'a.unit'])
-    .where('e.contest_id', '=', contestId)
-    .orderBy('a.entry_id')
-    .orderBy('a.position')
-    .execute();
-  const authors = new Map<number, { name: string; unit: string | null }[]>();
-  for (const a of authorRows) authors.set(a.entry_id, [...(authors.get(a.entry_id) ?? []), { name: a.name, unit: a.unit }]);
+  const authors = await authorsByEntry(db, contestId);
   return rows.map((r) => ({
     id: r.id,
     code: r.code,
@@ -64,7 +56,7 @@ export async function listEntries(db: Db, contestId: number, filter: EntryFilter
     group: r.group_name,
     status: r.status,
     sourcePath: r.source_path,
-    authors: authors.get(r.id) ?? [],
+    authors: (authors.get(r.id) ?? []).map((a) => ({ name: a.name, unit: a.unit })),
     files: Number(r.files),
     fileErrors: Number(r.file_errors),
   }));

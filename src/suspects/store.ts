@@ -1,5 +1,6 @@
 import { audit } from '../audit/log.ts';
 import { contestRuleSet } from '../contests/index.ts';
+import { authorsByEntry } from '../contests/authors.ts';
 import { type Db, nowIso } from '../db/connect.ts';
 import type { EntryStatus, SuspectDecision } from '../db/schema.ts';
 import { decide } from '../eligibility/decisions.ts';
@@ -116,15 +117,8 @@ async function loadEntries(db: Db, contestId: number, rules: RuleSet): Promise<{
     .where('e.status', '!=', 'withdrawn')
     .orderBy('e.code')
     .execute();
-  const [authorRows, fileRows] = await Promise.all([
-    db
-      .selectFrom('authors as a')
-      .innerJoin('entries as e', 'e.id', 'a.entry_id')
-      .select(['a.entry_id', 'a.name', 'a.unit', 'a.role'])
-      .where('e.contest_id', '=', contestId)
-      .orderBy('a.entry_id')
-      .orderBy('a.position')
-      .execute(),
+  const [authors, fileRows] = await Promise.all([
+    authorsByEntry(db, contestId),
     db
       .selectFrom('files as f')
       .innerJoin('entries as e', 'e.id', 'f.entry_id')
@@ -138,7 +132,6 @@ async function loadEntries(db: Db, contestId: number, rules: RuleSet): Promise<{
     for (const r of rows) map.set(r.entry_id, [...(map.get(r.entry_id) ?? []), r]);
     return map;
   };
-  const authors = byEntry(authorRows);
   const files = byEntry(fileRows);
   const documentKinds = new Set<string>(rules.similarity.documentKinds);
 
