@@ -114,6 +114,12 @@ describe.each(testDatabases)('contest awards on $name', ({ open }) => {
     expect(JSON.parse(log[2].old_value!)).toEqual({ value: '二等奖', reason: '评审会议讨论：与 FJ004 比较后列二等奖' });
     expect(log[2].subject_id).toBe(String(built.ids.get('FJ005')));
 
+    // Settled the other way round, the tied pair is listed by band, not by code.
+    await band('FJ004', '二等奖', '复议：FJ005 更突出');
+    await band('FJ005', '一等奖', '复议：FJ005 更突出');
+    const rankFour = regional((await contestAwards(db, built.contestId)).groups).entries.filter((e) => e.rank === 4);
+    expect(rankFour.map((e) => [e.code, e.band])).toEqual([['FJ005', '一等奖'], ['FJ004', '二等奖']]);
+
     // Advisory figures: one panel (the category), the experts agree closely.
     expect(awards.panels).toHaveLength(1);
     expect(awards.panels[0].reliability.oneWay).toMatchObject({ ok: true });

@@ -334,6 +334,10 @@ export function buildContestAwards(input: AwardInput): ContestAwards {
       }
       const result = computeBands(ranked, awards.bands, { rounding: ROUNDING[awards.rounding], atLeastOneFirst: awards.atLeastOneFirst }, overrides, denominator);
       const memberByCode = new Map(members.map((e) => [e.code, e]));
+      const bandOrder = (band: string | null) => {
+        const i = awards.bands.findIndex((b) => b.name === band);
+        return i < 0 ? awards.bands.length : i;
+      };
       const row = (e: (typeof members)[number], placed: Assignment | null): AwardEntry => {
         const s = scoreByEntry.get(e.id)!;
         const authors = authorsOf.get(e.id) ?? [];
@@ -382,7 +386,8 @@ export function buildContestAwards(input: AwardInput): ContestAwards {
           derivation: c.derivation,
         })),
         entries: [
-          ...result.assignments.map((a) => row(memberByCode.get(a.entryId)!, a)),
+          // Entries sharing a rank (a settled 边界并列) are listed by the band the organizer gave them.
+          ...[...result.assignments].sort((x, y) => x.rank - y.rank || bandOrder(x.band) - bandOrder(y.band)).map((a) => row(memberByCode.get(a.entryId)!, a)),
           ...members.filter((e) => !rankedIds.has(e.id)).map((e) => row(e, null)),
         ],
         ties: result.ties,
