@@ -11,9 +11,12 @@
  *     a closed loop the latency is simply connections ÷ throughput, so it shows capacity, not user experience.
  * Then every acknowledged save is checked against the database: same version, same values (zero lost).
  *
- *   npm run bench:scoring [-- --seconds 30 --rate 2 --saturate 10 --experts 200 --tasks 9 --db postgres://…]
+ *   npm run bench:scoring [-- --seconds 30 --rate 2 --saturate 10 --experts 200 --tasks 9 --db postgres://… --instances 2 --result FILE]
  *
  * Without --db it uses a fresh SQLite file; with --db it adds its own uniquely named contest and experts.
+ * --instances N starts N server processes on the same database and data folder (as behind a load balancer:
+ * expert i is served by instance i mod N). --result writes the figures as JSON (scripts/bench-scoring-pg.ts
+ * uses it to print PostgreSQL beside SQLite).
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
@@ -33,6 +36,8 @@ const { values } = parseArgs({
     experts: { type: 'string', default: '200' },
     tasks: { type: 'string', default: '9' },
     db: { type: 'string' },
+    instances: { type: 'string', default: '1' },
+    result: { type: 'string' },
     // Internal: the server process this script starts for itself.
     'serve-db': { type: 'string' },
     'serve-data': { type: 'string' },
@@ -54,6 +59,8 @@ interface Task {
 
 interface Expert {
   username: string;
+  /** The instance serving this expert, e.g. http://127.0.0.1:41234 */
+  base: string;
   cookie: string;
   token: string;
   tasks: Task[];
@@ -65,6 +72,25 @@ interface InFlight {
   baseVersion: number;
   scores: Record<string, number>;
   comment: string;
+}
+
+/** One phase's figures, as --result writes them. */
+export interface PhaseFigures {
+  phase: string;
+  /** The phase the p99 ≤ 50 ms target applies to. */
+  target: boolean;
+  requests: number;
+  /** Saves per second. */
+  throughput: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  saved: number;
+  conflicts: number;
+  other: number;
+  timeouts: number;
+  errors: number;
 }
 
 interface Counts {
@@ -80,40 +106,50 @@ async function runBenchmark(): Promise<void> {
   const saturate = Number(values.saturate);
   const expertCount = Number(values.experts);
   const tasksPerExpert = Number(values.tasks);
+  const instanceCount = Number(values.instances);
   if (!(rate > 0) || !(saturate >= 0) || !(seconds > 0) || !(expertCount > 0) || !(tasksPerExpert > 0) || (expertCount * tasksPerExpert) % REVIEWERS_PER_ENTRY !== 0) {
     throw new Error('--seconds、--rate、--experts、--tasks 须为正数，--saturate 不能为负，且 experts × tasks 须能被 3 整除');
   }
+  if (!Number.isInteger(instanceCount) || instanceCount < 1) throw new Error('--instances 须为正整数');
   const work = await fs.mkdtemp(path.join(os.tmpdir(), 'casejury-bench-scoring-'));
   const dbUrl = values.db ?? path.join(work, 'bench.db');
   const runId = crypto.randomBytes(3).toString('hex');
 
-  console.log(`准备数据：${expertCount} 位专家，每位 ${tasksPerExpert} 件作品（${dbUrl.startsWith('postgres') ? 'PostgreSQL' : 'SQLite'}）…`);
+  const database = dbUrl.startsWith('postgres') ? 'PostgreSQL' : 'SQLite';
+  console.log(`准备数据：${expertCount} 位专家，每位 ${tasksPerExpert} 件作品（${database}，${instanceCount} 个服务实例）…`);
   const db = await openMigratedDb(dbUrl);
   const { criteria, experts, password } = await seed(db, runId, expertCount, tasksPerExpert);
   await db.destroy();
 
-  const server = fork(fileURLToPath(import.meta.url), ['--serve-db', dbUrl, '--serve-data', path.join(work, 'data')], { stdio: 'inherit' });
-  const port = await new Promise<number>((resolve, reject) => {
-    server.once('message', (m) => resolve((m as { port: number }).port));
-    server.once('exit', (code) => reject(new Error(`服务进程退出（${code}）`)));
-  });
-  const base = `http://127.0.0.1:${port}`;
+  // Instances share the data folder, hence the session key: as behind a load balancer.
+  const servers = Array.from({ length: instanceCount }, () => fork(fileURLToPath(import.meta.url), ['--serve-db', dbUrl, '--serve-data', path.join(work, 'data')], { stdio: 'inherit' }));
+  const figures: PhaseFigures[] = [];
   try {
+    const ports = await Promise.all(
+      servers.map(
+        (server) =>
+          new Promise<number>((resolve, reject) => {
+            server.once('message', (m) => resolve((m as { port: number }).port));
+            server.once('exit', (code) => reject(new Error(`服务进程退出（${code}）`)));
+          }),
+      ),
+    );
+    experts.forEach((x, i) => (x.base = `http://127.0.0.1:${ports[i % ports.length]}`));
     let t0 = performance.now();
-    for (let i = 0; i < experts.length; i += 20) await Promise.all(experts.slice(i, i + 20).map((x) => signIn(base, x, password)));
+    for (let i = 0; i < experts.length; i += 20) await Promise.all(experts.slice(i, i + 20).map((x) => signIn(x, password)));
     console.log(`${experts.length} 位专家已登录（各自的会话与 CSRF 令牌），用时 ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
     const counts: Counts = { saved: 0, conflict: 0, other: 0, otherSamples: [] };
     // Unmeasured: lets the JIT and SQLite's page cache settle. (A save still out when a phase ends is the
     // reason for one 409 per expert at the start of the next: that expert's screen adopts the stored version.)
-    await load(port, experts, criteria, counts, { rate: 0, seconds: 3 });
+    await load(experts, criteria, counts, { rate: 0, seconds: 3 });
     const phases = [
       { name: `按专家的节奏（每位每秒 ${rate} 次保存）`, rate, seconds, target: true },
       ...(saturate > 0 ? [{ name: '满负荷（每个连接收到响应后立即再保存）', rate: 0, seconds: saturate, target: false }] : []),
     ];
     for (const phase of phases) {
       const before = { ...counts };
-      const result = await load(port, experts, criteria, counts, phase);
+      const result = await load(experts, criteria, counts, phase);
       const l = result.latencies.sort((a, b) => a - b);
       const at = (q: number) => (l.length ? l[Math.min(l.length - 1, Math.floor(q * l.length))] : 0).toFixed(1);
       const p99 = Number(at(0.99));
@@ -124,10 +160,25 @@ async function runBenchmark(): Promise<void> {
           (phase.target ? `（目标 p99 ≤ 50 ms：${p99 <= 50 ? '达到' : '未达到'}）` : `（闭环满负荷下延迟 ≈ 连接数 ÷ 吞吐量）`),
       );
       console.log(`  含启动阶段：已保存 ${counts.saved - before.saved}，版本冲突 ${counts.conflict - before.conflict}，其他 ${counts.other - before.other}，超时 ${result.timeouts}，连接错误 ${result.errors}`);
+      figures.push({
+        phase: phase.name,
+        target: phase.target,
+        requests: l.length,
+        throughput: l.length / result.seconds,
+        p50: Number(at(0.5)),
+        p90: Number(at(0.9)),
+        p99,
+        max: Number(at(1)),
+        saved: counts.saved - before.saved,
+        conflicts: counts.conflict - before.conflict,
+        other: counts.other - before.other,
+        timeouts: result.timeouts,
+        errors: result.errors,
+      });
     }
     for (const s of counts.otherSamples) console.log(`  其他响应示例：${s}`);
   } finally {
-    await stop(server);
+    await Promise.all(servers.map(stop));
   }
 
   const check = await openMigratedDb(dbUrl);
@@ -135,6 +186,9 @@ async function runBenchmark(): Promise<void> {
   await check.destroy();
   console.log(`核对：逐一核对已确认的 ${acknowledged} 次保存（按审计记录回放每个版本，并核对评分记录的最新版本）：丢失 ${lost.length}`);
   for (const l of lost.slice(0, 10)) console.log(`  丢失：${l}`);
+  if (values.result) {
+    await fs.writeFile(values.result, JSON.stringify({ database, instances: instanceCount, experts: expertCount, phases: figures, acknowledged, lost: lost.length }, null, 2));
+  }
   if (!values.db) await fs.rm(work, { recursive: true, force: true });
   process.exitCode = lost.length ? 1 : 0;
 }
@@ -204,6 +258,7 @@ async function seed(db: Db, runId: string, expertCount: number, tasksPerExpert: 
     for (const u of users) {
       experts.push({
         username: u.username,
+        base: '',
         cookie: '',
         token: '',
         next: 0,
@@ -225,7 +280,8 @@ function mergeCookies(current: string, response: Response): string {
   return [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
 }
 
-async function signIn(base: string, expert: Expert, password: string): Promise<void> {
+async function signIn(expert: Expert, password: string): Promise<void> {
+  const base = expert.base;
   const loginPage = await fetch(`${base}/login`);
   let cookie = mergeCookies('', loginPage);
   const csrf = /name="_csrf" value="([^"]+)"/.exec(await loginPage.text())![1];
@@ -271,7 +327,6 @@ const autocannon = createRequire(import.meta.url)('autocannon') as (opts: Record
  * experts do not all save in the same instant.
  */
 async function load(
-  port: number,
   experts: Expert[],
   criteria: { key: string; max: number }[],
   counts: Counts,
@@ -332,7 +387,6 @@ async function load(
 
   const latencies: number[] = [];
   const base = {
-    url: `http://127.0.0.1:${port}`,
     duration: phase.seconds + RAMP_UP_MS / 1000,
     timeout: 10,
     // Placeholder: every client replaces it with its own expert's requests in setupClient.
@@ -348,14 +402,21 @@ async function load(
   const t0 = performance.now();
   let results: AutocannonResult[];
   if (phase.rate === 0) {
-    let next = 0;
-    results = [await track(autocannon({ ...base, connections: experts.length, setupClient: (c: AutocannonClient) => attach(c, experts[next++]) }))];
+    // One closed-loop run per instance, over the connections of the experts it serves.
+    const urls = [...new Set(experts.map((x) => x.base))];
+    results = await Promise.all(
+      urls.map((url) => {
+        const group = experts.filter((x) => x.base === url);
+        let next = 0;
+        return track(autocannon({ ...base, url, connections: group.length, setupClient: (c: AutocannonClient) => attach(c, group[next++]) }));
+      }),
+    );
   } else {
     const spread = 1000 / phase.rate;
     results = await Promise.all(
       experts.map(async (expert, i) => {
         await new Promise((resolve) => setTimeout(resolve, (i * spread) / experts.length));
-        return track(autocannon({ ...base, connections: 1, connectionRate: phase.rate, setupClient: (c: AutocannonClient) => attach(c, expert) }));
+        return track(autocannon({ ...base, url: expert.base, connections: 1, connectionRate: phase.rate, setupClient: (c: AutocannonClient) => attach(c, expert) }));
       }),
     );
   }

@@ -108,7 +108,9 @@ describe('形式审查 board', () => {
 
   it('queues a run behind a running import and shows its progress until it has finished', async () => {
     let finishImport!: () => void;
-    await server.app.jobs.submit({ kind: 'import', contestId, payload: { source: '另一批作品.zip' }, run: () => new Promise<void>((resolve) => (finishImport = resolve)) });
+    // stands in for an import of the contest that is still running
+    const importing = server.app.jobs.register('held-import', { run: () => new Promise<void>((resolve) => (finishImport = resolve)) });
+    await importing({ contestId });
     expect((await organizer.post(`/contests/${contestId}/eligibility/check`, {}, board())).statusCode).toBe(303);
     const waiting = (await organizer.get(board())).body;
     expect(waiting).toContain('检查排队中：正在等待导入等任务完成');

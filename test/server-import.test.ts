@@ -4,8 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nowIso } from '../src/db/connect.ts';
 import { createContest } from '../src/contests/index.ts';
-import { buildApp } from '../src/server/app.ts';
-import { INTERRUPTED_MESSAGE } from '../src/server/jobs.ts';
+import { INTERRUPTED_MESSAGE, MAX_ATTEMPTS } from '../src/server/jobs.ts';
 import { makeDocx } from './helpers/docx.ts';
 import { Client, makeZip, startTestServer, type Response, type TestServer } from './server-helpers.ts';
 
@@ -178,17 +177,44 @@ describe('progress kept in the jobs table', () => {
     expect(page.body).toContain('<progress max="100" value="40"');
   });
 
-  it('marks jobs whose process died as interrupted when a server starts', async () => {
-    const { id: stale } = await addJob('running', 0.2, new Date(Date.now() - 3600_000).toISOString());
-    const { id: alive } = await addJob('running', 0.2, nowIso());
-    const second = await buildApp({ db: server.db, dataDir: server.dataDir, sessionKey: crypto.randomBytes(32) });
-    await second.ready();
-    await second.close();
-    const rows = await server.db.selectFrom('jobs').select(['id', 'status', 'message']).where('id', 'in', [stale, alive]).orderBy('id').execute();
+  it('runs a job again when the instance running it died, and gives up after too many attempts', async () => {
+    const folder = path.join(server.dataDir, 'taken-over');
+    const entryDir = path.join(folder, '小学+城北小学+赵云', '区域研修应用案例', '城乡结对研修');
+    fs.mkdirSync(entryDir, { recursive: true });
+    fs.writeFileSync(path.join(entryDir, '案例介绍.docx'), await makeDocx({ title: '城乡结对研修', sections: [{ heading: '基本情况', paragraphs: ['正文。'] }] }));
+    const newContest = (name: string) => createContest(server.db, { name, rulesYaml: fs.readFileSync(RULES, 'utf8'), rulesSource: path.basename(RULES), userId: null });
+    // What a killed instance leaves behind: a running job whose heartbeat stopped an hour ago.
+    const orphan = (contest: number, attempts: number) =>
+      server.db
+        .insertInto('jobs')
+        .values({
+          kind: 'import',
+          contest_id: contest,
+          status: 'running',
+          progress: 0.2,
+          message: '已处理 0 / 1',
+          payload_json: JSON.stringify({ contestId: contest, source: 'taken-over', path: 'taken-over', userId: server.users.admin }),
+          result_json: null,
+          locked_by: 'killed-instance',
+          locked_at: new Date(Date.now() - 3600_000).toISOString(),
+          attempts,
+          created_at: nowIso(),
+          finished_at: null,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+    const retriedContest = await newContest('接手的竞赛');
+    const { id: retried } = await orphan(retriedContest, 1);
+    const { id: givenUp } = await orphan(await newContest('放弃的竞赛'), MAX_ATTEMPTS);
+
+    await server.app.jobs.idle();
+    const rows = await server.db.selectFrom('jobs').select(['id', 'status', 'message', 'attempts', 'locked_by']).where('id', 'in', [retried, givenUp]).orderBy('id').execute();
     expect(rows).toEqual([
-      { id: stale, status: 'failed', message: INTERRUPTED_MESSAGE },
-      { id: alive, status: 'running', message: '已处理 4 / 10' },
+      { id: retried, status: 'done', message: '已完成', attempts: 2, locked_by: server.app.jobs.instanceId },
+      { id: givenUp, status: 'failed', message: INTERRUPTED_MESSAGE, attempts: MAX_ATTEMPTS, locked_by: null },
     ]);
+    const page = await waitForJob(organizer, `/contests/${retriedContest}/imports/${retried}`);
+    expect(page).toMatch(/<strong>1<\/strong><span>新导入作品/);
   });
 
   it('does not show one contest’s job under another contest', async () => {

@@ -130,7 +130,7 @@ describe('查重 pages', () => {
     // hold the job queue so the scan waits where the page can see it
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
-    await server.app.jobs.submit({ kind: 'hold', contestId: null, payload: {}, run: () => held });
+    await server.app.jobs.register('hold', { run: () => held })({ contestId: null });
     const started = await organizer.post(`${base}/scan`, {}, base);
     expect(started.statusCode).toBe(303);
     const jobUrl = String(started.headers.location);

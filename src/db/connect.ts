@@ -22,8 +22,10 @@ export function resolveDbUrl(cliValue?: string): string {
   return cliValue || process.env.DATABASE_URL || process.env.CASEJURY_DB || path.join(dataDir(), 'casejury.db');
 }
 
+export const isPostgresUrl = (url: string): boolean => /^postgres(ql)?:\/\//.test(url);
+
 export function openDb({ url }: DbOptions): Db {
-  if (/^postgres(ql)?:\/\//.test(url)) {
+  if (isPostgresUrl(url)) {
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 10 }) }) });
   }
   if (url !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(url)), { recursive: true });
@@ -54,13 +56,15 @@ function cacheStatements(sqlite: SQLite.Database, limit = 2000): void {
   }) as typeof sqlite.prepare;
 }
 
-export async function migrateToLatest(db: Db): Promise<void> {
+/** Applies the migrations the database lacks; returns their names (none when it is up to date). */
+export async function migrateToLatest(db: Db): Promise<string[]> {
   const migrator = new Migrator({ db, provider: migrationProvider });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
     throw new Error(`数据库迁移失败：${failed?.migrationName ?? ''} ${error instanceof Error ? error.message : String(error ?? '')}`);
   }
+  return (results ?? []).map((r) => r.migrationName);
 }
 
 /** Opens and migrates: what every entry point (server, CLI, tests) calls. */

@@ -167,10 +167,14 @@ export interface JobsTable {
   status: 'queued' | 'running' | 'done' | 'failed';
   progress: number;
   message: string | null;
+  /** What the job works on; its kind's handler rebuilds the work from it on whichever instance claims it. */
   payload_json: string;
   result_json: string | null;
+  /** The instance running it, and its last heartbeat. */
   locked_by: string | null;
   locked_at: string | null;
+  /** How many times an instance has claimed it (more than once when an instance died running it). */
+  attempts: Generated<number>;
   created_at: string;
   finished_at: string | null;
 }

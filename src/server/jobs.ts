@@ -1,7 +1,9 @@
 import crypto from 'node:crypto';
-import type { FastifyBaseLogger } from 'fastify';
+import os from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Db } from '../db/connect.ts';
 import { nowIso } from '../db/connect.ts';
+import { dialectOf } from '../db/dialect.ts';
 import type { Job } from '../db/schema.ts';
 
 export interface JobProgress {
@@ -9,175 +11,291 @@ export interface JobProgress {
   report(done: number, total: number): void;
 }
 
-export interface JobSpec {
-  kind: string;
+/** What a job works on, stored with it as JSON: all its handler needs to do the work on any instance. */
+export interface JobPayload {
+  /** Also the row's `contest_id`: the pages find a contest's jobs by it, and a contest runs one job at a time. */
   contestId: number | null;
-  /** What the job works on, for display (e.g. the uploaded file's name). */
-  payload: Record<string, unknown>;
-  /** The work itself; its result is stored as `result_json`. */
-  run(progress: JobProgress): Promise<unknown>;
-  /** Runs after the work, whatever happened (e.g. deletes an uploaded temp file). */
-  cleanup?(): Promise<void>;
 }
 
-const HEARTBEAT_MS = 30_000;
-/** A running job whose instance has not touched it for this long died with its process. */
-const STALE_MS = 4 * HEARTBEAT_MS;
+export interface JobHandler<P extends JobPayload> {
+  /**
+   * Does the work described by the payload; the result is stored as `result_json`. When the
+   * instance running it dies, another instance runs it again from the same payload, so the work
+   * must resume (imports) or recompute the same result (scans, checks).
+   */
+  run(payload: P, progress: JobProgress): Promise<unknown>;
+  /** Runs once the job has finished for good, whatever the outcome (e.g. deletes an uploaded temp folder). */
+  cleanup?(payload: P): Promise<void>;
+}
+
+export interface JobTimings {
+  /** How often an idle instance looks for queued jobs (submitting wakes the submitting instance at once). */
+  pollMs: number;
+  /** How often a running job's row is touched to show its instance is alive. */
+  heartbeatMs: number;
+  /** A running job not touched for this long belongs to an instance that died, and is run again. */
+  staleMs: number;
+}
+
+/**
+ * CASEJURY_JOB_STALE_SECONDS (default 120) sets how long a silent instance keeps its job. It must
+ * exceed the longest stretch a job keeps the event loop busy (the comparison step of a very large
+ * scan), or a live instance's job would be taken over.
+ */
+export function jobTimings(env: NodeJS.ProcessEnv = process.env): JobTimings {
+  const raw = env.CASEJURY_JOB_STALE_SECONDS;
+  const staleSeconds = raw ? Number(raw) : 120;
+  if (!(staleSeconds > 0)) throw new Error(`环境变量 CASEJURY_JOB_STALE_SECONDS 应为正数（秒）：${raw}`);
+  const staleMs = staleSeconds * 1000;
+  const heartbeatMs = staleMs / 8;
+  return { staleMs, heartbeatMs, pollMs: Math.min(2000, heartbeatMs) };
+}
+
+/** A job claimed this many times whose instance died every time is given up, not retried forever. */
+export const MAX_ATTEMPTS = 3;
 const PROGRESS_EVERY_MS = 500;
-export const INTERRUPTED_MESSAGE = '服务曾重启，任务被中断；重新提交同一来源会从中断处继续';
+const SETTLE_POLL_MS = 100;
+export const INTERRUPTED_MESSAGE = `任务所在的服务进程多次中断（已尝试 ${MAX_ATTEMPTS} 次），任务已停止；重新提交同一来源会从中断处继续`;
+const REQUEUED_MESSAGE = '原先运行此任务的服务进程已停止，等待重新执行';
+
+export interface JobLog {
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
 
 export const getJob = (db: Db, id: number): Promise<Job | undefined> =>
   db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
 
+const isFinished = (job: Job): boolean => job.status === 'done' || job.status === 'failed';
+
 /**
- * Runs background jobs one at a time in this process, keeping their state in the `jobs` table so
- * a page reload (or another instance) sees the same progress. Serial on purpose: imports are
- * CPU-bound and the machine is small.
+ * Background jobs kept in the `jobs` table, shared by every instance on the database. A job kind
+ * is registered once with a handler that rebuilds the work from the stored payload; submitting
+ * only inserts a queued row. Each instance runs a worker that claims the oldest queued job it
+ * can (claiming is one atomic UPDATE, so exactly one instance gets it), runs it, heartbeats
+ * meanwhile, and puts jobs of dead instances back in the queue. One job at a time per instance
+ * (imports and scans are CPU-bound) and per contest (a check queued behind an import must see
+ * the finished import, whichever instance runs it). Any instance's pages read progress from the row.
  */
-export class JobRunner {
-  readonly instanceId = `${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
-  private readonly queue: Array<{ id: number; spec: JobSpec }> = [];
-  private current: Promise<void> | null = null;
-  private heartbeat: NodeJS.Timeout | null = null;
+export class JobQueue {
+  readonly instanceId = `${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString('hex')}`;
+  private readonly handlers = new Map<string, JobHandler<JobPayload>>();
+  private readonly postgres: boolean;
+  private poller: NodeJS.Timeout | null = null;
+  private draining: Promise<void> | null = null;
+  private wakeAgain = false;
   private closed = false;
 
   constructor(
     private readonly db: Db,
-    private readonly log: FastifyBaseLogger,
-  ) {}
-
-  /** Marks jobs whose process died (no heartbeat for a while) as failed. */
-  async failAbandoned(): Promise<void> {
-    const staleBefore = new Date(Date.now() - STALE_MS).toISOString();
-    await this.db
-      .updateTable('jobs')
-      .set({ status: 'failed', message: INTERRUPTED_MESSAGE, finished_at: nowIso() })
-      .where('status', 'in', ['queued', 'running'])
-      .where((eb) => eb.or([eb('locked_at', 'is', null), eb('locked_at', '<', staleBefore)]))
-      .execute();
+    private readonly log: JobLog,
+    private readonly timings: JobTimings = jobTimings(),
+  ) {
+    this.postgres = dialectOf(db) === 'postgres';
   }
 
-  async submit(spec: JobSpec): Promise<number> {
+  /** Registers a kind of job; returns the function that queues one. */
+  register<P extends JobPayload>(kind: string, handler: JobHandler<P>): (payload: P) => Promise<number> {
+    if (this.handlers.has(kind)) throw new Error(`job kind "${kind}" is registered twice`);
+    this.handlers.set(kind, handler as JobHandler<JobPayload>);
+    return (payload) => this.enqueue(kind, payload);
+  }
+
+  /** Starts this instance's worker, once every kind is registered (the app does it when ready). */
+  start(): void {
+    if (this.poller || this.closed) return;
+    this.poller = setInterval(() => this.wake(), this.timings.pollMs);
+    this.poller.unref();
+    this.wake();
+  }
+
+  /** Resolves once this instance has nothing to do: no job running here, none queued that it could claim. */
+  async idle(): Promise<void> {
+    this.wake();
+    while (this.draining) await this.draining;
+  }
+
+  /** The job once it has finished (on any instance), or as it stands when `timeoutMs` has passed. */
+  async settled(id: number, timeoutMs: number): Promise<Job | undefined> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const job = await getJob(this.db, id);
+      if (!job || isFinished(job) || Date.now() >= deadline) return job;
+      await sleep(SETTLE_POLL_MS);
+    }
+  }
+
+  /** Stops claiming and lets the running job finish; queued jobs stay queued for the other instances. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.poller) clearInterval(this.poller);
+    while (this.draining) await this.draining;
+  }
+
+  private async enqueue(kind: string, payload: JobPayload): Promise<number> {
     if (this.closed) throw new Error('服务正在关闭，无法开始新任务');
-    const now = nowIso();
-    const row = await this.db
+    const { id } = await this.db
       .insertInto('jobs')
       .values({
-        kind: spec.kind,
-        contest_id: spec.contestId,
+        kind,
+        contest_id: payload.contestId,
         status: 'queued',
         progress: 0,
         message: '排队中',
-        payload_json: JSON.stringify(spec.payload),
+        payload_json: JSON.stringify(payload),
         result_json: null,
-        locked_by: this.instanceId,
-        locked_at: now,
-        created_at: now,
+        locked_by: null,
+        locked_at: null,
+        created_at: nowIso(),
         finished_at: null,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    this.queue.push({ id: row.id, spec });
-    this.pump();
-    return row.id;
+    this.wake();
+    return id;
   }
 
-  /** Resolves when nothing is queued or running. */
-  async idle(): Promise<void> {
-    while (this.current) await this.current;
-  }
-
-  /** Lets the running job finish; jobs still queued are failed with a clear message. */
-  async close(): Promise<void> {
-    this.closed = true;
-    const dropped = this.queue.splice(0);
-    await this.idle();
-    for (const { id, spec } of dropped) {
-      await this.finish(id, 'failed', INTERRUPTED_MESSAGE, null);
-      await spec.cleanup?.().catch((err) => this.log.error({ err }, 'job cleanup failed'));
-    }
-  }
-
-  private pump(): void {
-    if (this.current) return;
-    const next = this.queue.shift();
-    if (!next) {
-      this.stopHeartbeat();
+  private wake(): void {
+    if (!this.poller || this.closed) return;
+    if (this.draining) {
+      this.wakeAgain = true;
       return;
     }
-    this.startHeartbeat();
-    this.current = this.execute(next.id, next.spec).finally(() => {
-      this.current = null;
-      this.pump();
+    this.wakeAgain = false;
+    this.draining = this.drain().finally(() => {
+      this.draining = null;
+      if (this.wakeAgain) this.wake();
     });
   }
 
-  private async execute(id: number, spec: JobSpec): Promise<void> {
+  /** Runs claimable jobs one after another until there are none. */
+  private async drain(): Promise<void> {
+    try {
+      await this.requeueStale();
+      for (let job = await this.claim(); job; job = this.closed ? undefined : await this.claim()) await this.execute(job);
+    } catch (err) {
+      this.log.error({ err }, 'job queue poll failed');
+    }
+  }
+
+  /**
+   * Marks the oldest queued job this instance can run as running by it, in one UPDATE: SQLite
+   * runs it under its single write lock; PostgreSQL locks the chosen row with FOR UPDATE SKIP
+   * LOCKED, so a concurrent claimer takes the next row instead of waiting for (or repeating) this one.
+   */
+  private async claim(): Promise<Job | undefined> {
+    const kinds = [...this.handlers.keys()];
+    if (kinds.length === 0) return undefined;
+    try {
+      return await this.db
+        .updateTable('jobs')
+        .set((eb) => ({
+          status: 'running',
+          locked_by: this.instanceId,
+          locked_at: nowIso(),
+          attempts: eb('attempts', '+', 1),
+          message: eb.case().when('attempts', '>', 0).then('正在重新处理（原先运行它的服务进程已停止）').else('正在处理').end(),
+        }))
+        .where('status', '=', 'queued')
+        .where('id', '=', (eb) =>
+          eb
+            .selectFrom('jobs as q')
+            .select('q.id')
+            .where('q.status', '=', 'queued')
+            .where('q.kind', 'in', kinds)
+            .where(({ not, exists, selectFrom }) =>
+              not(exists(selectFrom('jobs as r').select('r.id').where('r.status', '=', 'running').whereRef('r.contest_id', '=', 'q.contest_id'))),
+            )
+            .orderBy('q.id')
+            .limit(1)
+            .$if(this.postgres, (q) => q.forUpdate().skipLocked()),
+        )
+        .returningAll()
+        .executeTakeFirst();
+    } catch (err) {
+      // PostgreSQL: another instance started a job of the same contest a moment ago (the unique
+      // index on running jobs per contest refused this one); the next poll picks something else.
+      if ((err as { code?: string }).code === '23505') return undefined;
+      throw err;
+    }
+  }
+
+  /** Running jobs whose instance stopped heartbeating go back to the queue, or fail after MAX_ATTEMPTS. */
+  private async requeueStale(): Promise<void> {
+    const staleBefore = new Date(Date.now() - this.timings.staleMs).toISOString();
+    const stale = () => this.db.updateTable('jobs').where('status', '=', 'running').where('locked_at', '<', staleBefore);
+    await stale().where('attempts', '<', MAX_ATTEMPTS).set({ status: 'queued', locked_by: null, message: REQUEUED_MESSAGE }).execute();
+    const abandoned = await stale()
+      .where('attempts', '>=', MAX_ATTEMPTS)
+      .set({ status: 'failed', locked_by: null, message: INTERRUPTED_MESSAGE, finished_at: nowIso() })
+      .returning(['id', 'kind', 'payload_json'])
+      .execute();
+    for (const job of abandoned) {
+      const handler = this.handlers.get(job.kind);
+      if (handler) await this.cleanup(job.id, handler, JSON.parse(job.payload_json) as JobPayload);
+    }
+  }
+
+  private async execute(job: Job): Promise<void> {
+    const handler = this.handlers.get(job.kind)!;
+    const payload = JSON.parse(job.payload_json) as JobPayload;
+    // Every write is conditional on this instance still holding the job: if it was taken over
+    // (this process stalled past the stale limit), the new holder's row is left alone.
+    const held = () => this.db.updateTable('jobs').where('id', '=', job.id).where('locked_by', '=', this.instanceId).where('status', '=', 'running');
+    let writes: Promise<unknown> = Promise.resolve();
+    // Chained so writes land in order and never overlap the final one.
+    const touch = (values: { progress?: number; message?: string } = {}) => {
+      writes = writes
+        .then(() => held().set({ ...values, locked_at: nowIso() }).executeTakeFirst())
+        .then(
+          (r) => Number(r.numUpdatedRows) === 0 && this.log.warn({ job: job.id }, 'job was taken over by another instance'),
+          (err) => this.log.warn({ err, job: job.id }, 'job heartbeat failed'),
+        );
+    };
     let lastWrite = 0;
-    let pending: Promise<unknown> = Promise.resolve();
     const progress: JobProgress = {
       report: (done, total) => {
         const now = Date.now();
         if (now - lastWrite < PROGRESS_EVERY_MS && done < total) return;
         lastWrite = now;
-        const fraction = total > 0 ? Math.min(1, done / total) : 0;
-        // Chained so writes land in order and never overlap the final one.
-        pending = pending.then(() =>
-          this.db
-            .updateTable('jobs')
-            .set({ progress: fraction, message: `已处理 ${done} / ${total}`, locked_at: nowIso() })
-            .where('id', '=', id)
-            .where('status', '=', 'running')
-            .execute()
-            .catch((err) => this.log.warn({ err, job: id }, 'job progress write failed')),
-        );
+        touch({ progress: total > 0 ? Math.min(1, done / total) : 0, message: `已处理 ${done} / ${total}` });
       },
     };
+    const heartbeat = setInterval(() => touch(), this.timings.heartbeatMs);
+    heartbeat.unref();
+    let outcome: { status: 'done' | 'failed'; message: string; result: unknown };
     try {
-      await this.db.updateTable('jobs').set({ status: 'running', message: '正在处理', locked_at: nowIso() }).where('id', '=', id).execute();
-      const result = await spec.run(progress);
-      await pending;
-      await this.finish(id, 'done', '已完成', result ?? null);
+      outcome = { status: 'done', message: '已完成', result: (await handler.run(payload, progress)) ?? null };
     } catch (err) {
-      await pending;
-      this.log.error({ err, job: id, kind: spec.kind }, 'job failed');
-      await this.finish(id, 'failed', err instanceof Error ? err.message : String(err), null);
+      this.log.error({ err, job: job.id, kind: job.kind }, 'job failed');
+      outcome = { status: 'failed', message: err instanceof Error ? err.message : String(err), result: null };
     } finally {
-      await spec.cleanup?.().catch((err) => this.log.error({ err, job: id }, 'job cleanup failed'));
+      clearInterval(heartbeat);
     }
+    await writes;
+    try {
+      const finished = await held()
+        .set({
+          status: outcome.status,
+          message: outcome.message,
+          progress: outcome.status === 'done' ? 1 : undefined,
+          result_json: outcome.result === null ? null : JSON.stringify(outcome.result),
+          finished_at: nowIso(),
+          locked_at: nowIso(),
+        })
+        .executeTakeFirst();
+      if (Number(finished.numUpdatedRows) === 0) {
+        this.log.warn({ job: job.id }, 'job finished here after another instance took it over; its outcome here is dropped');
+        return;
+      }
+    } catch (err) {
+      this.log.error({ err, job: job.id }, 'job outcome could not be stored');
+      return;
+    }
+    await this.cleanup(job.id, handler, payload);
   }
 
-  private async finish(id: number, status: 'done' | 'failed', message: string, result: unknown): Promise<void> {
-    await this.db
-      .updateTable('jobs')
-      .set({
-        status,
-        message,
-        progress: status === 'done' ? 1 : undefined,
-        result_json: result === null ? null : JSON.stringify(result),
-        finished_at: nowIso(),
-        locked_at: nowIso(),
-      })
-      .where('id', '=', id)
-      .execute();
-  }
-
-  private startHeartbeat(): void {
-    if (this.heartbeat) return;
-    this.heartbeat = setInterval(() => {
-      this.db
-        .updateTable('jobs')
-        .set({ locked_at: nowIso() })
-        .where('locked_by', '=', this.instanceId)
-        .where('status', 'in', ['queued', 'running'])
-        .execute()
-        .catch((err) => this.log.warn({ err }, 'job heartbeat failed'));
-    }, HEARTBEAT_MS);
-    this.heartbeat.unref();
-  }
-
-  private stopHeartbeat(): void {
-    if (this.heartbeat) clearInterval(this.heartbeat);
-    this.heartbeat = null;
+  private async cleanup(id: number, handler: JobHandler<JobPayload>, payload: JobPayload): Promise<void> {
+    await handler.cleanup?.(payload).catch((err) => this.log.error({ err, job: id }, 'job cleanup failed'));
   }
 }

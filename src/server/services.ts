@@ -2,7 +2,7 @@ import path from 'node:path';
 import fs from 'node:fs/promises';
 import fp from 'fastify-plugin';
 import type { Db } from '../db/connect.ts';
-import { JobRunner } from './jobs.ts';
+import { JobQueue } from './jobs.ts';
 import { LocalBlobStore, type BlobStore } from '../storage/blobs.ts';
 
 declare module 'fastify' {
@@ -12,7 +12,8 @@ declare module 'fastify' {
     dataDir: string;
     /** Where uploads are streamed before an import picks them up. */
     tmpDir: string;
-    jobs: JobRunner;
+    /** Background jobs, shared with every instance on the same database. */
+    jobs: JobQueue;
     /** Stored submission files (content-addressed, under dataDir/files). */
     blobs: BlobStore;
   }
@@ -28,13 +29,14 @@ export const services = fp<ServicesOptions>(
   async (app, { db, dataDir }) => {
     const tmpDir = path.join(dataDir, 'tmp');
     await fs.mkdir(tmpDir, { recursive: true });
-    const jobs = new JobRunner(db, app.log);
-    await jobs.failAbandoned();
+    const jobs = new JobQueue(db, app.log);
     app.decorate('db', db);
     app.decorate('dataDir', dataDir);
     app.decorate('tmpDir', tmpDir);
     app.decorate('jobs', jobs);
     app.decorate('blobs', new LocalBlobStore(path.join(dataDir, 'files')));
+    // Feature plugins register their job kinds while the app is built; claiming starts once all are known.
+    app.addHook('onReady', async () => jobs.start());
     app.addHook('onClose', () => jobs.close());
   },
   { name: 'services' },

@@ -13,23 +13,38 @@ export interface TestDatabase {
 
 const pgAdminUrl = process.env.CASEJURY_TEST_PG;
 
-async function freshPostgres(): Promise<Db> {
+/** A new, empty PostgreSQL database on the server `adminUrl` connects to (as a user allowed to create databases). */
+export async function createScratchPgDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `casejury_test_${crypto.randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: pgAdminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(pgAdminUrl!);
+  const admin = async (query: string) => {
+    const c = new pg.Client({ connectionString: adminUrl });
+    await c.connect();
+    try {
+      await c.query(query);
+    } finally {
+      await c.end();
+    }
+  };
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const db = await openMigratedDb(url.toString());
+  // Dropping keeps the server clean across runs.
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+/** A new, empty database on the CASEJURY_TEST_PG server, for tests that open it more than once (several instances). */
+export function createTestPgDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  if (!pgAdminUrl) throw new Error('CASEJURY_TEST_PG is not set');
+  return createScratchPgDatabase(pgAdminUrl);
+}
+
+async function freshPostgres(): Promise<Db> {
+  const { url, drop } = await createTestPgDatabase();
+  const db = await openMigratedDb(url);
   const destroy = db.destroy.bind(db);
-  // Dropping on destroy keeps the server clean across runs.
   db.destroy = async () => {
     await destroy();
-    const c = new pg.Client({ connectionString: pgAdminUrl });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await c.end();
+    await drop();
   };
   return db;
 }

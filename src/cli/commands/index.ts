@@ -7,6 +7,7 @@ import { checkCommand } from './check.ts';
 import { awardsAdjustCommand, awardsCommand, exportCommand, publishCommand } from './awards.ts';
 import { scanCommand } from './scan.ts';
 import { assignCommand, expertsImportCommand, progressCommand, scoresImportCommand, scoresSheetCommand } from './judging.ts';
+import { dbBackupCommand, dbCopyCommand, dbMigrateCommand } from './db.ts';
 
 /** Every CLI command, in the order `--help` lists them. */
-export const commands: Command[] = [serveCommand, rulesCheckCommand, contestCreateCommand, contestListCommand, importCommand, entriesCommand, checkCommand, expertsImportCommand, assignCommand, scoresSheetCommand, scoresImportCommand, progressCommand, awardsCommand, awardsAdjustCommand, publishCommand, exportCommand, scanCommand];
+export const commands: Command[] = [serveCommand, rulesCheckCommand, contestCreateCommand, contestListCommand, importCommand, entriesCommand, checkCommand, expertsImportCommand, assignCommand, scoresSheetCommand, scoresImportCommand, progressCommand, awardsCommand, awardsAdjustCommand, publishCommand, exportCommand, scanCommand, dbMigrateCommand, dbBackupCommand, dbCopyCommand];

@@ -5,6 +5,7 @@ import * as m003 from './003_awards.ts';
 import * as m004 from './004_eligibility.ts';
 import * as m005 from './005_similarity.ts';
 import * as m006 from './006_suspects.ts';
+import * as m007 from './007_jobs.ts';
 
 /**
  * Migrations listed explicitly: kysely's FileMigrationProvider imports by path,
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '004_eligibility': m004,
   '005_similarity': m005,
   '006_suspects': m006,
+  '007_jobs': m007,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../db/connect.ts';
 import type { Job } from '../../db/schema.ts';
@@ -39,19 +38,18 @@ export async function checkRun(db: Db, contestId: number, jobId?: number): Promi
 const WAIT_MS = 2000;
 
 /**
- * Runs every check of the contest as a background job (queued behind a running import, so the
- * checks see the finished import), unless a run is already under way. Waits briefly so a small
- * contest comes back checked; a large one shows its progress on the board.
+ * Registers the check job kind; returns the function that runs every check of a contest as a
+ * background job (queued behind a running import of the contest, so the checks see the finished
+ * import), unless a run is already under way. It waits briefly so a small contest comes back
+ * checked; a large one shows its progress on the board.
  */
-export async function startCheckRun(app: FastifyInstance, contestId: number, userId: number): Promise<void> {
-  const latest = await checkRun(app.db, contestId);
-  if (!latest?.active) {
-    await app.jobs.submit({
-      kind: CHECK_JOB,
-      contestId,
-      payload: { userId },
-      run: () => runChecks(app.db, contestId, { blobs: app.blobs, userId }),
-    });
-  }
-  await Promise.race([app.jobs.idle(), sleep(WAIT_MS, undefined, { ref: false })]);
+export function checkJobs(app: FastifyInstance): (contestId: number, userId: number) => Promise<void> {
+  const submit = app.jobs.register<{ contestId: number; userId: number }>(CHECK_JOB, {
+    run: ({ contestId, userId }) => runChecks(app.db, contestId, { blobs: app.blobs, userId }),
+  });
+  return async (contestId, userId) => {
+    const latest = await checkRun(app.db, contestId);
+    const id = latest?.active ? latest.id : await submit({ contestId, userId });
+    await app.jobs.settled(id, WAIT_MS);
+  };
 }

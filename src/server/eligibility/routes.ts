@@ -14,7 +14,7 @@ import { isHtmx } from '../htmx.ts';
 import { HttpError, notFound } from '../http-error.ts';
 import { idParams, type Ids } from '../schemas.ts';
 import { safeUploadName } from '../imports/routes.ts';
-import { checkRun, startCheckRun } from './check-job.ts';
+import { checkJobs, checkRun } from './check-job.ts';
 import { boardUrl, type FilterFields, filterFields, filterProperties, loadBoard, selectionToken } from './filter.ts';
 import { checksBySeverity, labels, priorAwardsInfo } from './view.ts';
 
@@ -66,6 +66,7 @@ const chooseDecision = '请选择审定结果：通过、退回修改或取消�
 
 export const eligibilityRoutes: FastifyPluginAsync = async (app) => {
   await app.register(multipart, { limits: { fileSize: PRIOR_AWARDS_MAX_BYTES, files: 1, fields: 2, parts: 3 } });
+  const startCheckRun = checkJobs(app);
 
   /** The whole board: run panel, counts, filters, the selected entries (one page) and the bulk form. */
   async function boardData(contest: Contest, fields: FilterFields, page: number) {
@@ -146,7 +147,7 @@ export const eligibilityRoutes: FastifyPluginAsync = async (app) => {
     { config: { access: ORGANIZERS }, schema: { params: idParams('contestId') } },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
-      await startCheckRun(app, contest.id, request.user!.id);
+      await startCheckRun(contest.id, request.user!.id);
       return reply.goTo(boardUrl(contest.id));
     },
   );

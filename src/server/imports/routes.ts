@@ -10,7 +10,7 @@ import { idParams, type Ids } from '../schemas.ts';
 import { requireContest } from '../contests/load.ts';
 import { getJob } from '../jobs.ts';
 import { audit } from '../../audit/log.ts';
-import { startImport } from './start.ts';
+import { importJobs } from './start.ts';
 import { describeImportJob, listImportJobs } from './view.ts';
 import { viewHelpers } from '../view-helpers.ts';
 
@@ -36,6 +36,7 @@ export const importRoutes: FastifyPluginAsync<ImportRoutesOptions> = async (app,
   });
 
   const jobUrl = (contestId: number, jobId: number) => `/contests/${contestId}/imports/${jobId}`;
+  const startImport = importJobs(app);
 
   app.get<{ Params: Ids<'contestId'> }>(
     '/contests/:contestId/imports',
@@ -86,7 +87,7 @@ export const importRoutes: FastifyPluginAsync<ImportRoutesOptions> = async (app,
         throw refusal;
       }
       await audit(app.db, { userId: request.user!.id, contestId: contest.id, action: 'import.upload', subjectType: 'contest', subjectId: contest.id, newValue: { name, size } });
-      const jobId = await startImport(app, { contestId: contest.id, source: dest, label: name, userId: request.user!.id, tempDir });
+      const jobId = await startImport({ contestId: contest.id, source: dest, label: name, userId: request.user!.id, tempDir });
       return reply.goTo(jobUrl(contest.id, jobId));
     },
   );
@@ -115,7 +116,7 @@ export const importRoutes: FastifyPluginAsync<ImportRoutesOptions> = async (app,
         );
       }
       await audit(app.db, { userId: request.user!.id, contestId: contest.id, action: 'import.folder', subjectType: 'contest', subjectId: contest.id, newValue: { path: absolute } });
-      const jobId = await startImport(app, { contestId: contest.id, source: absolute, label: absolute, userId: request.user!.id });
+      const jobId = await startImport({ contestId: contest.id, source: absolute, label: absolute, userId: request.user!.id });
       return reply.goTo(jobUrl(contest.id, jobId));
     },
   );

@@ -1,6 +1,10 @@
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { importPath } from '../../ingest/import.ts';
+import type { JobPayload } from '../jobs.ts';
+
+export const IMPORT_JOB = 'import';
 
 export interface ImportRequest {
   contestId: number;
@@ -13,14 +17,27 @@ export interface ImportRequest {
   tempDir?: string;
 }
 
-/** Queues an import as a background job; progress and summary are kept in its `jobs` row. */
-export function startImport(app: FastifyInstance, r: ImportRequest): Promise<number> {
-  return app.jobs.submit({
-    kind: 'import',
-    contestId: r.contestId,
-    payload: { source: r.label, userId: r.userId, uploaded: Boolean(r.tempDir) },
-    run: (progress) =>
-      importPath(app.db, r.contestId, r.source, { userId: r.userId, blobs: app.blobs, onProgress: (done, total) => progress.report(done, total) }),
-    cleanup: r.tempDir ? () => fs.rm(r.tempDir!, { recursive: true, force: true }) : undefined,
+/** An import as stored with its job; paths inside the data folder are kept relative to it, so every instance sharing the folder finds them. */
+interface ImportPayload extends JobPayload {
+  contestId: number;
+  /** The label shown on the pages. */
+  source: string;
+  path: string;
+  userId: number;
+  tempDir?: string;
+}
+
+/** Registers the import job kind; returns the function that queues an import (progress and summary are kept in its `jobs` row). */
+export function importJobs(app: FastifyInstance): (r: ImportRequest) => Promise<number> {
+  const stored = (p: string) => (path.resolve(p).startsWith(path.resolve(app.dataDir) + path.sep) ? path.relative(app.dataDir, p) : path.resolve(p));
+  const located = (p: string) => path.resolve(app.dataDir, p);
+  const submit = app.jobs.register<ImportPayload>(IMPORT_JOB, {
+    // A rerun after an instance died resumes the batch: importPath skips the entries already in import_items.
+    run: (p, progress) => importPath(app.db, p.contestId, located(p.path), { userId: p.userId, blobs: app.blobs, onProgress: (done, total) => progress.report(done, total) }),
+    cleanup: async (p) => {
+      if (p.tempDir) await fs.rm(located(p.tempDir), { recursive: true, force: true });
+    },
   });
+  return (r) =>
+    submit({ contestId: r.contestId, source: r.label, path: stored(r.source), userId: r.userId, ...(r.tempDir ? { tempDir: stored(r.tempDir) } : {}) });
 }

@@ -49,16 +49,13 @@ async function attempt(action: () => Promise<unknown>): Promise<string | null> {
   }
 }
 
-/** Queues a scan unless one is queued or running for the contest already; returns the job. */
-async function startScan(app: FastifyInstance, cache: CorpusCache, contest: Contest, userId: number): Promise<number> {
-  const running = await activeScanJob(app.db, contest.id);
-  if (running) return running.id;
-  return app.jobs.submit({
-    kind: SCAN_JOB,
-    contestId: contest.id,
-    payload: { userId },
-    run: (progress) => runContestScan(app.db, contest.id, { userId, cache, onProgress: (done, total) => progress.report(done, total) }),
+/** Registers the scan job kind; returns the function that queues a scan unless one is queued or running for the contest already. */
+function scanJobs(app: FastifyInstance, cache: CorpusCache): (contest: Contest, userId: number) => Promise<number> {
+  // A rerun after an instance died scans from scratch and stores the same results.
+  const submit = app.jobs.register<{ contestId: number; userId: number }>(SCAN_JOB, {
+    run: ({ contestId, userId }, progress) => runContestScan(app.db, contestId, { userId, cache, onProgress: (done, total) => progress.report(done, total) }),
   });
+  return async (contest, userId) => (await activeScanJob(app.db, contest.id))?.id ?? submit({ contestId: contest.id, userId });
 }
 
 const reasonSchema = { type: 'string', maxLength: 2000 } as const;
@@ -68,6 +65,7 @@ export const similarityRoutes: FastifyPluginAsync<SimilarityRoutesOptions> = asy
   await app.register(multipart, { limits: { fileSize: uploadLimitBytes, files: 1, fields: 5, parts: 6, fieldSize: 4096 } });
   // The prepared corpus of the last scan per contest, so documents added later are the only ones prepared.
   const cache = new CorpusCache();
+  const startScan = scanJobs(app, cache);
 
   app.get<{ Params: Ids<'contestId'>; Querystring: { page: number; flagged: boolean } }>(
     '/contests/:contestId/similarity',
@@ -89,7 +87,7 @@ export const similarityRoutes: FastifyPluginAsync<SimilarityRoutesOptions> = asy
     { config: { access: ORGANIZERS }, schema: { params: idParams('contestId') } },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
-      const jobId = await startScan(app, cache, contest, request.user!.id);
+      const jobId = await startScan(contest, request.user!.id);
       return reply.goTo(`${base(contest.id)}/jobs/${jobId}`);
     },
   );
