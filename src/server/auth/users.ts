@@ -85,6 +85,12 @@ export async function ensureFirstAdmin(db: Db, env: NodeJS.ProcessEnv = process.
   if (any) return null;
   const given = env.CASEJURY_ADMIN_PASSWORD;
   const password = given || generatePassword();
-  await createUser(db, { username: 'admin', displayName: '系统管理员', role: 'admin', password, mustChangePassword: true }, null);
+  try {
+    await createUser(db, { username: 'admin', displayName: '系统管理员', role: 'admin', password, mustChangePassword: true }, null);
+  } catch (err) {
+    // Another instance starting on the same empty database created it first.
+    if (await findUserByUsername(db, 'admin')) return null;
+    throw err;
+  }
   return { username: 'admin', generatedPassword: given ? null : password };
 }
