@@ -12,6 +12,7 @@ import { isHtmx } from '../htmx.ts';
 import { requireContest } from '../contests/load.ts';
 import { attachmentDisposition } from '../entries/download.ts';
 import { awardFormat, bandTotals, entriesByCode, entryDecision, type EntryDecisionView } from './view.ts';
+import { attempt, refusal } from '../refusal.ts';
 
 /**
  * 评奖 (bands, ties, blockers, the organizer's decisions), 公示 (publication versions and their
@@ -22,30 +23,12 @@ import { awardFormat, bandTotals, entriesByCode, entryDecision, type EntryDecisi
 const awardsUrl = (contestId: number) => `/contests/${contestId}/awards`;
 const publicationsUrl = (contestId: number) => `${awardsUrl(contestId)}/publications`;
 
-/**
- * The award modules refuse bad input with a plain Error whose Chinese message is meant for the user
- * (missing reason, unknown band, blockers at publication …); anything else (a database fault) is rethrown.
- */
-function refusalMessage(err: unknown): string {
-  if (err instanceof Error && Object.getPrototypeOf(err) === Error.prototype) return err.message;
-  throw err;
-}
-
-async function attempt(action: () => Promise<unknown>): Promise<string | null> {
-  try {
-    await action();
-    return null;
-  } catch (err) {
-    return refusalMessage(err);
-  }
-}
-
 /** The live awards; a rule set that no longer fits the stored reviews is explained, not a 500. */
 async function liveAwards(db: Db, contestId: number): Promise<ContestAwards> {
   try {
     return await contestAwards(db, contestId);
   } catch (err) {
-    throw new HttpError(409, `无法计算奖项：${refusalMessage(err)}`);
+    throw new HttpError(409, `无法计算奖项：${refusal(err)}`);
   }
 }
 
@@ -297,7 +280,7 @@ export const awardRoutes: FastifyPluginAsync = async (app) => {
       try {
         file = await exportAwards(app.db, contest.id, { kind, format, comments: kind === 'details' && comments, version });
       } catch (err) {
-        throw new HttpError(409, `无法导出：${refusalMessage(err)}`);
+        throw new HttpError(409, `无法导出：${refusal(err)}`);
       }
       return reply
         .header('Content-Type', file.contentType)

@@ -17,6 +17,7 @@ import { safeUploadName } from '../imports/routes.ts';
 import { checkJobs, checkRun } from './check-job.ts';
 import { boardUrl, type FilterFields, filterFields, filterProperties, loadBoard, selectionToken } from './filter.ts';
 import { checksBySeverity, labels, priorAwardsInfo } from './view.ts';
+import { refusal } from '../refusal.ts';
 
 /**
  * 形式审查: the eligibility board of a contest (counts, filters, every entry's checklist), the
@@ -30,15 +31,6 @@ const PRIOR_AWARDS_MAX_BYTES = 20 * 1024 * 1024;
 const MAX_REASON = 2000;
 
 const entryUrl = (contestId: number, entryId: number) => `/contests/${contestId}/eligibility/entries/${entryId}`;
-
-/**
- * src/eligibility refuses bad input (no reason, a withdrawn entry …) with a plain Error whose
- * Chinese message is meant for the user; anything else (a database fault) is rethrown.
- */
-function refusal(err: unknown): string {
-  if (err instanceof Error && Object.getPrototypeOf(err) === Error.prototype) return err.message;
-  throw err;
-}
 
 interface BoardQuery extends FilterFields {
   page?: string;

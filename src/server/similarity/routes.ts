@@ -18,6 +18,7 @@ import { safeUploadName } from '../imports/routes.ts';
 import { idParams, type Ids } from '../schemas.ts';
 import { viewHelpers } from '../view-helpers.ts';
 import { activeScanJob, commonPage, type DecisionForm, describeScanJob, fmt, libraryPage, pairPage, ratesPage, reportPage, SCAN_JOB, suspectsPage } from './pages.ts';
+import { attempt } from '../refusal.ts';
 
 /**
  * 查重: scans in the background (progress in the jobs table), entries by rate, cross-project
@@ -33,21 +34,6 @@ export interface SimilarityRoutesOptions {
 const LIBRARY_UPLOAD_MAX_BYTES = 512 * 1024 * 1024;
 
 const base = (contestId: number): string => `/contests/${contestId}/similarity`;
-
-/** Plain Errors from src/similarity/contest carry a Chinese message meant for the user; anything else is rethrown. */
-function refusal(err: unknown): string {
-  if (err instanceof Error && Object.getPrototypeOf(err) === Error.prototype) return err.message;
-  throw err;
-}
-
-async function attempt(action: () => Promise<unknown>): Promise<string | null> {
-  try {
-    await action();
-    return null;
-  } catch (err) {
-    return refusal(err);
-  }
-}
 
 /** Registers the scan job kind; returns the function that queues a scan unless one is queued or running for the contest already. */
 function scanJobs(app: FastifyInstance, cache: CorpusCache): (contest: Contest, userId: number) => Promise<number> {

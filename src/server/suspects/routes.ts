@@ -8,6 +8,7 @@ import { documentRank } from '../entries/routes.ts';
 import { entryDetail } from '../entries/query.ts';
 import { notFound } from '../http-error.ts';
 import { idParams, type Ids } from '../schemas.ts';
+import { refusal } from '../refusal.ts';
 
 /**
  * 一稿多投: the contest's suspects (the same work or topic entered in two projects) with their
@@ -19,12 +20,6 @@ const MAX_REASON = 2000;
 
 const listUrl = (contestId: number): string => `/contests/${contestId}/suspects`;
 const pairUrl = (contestId: number, a: number, b: number): string => `/contests/${contestId}/suspects/${a}/${b}`;
-
-/** src/suspects refuses bad input with a plain Error whose Chinese message is for the user; anything else is rethrown. */
-function refusal(err: unknown): string {
-  if (err instanceof Error && Object.getPrototypeOf(err) === Error.prototype) return err.message;
-  throw err;
-}
 
 interface DecisionBody {
   decision?: string;
