@@ -1,23 +1,12 @@
-import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import type { FastifyInstance } from 'fastify';
-import { openMigratedDb, type Db } from '../../src/db/connect.ts';
-import { buildApp } from '../../src/server/app.ts';
+import type { BrowserContext, Page } from 'playwright-core';
+import type { Db } from '../../src/db/connect.ts';
 import { createUser } from '../../src/server/auth/users.ts';
 import { caseDocumentSpec, makeDocx } from '../helpers/docx.ts';
 import { makeZip } from '../server-helpers.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = path.resolve('test-artifacts');
-const haveChromium = fs.existsSync(CHROMIUM);
-if (!haveChromium && !process.env.CI) {
-  console.warn(`跳过浏览器测试：找不到 ${CHROMIUM}（apt-get install chromium fonts-wqy-microhei 后即可运行）`);
-}
+import { ARTIFACTS, type Harness, skipBrowserTests, startHarness } from './harness.ts';
 
 /** An ordinary laptop screen: the scoring screen has to work here. */
 const LAPTOP = { width: 1366, height: 768 };
@@ -51,19 +40,16 @@ async function expertList(): Promise<Buffer> {
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
-describe.skipIf(!haveChromium && !process.env.CI)('browser: expert judging from assignment to a submitted score', () => {
-  let dataDir: string;
+describe.skipIf(skipBrowserTests)('browser: expert judging from assignment to a submitted score', () => {
+  let h: Harness;
   let db: Db;
-  let app: FastifyInstance;
-  let browser: Browser;
-  let organizerContext: BrowserContext;
   let expertContext: BrowserContext;
   let organizer: Page;
   let expert: Page;
   let base: string;
   let contestUrl: string;
   const expertLogin = { username: '', password: '' };
-  const problems: string[] = [];
+  let problems: string[];
 
   const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `judging-${name}.png`) });
   /** Collects script errors and CSP violations; a refused stale save (409) is what the stale tab expects. */
@@ -77,32 +63,19 @@ describe.skipIf(!haveChromium && !process.env.CI)('browser: expert judging from 
   const expertEntryId = async () => (await db.selectFrom('reviews').select('entry_id').where('status', '=', 'submitted').executeTakeFirstOrThrow()).entry_id;
 
   beforeAll(async () => {
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'casejury-judging-browser-'));
-    db = await openMigratedDb(path.join(dataDir, 'casejury.db'));
-    await createUser(db, { username: 'organizer', displayName: '市教研室组织者', role: 'organizer', password: ORGANIZER_PASSWORD, mustChangePassword: false }, null);
-    app = await buildApp({ db, dataDir, sessionKey: crypto.randomBytes(32) });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const address = app.server.address();
-    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    h = await startHarness({
+      name: 'judging',
+      viewport: LAPTOP,
+      beforeListen: (_app, db) =>
+        createUser(db, { username: 'organizer', displayName: '市教研室组织者', role: 'organizer', password: ORGANIZER_PASSWORD, mustChangePassword: false }, null).then(() => undefined),
     });
-    organizerContext = await browser.newContext({ viewport: LAPTOP, locale: 'zh-CN' });
-    expertContext = await browser.newContext({ viewport: LAPTOP, locale: 'zh-CN' });
-    organizer = await organizerContext.newPage();
+    ({ db, base, problems, page: organizer } = h);
+    expertContext = await h.browser.newContext({ viewport: LAPTOP, locale: 'zh-CN' });
     expert = await expertContext.newPage();
-    watch(organizer);
     watch(expert);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await db?.destroy();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => h?.close());
 
   it('organizer: creates a contest, imports entries and experts, and assigns', async () => {
     await organizer.goto(`${base}/login`);

@@ -1,25 +1,15 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import type { FastifyInstance } from 'fastify';
+import type { Page } from 'playwright-core';
 import { createContest } from '../../src/contests/index.ts';
-import { openMigratedDb, type Db } from '../../src/db/connect.ts';
 import { importPath } from '../../src/ingest/import.ts';
-import { buildApp } from '../../src/server/app.ts';
 import { createUser } from '../../src/server/auth/users.ts';
 import { ProseGenerator } from '../../scripts/lib/prose.ts';
 import { Random } from '../../scripts/lib/random.ts';
 import { makeDocx } from '../helpers/docx.ts';
+import { ARTIFACTS, type Harness, skipBrowserTests, startHarness } from './harness.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = path.resolve('test-artifacts');
-const haveChromium = fs.existsSync(CHROMIUM);
-if (!haveChromium && !process.env.CI) {
-  console.warn(`跳过浏览器测试：找不到 ${CHROMIUM}（apt-get install chromium fonts-wqy-microhei 后即可运行）`);
-}
 const RULES = 'rules/fujian-platform-cases-training-and-scenarios.yaml';
 const PASSWORD = 'Organizer-pass1';
 
@@ -47,46 +37,30 @@ async function submissions(root: string): Promise<void> {
   }
 }
 
-describe.skipIf(!haveChromium && !process.env.CI)('browser: 查重 from the scan to the pair view', () => {
-  let dataDir: string;
-  let db: Db;
-  let app: FastifyInstance;
-  let browser: Browser;
+describe.skipIf(skipBrowserTests)('browser: 查重 from the scan to the pair view', () => {
+  let h: Harness;
   let page: Page;
   let base: string;
   let contestId: number;
-  const problems: string[] = [];
+  let problems: string[];
 
-  const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `similarity-${name}.png`), fullPage: true });
+  const shot = (name: string) => h.shot(name);
 
   beforeAll(async () => {
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'casejury-browser-sim-'));
-    db = await openMigratedDb(path.join(dataDir, 'casejury.db'));
-    await createUser(db, { username: 'organizer', displayName: '组织者', role: 'organizer', password: PASSWORD, mustChangePassword: false }, null);
-    contestId = await createContest(db, { name: '2024年区级教师研修案例评选', rulesYaml: fs.readFileSync(RULES, 'utf8'), rulesSource: path.basename(RULES), userId: null });
-    app = await buildApp({ db, dataDir, sessionKey: crypto.randomBytes(32) });
-    await submissions(path.join(dataDir, 'submissions'));
-    const imported = await importPath(db, contestId, path.join(dataDir, 'submissions'), { blobs: app.blobs });
-    expect(imported.imported).toBe(2);
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const address = app.server.address();
-    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    h = await startHarness({
+      name: 'similarity',
+      beforeListen: async (app, db) => {
+        await createUser(db, { username: 'organizer', displayName: '组织者', role: 'organizer', password: PASSWORD, mustChangePassword: false }, null);
+        contestId = await createContest(db, { name: '2024年区级教师研修案例评选', rulesYaml: fs.readFileSync(RULES, 'utf8'), rulesSource: path.basename(RULES), userId: null });
+        const root = path.join(app.dataDir, 'submissions');
+        await submissions(root);
+        expect((await importPath(db, contestId, root, { blobs: app.blobs })).imported).toBe(2);
+      },
     });
-    page = await browser.newPage({ viewport: { width: 1280, height: 860 }, locale: 'zh-CN' });
-    page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    ({ page, base, problems } = h);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await db?.destroy();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => h?.close());
 
   it('scans from the 查重 tab and lists the copier flagged, with the histogram', async () => {
     await page.goto(`${base}/login`);
