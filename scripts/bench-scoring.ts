@@ -196,7 +196,7 @@ async function runBenchmark(): Promise<void> {
 /** A contest, its experts (one shared password hash: hashing 200 times would only slow the setup) and assignments. */
 async function seed(db: Db, runId: string, expertCount: number, tasksPerExpert: number) {
   const { createContest, contestCategories } = await import('../src/contests/index.ts');
-  const { hashPassword } = await import('../src/server/auth/passwords.ts');
+  const { hashPassword } = await import('../src/users/passwords.ts');
   const { contestRules, categoryRubric } = await import('../src/server/judging/rubrics.ts');
   const rulesYaml = await fs.readFile(RULES, 'utf8');
   const contestId = await createContest(db, { name: `评分压测 ${runId}`, rulesYaml, rulesSource: path.basename(RULES), userId: null });

@@ -11,7 +11,7 @@ import { dataDir } from '../src/config.ts';
 import { type Db, openMigratedDb, resolveDbUrl } from '../src/db/connect.ts';
 import { contestCategories, contestRuleSet, createContest } from '../src/contests/index.ts';
 import { importPath } from '../src/ingest/import.ts';
-import { createUser, findUserByUsername } from '../src/server/auth/users.ts';
+import { createUser, findUserByUsername } from '../src/users/accounts.ts';
 import { runAutoAssign } from '../src/judging/assignments.ts';
 import { openReview, saveReview } from '../src/judging/reviews.ts';
 import { runContestScan } from '../src/similarity/contest/scan.ts';

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/connect.ts';
-import { ensureFirstAdmin } from '../src/server/auth/users.ts';
+import { ensureFirstAdmin } from '../src/users/accounts.ts';
 import { testDatabases } from './helpers/db.ts';
 
 describe.each(testDatabases)('first administrator on $name', ({ open }) => {

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { openMigratedDb, type Db } from '../src/db/connect.ts';
 import type { Role } from '../src/db/schema.ts';
 import { buildApp, type AppOptions } from '../src/server/app.ts';
-import { createUser } from '../src/server/auth/users.ts';
+import { createUser } from '../src/users/accounts.ts';
 
 export const PASSWORD = 'Pass-word-2024';
 

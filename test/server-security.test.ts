@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/server/app.ts';
-import { createUser } from '../src/server/auth/users.ts';
+import { createUser } from '../src/users/accounts.ts';
 import { loadSessionKey } from '../src/server/session-key.ts';
 import { Client, csrfField, PASSWORD, startTestServer, type TestServer } from './server-helpers.ts';
 

@@ -3,8 +3,8 @@ import type { Category } from '../db/schema.ts';
 import { audit } from '../audit/log.ts';
 import { contestCategories, contestRuleSet } from '../contests/index.ts';
 import { matchCategory } from '../ingest/categories.ts';
-import { createUser, UserInputError } from '../server/auth/users.ts';
-import { generatePassword } from '../server/auth/passwords.ts';
+import { createUser, UserInputError } from '../users/accounts.ts';
+import { generatePassword } from '../users/passwords.ts';
 
 /** Experts (评审专家) of a contest: reading the organizer's list, accounts, and panels per category. */
 

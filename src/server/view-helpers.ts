@@ -1,5 +1,5 @@
 import type { EntryStatus, Role } from '../db/schema.ts';
-import { ROLE_LABELS } from './auth/users.ts';
+import { ROLE_LABELS } from '../users/accounts.ts';
 
 export const ENTRY_STATUS_LABELS: Record<EntryStatus, string> = {
   submitted: '已提交',

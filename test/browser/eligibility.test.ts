@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../src/db/connect.ts';
-import { createUser } from '../../src/server/auth/users.ts';
+import { createUser } from '../../src/users/accounts.ts';
 import { MISSING_SECTION, OVER_LIMIT, importEligibilityContest } from '../helpers/eligibility-contest.ts';
 import { type Harness, skipBrowserTests, startHarness } from './harness.ts';
 

@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { createUser } from '../../src/server/auth/users.ts';
+import { createUser } from '../../src/users/accounts.ts';
 import { HEADINGS, ProseGenerator } from '../../scripts/lib/prose.ts';
 import { Random } from '../../scripts/lib/random.ts';
 import { makeDocx } from '../helpers/docx.ts';

@@ -3,7 +3,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { Db } from '../../src/db/connect.ts';
-import { createUser } from '../../src/server/auth/users.ts';
+import { createUser } from '../../src/users/accounts.ts';
 import { caseDocumentSpec, makeDocx } from '../helpers/docx.ts';
 import { makeZip } from '../server-helpers.ts';
 import { ARTIFACTS, type Harness, skipBrowserTests, startHarness } from './harness.ts';

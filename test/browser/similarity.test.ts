@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createContest } from '../../src/contests/index.ts';
 import { importPath } from '../../src/ingest/import.ts';
-import { createUser } from '../../src/server/auth/users.ts';
+import { createUser } from '../../src/users/accounts.ts';
 import { ProseGenerator } from '../../scripts/lib/prose.ts';
 import { Random } from '../../scripts/lib/random.ts';
 import { makeDocx } from '../helpers/docx.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { createUser } from '../../src/server/auth/users.ts';
+import { createUser } from '../../src/users/accounts.ts';
 import { makeDocx } from '../helpers/docx.ts';
 import { makeZip } from '../server-helpers.ts';
 import { type Harness, skipBrowserTests, startHarness } from './harness.ts';

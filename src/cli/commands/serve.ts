@@ -21,7 +21,7 @@ export const serveCommand: Command = {
   async run(ctx) {
     // Loaded here, not at the top: other commands should not pay for (or depend on) the web stack.
     const { buildApp } = await import('../../server/app.ts');
-    const { ensureFirstAdmin } = await import('../../server/auth/users.ts');
+    const { ensureFirstAdmin } = await import('../../users/accounts.ts');
     const port = parsePort(String(ctx.values.port ?? process.env.PORT ?? 3000));
     const host = String(ctx.values.host ?? process.env.HOST ?? '127.0.0.1');
     const dir = dataDir();

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Role, User } from '../../db/schema.ts';
-import { findUser } from './users.ts';
+import { findUser } from '../../users/accounts.ts';
 import { HttpError } from '../http-error.ts';
 import { isHtmx } from '../htmx.ts';
 

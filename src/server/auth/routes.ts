@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { findUserByUsername, setPassword, findUser } from './users.ts';
-import { passwordProblem, verifyPassword } from './passwords.ts';
+import { findUserByUsername, setPassword, findUser } from '../../users/accounts.ts';
+import { passwordProblem, verifyPassword } from '../../users/passwords.ts';
 import { safeLocalPath, signIn, signOut } from './access.ts';
 import { audit } from '../../audit/log.ts';
 

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { Role } from '../../db/schema.ts';
 import { ADMINS } from '../auth/access.ts';
-import { createUser, listUsers, ROLE_LABELS, UserInputError } from '../auth/users.ts';
-import { generatePassword } from '../auth/passwords.ts';
+import { createUser, listUsers, ROLE_LABELS, UserInputError } from '../../users/accounts.ts';
+import { generatePassword } from '../../users/passwords.ts';
 
 interface NewUserBody {
   username?: string;

@@ -1,7 +1,7 @@
-import type { Db } from '../../db/connect.ts';
-import { nowIso } from '../../db/connect.ts';
-import type { Role, User } from '../../db/schema.ts';
-import { audit } from '../../audit/log.ts';
+import type { Db } from '../db/connect.ts';
+import { nowIso } from '../db/connect.ts';
+import type { Role, User } from '../db/schema.ts';
+import { audit } from '../audit/log.ts';
 import { generatePassword, hashPassword, passwordProblem } from './passwords.ts';
 
 export const ROLE_LABELS: Record<Role, string> = { admin: '系统管理员', organizer: '组织者', expert: '评审专家' };
