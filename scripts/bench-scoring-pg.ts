@@ -31,7 +31,10 @@ const { values, positionals: passThrough } = parseArgs({
   allowPositionals: true,
 });
 const pgAdmin = values.pg ?? process.env.CASEJURY_TEST_PG ?? process.env.DATABASE_URL;
-if (!pgAdmin?.startsWith('postgres')) throw new Error('需要 PostgreSQL：用 --pg postgres://用户:密码@主机:5432/postgres 指定（或设置 CASEJURY_TEST_PG）');
+if (!pgAdmin?.startsWith('postgres')) {
+  console.error('需要 PostgreSQL：用 --pg postgres://用户:密码@主机:5432/postgres 指定（或设置 CASEJURY_TEST_PG）');
+  process.exit(2);
+}
 
 const bench = fileURLToPath(new URL('./bench-scoring.ts', import.meta.url));
 
