@@ -1,7 +1,7 @@
 import type { Db } from '../../db/connect.ts';
 import type { EntryStatus, SimilarityRun } from '../../db/schema.ts';
 import { inChunks } from '../../eligibility/types.ts';
-import type { Span } from '../types.ts';
+import type { DocumentReport, SourceShare as EngineSourceShare, Span } from '../types.ts';
 import { corpusSignature, listMembers, parseKey } from './members.ts';
 import { loadScanSettings, type ScanSettings } from './settings.ts';
 
@@ -75,13 +75,11 @@ export async function describeDocuments(db: Db, keys: Iterable<string>): Promise
   return info;
 }
 
-export interface SourceShare {
-  key: string;
-  library: boolean;
-  sharedChars: number;
-}
+/** A stored source share: the engine's, naming the source by the member key it was stored under. */
+export type SourceShare = Omit<EngineSourceShare, 'id'> & { key: string };
 
-export interface ReportRow {
+/** A stored document report with the entry and file it belongs to. */
+export interface ReportRow extends Omit<DocumentReport, 'id' | 'sources'> {
   id: number;
   runId: number;
   docKey: string;
@@ -92,16 +90,6 @@ export interface ReportRow {
   title: string;
   status: EntryStatus;
   fileName: string | null;
-  category: string | null;
-  countable: number;
-  templateChars: number;
-  duplicateChars: number;
-  commonChars: number;
-  quotedDuplicateChars: number;
-  rate: number;
-  rateExcludingQuotes: number;
-  maxSourceRate: number;
-  flagged: boolean;
   sources: SourceShare[];
 }
 
