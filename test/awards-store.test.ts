@@ -135,6 +135,7 @@ describe.each(testDatabases)('contest awards on $name', ({ open }) => {
     g = regional((await contestAwards(db, built.contestId)).groups);
     expect([g.valid, g.denominator, g.denominatorKind]).toEqual([47, 49, 'submitted']);
     expect(g.bands.map((b) => b.cap)).toEqual([4, 10, 15]);
+    expect(g.derivation).toMatch(/^报送作品 49 件：/);
   });
 
   it('names entries missing reviews or with a discrepancy, lets one through with a reason, and keeps unscored entries in the denominator', async () => {

@@ -18,6 +18,8 @@ export interface BandOptions {
    * beyond the ones the ratios already give, except that first seat itself.
    */
   atLeastOneFirst: boolean;
+  /** What the denominator counts, for the derivation text (default 有效作品). */
+  denominatorLabel?: string;
 }
 
 export const DEFAULT_BAND_OPTIONS: BandOptions = { rounding: 'cumulative-floor', atLeastOneFirst: false };
@@ -102,5 +104,5 @@ export function bandCaps(
     return { band: band.name, ratio: band.ratio, cumulative, cap, derivation: text };
   });
   const summary = caps.map((c) => `${c.band} ${c.cap}`).join('、');
-  return { caps, derivation: `有效作品 ${valid} 件：${caps.map((c) => c.derivation).join('；')}。各奖项名额：${summary}` };
+  return { caps, derivation: `${options.denominatorLabel ?? '有效作品'} ${valid} 件：${caps.map((c) => c.derivation).join('；')}。各奖项名额：${summary}` };
 }

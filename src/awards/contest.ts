@@ -332,7 +332,13 @@ export function buildContestAwards(input: AwardInput): ContestAwards {
           warnings.push(`作品 ${e.code} 的奖项调整未生效：奖项“${o.value}”已不在规则之中`);
         } else overrides.push({ entryId: e.code, band: o.value, reason: o.reason });
       }
-      const result = computeBands(ranked, awards.bands, { rounding: ROUNDING[awards.rounding], atLeastOneFirst: awards.atLeastOneFirst }, overrides, denominator);
+      const result = computeBands(
+        ranked,
+        awards.bands,
+        { rounding: ROUNDING[awards.rounding], atLeastOneFirst: awards.atLeastOneFirst, denominatorLabel: awards.denominator === 'valid' ? '有效作品' : '报送作品' },
+        overrides,
+        denominator,
+      );
       const memberByCode = new Map(members.map((e) => [e.code, e]));
       const bandOrder = (band: string | null) => {
         const i = awards.bands.findIndex((b) => b.name === band);
