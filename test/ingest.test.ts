@@ -13,60 +13,10 @@ import { importPath } from '../src/ingest/import.ts';
 import { readSummarySheet } from '../src/ingest/sheet.ts';
 import { blobPath, readBlob } from '../src/storage/blobs.ts';
 import { caseDocumentSpec, makeDocx } from './helpers/docx.ts';
+import { writeZip } from './helpers/zip.ts';
 
-// ---------- archive writers: real .zip and .rar bytes, built by hand so names can be GBK or unsafe ----------
+// ---------- a .rar writer, by hand so names can be anything (zip: ./helpers/zip.ts) ----------
 
-interface ArchiveEntry {
-  /** Raw name bytes (GBK, UTF-8 …) or a string written as UTF-8. */
-  name: Buffer | string;
-  data: Buffer;
-  /** Set zip flag bit 11 (name is UTF-8). */
-  utf8Flag?: boolean;
-  deflate?: boolean;
-}
-
-function makeZip(entries: ArchiveEntry[]): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const e of entries) {
-    const name = typeof e.name === 'string' ? Buffer.from(e.name) : e.name;
-    const body = e.deflate ? zlib.deflateRawSync(e.data) : e.data;
-    const flags = e.utf8Flag ? 0x800 : 0;
-    const crc = zlib.crc32(e.data);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(flags, 6);
-    local.writeUInt16LE(e.deflate ? 8 : 0, 8);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(body.length, 18);
-    local.writeUInt32LE(e.data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(flags, 8);
-    central.writeUInt16LE(e.deflate ? 8 : 0, 10);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(body.length, 20);
-    central.writeUInt32LE(e.data.length, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, name, body);
-    centrals.push(central, name);
-    offset += local.length + name.length + body.length;
-  }
-  const directory = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, directory, end]);
-}
 
 /** RAR 4 archive with stored (uncompressed) files and UTF-8 names. */
 function makeRar(entries: { name: string; data: Buffer }[]): Buffer {
@@ -182,7 +132,7 @@ describe.each(testDatabases)('importPath on $name', ({ open }) => {
     await writeFile(root, `${li}/作品登记表.pdf`, Buffer.alloc(0));
     await writeFile(root, `${wang}/~$案例介绍.docx`, Buffer.from('锁定文件'));
     await writeFile(root, `${wang}/.DS_Store`, Buffer.from([0, 0, 0, 1]));
-    await writeFile(root, `${chen}/教学设计.docx`, makeZip([{ name: 'readme.txt', data: Buffer.from('not word') }]));
+    await writeFile(root, `${chen}/教学设计.docx`, writeZip([{ name: 'readme.txt', data: Buffer.from('not word') }]));
 
     const summary = await importPath(db, contestId, root);
 
@@ -329,7 +279,7 @@ describe.each(testDatabases)('importPath on $name', ({ open }) => {
     const zipFile = path.join(await freshDir('gbk'), '区级汇总.zip');
     await fs.writeFile(
       zipFile,
-      makeZip([
+      writeZip([
         { name: gbk('小学+XX市实验小学+张三/融合创新应用教学案例/古诗教学/案例介绍.docx'), data: doc, deflate: true },
         { name: gbk('小学+XX市实验小学+张三/融合创新应用教学案例/古诗教学/作品登记表.pdf'), data: Buffer.alloc(0) },
         { name: '初中-第一中学-李四/精品学习资源/物理实验微课/说明文档.docx', data: doc, utf8Flag: true, deflate: true },
@@ -356,7 +306,7 @@ describe.each(testDatabases)('importPath on $name', ({ open }) => {
     const zipFile = path.join(await freshDir('slip'), 'slip.zip');
     await fs.writeFile(
       zipFile,
-      makeZip([
+      writeZip([
         { name: '小学+A小学+张三/精品学习资源/作品/说明.docx', data: Buffer.from('ok') },
         { name: '../../evil.txt', data: Buffer.from('owned') },
       ]),
@@ -368,7 +318,7 @@ describe.each(testDatabases)('importPath on $name', ({ open }) => {
 
     for (const unsafe of ['/etc/evil.txt', 'C:\\Windows\\evil.txt', 'a\\..\\..\\evil.txt']) {
       const file = path.join(tmp, 'slip2.zip');
-      await fs.writeFile(file, makeZip([{ name: unsafe, data: Buffer.from('x') }]));
+      await fs.writeFile(file, writeZip([{ name: unsafe, data: Buffer.from('x') }]));
       await expect(unpackArchive(file, path.join(tmp, 'slip-target'))).rejects.toThrow(/不安全的路径/);
     }
   });
@@ -376,8 +326,8 @@ describe.each(testDatabases)('importPath on $name', ({ open }) => {
   it('keeps a zip inside a submission as a file but unpacks packed teacher folders', async () => {
     const root = await freshDir('packed-teachers');
     const doc = await makeDocx(caseDocumentSpec('古诗教学', 5, 300));
-    const inner = makeZip([{ name: '照片.jpg', data: Buffer.from([0xff, 0xd8, 0xff]) }]);
-    await writeFile(root, '小学+A小学+张三.zip', makeZip([{ name: '融合创新应用教学案例/古诗教学/案例介绍.docx', data: doc }, { name: '融合创新应用教学案例/古诗教学/支撑材料.zip', data: inner }]));
+    const inner = writeZip([{ name: '照片.jpg', data: Buffer.from([0xff, 0xd8, 0xff]) }]);
+    await writeFile(root, '小学+A小学+张三.zip', writeZip([{ name: '融合创新应用教学案例/古诗教学/案例介绍.docx', data: doc }, { name: '融合创新应用教学案例/古诗教学/支撑材料.zip', data: inner }]));
     await writeFile(
       root,
       '初中-B中学-李四.rar',
@@ -444,12 +394,12 @@ describe.each(testDatabases)('importPath on $name', ({ open }) => {
 describe('archives and sheets on their own', () => {
   it('refuses zip bombs and archives beyond the limits', async () => {
     const bomb = path.join(tmp, 'bomb.zip');
-    await fs.writeFile(bomb, makeZip([{ name: 'zeros.txt', data: Buffer.alloc(20 * 1024 * 1024), deflate: true }]));
+    await fs.writeFile(bomb, writeZip([{ name: 'zeros.txt', data: Buffer.alloc(20 * 1024 * 1024), deflate: true }]));
     await expect(unpackArchive(bomb, path.join(tmp, 'bomb-target'))).rejects.toThrow(/压缩比异常（\d+:1，上限 200:1），疑似压缩炸弹/);
     expect(await fs.readdir(path.join(tmp, 'bomb-target'))).toEqual([]);
 
     const many = path.join(tmp, 'many.zip');
-    await fs.writeFile(many, makeZip(Array.from({ length: 5 }, (_, i) => ({ name: `f${i}.txt`, data: Buffer.from('x') }))));
+    await fs.writeFile(many, writeZip(Array.from({ length: 5 }, (_, i) => ({ name: `f${i}.txt`, data: Buffer.from('x') }))));
     await expect(unpackArchive(many, path.join(tmp, 'many-target'), { maxFiles: 4 })).rejects.toThrow('压缩包「many.zip」内文件过多（5 个，上限 4 个），已拒绝解压');
     await expect(unpackArchive(many, path.join(tmp, 'many-target'), { maxTotalBytes: 4 })).rejects.toBeInstanceOf(ArchiveRefused);
   });
