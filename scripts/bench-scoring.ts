@@ -195,13 +195,13 @@ async function runBenchmark(): Promise<void> {
 
 /** A contest, its experts (one shared password hash: hashing 200 times would only slow the setup) and assignments. */
 async function seed(db: Db, runId: string, expertCount: number, tasksPerExpert: number) {
-  const { createContest, contestCategories } = await import('../src/contests/index.ts');
+  const { createContest, contestCategories, ruleSetOf } = await import('../src/contests/index.ts');
   const { hashPassword } = await import('../src/users/passwords.ts');
-  const { contestRules, categoryRubric } = await import('../src/server/judging/rubrics.ts');
+  const { categoryRubric } = await import('../src/server/judging/rubrics.ts');
   const rulesYaml = await fs.readFile(RULES, 'utf8');
   const contestId = await createContest(db, { name: `评分压测 ${runId}`, rulesYaml, rulesSource: path.basename(RULES), userId: null });
   const category = (await contestCategories(db, contestId)).find((c) => c.key === 'regional-training')!;
-  const criteria = categoryRubric(contestRules({ rules_yaml: rulesYaml, rules_source: RULES }), category.key)!.criteria.map((c) => ({ key: c.key, max: c.max }));
+  const criteria = categoryRubric(ruleSetOf({ rules_yaml: rulesYaml, rules_source: RULES }), category.key)!.criteria.map((c) => ({ key: c.key, max: c.max }));
   const passwordHash = await hashPassword(`Bench-${runId}-pass`);
   const now = nowIso();
   const entryCount = (expertCount * tasksPerExpert) / REVIEWERS_PER_ENTRY;

@@ -88,8 +88,24 @@ async function requireContestRow(db: Db, id: number): Promise<Contest> {
 
 /** The rule set parsed from the contest's own stored copy. */
 export async function contestRuleSet(db: Db, id: number): Promise<RuleSet> {
-  const contest = await requireContestRow(db, id);
-  return requireRuleSet(contest.rules_yaml, contest.rules_source);
+  return ruleSetOf(await requireContestRow(db, id));
+}
+
+// Parsing and validating a rule set costs milliseconds, and every draft save needs its rubric. Keyed by the
+// contest's own YAML text, so an edited rule set is parsed afresh and the old entry just ages out.
+// Callers share the cached object: it is read, never changed.
+const parsedRuleSets = new Map<string, RuleSet>();
+const MAX_CACHED_RULE_SETS = 32;
+
+/** A contest row's rule set, parsed once per version of its text. */
+export function ruleSetOf(contest: Pick<Contest, 'rules_yaml' | 'rules_source'>): RuleSet {
+  let ruleSet = parsedRuleSets.get(contest.rules_yaml);
+  if (!ruleSet) {
+    ruleSet = requireRuleSet(contest.rules_yaml, contest.rules_source);
+    if (parsedRuleSets.size >= MAX_CACHED_RULE_SETS) parsedRuleSets.delete(parsedRuleSets.keys().next().value!);
+    parsedRuleSets.set(contest.rules_yaml, ruleSet);
+  }
+  return ruleSet;
 }
 
 /**

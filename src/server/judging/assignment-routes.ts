@@ -18,7 +18,8 @@ import {
   setAssignment,
   type AssignRunResult,
 } from '../../judging/assignments.ts';
-import { contestRules, categoryRubric } from './rubrics.ts';
+import { ruleSetOf } from '../../contests/index.ts';
+import { categoryRubric } from './rubrics.ts';
 import { assignmentTable, entryReviewers } from './organizer-queries.ts';
 import { asUserError, field, idField, reasonField, type FormBody } from './forms.ts';
 
@@ -47,7 +48,7 @@ const entryPage = (contestId: number, entryId: number) => `/contests/${contestId
 
 /** 评审分配: automatic assignment, the table of reviewers per entry, and one entry's reviewers and reviews. */
 export const assignmentRoutes: FastifyPluginAsync = async (app) => {
-  const defaults = async (contest: Contest) => lastAssignOptions(app.db, contest.id, contestRules(contest).judging.reviewersPerEntry);
+  const defaults = async (contest: Contest) => lastAssignOptions(app.db, contest.id, ruleSetOf(contest).judging.reviewersPerEntry);
 
   async function renderAssignments(reply: FastifyReply, contest: Contest, query: AssignmentsQuery, run: RunSummary | null) {
     const options = await defaults(contest);
@@ -55,7 +56,7 @@ export const assignmentRoutes: FastifyPluginAsync = async (app) => {
     const [rows, categories] = await Promise.all([assignmentTable(app.db, contest.id, filter), contestCategories(app.db, contest.id)]);
     return reply.page(
       'judging/assignments',
-      { contest, tab: 'assignments', rows, categories, filter, options, ruleDefault: contestRules(contest).judging.reviewersPerEntry, run },
+      { contest, tab: 'assignments', rows, categories, filter, options, ruleDefault: ruleSetOf(contest).judging.reviewersPerEntry, run },
       { title: `评审分配 · ${contest.name}` },
     );
   }
@@ -103,7 +104,7 @@ export const assignmentRoutes: FastifyPluginAsync = async (app) => {
       const contest = await requireContest(app.db, request.params.contestId);
       const detail = await entryDetail(app.db, contest.id, request.params.entryId);
       if (!detail) throw notFound('作品');
-      const rules = contestRules(contest);
+      const rules = ruleSetOf(contest);
       const category = detail.entry.category_id ? (await contestCategories(app.db, contest.id)).find((c) => c.id === detail.entry.category_id) : undefined;
       const rubric = categoryRubric(rules, category?.key ?? null);
       const [reviewers, experts, options] = await Promise.all([entryReviewers(app.db, contest.id, detail.entry.id), contestExperts(app.db, contest.id), defaults(contest)]);

@@ -11,7 +11,8 @@ import { openReview, saveOpenedReview, type SaveOutcome } from '../../judging/re
 import type { ScoreProblem } from '../../judging/rubric.ts';
 import { declareConflict, lastAssignOptions } from '../../judging/assignments.ts';
 import { expertEntryView } from '../../judging/expert-view.ts';
-import { contestRules, categoryRubric, type RubricView } from './rubrics.ts';
+import { ruleSetOf } from '../../contests/index.ts';
+import { categoryRubric, type RubricView } from './rubrics.ts';
 import { entryMaterials, expertTasks, nextUnscored, reviewContext, type ReviewContext } from './expert-work.ts';
 import { asUserError, field, type FormBody } from './forms.ts';
 
@@ -70,7 +71,7 @@ async function requireContext(request: FastifyRequest<{ Params: Ids<'assignmentI
 }
 
 function requireRubric(ctx: ReviewContext): RubricView {
-  const rubric = categoryRubric(contestRules({ rules_yaml: ctx.rulesYaml, rules_source: ctx.rulesSource }), ctx.categoryKey);
+  const rubric = categoryRubric(ruleSetOf({ rules_yaml: ctx.rulesYaml, rules_source: ctx.rulesSource }), ctx.categoryKey);
   if (!rubric) throw new HttpError(409, '这件作品没有对应的评分标准（类别未确定），请联系组织者');
   return rubric;
 }
@@ -103,7 +104,7 @@ export const reviewRoutes: FastifyPluginAsync = async (app) => {
     ctx: ReviewContext,
     extra: { values?: FormValues; state?: SaveState; status?: number } = {},
   ) {
-    const rules = contestRules({ rules_yaml: ctx.rulesYaml, rules_source: ctx.rulesSource });
+    const rules = ruleSetOf({ rules_yaml: ctx.rulesYaml, rules_source: ctx.rulesSource });
     const rubric = categoryRubric(rules, ctx.categoryKey);
     const { authors, files } = await entryMaterials(app.db, ctx.entryId);
     const view = expertEntryView({ blind: ctx.blind, authors, files }, sanitizeDocumentHtml);
@@ -161,7 +162,7 @@ export const reviewRoutes: FastifyPluginAsync = async (app) => {
     const ctx = await requireContext(request);
     const reason = field(request.body, 'reason');
     if (reason.length > 500) throw new HttpError(422, '回避原因不能超过 500 字');
-    const rules = contestRules({ rules_yaml: ctx.rulesYaml, rules_source: ctx.rulesSource });
+    const rules = ruleSetOf({ rules_yaml: ctx.rulesYaml, rules_source: ctx.rulesSource });
     const options = await lastAssignOptions(app.db, ctx.contestId, rules.judging.reviewersPerEntry);
     await asUserError(() => declareConflict(app.db, ctx.assignmentId, request.user!.id, reason, options));
     return reply.goTo(`/?declined=${encodeURIComponent(ctx.code)}`);
