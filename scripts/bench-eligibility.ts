@@ -67,7 +67,10 @@ async function generate(root: string): Promise<void> {
     await fs.mkdir(path.join(dir, '支撑材料'), { recursive: true });
     await fs.writeFile(path.join(dir, '案例信息表.pdf'), makePdf(['典型案例信息表', `案例名称 ${title}`, `作者信息 ${teacher}`]));
     await fs.writeFile(path.join(dir, '案例介绍.docx'), docx);
-    await fs.writeFile(path.join(dir, '数字故事.mp4'), makeMp4({ seconds: minutes * 60, width: 1920, height: 1080, fps: 25, frameBytes: 40_000, audioSampleRate: 48000 }));
+    await fs.writeFile(
+      path.join(dir, '数字故事.mp4'),
+      makeMp4({ seconds: minutes * 60, width: 1920, height: 1080, fps: 25, frameBytes: 40_000, audioSampleRate: 48000 }),
+    );
     await fs.writeFile(path.join(dir, '支撑材料', '活动照片.jpg'), Buffer.from(`photo ${i}`));
   }
 }
@@ -79,7 +82,11 @@ console.log(`生成 ${ENTRIES} 件作品用时 ${((performance.now() - t0) / 100
 
 const db = await openMigratedDb(path.join(work, 'bench.db'));
 const rulesFile = 'rules/fujian-platform-cases-training-and-scenarios.yaml';
-const contestId = await createContest(db, { rulesYaml: await fs.readFile(rulesFile, 'utf8'), rulesSource: path.basename(rulesFile), userId: null });
+const contestId = await createContest(db, {
+  rulesYaml: await fs.readFile(rulesFile, 'utf8'),
+  rulesSource: path.basename(rulesFile),
+  userId: null,
+});
 t0 = performance.now();
 const imported = await importPath(db, contestId, root);
 const importSeconds = (performance.now() - t0) / 1000;

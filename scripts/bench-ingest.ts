@@ -50,7 +50,11 @@ console.log(`生成 ${DOCS} 个 .docx 用时 ${((performance.now() - t0) / 1000)
 
 const db = await openMigratedDb(path.join(work, 'bench.db'));
 const rulesFile = 'rules/2024-platform-cases-teacher-training.yaml';
-const contestId = await createContest(db, { rulesYaml: await fs.readFile(rulesFile, 'utf8'), rulesSource: path.basename(rulesFile), userId: null });
+const contestId = await createContest(db, {
+  rulesYaml: await fs.readFile(rulesFile, 'utf8'),
+  rulesSource: path.basename(rulesFile),
+  userId: null,
+});
 
 let peakRss = process.memoryUsage().rss;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);

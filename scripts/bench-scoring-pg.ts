@@ -72,12 +72,34 @@ row('', columns);
 for (const [p, phase] of results[0].phases.entries()) {
   console.log(`【${phase.phase}】`);
   const cells = (f: (x: PhaseFigures) => string) => results.map((r) => f(r.phases[p]));
-  row('吞吐量（次/秒）', cells((x) => x.throughput.toFixed(0)));
-  row('p50 / p90 / p99（ms）', cells((x) => `${x.p50} / ${x.p90} / ${x.p99}`));
-  row('最大（ms）', cells((x) => String(x.max)));
-  row('保存 / 冲突 / 其他', cells((x) => `${x.saved} / ${x.conflicts} / ${x.other}`));
-  row('超时 / 连接错误', cells((x) => `${x.timeouts} / ${x.errors}`));
-  if (phase.target) row('目标 p99 ≤ 50 ms', cells((x) => (x.p99 <= 50 ? '达到' : '未达到')));
+  row(
+    '吞吐量（次/秒）',
+    cells((x) => x.throughput.toFixed(0)),
+  );
+  row(
+    'p50 / p90 / p99（ms）',
+    cells((x) => `${x.p50} / ${x.p90} / ${x.p99}`),
+  );
+  row(
+    '最大（ms）',
+    cells((x) => String(x.max)),
+  );
+  row(
+    '保存 / 冲突 / 其他',
+    cells((x) => `${x.saved} / ${x.conflicts} / ${x.other}`),
+  );
+  row(
+    '超时 / 连接错误',
+    cells((x) => `${x.timeouts} / ${x.errors}`),
+  );
+  if (phase.target)
+    row(
+      '目标 p99 ≤ 50 ms',
+      cells((x) => (x.p99 <= 50 ? '达到' : '未达到')),
+    );
 }
-row('已确认保存 / 丢失', results.map((r) => `${r.acknowledged} / ${r.lost}`));
+row(
+  '已确认保存 / 丢失',
+  results.map((r) => `${r.acknowledged} / ${r.lost}`),
+);
 process.exitCode = results.some((r) => r.lost > 0) ? 1 : 0;

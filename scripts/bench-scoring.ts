@@ -107,7 +107,14 @@ async function runBenchmark(): Promise<void> {
   const expertCount = Number(values.experts);
   const tasksPerExpert = Number(values.tasks);
   const instanceCount = Number(values.instances);
-  if (!(rate > 0) || !(saturate >= 0) || !(seconds > 0) || !(expertCount > 0) || !(tasksPerExpert > 0) || (expertCount * tasksPerExpert) % REVIEWERS_PER_ENTRY !== 0) {
+  if (
+    !(rate > 0) ||
+    !(saturate >= 0) ||
+    !(seconds > 0) ||
+    !(expertCount > 0) ||
+    !(tasksPerExpert > 0) ||
+    (expertCount * tasksPerExpert) % REVIEWERS_PER_ENTRY !== 0
+  ) {
     throw new Error('--seconds、--rate、--experts、--tasks 须为正数，--saturate 不能为负，且 experts × tasks 须能被 3 整除');
   }
   if (!Number.isInteger(instanceCount) || instanceCount < 1) throw new Error('--instances 须为正整数');
@@ -122,7 +129,9 @@ async function runBenchmark(): Promise<void> {
   await db.destroy();
 
   // Instances share the data folder, hence the session key: as behind a load balancer.
-  const servers = Array.from({ length: instanceCount }, () => fork(fileURLToPath(import.meta.url), ['--serve-db', dbUrl, '--serve-data', path.join(work, 'data')], { stdio: 'inherit' }));
+  const servers = Array.from({ length: instanceCount }, () =>
+    fork(fileURLToPath(import.meta.url), ['--serve-db', dbUrl, '--serve-data', path.join(work, 'data')], { stdio: 'inherit' }),
+  );
   const figures: PhaseFigures[] = [];
   try {
     const ports = await Promise.all(
@@ -154,12 +163,16 @@ async function runBenchmark(): Promise<void> {
       const at = (q: number) => (l.length ? l[Math.min(l.length - 1, Math.floor(q * l.length))] : 0).toFixed(1);
       const p99 = Number(at(0.99));
       console.log('');
-      console.log(`【${phase.name}】${experts.length} 个连接，测量 ${phase.seconds} s（不含开头 ${RAMP_UP_MS / 1000} s 的启动）：${l.length} 次保存请求，吞吐量 ${(l.length / result.seconds).toFixed(0)} 次/秒`);
+      console.log(
+        `【${phase.name}】${experts.length} 个连接，测量 ${phase.seconds} s（不含开头 ${RAMP_UP_MS / 1000} s 的启动）：${l.length} 次保存请求，吞吐量 ${(l.length / result.seconds).toFixed(0)} 次/秒`,
+      );
       console.log(
         `  延迟：p50 ${at(0.5)} ms，p90 ${at(0.9)} ms，p99 ${p99} ms，最大 ${at(1)} ms` +
           (phase.target ? `（目标 p99 ≤ 50 ms：${p99 <= 50 ? '达到' : '未达到'}）` : `（闭环满负荷下延迟 ≈ 连接数 ÷ 吞吐量）`),
       );
-      console.log(`  含启动阶段：已保存 ${counts.saved - before.saved}，版本冲突 ${counts.conflict - before.conflict}，其他 ${counts.other - before.other}，超时 ${result.timeouts}，连接错误 ${result.errors}`);
+      console.log(
+        `  含启动阶段：已保存 ${counts.saved - before.saved}，版本冲突 ${counts.conflict - before.conflict}，其他 ${counts.other - before.other}，超时 ${result.timeouts}，连接错误 ${result.errors}`,
+      );
       figures.push({
         phase: phase.name,
         target: phase.target,
@@ -187,7 +200,14 @@ async function runBenchmark(): Promise<void> {
   console.log(`核对：逐一核对已确认的 ${acknowledged} 次保存（按审计记录回放每个版本，并核对评分记录的最新版本）：丢失 ${lost.length}`);
   for (const l of lost.slice(0, 10)) console.log(`  丢失：${l}`);
   if (values.result) {
-    await fs.writeFile(values.result, JSON.stringify({ database, instances: instanceCount, experts: expertCount, phases: figures, acknowledged, lost: lost.length }, null, 2));
+    await fs.writeFile(
+      values.result,
+      JSON.stringify(
+        { database, instances: instanceCount, experts: expertCount, phases: figures, acknowledged, lost: lost.length },
+        null,
+        2,
+      ),
+    );
   }
   if (!values.db) await fs.rm(work, { recursive: true, force: true });
   process.exitCode = lost.length ? 1 : 0;
@@ -201,7 +221,10 @@ async function seed(db: Db, runId: string, expertCount: number, tasksPerExpert: 
   const rulesYaml = await fs.readFile(RULES, 'utf8');
   const contestId = await createContest(db, { name: `评分压测 ${runId}`, rulesYaml, rulesSource: path.basename(RULES), userId: null });
   const category = (await contestCategories(db, contestId)).find((c) => c.key === 'regional-training')!;
-  const criteria = categoryRubric(ruleSetOf({ rules_yaml: rulesYaml, rules_source: RULES }), category.key)!.criteria.map((c) => ({ key: c.key, max: c.max }));
+  const criteria = categoryRubric(ruleSetOf({ rules_yaml: rulesYaml, rules_source: RULES }), category.key)!.criteria.map((c) => ({
+    key: c.key,
+    max: c.max,
+  }));
   const passwordHash = await hashPassword(`Bench-${runId}-pass`);
   const now = nowIso();
   const entryCount = (expertCount * tasksPerExpert) / REVIEWERS_PER_ENTRY;
@@ -247,14 +270,35 @@ async function seed(db: Db, runId: string, expertCount: number, tasksPerExpert: 
       .returning('id')
       .execute();
     // Entry j goes to experts 3j, 3j+1, 3j+2 (mod n): every expert gets exactly `tasksPerExpert`.
-    const pairs = entries.flatMap((e, j) => Array.from({ length: REVIEWERS_PER_ENTRY }, (_, k) => ({ entryId: e.id, userId: users[(j * REVIEWERS_PER_ENTRY + k) % expertCount].id })));
+    const pairs = entries.flatMap((e, j) =>
+      Array.from({ length: REVIEWERS_PER_ENTRY }, (_, k) => ({
+        entryId: e.id,
+        userId: users[(j * REVIEWERS_PER_ENTRY + k) % expertCount].id,
+      })),
+    );
     for (let i = 0; i < pairs.length; i += 500) {
       await trx
         .insertInto('assignments')
-        .values(pairs.slice(i, i + 500).map((p) => ({ contest_id: contestId, entry_id: p.entryId, expert_id: p.userId, status: 'active' as const, reason: null, created_at: now })))
+        .values(
+          pairs
+            .slice(i, i + 500)
+            .map((p) => ({
+              contest_id: contestId,
+              entry_id: p.entryId,
+              expert_id: p.userId,
+              status: 'active' as const,
+              reason: null,
+              created_at: now,
+            })),
+        )
         .execute();
     }
-    const assigned = await trx.selectFrom('assignments').select(['id', 'expert_id']).where('contest_id', '=', contestId).orderBy('id').execute();
+    const assigned = await trx
+      .selectFrom('assignments')
+      .select(['id', 'expert_id'])
+      .where('contest_id', '=', contestId)
+      .orderBy('id')
+      .execute();
     for (const u of users) {
       experts.push({
         username: u.username,
@@ -359,7 +403,12 @@ async function load(
           return {
             ...req,
             path: `/reviews/${task.assignmentId}/save`,
-            headers: { cookie: expert.cookie, 'x-csrf-token': expert.token, 'hx-request': 'true', 'content-type': 'application/x-www-form-urlencoded' },
+            headers: {
+              cookie: expert.cookie,
+              'x-csrf-token': expert.token,
+              'hx-request': 'true',
+              'content-type': 'application/x-www-form-urlencoded',
+            },
             body: form.toString(),
           };
         },
@@ -408,7 +457,9 @@ async function load(
       urls.map((url) => {
         const group = experts.filter((x) => x.base === url);
         let next = 0;
-        return track(autocannon({ ...base, url, connections: group.length, setupClient: (c: AutocannonClient) => attach(c, group[next++]) }));
+        return track(
+          autocannon({ ...base, url, connections: group.length, setupClient: (c: AutocannonClient) => attach(c, group[next++]) }),
+        );
       }),
     );
   } else {
@@ -416,7 +467,15 @@ async function load(
     results = await Promise.all(
       experts.map(async (expert, i) => {
         await new Promise((resolve) => setTimeout(resolve, (i * spread) / experts.length));
-        return track(autocannon({ ...base, url: expert.base, connections: 1, connectionRate: phase.rate, setupClient: (c: AutocannonClient) => attach(c, expert) }));
+        return track(
+          autocannon({
+            ...base,
+            url: expert.base,
+            connections: 1,
+            connectionRate: phase.rate,
+            setupClient: (c: AutocannonClient) => attach(c, expert),
+          }),
+        );
       }),
     );
   }
@@ -451,7 +510,11 @@ async function verify(db: Db, experts: Expert[]): Promise<{ acknowledged: number
     const rows = await db
       .selectFrom('reviews')
       .select(['id', 'assignment_id', 'version', 'scores_json', 'comment'])
-      .where('assignment_id', 'in', tasks.slice(i, i + 500).map((t) => t.assignmentId))
+      .where(
+        'assignment_id',
+        'in',
+        tasks.slice(i, i + 500).map((t) => t.assignmentId),
+      )
       .execute();
     for (const r of rows) reviews.set(r.assignment_id, r);
     const audit = rows.length
@@ -460,7 +523,11 @@ async function verify(db: Db, experts: Expert[]): Promise<{ acknowledged: number
           .select(['subject_id', 'new_value'])
           .where('subject_type', '=', 'review')
           .where('action', '=', 'review.save')
-          .where('subject_id', 'in', rows.map((r) => String(r.id)))
+          .where(
+            'subject_id',
+            'in',
+            rows.map((r) => String(r.id)),
+          )
           .orderBy('id')
           .execute()
       : [];
@@ -481,12 +548,16 @@ async function verify(db: Db, experts: Expert[]): Promise<{ acknowledged: number
     const versions = (history.get(String(row.id)) ?? []).map((json) => ({ ...Object.assign(state, JSON.parse(json)) }));
     for (const ack of t.acks) {
       const stored = versions[ack.version - 1];
-      if (!stored || !same(ack.scores, stored) || stored.comment !== ack.comment) lost.push(`评审任务 ${t.assignmentId}：确认的第 ${ack.version} 版不在数据库中或内容不同`);
+      if (!stored || !same(ack.scores, stored) || stored.comment !== ack.comment)
+        lost.push(`评审任务 ${t.assignmentId}：确认的第 ${ack.version} 版不在数据库中或内容不同`);
     }
     const last = t.acks[t.acks.length - 1];
     const final = { ...JSON.parse(row.scores_json), comment: row.comment };
     const matches = (v: { scores: Record<string, number>; comment: string }) => same(v.scores, final) && final.comment === v.comment;
-    const ok = row.version === last.version ? matches(last) : row.version > last.version && t.unanswered.some((u) => u.baseVersion === row.version - 1 && matches(u));
+    const ok =
+      row.version === last.version
+        ? matches(last)
+        : row.version > last.version && t.unanswered.some((u) => u.baseVersion === row.version - 1 && matches(u));
     if (!ok) lost.push(`评审任务 ${t.assignmentId}：最后确认的是第 ${last.version} 版，评分记录是第 ${row.version} 版`);
   }
   return { acknowledged, lost };

@@ -96,7 +96,10 @@ async function runDolos(file: string): Promise<Omit<Run, 'peakRssMb'>> {
     const length = entry.file.tokens.length;
     const shared = new Uint8Array(length);
     const ignored = new Uint8Array(length);
-    for (const [set, mask] of [[entry.shared, shared], [entry.ignored, ignored]] as const) {
+    for (const [set, mask] of [
+      [entry.shared, shared],
+      [entry.ignored, ignored],
+    ] as const) {
       for (const fingerprint of set) {
         if (mask === shared && fingerprint.fileCount() < 2) continue;
         for (const occurrence of fingerprint.occurrencesOf(entry.file)) mask.fill(1, occurrence.side.start, occurrence.side.stop + 1);
@@ -117,9 +120,13 @@ async function runDolos(file: string): Promise<Omit<Run, 'peakRssMb'>> {
 function child(engine: string, file: string, heapMb: number): Promise<Run> {
   return new Promise((resolve, reject) => {
     const script = fileURLToPath(import.meta.url);
-    const proc = spawn(process.execPath, [...process.execArgv, `--max-old-space-size=${heapMb}`, script, '--child', engine, '--file', file], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const proc = spawn(
+      process.execPath,
+      [...process.execArgv, `--max-old-space-size=${heapMb}`, script, '--child', engine, '--file', file],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let out = '';
     proc.stdout.on('data', (chunk) => (out += chunk));
     proc.on('error', reject);
@@ -146,7 +153,13 @@ async function writeCorpus(size: number, file: string): Promise<void> {
     thresholdMargin: 0,
   });
   const lines = corpus.documents.map((d) =>
-    JSON.stringify({ id: d.path, text: d.text, category: d.category, library: d.library, rate: d.library ? null : d.truth.rate } satisfies BenchDocument),
+    JSON.stringify({
+      id: d.path,
+      text: d.text,
+      category: d.category,
+      library: d.library,
+      rate: d.library ? null : d.truth.rate,
+    } satisfies BenchDocument),
   );
   lines.push(JSON.stringify({ templates: corpus.templates }));
   await writeFile(file, lines.join('\n') + '\n');
@@ -172,16 +185,36 @@ async function main(): Promise<void> {
   const sizes = values.sizes.split(',').map(Number);
   const dolosSizes = new Set(values['dolos-sizes'].split(',').filter(Boolean).map(Number));
   const dir = await mkdtemp(path.join(os.tmpdir(), 'casejury-bench-'));
-  console.log(`查重基准测试 similarity benchmark — ${os.cpus().length} 核 cores, ${fmt(os.totalmem() / 2 ** 30, 1)} GB, Node ${process.version}`);
-  console.log(`负载 load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (机器与其他任务共用 / shared with other jobs)\n`);
-  const header = ['文档数 docs', '引擎 engine', '耗时 wall s', '文档/秒 docs/s', '峰值内存 peak RSS MB', '中位误差 median err', '最大误差 max err', '错判 wrong side', ''];
+  console.log(
+    `查重基准测试 similarity benchmark — ${os.cpus().length} 核 cores, ${fmt(os.totalmem() / 2 ** 30, 1)} GB, Node ${process.version}`,
+  );
+  console.log(
+    `负载 load average at start: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} (机器与其他任务共用 / shared with other jobs)\n`,
+  );
+  const header = [
+    '文档数 docs',
+    '引擎 engine',
+    '耗时 wall s',
+    '文档/秒 docs/s',
+    '峰值内存 peak RSS MB',
+    '中位误差 median err',
+    '最大误差 max err',
+    '错判 wrong side',
+    '',
+  ];
   console.log(header.join('\t'));
   const runs: Run[] = [];
   try {
     for (const size of [...new Set([...sizes, ...dolosSizes])].sort((a, b) => a - b)) {
       const file = path.join(dir, `corpus-${size}.jsonl`);
       await writeCorpus(size, file);
-      const engines: ('casejury' | 'Dolos')[] = [...(sizes.includes(size) ? ['casejury' as const] : []), ...(dolosSizes.has(size) ? ['Dolos' as const] : [])];
+      const engines: ('casejury' | 'Dolos')[] = [
+        ...(sizes.includes(size) ? ['casejury' as const] : []),
+        ...(dolosSizes.has(size) ? ['Dolos' as const] : []),
+      ];
       for (const engine of engines) {
         let run: Run;
         try {
@@ -192,7 +225,17 @@ async function main(): Promise<void> {
         }
         runs.push(run);
         console.log(
-          [fmt(run.documents), run.engine, fmt(run.wallMs / 1000, 2), fmt(run.documents / (run.wallMs / 1000)), fmt(run.peakRssMb), run.medianError.toFixed(4), run.maxError.toFixed(4), run.wrongSide, run.note ?? ''].join('\t'),
+          [
+            fmt(run.documents),
+            run.engine,
+            fmt(run.wallMs / 1000, 2),
+            fmt(run.documents / (run.wallMs / 1000)),
+            fmt(run.peakRssMb),
+            run.medianError.toFixed(4),
+            run.maxError.toFixed(4),
+            run.wrongSide,
+            run.note ?? '',
+          ].join('\t'),
         );
       }
       await rm(file);
@@ -203,15 +246,25 @@ async function main(): Promise<void> {
   console.log('');
   for (const d of runs.filter((r) => r.engine === 'Dolos')) {
     const ours = runs.find((r) => r.engine === 'casejury' && r.documents === d.documents);
-    if (ours) console.log(`${fmt(d.documents)} 篇 docs: Dolos / casejury 耗时比 time ratio = ${(d.wallMs / ours.wallMs).toFixed(1)}×, 内存比 RSS ratio = ${(d.peakRssMb / ours.peakRssMb).toFixed(1)}×`);
+    if (ours)
+      console.log(
+        `${fmt(d.documents)} 篇 docs: Dolos / casejury 耗时比 time ratio = ${(d.wallMs / ours.wallMs).toFixed(1)}×, 内存比 RSS ratio = ${(d.peakRssMb / ours.peakRssMb).toFixed(1)}×`,
+      );
   }
   const ours = runs.filter((r) => r.engine === 'casejury');
   if (ours.length > 1) {
     const [first, last] = [ours[0], ours[ours.length - 1]];
     const growth = last.wallMs / last.documents / (first.wallMs / first.documents);
-    console.log(`casejury 每篇耗时从 ${fmt(first.documents)} 到 ${fmt(last.documents)} 篇增长 ${growth.toFixed(2)} 倍（线性增长为 1.00）/ per-document time growth ${growth.toFixed(2)}× (1.00 = linear)`);
+    console.log(
+      `casejury 每篇耗时从 ${fmt(first.documents)} 到 ${fmt(last.documents)} 篇增长 ${growth.toFixed(2)} 倍（线性增长为 1.00）/ per-document time growth ${growth.toFixed(2)}× (1.00 = linear)`,
+    );
   }
-  console.log(`负载 load average at end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `负载 load average at end: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
 }
 
 await main();

@@ -52,10 +52,19 @@ for (let i = 0; i < ENTRIES / 20; i++) {
   const [a, b] = [random.int(0, ENTRIES - 1), random.int(0, ENTRIES - 1)];
   if (a === b) continue;
   const share = random.chance(0.1) ? 0.5 + random.next() * 0.5 : random.next() * 0.15;
-  overlaps.push({ a: entries[a].id, b: entries[b].id, aDocument: `${entries[a].id}/案例介绍.docx`, bDocument: `${entries[b].id}/案例介绍.docx`, aShare: share, bShare: share * random.next() });
+  overlaps.push({
+    a: entries[a].id,
+    b: entries[b].id,
+    aDocument: `${entries[a].id}/案例介绍.docx`,
+    bDocument: `${entries[b].id}/案例介绍.docx`,
+    aShare: share,
+    bShare: share * random.next(),
+  });
 }
 const chars = entries.reduce((n, e) => n + e.text.length, 0);
-console.log(`生成 generated: ${ENTRIES} 件作品 entries, 平均 ${Math.round(chars / ENTRIES)} 字 chars/entry, ${overlaps.length} 对文字重复 overlaps (${((performance.now() - generatedAt) / 1000).toFixed(1)} s)`);
+console.log(
+  `生成 generated: ${ENTRIES} 件作品 entries, 平均 ${Math.round(chars / ENTRIES)} 字 chars/entry, ${overlaps.length} 对文字重复 overlaps (${((performance.now() - generatedAt) / 1000).toFixed(1)} s)`,
+);
 
 const rssBefore = process.memoryUsage().rss;
 const startedAt = performance.now();
@@ -65,7 +74,14 @@ const peakRssMb = process.resourceUsage().maxRSS / 1024;
 
 const key = (a: string, b: string): string => (a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`);
 const twins = new Set(contest.twins.map(([a, b]) => key(entries[a].id, entries[b].id)));
-const copies = new Set(overlaps.filter((o) => Math.max(o.aShare, o.bShare) >= 0.5 && entries[Number(o.a.split('#')[1])].category !== entries[Number(o.b.split('#')[1])].category).map((o) => key(o.a, o.b)));
+const copies = new Set(
+  overlaps
+    .filter(
+      (o) =>
+        Math.max(o.aShare, o.bShare) >= 0.5 && entries[Number(o.a.split('#')[1])].category !== entries[Number(o.b.split('#')[1])].category,
+    )
+    .map((o) => key(o.a, o.b)),
+);
 const found = new Set(suspects.map((s) => key(s.a, s.b)));
 const missed = [...twins].filter((k) => !found.has(k)).length;
 const falseSuspects = suspects.filter((s) => !twins.has(key(s.a, s.b)) && !copies.has(key(s.a, s.b))).length;

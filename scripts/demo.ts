@@ -26,16 +26,36 @@ export const DEMO_CONTEST_NAME = '演示：2024年智慧教育平台应用典型
 export const DEMO_PASSWORD = 'demo-pass-2024';
 
 const SCHOOLS = [
-  ['东城区', '东城区实验小学'], ['东城区', '东城区第一中学'], ['西城区', '西城区育才小学'], ['西城区', '西城区城南中学'],
-  ['南湖区', '南湖区师范附属小学'], ['南湖区', '南湖区第二中学'], ['北山县', '北山县城关幼儿园'], ['北山县', '北山县第三中学'],
-  ['开发区', '开发区星海学校'], ['开发区', '开发区实验高级中学'],
+  ['东城区', '东城区实验小学'],
+  ['东城区', '东城区第一中学'],
+  ['西城区', '西城区育才小学'],
+  ['西城区', '西城区城南中学'],
+  ['南湖区', '南湖区师范附属小学'],
+  ['南湖区', '南湖区第二中学'],
+  ['北山县', '北山县城关幼儿园'],
+  ['北山县', '北山县第三中学'],
+  ['开发区', '开发区星海学校'],
+  ['开发区', '开发区实验高级中学'],
 ] as const;
 const STAGES = ['小学', '初中', '高中', '幼儿园'] as const;
 const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高';
 const GIVEN = ['静', '敏', '伟', '芳', '磊', '婷', '强', '洁', '军', '丽', '涛', '燕', '鹏', '霞', '超', '娟'];
 const CATEGORY_FOLDERS = ['区域研修应用案例', '校本研修应用案例', '线上工作室建设与应用案例', '创新场景应用案例'];
 const TITLE_PREFIXES = ['依托国家中小学智慧教育平台', '基于智慧教育平台', '“双减”背景下', '数字化转型视域下', '平台赋能'];
-const TITLE_TOPICS = ['区域教师混合式研修', '校本研修共同体建设', '名师工作室协同教研', '乡村学校同步课堂', '大单元教学设计', '分层作业设计', '跨学科主题学习', '家校协同育人', '精准教学与学情分析', '青年教师专业成长', '课后服务资源建设', '教研组集体备课'];
+const TITLE_TOPICS = [
+  '区域教师混合式研修',
+  '校本研修共同体建设',
+  '名师工作室协同教研',
+  '乡村学校同步课堂',
+  '大单元教学设计',
+  '分层作业设计',
+  '跨学科主题学习',
+  '家校协同育人',
+  '精准教学与学情分析',
+  '青年教师专业成长',
+  '课后服务资源建设',
+  '教研组集体备课',
+];
 const TITLE_SUFFIXES = ['的实践探索', '的创新实践', '的路径与成效', '的实施案例'];
 
 /** Distinct, plausible titles such as 基于智慧教育平台的校本研修共同体建设的实践探索. */
@@ -70,7 +90,11 @@ function planEntries(count: number, random: Random): PlannedEntry[] {
     entries.push({ folder: `${stage}+${school}+${teacher}/${category}/${title}`, title, sections });
   }
   // Near-duplicates: three entries copy most of another's text, one lightly edited.
-  for (const [copier, source, share] of [[5, 1, 0.8], [17, 9, 0.45], [29, 22, 0.35]] as const) {
+  for (const [copier, source, share] of [
+    [5, 1, 0.8],
+    [17, 9, 0.45],
+    [29, 22, 0.35],
+  ] as const) {
     const from = entries[source].sections;
     entries[copier].sections = entries[copier].sections.map((s, si) => ({
       heading: s.heading,
@@ -91,7 +115,10 @@ async function writeSubmissions(root: string, entries: PlannedEntry[]): Promise<
     await fs.mkdir(dir, { recursive: true });
     await fs.writeFile(path.join(dir, '案例介绍.docx'), await makeDocx({ title: e.title, sections: e.sections }));
     await fs.writeFile(path.join(dir, '信息表.pdf'), makePdf([`案例名称：${e.title}`, '典型案例信息表']));
-    await fs.writeFile(path.join(dir, '数字故事.mp4'), makeMp4({ seconds: 300, width: 1920, height: 1080, fps: 25, audioSampleRate: 48000 }));
+    await fs.writeFile(
+      path.join(dir, '数字故事.mp4'),
+      makeMp4({ seconds: 300, width: 1920, height: 1080, fps: 25, audioSampleRate: 48000 }),
+    );
   }
   // Bad files a real batch contains: a corrupt document, an empty one and a Word lock file.
   const [first, second] = entries.map((e) => path.join(root, ...e.folder.split('/')));
@@ -119,28 +146,61 @@ export async function createDemoContest(db: Db, root: string, entryCount = 60): 
   const planned = planEntries(entryCount, random);
   await writeSubmissions(root, planned);
 
-  const contestId = await createContest(db, { name: DEMO_CONTEST_NAME, rulesYaml: await fs.readFile(RULES_FILE, 'utf8'), rulesSource: path.basename(RULES_FILE), userId: null });
+  const contestId = await createContest(db, {
+    name: DEMO_CONTEST_NAME,
+    rulesYaml: await fs.readFile(RULES_FILE, 'utf8'),
+    rulesSource: path.basename(RULES_FILE),
+    userId: null,
+  });
   const summary = await importPath(db, contestId, root, {});
 
-  const organizer = (await findUserByUsername(db, 'demo-organizer'))?.id ??
-    (await createUser(db, { username: 'demo-organizer', displayName: '演示组织者', role: 'organizer', password: DEMO_PASSWORD, mustChangePassword: false }, null));
+  const organizer =
+    (await findUserByUsername(db, 'demo-organizer'))?.id ??
+    (await createUser(
+      db,
+      { username: 'demo-organizer', displayName: '演示组织者', role: 'organizer', password: DEMO_PASSWORD, mustChangePassword: false },
+      null,
+    ));
   const experts: number[] = [];
   for (let i = 1; i <= 8; i++) {
     const username = `demo-expert${i}`;
-    const id = (await findUserByUsername(db, username))?.id ??
-      (await createUser(db, { username, displayName: `评审专家${'一二三四五六七八'[i - 1]}`, role: 'expert', password: DEMO_PASSWORD, unit: i === 1 ? SCHOOLS[0][1] : `市教师发展中心${i}室`, mustChangePassword: false }, null));
+    const id =
+      (await findUserByUsername(db, username))?.id ??
+      (await createUser(
+        db,
+        {
+          username,
+          displayName: `评审专家${'一二三四五六七八'[i - 1]}`,
+          role: 'expert',
+          password: DEMO_PASSWORD,
+          unit: i === 1 ? SCHOOLS[0][1] : `市教师发展中心${i}室`,
+          mustChangePassword: false,
+        },
+        null,
+      ));
     experts.push(id);
   }
 
   // Two panels cover the four categories; expert 1 shares a school with some authors (回避).
   const categories = await contestCategories(db, contestId);
   for (const [ci, category] of categories.entries()) {
-    const { id: panelId } = await db.insertInto('panels').values({ contest_id: contestId, name: `${category.name}评审组`, category_id: category.id, group_name: null }).returning('id').executeTakeFirstOrThrow();
+    const { id: panelId } = await db
+      .insertInto('panels')
+      .values({ contest_id: contestId, name: `${category.name}评审组`, category_id: category.id, group_name: null })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     const members = ci % 2 === 0 ? experts.slice(0, 4) : experts.slice(4);
-    await db.insertInto('panel_members').values(members.map((user_id) => ({ panel_id: panelId, user_id }))).execute();
+    await db
+      .insertInto('panel_members')
+      .values(members.map((user_id) => ({ panel_id: panelId, user_id })))
+      .execute();
   }
   const rules = await contestRuleSet(db, contestId);
-  const assigned = await runAutoAssign(db, contestId, { perEntry: rules.judging.reviewersPerEntry, avoidSameCounty: false, userId: organizer });
+  const assigned = await runAutoAssign(db, contestId, {
+    perEntry: rules.judging.reviewersPerEntry,
+    avoidSameCounty: false,
+    userId: organizer,
+  });
 
   // Most reviews submitted, a few left as drafts or not started, so progress and blockers have something to show.
   const assignments = await db
@@ -159,14 +219,35 @@ export async function createDemoContest(db: Db, root: string, entryCount = 60): 
     const criteria = rules.categories.find((c) => c.key === category.key)!.rubric.criteria;
     // Each entry has a quality the experts roughly agree on, so only a few reviews disagree enough to be flagged.
     const quality = 0.6 + ((a.entry_id * 7919) % 31) / 100 + (random.next() - 0.5) * 0.08;
-    const raw = Object.fromEntries(criteria.map((c) => [c.key, String(Math.round(c.max * Math.min(1, quality + (random.next() - 0.5) * 0.15)))]));
+    const raw = Object.fromEntries(
+      criteria.map((c) => [c.key, String(Math.round(c.max * Math.min(1, quality + (random.next() - 0.5) * 0.15)))]),
+    );
     const review = await openReview(db, a.id, a.expert_id);
-    const outcome = await saveReview(db, { assignmentId: a.id, expertId: a.expert_id, criteria, raw, comment: roll > 0.94 ? '' : '案例结构完整，举措具体，成效有数据支撑。', baseVersion: review!.version }, roll <= 0.94);
+    const outcome = await saveReview(
+      db,
+      {
+        assignmentId: a.id,
+        expertId: a.expert_id,
+        criteria,
+        raw,
+        comment: roll > 0.94 ? '' : '案例结构完整，举措具体，成效有数据支撑。',
+        baseVersion: review!.version,
+      },
+      roll <= 0.94,
+    );
     if (outcome?.review.status === 'submitted') submitted++;
   }
 
   const scan = await runContestScan(db, contestId, { userId: organizer });
-  return { contestId, created: true, imported: summary.imported, importProblems: summary.errors.length, assignments: assigned.assignments.length, submitted, flagged: scan.flagged };
+  return {
+    contestId,
+    created: true,
+    imported: summary.imported,
+    importProblems: summary.errors.length,
+    assignments: assigned.assignments.length,
+    submitted,
+    flagged: scan.flagged,
+  };
 }
 
 async function main() {

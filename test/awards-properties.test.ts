@@ -110,7 +110,9 @@ describe('award bands on random contests', () => {
         });
 
         // every other group sits wholly in the band its rank positions fall in
-        const bandIndex = new Map(r.assignments.map((a) => [a.entryId, a.band === null ? null : bands.findIndex((b) => b.name === a.band)]));
+        const bandIndex = new Map(
+          r.assignments.map((a) => [a.entryId, a.band === null ? null : bands.findIndex((b) => b.name === a.band)]),
+        );
         const held = new Set(straddling.flatMap((g) => g.ids));
         for (const g of groups) {
           const expected = ends.findIndex((end) => g.start < end);

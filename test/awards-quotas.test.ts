@@ -15,7 +15,12 @@ const descending = (n: number, top = 100) => Array.from({ length: n }, (_, i) =>
 describe('recommendByQuota', () => {
   it('recommends the best entries of each unit up to its quota', () => {
     const units = recommendByQuota(
-      [...candidates('甲县', descending(45)), ...candidates('开发区', descending(35)), ...candidates('市直学校', descending(8)), ...candidates('乙县', descending(20))],
+      [
+        ...candidates('甲县', descending(45)),
+        ...candidates('开发区', descending(35)),
+        ...candidates('市直学校', descending(8)),
+        ...candidates('乙县', descending(20)),
+      ],
       rule,
     );
     expect(units.map((u) => [u.unit, u.quota, u.quotaSource, u.candidates, u.recommended.length])).toEqual([
@@ -35,7 +40,13 @@ describe('recommendByQuota', () => {
     const [school] = recommendByQuota(entries, rule);
     expect(school.recommended).toEqual(['市直学校-1', '市直学校-2', '市直学校-3', '市直学校-4']);
     expect(school.ties).toEqual([
-      expect.objectContaining({ upperBand: '推优', lowerBand: null, rank: 5, entryIds: ['市直学校-5', '市直学校-6', '市直学校-7'], seatsLeft: 2 }),
+      expect.objectContaining({
+        upperBand: '推优',
+        lowerBand: null,
+        rank: 5,
+        entryIds: ['市直学校-5', '市直学校-6', '市直学校-7'],
+        seatsLeft: 2,
+      }),
     ]);
     expect(school.ties[0].message).toContain('跨越“推优”与“未推优”的边界；推优尚余 2 个名额');
     expect(school.counts).toEqual([{ band: '推优', cap: 6, count: 4, overCap: false }]);
@@ -51,9 +62,15 @@ describe('recommendByQuota', () => {
   });
 
   it('refuses bad quotas and unknown entries', () => {
-    expect(() => recommendByQuota(candidates('丙县', [1]), { defaultQuota: 40, perUnit: { 丙县: -1 } })).toThrow('“丙县”的名额 -1 不是非负整数');
-    expect(() => recommendByQuota(candidates('丙县', [1]), rule, [{ entryId: 'x', recommend: true, reason: 'r' }])).toThrow('作品 x 不在候选作品之中');
-    expect(() => recommendByQuota(candidates('丙县', [1]), rule, [{ entryId: '丙县-1', recommend: true, reason: '' }])).toThrow('必须填写理由');
+    expect(() => recommendByQuota(candidates('丙县', [1]), { defaultQuota: 40, perUnit: { 丙县: -1 } })).toThrow(
+      '“丙县”的名额 -1 不是非负整数',
+    );
+    expect(() => recommendByQuota(candidates('丙县', [1]), rule, [{ entryId: 'x', recommend: true, reason: 'r' }])).toThrow(
+      '作品 x 不在候选作品之中',
+    );
+    expect(() => recommendByQuota(candidates('丙县', [1]), rule, [{ entryId: '丙县-1', recommend: true, reason: '' }])).toThrow(
+      '必须填写理由',
+    );
   });
 });
 
@@ -62,7 +79,15 @@ describe('seedNextStage', () => {
     const scores = [95, 93, 93, 90, 88, 87, 86, 85, 84, 83, 82, 81, 80, 79, 78, 77, 76, 75, 74, 73];
     const entries = scores.map((score, i) => ({ id: `S${i + 1}`, unit: i % 2 === 0 ? '甲县' : '乙县', score, tieBreak: [] }));
     // 20 entries at 10/20/30 → 2 first prizes; S2 and S3 tie across the first-prize boundary
-    const bands = computeBands(entries, [{ name: '一等奖', ratio: 0.1 }, { name: '二等奖', ratio: 0.2 }, { name: '三等奖', ratio: 0.3 }], DEFAULT_BAND_OPTIONS);
+    const bands = computeBands(
+      entries,
+      [
+        { name: '一等奖', ratio: 0.1 },
+        { name: '二等奖', ratio: 0.2 },
+        { name: '三等奖', ratio: 0.3 },
+      ],
+      DEFAULT_BAND_OPTIONS,
+    );
     const quotas = recommendByQuota(entries, { defaultQuota: 2 });
     const seed = seedNextStage([bands.assignments, ...quotas.map((u) => u.assignments)], ['一等奖', '推优']);
     expect(seed.seeded).toEqual([
@@ -73,7 +98,10 @@ describe('seedNextStage', () => {
     ]);
     expect(seedNextStage([bands.assignments], ['一等奖'])).toEqual({
       seeded: [{ entryId: 'S1', via: ['一等奖'] }],
-      pending: [{ entryId: 'S2', upperBand: '一等奖' }, { entryId: 'S3', upperBand: '一等奖' }],
+      pending: [
+        { entryId: 'S2', upperBand: '一等奖' },
+        { entryId: 'S3', upperBand: '一等奖' },
+      ],
     });
   });
 });

@@ -63,8 +63,14 @@ describe.each(testDatabases)('contest awards on $name', ({ open }) => {
     let awards = await contestAwards(db, built.contestId);
     let g = regional(awards.groups);
     expect([g.valid, g.denominator, g.scored]).toEqual([47, 47, 47]);
-    expect(g.bands.map((b) => [b.name, b.cap])).toEqual([['一等奖', 4], ['二等奖', 10], ['三等奖', 14]]);
-    expect(g.derivation).toContain('有效作品 47 件：一等奖 ⌊47×10%⌋=⌊4.7⌋=4；一、二等奖合计 ⌊47×30%⌋=⌊14.1⌋=14；一、二、三等奖合计 ⌊47×60%⌋=⌊28.2⌋=28');
+    expect(g.bands.map((b) => [b.name, b.cap])).toEqual([
+      ['一等奖', 4],
+      ['二等奖', 10],
+      ['三等奖', 14],
+    ]);
+    expect(g.derivation).toContain(
+      '有效作品 47 件：一等奖 ⌊47×10%⌋=⌊4.7⌋=4；一、二等奖合计 ⌊47×30%⌋=⌊14.1⌋=14；一、二、三等奖合计 ⌊47×60%⌋=⌊28.2⌋=28',
+    );
     expect(g.entries.map((e) => e.code)).not.toContain('FJ048');
     expect(g.entries.map((e) => e.code)).not.toContain('FJ049');
     // The other categories of the rule set are shown, empty.
@@ -82,7 +88,14 @@ describe.each(testDatabases)('contest awards on $name', ({ open }) => {
     // FJ004/FJ005 tie on rank 4 across the boundary: held, its seat left open, never pushed over the cap.
     expect(bandCodes(g, '一等奖')).toEqual(codes(1, 3));
     expect(g.ties).toHaveLength(1);
-    expect(g.ties[0]).toMatchObject({ upperBand: '一等奖', lowerBand: '二等奖', rank: 4, entryIds: ['FJ004', 'FJ005'], seatsLeft: 1, resolved: false });
+    expect(g.ties[0]).toMatchObject({
+      upperBand: '一等奖',
+      lowerBand: '二等奖',
+      rank: 4,
+      entryIds: ['FJ004', 'FJ005'],
+      seatsLeft: 1,
+      resolved: false,
+    });
     // The tie-break chain puts FJ011 (more on 创新研修模式) above FJ010 with the same total.
     expect(bandCodes(g, '二等奖')).toEqual(['FJ006', 'FJ007', 'FJ008', 'FJ009', 'FJ011', 'FJ010', 'FJ012', 'FJ013', 'FJ014']);
     expect(bandCodes(g, '三等奖')).toEqual(codes(15, 28));
@@ -103,14 +116,24 @@ describe.each(testDatabases)('contest awards on $name', ({ open }) => {
     expect(bandCodes(g, '一等奖')).toEqual(codes(1, 4));
     expect(bandCodes(g, '二等奖')[0]).toBe('FJ005');
     expect(g.ties[0].resolved).toBe(true);
-    expect(g.entries.find((e) => e.code === 'FJ004')!.override).toEqual({ band: '一等奖', reason: '评审会议讨论：FJ004 的研修模式创新更突出' });
+    expect(g.entries.find((e) => e.code === 'FJ004')!.override).toEqual({
+      band: '一等奖',
+      reason: '评审会议讨论：FJ004 的研修模式创新更突出',
+    });
     expect(awards.canFinalize).toBe(true);
 
     // Replacing a decision keeps one row and audits old and new.
     await band('FJ005', '三等奖', '复议后调整');
-    expect((await listAwardOverrides(db, built.contestId)).map((o) => [o.code, o.value])).toEqual([['FJ004', '一等奖'], ['FJ005', '三等奖']]);
+    expect((await listAwardOverrides(db, built.contestId)).map((o) => [o.code, o.value])).toEqual([
+      ['FJ004', '一等奖'],
+      ['FJ005', '三等奖'],
+    ]);
     const log = await db.selectFrom('audit_log').selectAll().where('action', '=', 'award.override.band').orderBy('id').execute();
-    expect(log.map((l) => l.reason)).toEqual(['评审会议讨论：FJ004 的研修模式创新更突出', '评审会议讨论：与 FJ004 比较后列二等奖', '复议后调整']);
+    expect(log.map((l) => l.reason)).toEqual([
+      '评审会议讨论：FJ004 的研修模式创新更突出',
+      '评审会议讨论：与 FJ004 比较后列二等奖',
+      '复议后调整',
+    ]);
     expect(JSON.parse(log[2].old_value!)).toEqual({ value: '二等奖', reason: '评审会议讨论：与 FJ004 比较后列二等奖' });
     expect(log[2].subject_id).toBe(String(built.ids.get('FJ005')));
 
@@ -118,7 +141,10 @@ describe.each(testDatabases)('contest awards on $name', ({ open }) => {
     await band('FJ004', '二等奖', '复议：FJ005 更突出');
     await band('FJ005', '一等奖', '复议：FJ005 更突出');
     const rankFour = regional((await contestAwards(db, built.contestId)).groups).entries.filter((e) => e.rank === 4);
-    expect(rankFour.map((e) => [e.code, e.band])).toEqual([['FJ005', '一等奖'], ['FJ004', '二等奖']]);
+    expect(rankFour.map((e) => [e.code, e.band])).toEqual([
+      ['FJ005', '一等奖'],
+      ['FJ004', '二等奖'],
+    ]);
 
     // Advisory figures: one panel (the category), the experts agree closely.
     expect(awards.panels).toHaveLength(1);
@@ -158,25 +184,59 @@ describe.each(testDatabases)('contest awards on $name', ({ open }) => {
     ]);
 
     const id = (c: string) => entryIdByCode(db, built.contestId, c);
-    await setAwardOverride(db, { contestId: built.contestId, entryId: await id('A03'), kind: 'release', value: null, reason: '第三位专家复核后维持原分', userId: null });
-    await setAwardOverride(db, { contestId: built.contestId, entryId: await id('A04'), kind: 'band', value: '三等奖', reason: '试一试', userId: null });
+    await setAwardOverride(db, {
+      contestId: built.contestId,
+      entryId: await id('A03'),
+      kind: 'release',
+      value: null,
+      reason: '第三位专家复核后维持原分',
+      userId: null,
+    });
+    await setAwardOverride(db, {
+      contestId: built.contestId,
+      entryId: await id('A04'),
+      kind: 'band',
+      value: '三等奖',
+      reason: '试一试',
+      userId: null,
+    });
     awards = await contestAwards(db, built.contestId);
     expect(awards.blockers.map((b) => b.entryCodes)).toEqual([['A02'], ['A04']]);
     expect(awards.released).toEqual([expect.objectContaining({ entryId: 'A03', overrideReason: '第三位专家复核后维持原分' })]);
     expect(awards.warnings).toEqual(['作品 A04 的奖项调整（三等奖）未生效：该作品尚无最终得分']);
 
-    await expect(clearAwardOverride(db, { contestId: built.contestId, entryId: await id('A01'), kind: 'band', reason: '撤销', userId: null })).rejects.toThrow('作品 A01 没有可撤销的调整奖项');
-    await clearAwardOverride(db, { contestId: built.contestId, entryId: await id('A03'), kind: 'release', reason: '复核意见撤回', userId: null });
+    await expect(
+      clearAwardOverride(db, { contestId: built.contestId, entryId: await id('A01'), kind: 'band', reason: '撤销', userId: null }),
+    ).rejects.toThrow('作品 A01 没有可撤销的调整奖项');
+    await clearAwardOverride(db, {
+      contestId: built.contestId,
+      entryId: await id('A03'),
+      kind: 'release',
+      reason: '复核意见撤回',
+      userId: null,
+    });
     awards = await contestAwards(db, built.contestId);
     expect(awards.blockers.map((b) => b.entryCodes)).toEqual([['A02'], ['A03'], ['A04']]);
-    const actions = (await db.selectFrom('audit_log').select('action').where('action', 'like', 'award.%').orderBy('id').execute()).map((a) => a.action);
+    const actions = (await db.selectFrom('audit_log').select('action').where('action', 'like', 'award.%').orderBy('id').execute()).map(
+      (a) => a.action,
+    );
     expect(actions).toEqual(['award.override.release', 'award.override.band', 'award.override.release.clear']);
   });
 
   it('bands each 学段 separately when the rule set says perGroup', async () => {
     const entry = (group: string, i: number): EntrySpec => {
       const v = 24 - i * 0.5;
-      return { code: `${group === '小学' ? 'X' : 'C'}${String(i).padStart(2, '0')}`, title: `${group}主题学习资源${i}`, category: 'learning-resources', group, reviews: [[v, v, 18, 13, 13], [v, v, 18, 13, 13], [v, v, 18, 13, 13]] };
+      return {
+        code: `${group === '小学' ? 'X' : 'C'}${String(i).padStart(2, '0')}`,
+        title: `${group}主题学习资源${i}`,
+        category: 'learning-resources',
+        group,
+        reviews: [
+          [v, v, 18, 13, 13],
+          [v, v, 18, 13, 13],
+          [v, v, 18, 13, 13],
+        ],
+      };
     };
     built = await buildAwardContest(db, '2025-district-digital-literacy.yaml', 'learning-resources', [
       ...Array.from({ length: 7 }, (_, i) => entry('初中', i + 1)),
@@ -215,14 +275,31 @@ describe.each(testDatabases)('contest awards on $name', ({ open }) => {
     expect(awards.quotas.map((q) => q.name)).toEqual(['开发区推优名额', '市管学校推荐名额', '县（市）区推优名额']);
     expect(byName('开发区推优名额').units.map((u) => [u.unit, u.quota, u.recommended])).toEqual([['高新开发区', 30, ['K1', 'K2']]]);
     const schools = byName('市管学校推荐名额').units;
-    expect(schools.map((u) => [u.unit, u.candidates, u.recommended.length])).toEqual([['市第一中学', 8, 6], ['市第二中学', 1, 1]]);
+    expect(schools.map((u) => [u.unit, u.candidates, u.recommended.length])).toEqual([
+      ['市第一中学', 8, 6],
+      ['市第二中学', 1, 1],
+    ]);
     expect(schools[0].recommended).toEqual(['S1', 'S2', 'S3', 'S4', 'S5', 'S6']);
     expect(byName('县（市）区推优名额').units.map((u) => [u.unit, u.recommended])).toEqual([['鼓楼区', ['G1']]]);
     expect(byName('县（市）区推优名额').exempt).toEqual(['Q1']);
 
     const id = (c: string) => built.ids.get(c)!;
-    await setAwardOverride(db, { contestId: built.contestId, entryId: id('S6'), kind: 'quota', value: 'withhold', reason: '该校已有同主题案例入选', userId: null });
-    await setAwardOverride(db, { contestId: built.contestId, entryId: id('S7'), kind: 'quota', value: 'recommend', reason: '递补', userId: null });
+    await setAwardOverride(db, {
+      contestId: built.contestId,
+      entryId: id('S6'),
+      kind: 'quota',
+      value: 'withhold',
+      reason: '该校已有同主题案例入选',
+      userId: null,
+    });
+    await setAwardOverride(db, {
+      contestId: built.contestId,
+      entryId: id('S7'),
+      kind: 'quota',
+      value: 'recommend',
+      reason: '递补',
+      userId: null,
+    });
     await expect(
       setAwardOverride(db, { contestId: built.contestId, entryId: id('S8'), kind: 'quota', value: 'maybe', reason: '？', userId: null }),
     ).rejects.toThrow('应为推优（recommend）或不推优（withhold）');
@@ -272,8 +349,16 @@ describe.each(testDatabases)('contest awards on $name', ({ open }) => {
     expect((await db.selectFrom('audit_log').select('reason').where('action', '=', 'award.publish').execute()).length).toBe(3);
 
     // A stored snapshot that was altered no longer matches its hash.
-    const row = await db.selectFrom('award_publications').select(['id', 'snapshot_json']).where('version', '=', 1).executeTakeFirstOrThrow();
-    await db.updateTable('award_publications').set({ snapshot_json: row.snapshot_json.replace('FJ001', 'FJ999') }).where('id', '=', row.id).execute();
+    const row = await db
+      .selectFrom('award_publications')
+      .select(['id', 'snapshot_json'])
+      .where('version', '=', 1)
+      .executeTakeFirstOrThrow();
+    await db
+      .updateTable('award_publications')
+      .set({ snapshot_json: row.snapshot_json.replace('FJ001', 'FJ999') })
+      .where('id', '=', row.id)
+      .execute();
     expect((await getSnapshot(db, built.contestId, 1))!.intact).toBe(false);
   });
 });
@@ -320,7 +405,11 @@ describe('awards CLI', () => {
     const json = JSON.parse(out);
     const g = json.groups.find((x: { categoryKey: string }) => x.categoryKey === 'regional-training');
     expect(g).toMatchObject({ category: '区域研修应用案例', group: null, valid: 47 });
-    expect(g.bands.map((b: { name: string; count: number }) => [b.name, b.count])).toEqual([['一等奖', 3], ['二等奖', 9], ['三等奖', 14]]);
+    expect(g.bands.map((b: { name: string; count: number }) => [b.name, b.count])).toEqual([
+      ['一等奖', 3],
+      ['二等奖', 9],
+      ['三等奖', 14],
+    ]);
     expect(g.bands[0].entries).toEqual(
       entriesInBand(regional(live.groups), '一等奖').map((e) => ({ code: e.code, title: e.title, score: e.score })),
     );

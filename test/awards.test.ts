@@ -20,7 +20,11 @@ function distinct(n: number): RankedEntry[] {
 describe('band caps', () => {
   it('47 valid entries at 10/20/30: 4 / 10 / 14 by cumulative rounding down', () => {
     const { caps, derivation } = bandCaps(47, fujian, DEFAULT_BAND_OPTIONS);
-    expect(caps.map((c) => [c.cumulative, c.cap])).toEqual([[4, 4], [14, 10], [28, 14]]);
+    expect(caps.map((c) => [c.cumulative, c.cap])).toEqual([
+      [4, 4],
+      [14, 10],
+      [28, 14],
+    ]);
     expect(derivation).toBe(
       '有效作品 47 件：一等奖 ⌊47×10%⌋=⌊4.7⌋=4；一、二等奖合计 ⌊47×30%⌋=⌊14.1⌋=14；' +
         '一、二、三等奖合计 ⌊47×60%⌋=⌊28.2⌋=28。各奖项名额：一等奖 4、二等奖 10、三等奖 14',
@@ -42,8 +46,16 @@ describe('band caps', () => {
   it('computes with exact decimals where floats fall below the integer', () => {
     expect(Math.floor(100 * 0.29)).toBe(28); // the float trap
     expect(bandCaps(100, [{ name: '优秀奖', ratio: 0.29 }], DEFAULT_BAND_OPTIONS).caps[0].cap).toBe(29);
-    expect(bandCaps(100, [{ name: '甲', ratio: 0.27 }, { name: '乙', ratio: 0.3 }], DEFAULT_BAND_OPTIONS).caps.map((c) => c.cap))
-      .toEqual([27, 30]); // 0.27 + 0.3 = 0.5700000000000001 as floats, ×100 = 57.00000000000001
+    expect(
+      bandCaps(
+        100,
+        [
+          { name: '甲', ratio: 0.27 },
+          { name: '乙', ratio: 0.3 },
+        ],
+        DEFAULT_BAND_OPTIONS,
+      ).caps.map((c) => c.cap),
+    ).toEqual([27, 30]); // 0.27 + 0.3 = 0.5700000000000001 as floats, ×100 = 57.00000000000001
   });
 
   it('rounds the cumulative shares half-up when configured', () => {
@@ -68,7 +80,14 @@ describe('band caps', () => {
   });
 
   it('joins band names by their common suffix in the derivation', () => {
-    const { caps } = bandCaps(200, [{ name: '典型案例', ratio: 0.05 }, { name: '展示案例', ratio: 0.1 }], DEFAULT_BAND_OPTIONS);
+    const { caps } = bandCaps(
+      200,
+      [
+        { name: '典型案例', ratio: 0.05 },
+        { name: '展示案例', ratio: 0.1 },
+      ],
+      DEFAULT_BAND_OPTIONS,
+    );
     expect(caps[1].derivation).toBe('典型、展示案例合计 ⌊200×15%⌋=30');
   });
 
@@ -85,7 +104,11 @@ describe('computeBands', () => {
   it('awards 47 ranked entries 4 / 10 / 14 in rank order and leaves the rest out', () => {
     const r = computeBands(distinct(47), fujian, DEFAULT_BAND_OPTIONS);
     expect(r.valid).toBe(47);
-    expect(r.counts.map((c) => [c.band, c.cap, c.count])).toEqual([['一等奖', 4, 4], ['二等奖', 10, 10], ['三等奖', 14, 14]]);
+    expect(r.counts.map((c) => [c.band, c.cap, c.count])).toEqual([
+      ['一等奖', 4, 4],
+      ['二等奖', 10, 10],
+      ['三等奖', 14, 14],
+    ]);
     const bandOf = r.assignments.map((a) => a.band);
     expect(bandOf.slice(0, 4).every((b) => b === '一等奖')).toBe(true);
     expect(bandOf.slice(4, 14).every((b) => b === '二等奖')).toBe(true);
@@ -117,7 +140,15 @@ describe('computeBands', () => {
     const entries = scores.map((score, i) => ({ id: `T${i}`, score, tieBreak: [1] }));
     const r = computeBands(entries, fujian, DEFAULT_BAND_OPTIONS);
     expect(r.ties).toHaveLength(2);
-    expect(r.ties[0]).toMatchObject({ label: '边界并列', upperBand: '一等奖', lowerBand: '二等奖', rank: 1, entryIds: ['T0', 'T1'], seatsLeft: 1, resolved: false });
+    expect(r.ties[0]).toMatchObject({
+      label: '边界并列',
+      upperBand: '一等奖',
+      lowerBand: '二等奖',
+      rank: 1,
+      entryIds: ['T0', 'T1'],
+      seatsLeft: 1,
+      resolved: false,
+    });
     expect(r.ties[0].message).toBe(
       '2 件作品并列第 1 名，跨越“一等奖”与“二等奖”的边界；一等奖尚余 1 个名额，暂不授予，待组织者决定（不自动超出名额）',
     );
@@ -142,7 +173,11 @@ describe('computeBands', () => {
 
   it('does not flag a tie that fits inside one band or lies wholly outside', () => {
     const scores = [95, 90, 90, 85, 80, 70, 60, 60, 60, 60];
-    const r = computeBands(scores.map((score, i) => ({ id: `U${i}`, score, tieBreak: [] })), fujian, DEFAULT_BAND_OPTIONS);
+    const r = computeBands(
+      scores.map((score, i) => ({ id: `U${i}`, score, tieBreak: [] })),
+      fujian,
+      DEFAULT_BAND_OPTIONS,
+    );
     expect(r.ties).toEqual([]);
     expect(r.assignments.map((a) => a.band)).toEqual(['一等奖', '二等奖', '二等奖', '三等奖', '三等奖', '三等奖', null, null, null, null]);
   });
@@ -169,19 +204,34 @@ describe('computeBands', () => {
 
   it('refuses overrides without a reason, for unknown entries or unknown bands', () => {
     const entries = distinct(5);
-    expect(() => computeBands(entries, fujian, DEFAULT_BAND_OPTIONS, [{ entryId: 'Z0001', band: null, reason: '' }]))
-      .toThrow('调整作品 Z0001 必须填写理由');
-    expect(() => computeBands(entries, fujian, DEFAULT_BAND_OPTIONS, [{ entryId: 'Q', band: null, reason: 'x' }]))
-      .toThrow('作品 Q 不在本组排名之中');
-    expect(() => computeBands(entries, fujian, DEFAULT_BAND_OPTIONS, [{ entryId: 'Z0001', band: '特等奖', reason: 'x' }]))
-      .toThrow('目标奖项“特等奖”不存在（可选：一等奖、二等奖、三等奖）');
+    expect(() => computeBands(entries, fujian, DEFAULT_BAND_OPTIONS, [{ entryId: 'Z0001', band: null, reason: '' }])).toThrow(
+      '调整作品 Z0001 必须填写理由',
+    );
+    expect(() => computeBands(entries, fujian, DEFAULT_BAND_OPTIONS, [{ entryId: 'Q', band: null, reason: 'x' }])).toThrow(
+      '作品 Q 不在本组排名之中',
+    );
+    expect(() => computeBands(entries, fujian, DEFAULT_BAND_OPTIONS, [{ entryId: 'Z0001', band: '特等奖', reason: 'x' }])).toThrow(
+      '目标奖项“特等奖”不存在（可选：一等奖、二等奖、三等奖）',
+    );
   });
 
   it('refuses bad ranking data naming the entry', () => {
-    expect(() => computeBands([{ id: 'W', score: Number.NaN, tieBreak: [] }], fujian, DEFAULT_BAND_OPTIONS)).toThrow('作品 W 的最终得分不是有效数字');
-    expect(() => computeBands([...distinct(2), { id: 'Z0001', score: 1, tieBreak: [] }], fujian, DEFAULT_BAND_OPTIONS)).toThrow('作品 Z0001 重复出现');
-    expect(() => computeBands([{ id: 'X', score: 1, tieBreak: [1] }, { id: 'Y', score: 1, tieBreak: [] }], fujian, DEFAULT_BAND_OPTIONS))
-      .toThrow('作品 Y 的并列排序依据');
+    expect(() => computeBands([{ id: 'W', score: Number.NaN, tieBreak: [] }], fujian, DEFAULT_BAND_OPTIONS)).toThrow(
+      '作品 W 的最终得分不是有效数字',
+    );
+    expect(() => computeBands([...distinct(2), { id: 'Z0001', score: 1, tieBreak: [] }], fujian, DEFAULT_BAND_OPTIONS)).toThrow(
+      '作品 Z0001 重复出现',
+    );
+    expect(() =>
+      computeBands(
+        [
+          { id: 'X', score: 1, tieBreak: [1] },
+          { id: 'Y', score: 1, tieBreak: [] },
+        ],
+        fujian,
+        DEFAULT_BAND_OPTIONS,
+      ),
+    ).toThrow('作品 Y 的并列排序依据');
   });
 
   it('applies the ratios to a denominator given by the rule set', () => {
@@ -204,7 +254,8 @@ describe('computeBandsByGroup', () => {
       ['教师研修', '初中', 20, [3, 5, 7]],
       ['职业教育', null, 10, [2, 3, 3]], // caps ⌊1.5⌋=1, ⌊4⌋−1=3, ⌊7.5⌋−4=3; the override adds a first prize
     ]);
-    expect(() => computeBandsByGroup(entries, city, DEFAULT_BAND_OPTIONS, [{ entryId: 'nope', band: null, reason: 'x' }]))
-      .toThrow('作品 nope 不在本次评奖的作品之中');
+    expect(() => computeBandsByGroup(entries, city, DEFAULT_BAND_OPTIONS, [{ entryId: 'nope', band: null, reason: 'x' }])).toThrow(
+      '作品 nope 不在本次评奖的作品之中',
+    );
   });
 });

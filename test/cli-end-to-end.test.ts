@@ -18,7 +18,11 @@ describe('a whole contest by the CLI alone', () => {
   let db: string;
   let contest: string;
   const prose = new ProseGenerator(new Random(7));
-  const sections = () => ['一、基本情况', '二、过程与举措', '三、经验与成效', '四、特色与创新'].map((heading) => ({ heading, paragraphs: [prose.paragraph(6).join(''), prose.paragraph(6).join('')] }));
+  const sections = () =>
+    ['一、基本情况', '二、过程与举措', '三、经验与成效', '四、特色与创新'].map((heading) => ({
+      heading,
+      paragraphs: [prose.paragraph(6).join(''), prose.paragraph(6).join('')],
+    }));
 
   beforeAll(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'casejury-cli-e2e-'));
@@ -33,7 +37,10 @@ describe('a whole contest by the CLI alone', () => {
       await fs.mkdir(folder, { recursive: true });
       await fs.writeFile(path.join(folder, '案例介绍.docx'), await makeDocx(doc));
     }
-    await fs.writeFile(path.join(root, `小学+${SCHOOLS[0]}+${TEACHERS[0]}`, '区域研修应用案例', docs[0].title, '总结报告.docx'), 'not a word file');
+    await fs.writeFile(
+      path.join(root, `小学+${SCHOOLS[0]}+${TEACHERS[0]}`, '区域研修应用案例', docs[0].title, '总结报告.docx'),
+      'not a word file',
+    );
   });
   afterAll(async () => {
     delete process.env.CASEJURY_DATA;
@@ -43,7 +50,13 @@ describe('a whole contest by the CLI alone', () => {
   it('imports, checks, scans, assigns, takes filled score sheets, computes, publishes and exports the award list', async () => {
     contest = String((await cliJson<{ id: number }>('contest', 'create', '--rules', RULES, '--name', '命令行全流程', '--db', db)).id);
 
-    const imported = await cliJson<{ imported: number; errors: { path: string; message: string }[] }>('import', contest, path.join(dir, '报送材料'), '--db', db);
+    const imported = await cliJson<{ imported: number; errors: { path: string; message: string }[] }>(
+      'import',
+      contest,
+      path.join(dir, '报送材料'),
+      '--db',
+      db,
+    );
     expect(imported.imported).toBe(12);
     expect(imported.errors.map((e) => e.path)).toEqual([expect.stringContaining('总结报告.docx')]);
 
@@ -62,7 +75,8 @@ describe('a whole contest by the CLI alone', () => {
     const list = new ExcelJS.Workbook();
     const sheet = list.addWorksheet('专家');
     sheet.addRow(['姓名', '单位', '区县', '手机']);
-    for (const [i, name] of ['郑专家', '钱专家', '孙专家', '冯专家'].entries()) sheet.addRow([name, `市教研室${i}`, '市直', `1390000000${i}`]);
+    for (const [i, name] of ['郑专家', '钱专家', '孙专家', '冯专家'].entries())
+      sheet.addRow([name, `市教研室${i}`, '市直', `1390000000${i}`]);
     const listFile = path.join(dir, '专家.xlsx');
     await list.xlsx.writeFile(listFile);
     expect((await cliJson<{ experts: unknown[] }>('experts', 'import', contest, listFile, '--db', db)).experts).toHaveLength(4);
@@ -87,14 +101,25 @@ describe('a whole contest by the CLI alone', () => {
     expect(await cliJson('scores', 'import', contest, filled, '--db', db)).toMatchObject({ imported: 36, refused: [] });
     expect(await cliJson('progress', contest, '--db', db)).toMatchObject({ assigned: 36, submitted: 36, missing: [], discrepancies: [] });
 
-    type Awards = { groups: { category: string; valid: number; bands: { name: string; count: number; entries: { code: string; title: string; score: number }[] }[]; ties: unknown[] }[] };
+    type Awards = {
+      groups: {
+        category: string;
+        valid: number;
+        bands: { name: string; count: number; entries: { code: string; title: string; score: number }[] }[];
+        ties: unknown[];
+      }[];
+    };
     const awards = await cliJson<Awards>('awards', contest, '--db', db);
     // Every category of the rule set is listed; only 区域研修 has entries.
     expect(awards.groups.map((g) => g.valid)).toEqual([12, 0, 0, 0]);
     const [group] = awards.groups;
     // 12 valid entries at 10/20/30: ⌊1.2⌋ = 1, ⌊3.6⌋ = 3, ⌊7.2⌋ = 7 → 1 / 2 / 4.
     expect(group.valid).toBe(12);
-    expect(group.bands.map((b) => [b.name, b.count])).toEqual([['一等奖', 1], ['二等奖', 2], ['三等奖', 4]]);
+    expect(group.bands.map((b) => [b.name, b.count])).toEqual([
+      ['一等奖', 1],
+      ['二等奖', 2],
+      ['三等奖', 4],
+    ]);
     expect(group.bands[0].entries[0].title).toBe('平台赋能区域研修的实践探索（1）');
     expect(group.ties).toEqual([]);
 

@@ -45,13 +45,26 @@ describe('judging from the command line alone', () => {
     const listFile = path.join(dir, '专家名单.xlsx');
     await list.xlsx.writeFile(listFile);
 
-    const experts = await cliJson<{ experts: { name: string; username: string; initialPassword: string }[]; problems: { message: string }[] }>('experts', 'import', contest, listFile, '--db', db);
+    const experts = await cliJson<{
+      experts: { name: string; username: string; initialPassword: string }[];
+      problems: { message: string }[];
+    }>('experts', 'import', contest, listFile, '--db', db);
     expect(experts.experts.map((x) => x.name)).toEqual(['赵专家', '钱专家', '孙专家']);
     expect(experts.experts[0].username).toBe('13800000001');
     expect(experts.experts.every((x) => x.initialPassword.length === 16)).toBe(true);
-    expect(experts.problems.map((p) => p.message)).toEqual(['第 5 行：手机号“abc”格式不对', '第 6 行：评审组“不存在的项目”与本竞赛的任何类别都对不上']);
+    expect(experts.problems.map((p) => p.message)).toEqual([
+      '第 5 行：手机号“abc”格式不对',
+      '第 6 行：评审组“不存在的项目”与本竞赛的任何类别都对不上',
+    ]);
 
-    const assigned = await cliJson<{ assignments: number; shortfalls: { entryId: number }[] }>('assign', contest, '--per-entry', '3', '--db', db);
+    const assigned = await cliJson<{ assignments: number; shortfalls: { entryId: number }[] }>(
+      'assign',
+      contest,
+      '--per-entry',
+      '3',
+      '--db',
+      db,
+    );
     // 赵专家 works at 东城区实验小学: the two entries from there get only two reviewers.
     expect(assigned.assignments).toBe(22);
     expect(assigned.shortfalls).toHaveLength(2);
@@ -76,7 +89,14 @@ describe('judging from the command line alone', () => {
     const filled = path.join(dir, '评分表-已填.xlsx');
     await sheet.xlsx.writeFile(filled);
 
-    const result = await cliJson<{ imported: number; refused: { row: number; message: string }[] }>('scores', 'import', contest, filled, '--db', db);
+    const result = await cliJson<{ imported: number; refused: { row: number; message: string }[] }>(
+      'scores',
+      'import',
+      contest,
+      filled,
+      '--db',
+      db,
+    );
     expect(result.imported).toBe(20);
     expect(result.refused.map((r) => r.row)).toEqual([2, 3]);
     expect(result.refused[0].message).toContain('超出满分');
@@ -85,7 +105,14 @@ describe('judging from the command line alone', () => {
     expect(again).toMatchObject({ imported: 0, unchanged: 20 });
 
     const owed = path.join(dir, '待评清单.xlsx');
-    const progress = await cliJson<{ assigned: number; submitted: number; missing: { code: string }[] }>('progress', contest, '--xlsx', owed, '--db', db);
+    const progress = await cliJson<{ assigned: number; submitted: number; missing: { code: string }[] }>(
+      'progress',
+      contest,
+      '--xlsx',
+      owed,
+      '--db',
+      db,
+    );
     expect(progress).toMatchObject({ assigned: 22, submitted: 20 });
     expect(progress.missing.length).toBeGreaterThanOrEqual(2);
     const owedBook = new ExcelJS.Workbook();

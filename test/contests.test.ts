@@ -62,7 +62,12 @@ describe('createContest', () => {
   it('stores the contest, its own copy of the rules, its categories in order and an audit row', async () => {
     const id = await createContest(db, { rulesYaml, rulesSource: path.basename(RULES_FILE), userId: null });
     const contest = (await getContest(db, id))!;
-    expect(contest).toMatchObject({ name: '2025年教师数字素养提升实践活动（区级评选）', rules_yaml: rulesYaml, rules_source: '2025-district-digital-literacy.yaml', blind: 1 });
+    expect(contest).toMatchObject({
+      name: '2025年教师数字素养提升实践活动（区级评选）',
+      rules_yaml: rulesYaml,
+      rules_source: '2025-district-digital-literacy.yaml',
+      blind: 1,
+    });
 
     const categories = await contestCategories(db, id);
     const ruleSet = await contestRuleSet(db, id);
@@ -83,7 +88,9 @@ describe('createContest', () => {
   it('refuses an invalid rule set and stores nothing', async () => {
     const broken = TWO_CATEGORIES.replace('ratio: 0.1', 'ratio: 1.5');
     await expect(createContest(db, { rulesYaml: broken, rulesSource: 'small.yaml', userId: null })).rejects.toThrow(RuleSetInvalidError);
-    await expect(createContest(db, { rulesYaml: broken, rulesSource: 'small.yaml', userId: null })).rejects.toThrow(/small\.yaml 第7行 awards\.bands\[0\]\.ratio/);
+    await expect(createContest(db, { rulesYaml: broken, rulesSource: 'small.yaml', userId: null })).rejects.toThrow(
+      /small\.yaml 第7行 awards\.bands\[0\]\.ratio/,
+    );
     expect(await listContests(db)).toEqual([]);
     expect(await db.selectFrom('audit_log').selectAll().execute()).toEqual([]);
   });
@@ -132,7 +139,11 @@ describe('updateContestRules', () => {
   it('rejects invalid YAML without changing anything', async () => {
     const id = await createContest(db, { rulesYaml: TWO_CATEGORIES, rulesSource: 'small.yaml', userId: null });
     const categories = await contestCategories(db, id);
-    for (const broken of [TWO_CATEGORIES.replace('max: 100 }] }\n  - key: beta', 'max: 一百 }] }\n  - key: beta'), 'version: 1\ncontest: [', '']) {
+    for (const broken of [
+      TWO_CATEGORIES.replace('max: 100 }] }\n  - key: beta', 'max: 一百 }] }\n  - key: beta'),
+      'version: 1\ncontest: [',
+      '',
+    ]) {
       await expect(updateContestRules(db, id, broken, null)).rejects.toThrow(RuleSetInvalidError);
     }
     expect((await getContest(db, id))!.rules_yaml).toBe(TWO_CATEGORIES);

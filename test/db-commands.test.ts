@@ -11,7 +11,8 @@ import { createTestPgDatabase } from './helpers/db.ts';
 /** `casejury db migrate | backup | copy` on a populated installation (the demo contest). */
 
 const pg = process.env.CASEJURY_TEST_PG;
-if (!pg) console.warn('db-commands.test.ts: CASEJURY_TEST_PG is not set, so copying to PostgreSQL and its backup check are skipped (CI sets it)');
+if (!pg)
+  console.warn('db-commands.test.ts: CASEJURY_TEST_PG is not set, so copying to PostgreSQL and its backup check are skipped (CI sets it)');
 
 let work: string;
 let sourceFile: string;
@@ -30,11 +31,35 @@ beforeAll(async () => {
   const [a, b] = await source.selectFrom('entries').select('id').orderBy('id').limit(2).execute();
   await source
     .insertInto('suspect_decisions')
-    .values({ contest_id: demo.contestId, entry_a: a.id, entry_b: b.id, decision: '不是同一作品', withdrawn_entry_id: null, kind: '相似主题', score: 0.8734567891234, reasons_json: '["题目相近"]', reason: '内容不同', user_id: null, created_at: nowIso() })
+    .values({
+      contest_id: demo.contestId,
+      entry_a: a.id,
+      entry_b: b.id,
+      decision: '不是同一作品',
+      withdrawn_entry_id: null,
+      kind: '相似主题',
+      score: 0.8734567891234,
+      reasons_json: '["题目相近"]',
+      reason: '内容不同',
+      user_id: null,
+      created_at: nowIso(),
+    })
     .execute();
   await source
     .insertInto('jobs')
-    .values({ kind: 'similarity', contest_id: demo.contestId, status: 'done', progress: 1 / 3, message: '已完成', payload_json: JSON.stringify({ contestId: demo.contestId, userId: 1 }), result_json: '{"runId":1}', locked_by: 'host:1:ab', locked_at: nowIso(), created_at: nowIso(), finished_at: nowIso() })
+    .values({
+      kind: 'similarity',
+      contest_id: demo.contestId,
+      status: 'done',
+      progress: 1 / 3,
+      message: '已完成',
+      payload_json: JSON.stringify({ contestId: demo.contestId, userId: 1 }),
+      result_json: '{"runId":1}',
+      locked_by: 'host:1:ab',
+      locked_at: nowIso(),
+      created_at: nowIso(),
+      finished_at: nowIso(),
+    })
     .execute();
 });
 
@@ -106,15 +131,32 @@ describe('db copy', () => {
     try {
       // Every table, row for row, and the ids handed out next continue after the copied ones.
       const tables = await sqliteTables(source);
-      expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['users', 'entries', 'files', 'reviews', 'similarity_pairs', 'suspect_decisions', 'jobs']));
+      expect(tables.map((t) => t.name)).toEqual(
+        expect.arrayContaining(['users', 'entries', 'files', 'reviews', 'similarity_pairs', 'suspect_decisions', 'jobs']),
+      );
       expect(tables.findIndex((t) => t.name === 'contests')).toBeLessThan(tables.findIndex((t) => t.name === 'entries'));
       const checks = await compareDatabases(source, target, tables);
       expect(checks.filter((c) => !c.matches)).toEqual([]);
       expect(checks.reduce((n, c) => n + c.targetRows, 0)).toBeGreaterThan(500);
-      const maxId = (await source.selectFrom('audit_log').select((eb) => eb.fn.max('id').as('id')).executeTakeFirstOrThrow()).id!;
+      const maxId = (
+        await source
+          .selectFrom('audit_log')
+          .select((eb) => eb.fn.max('id').as('id'))
+          .executeTakeFirstOrThrow()
+      ).id!;
       const { id } = await target
         .insertInto('audit_log')
-        .values({ at: nowIso(), user_id: null, contest_id: null, action: 'test', subject_type: 'test', subject_id: null, old_value: null, new_value: null, reason: null })
+        .values({
+          at: nowIso(),
+          user_id: null,
+          contest_id: null,
+          action: 'test',
+          subject_type: 'test',
+          subject_id: null,
+          old_value: null,
+          new_value: null,
+          reason: null,
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
       expect(id).toBe(maxId + 1);
@@ -124,7 +166,11 @@ describe('db copy', () => {
       await target.deleteFrom('audit_log').where('id', '=', id).execute();
       const before = await tableChecksum(target, audit);
       await target.updateTable('reviews').set({ comment: '改过' }).where('id', '=', 1).execute();
-      const [reviews] = await compareDatabases(source, target, tables.filter((t) => t.name === 'reviews'));
+      const [reviews] = await compareDatabases(
+        source,
+        target,
+        tables.filter((t) => t.name === 'reviews'),
+      );
       expect(reviews).toMatchObject({ table: 'reviews', matches: false });
       expect(reviews.sourceRows).toBe(reviews.targetRows);
       expect((await tableChecksum(target, audit)).sha256).toBe(before.sha256);
@@ -137,14 +183,17 @@ describe('db copy', () => {
     expect(again.stderr).toContain('目标数据库不是空的：表 audit_log 已有');
   }
 
-  it.skipIf(!pg)('moves the whole SQLite installation to a new PostgreSQL database, matching counts and checksums (needs CASEJURY_TEST_PG)', async () => {
-    const target = await createTestPgDatabase();
-    try {
-      await copyInto(target.url);
-    } finally {
-      await target.drop();
-    }
-  });
+  it.skipIf(!pg)(
+    'moves the whole SQLite installation to a new PostgreSQL database, matching counts and checksums (needs CASEJURY_TEST_PG)',
+    async () => {
+      const target = await createTestPgDatabase();
+      try {
+        await copyInto(target.url);
+      } finally {
+        await target.drop();
+      }
+    },
+  );
 
   it('copies into another SQLite file the same way', async () => {
     await copyInto(path.join(work, 'copy.db'));

@@ -57,20 +57,47 @@ interface SubmittedFile {
 let nextFileId = 1;
 const media = new Map<string, Buffer>();
 
-async function entryOf(rs: RuleSet, categoryKey: string, opts: { title: string; group?: string | null; authors?: EntryAuthor[]; files: SubmittedFile[] }): Promise<EntryForCheck> {
+async function entryOf(
+  rs: RuleSet,
+  categoryKey: string,
+  opts: { title: string; group?: string | null; authors?: EntryAuthor[]; files: SubmittedFile[] },
+): Promise<EntryForCheck> {
   const category = categoryOf(rs, categoryKey);
   const patterns = materialsFor(category, opts.group ?? null).map((m) => ({ kind: m.kind, patterns: m.patterns }));
-  const kinds = classifyEntryFiles(opts.files.map((f) => f.path), patterns);
+  const kinds = classifyEntryFiles(
+    opts.files.map((f) => f.path),
+    patterns,
+  );
   const files = await Promise.all(
     opts.files.map(async (f, i): Promise<EntryFile> => {
       const name = f.path.split('/').pop()!;
       const { text, html, error } = await extractText(f.data, name);
       const sha256 = sha256Of(f.data);
       media.set(sha256, f.data);
-      return { id: nextFileId++, name, path: f.path, kind: kinds[i], ext: name.split('.').pop()!.toLowerCase(), size: f.size ?? f.data.length, sha256, text, html, error };
+      return {
+        id: nextFileId++,
+        name,
+        path: f.path,
+        kind: kinds[i],
+        ext: name.split('.').pop()!.toLowerCase(),
+        size: f.size ?? f.data.length,
+        sha256,
+        text,
+        html,
+        error,
+      };
     }),
   );
-  return { id: nextFileId++, code: `E${nextFileId}`, title: opts.title, groupName: opts.group ?? null, categoryKey, categoryLabel: null, authors: opts.authors ?? [], files };
+  return {
+    id: nextFileId++,
+    code: `E${nextFileId}`,
+    title: opts.title,
+    groupName: opts.group ?? null,
+    categoryKey,
+    categoryLabel: null,
+    authors: opts.authors ?? [],
+    files,
+  };
 }
 
 /** What runChecks gives the pure checks: layouts and video headers read from the files' bytes. */
@@ -84,14 +111,20 @@ async function contextFor(rs: RuleSet, entries: EntryForCheck[], priorAwards: Ch
   }
   const firstAuthorWorks = new Map<string, Map<string, string[]>>();
   for (const key of new Set(entries.map((e) => e.categoryKey!)))
-    firstAuthorWorks.set(key, worksByFirstAuthor(entries.filter((e) => e.categoryKey === key).map((e) => ({ entryId: e.id, code: e.code, firstAuthor: e.authors[0] }))));
+    firstAuthorWorks.set(
+      key,
+      worksByFirstAuthor(
+        entries.filter((e) => e.categoryKey === key).map((e) => ({ entryId: e.id, code: e.code, firstAuthor: e.authors[0] })),
+      ),
+    );
   return { ruleSet: rs, firstAuthorWorks, priorAwards, layoutOf: (f) => layouts.get(f.sha256), videoOf: (f) => videos.get(f.sha256) };
 }
 
 const verdicts = (results: CheckResult[]) => Object.fromEntries(results.map((r) => [r.id, r.status]));
 const message = (results: CheckResult[], id: string) => results.find((r) => r.id === id)?.message ?? '';
 
-const teachers = (...people: [string, string, string?][]): EntryAuthor[] => people.map(([name, unit, role]) => ({ name, unit, role: role ?? null }));
+const teachers = (...people: [string, string, string?][]): EntryAuthor[] =>
+  people.map(([name, unit, role]) => ({ name, unit, role: role ?? null }));
 
 // -------------------------------------------------------------------------------------------
 
@@ -131,7 +164,9 @@ describe('headings as the notices number them', () => {
       files: [{ path: '案例介绍.docx', data: await Packer.toBuffer(doc) }],
     });
     const results = checkEntry(entry, await contextFor(rs, [entry]));
-    expect(message(results, 'sections:案例介绍')).toBe('案例介绍.docx：缺少“特色与创新”部分（应包含基本情况、过程与举措、经验与成效、特色与创新）');
+    expect(message(results, 'sections:案例介绍')).toBe(
+      '案例介绍.docx：缺少“特色与创新”部分（应包含基本情况、过程与举措、经验与成效、特色与创新）',
+    );
   });
 });
 
@@ -139,11 +174,23 @@ describe('headings as the notices number them', () => {
 
 /** A 信息表 PDF of the 教师研修 notices, with its 案例概述 of `summarySentences` × 15 字. */
 const infoSheet = (summarySentences: number, extra: string[] = []) =>
-  makePdf(['案例信息表', '案例名称 数字赋能区域研修', '作者信息 张三 实验小学', '案例类型 区域研修', '案例概述（不超过300字）', sentences(summarySentences), ...extra, '作者声明 本人承诺案例真实原创']);
+  makePdf([
+    '案例信息表',
+    '案例名称 数字赋能区域研修',
+    '作者信息 张三 实验小学',
+    '案例类型 区域研修',
+    '案例概述（不超过300字）',
+    sentences(summarySentences),
+    ...extra,
+    '作者声明 本人承诺案例真实原创',
+  ]);
 
 /** A 案例介绍 with the four required parts, `perSection` sentences each. */
 const caseDoc = (perSection: number, headings = ['基本情况', '过程与举措', '经验与成效', '特色与创新'], extra = '') =>
-  makeDocx({ title: '数字赋能区域研修', sections: headings.map((heading, i) => ({ heading, paragraphs: [sentences(perSection) + (i === 0 ? extra : '')] })) });
+  makeDocx({
+    title: '数字赋能区域研修',
+    sections: headings.map((heading, i) => ({ heading, paragraphs: [sentences(perSection) + (i === 0 ? extra : '')] })),
+  });
 
 describe('rule set 2024-platform-cases-teacher-training · 区域研修应用案例', () => {
   it('passes a complete entry within the limits', async () => {
@@ -183,7 +230,12 @@ describe('rule set 2024-platform-cases-teacher-training · 区域研修应用案
     const rs = rules.training;
     const entry = await entryOf(rs, 'regional-training', {
       title: '数字赋能区域研修',
-      authors: teachers(['张三', '北京市东城区实验小学'], ['李四', '北京市东城区实验小学'], ['王五', '北京市东城区实验小学'], ['赵六', '北京市东城区实验小学']),
+      authors: teachers(
+        ['张三', '北京市东城区实验小学'],
+        ['李四', '北京市东城区实验小学'],
+        ['王五', '北京市东城区实验小学'],
+        ['赵六', '北京市东城区实验小学'],
+      ),
       files: [
         { path: '案例信息表.pdf', data: infoSheet(21) },
         { path: '案例介绍.docx', data: await caseDoc(70, ['基本情况', '过程与举措', '经验与成效'], '实验小学张三老师牵头组织。') },
@@ -199,7 +251,14 @@ describe('rule set 2024-platform-cases-teacher-training · 区域研修应用案
       'total-size': 'fail',
       anonymity: 'warn',
     });
-    expect(results.filter((r) => r.status !== 'pass').map((r) => r.id)).toEqual(['authors.count', 'fields:信息表', 'words:案例介绍', 'sections:案例介绍', 'total-size', 'anonymity']);
+    expect(results.filter((r) => r.status !== 'pass').map((r) => r.id)).toEqual([
+      'authors.count',
+      'fields:信息表',
+      'words:案例介绍',
+      'sections:案例介绍',
+      'total-size',
+      'anonymity',
+    ]);
     expect(message(results, 'authors.count')).toBe('作者 4 人，超过本类别 3 人的限制');
     // 3 × 70 × 15 + 13 + title 8 + headings 14.
     expect(message(results, 'words:案例介绍')).toBe('案例介绍.docx：正文约 3,185 字，超过 3,000 字的要求');
@@ -212,7 +271,10 @@ describe('rule set 2024-platform-cases-teacher-training · 区域研修应用案
   it('needs the 工作室主持人 among the authors of an online-studio case', () => {
     const limits = authorLimitsFor(categoryOf(rules.training, 'online-studio'), null);
     const role = (authors: EntryAuthor[]) => checkAuthors(authors, limits, []).find((r) => r.id === 'authors.role')!;
-    expect(role(teachers(['张三', '一中', '工作室主持人'], ['李四', '一中', '成员']))).toMatchObject({ status: 'pass', message: '作者中有主持人（张三）' });
+    expect(role(teachers(['张三', '一中', '工作室主持人'], ['李四', '一中', '成员']))).toMatchObject({
+      status: 'pass',
+      message: '作者中有主持人（张三）',
+    });
     expect(role(teachers(['张三', '一中', '成员']))).toMatchObject({ status: 'fail', message: '作者中没有主持人（须包含主持人）' });
     expect(role(teachers(['张三', '一中']))).toMatchObject({ status: 'warn' });
   });
@@ -223,7 +285,11 @@ describe('rule set 2024-platform-cases-teacher-training · 区域研修应用案
 const FUJIAN_BODY: Omit<StyledText, 'text'> = { font: '仿宋_GB2312', sizePt: 14 };
 
 /** 案例介绍 of the 创新场景 notice: 内容导图 first, 黑体三号 title, 楷体 headings, 仿宋_GB2312 四号 body. */
-function scenarioDoc(perSection: number, fonts: { title: StyledText; body: Omit<StyledText, 'text'> }, headings = ['内容导图', '应用过程', '应用成效']) {
+function scenarioDoc(
+  perSection: number,
+  fonts: { title: StyledText; body: Omit<StyledText, 'text'> },
+  headings = ['内容导图', '应用过程', '应用成效'],
+) {
   return makeStyledDocx({
     title: fonts.title,
     lineSpacing: 1,
@@ -245,8 +311,22 @@ describe('rule set fujian · 创新场景应用', () => {
       authors: teachers(['陈一', '福州一中'], ['林二', '福州一中']),
       files: [
         { path: '案例信息表（附表7）.pdf', data: makePdf(['常规项目典型案例信息表', '案例名称 平台助学新场景']) },
-        { path: '案例介绍.docx', data: await scenarioDoc(65, { title: { text: '平台助学新场景', font: '黑体', sizePt: 16 }, body: FUJIAN_BODY }) },
-        { path: '数字故事.mp4', data: story({ seconds: 9 * 60 + 30, width: 1920, height: 1080, fps: 25, frameBytes: 40_000, audioSampleRate: 48000, audioFrameBytes: 384 }) },
+        {
+          path: '案例介绍.docx',
+          data: await scenarioDoc(65, { title: { text: '平台助学新场景', font: '黑体', sizePt: 16 }, body: FUJIAN_BODY }),
+        },
+        {
+          path: '数字故事.mp4',
+          data: story({
+            seconds: 9 * 60 + 30,
+            width: 1920,
+            height: 1080,
+            fps: 25,
+            frameBytes: 40_000,
+            audioSampleRate: 48000,
+            audioFrameBytes: 384,
+          }),
+        },
         { path: '支撑材料/获奖证书.jpg', data: Buffer.from('jpeg') },
       ],
     });
@@ -285,8 +365,26 @@ describe('rule set fujian · 创新场景应用', () => {
       authors: teachers(['陈一', '福州一中']),
       files: [
         { path: '案例信息表（附表7）.pdf', data: makePdf(['常规项目典型案例信息表']) },
-        { path: '案例介绍.docx', data: await scenarioDoc(30, { title: { text: '平台助学新场景', font: '宋体', sizePt: 22 }, body: { font: '宋体', sizePt: 12 } }, ['应用缘由', '应用过程', '应用成效']) },
-        { path: '数字故事.mp4', data: story({ seconds: 12 * 60 + 5, width: 1280, height: 720, fps: 25, frameBytes: 40_000, videoCodec: 'hvc1', audioSampleRate: 48000 }) },
+        {
+          path: '案例介绍.docx',
+          data: await scenarioDoc(30, { title: { text: '平台助学新场景', font: '宋体', sizePt: 22 }, body: { font: '宋体', sizePt: 12 } }, [
+            '应用缘由',
+            '应用过程',
+            '应用成效',
+          ]),
+        },
+        {
+          path: '数字故事.mp4',
+          data: story({
+            seconds: 12 * 60 + 5,
+            width: 1280,
+            height: 720,
+            fps: 25,
+            frameBytes: 40_000,
+            videoCodec: 'hvc1',
+            audioSampleRate: 48000,
+          }),
+        },
         ...Array.from({ length: 6 }, (_, i) => ({ path: `支撑材料/照片${i + 1}.jpg`, data: Buffer.from(`jpeg${i}`) })),
       ],
     });
@@ -302,7 +400,9 @@ describe('rule set fujian · 创新场景应用', () => {
     ]);
     // 3 × 30 × 15 + title 7 + headings 3 × 6.
     expect(message(results, 'words:案例介绍')).toBe('案例介绍.docx：正文约 1,375 字，与“3,000 字左右”相差超过 20%');
-    expect(message(results, 'typeset:案例介绍')).toBe('案例介绍.docx：标题为 宋体 二号（22 磅），要求 黑体 三号；正文为 宋体 小四（12 磅），要求 仿宋_GB2312 四号');
+    expect(message(results, 'typeset:案例介绍')).toBe(
+      '案例介绍.docx：标题为 宋体 二号（22 磅），要求 黑体 三号；正文为 宋体 小四（12 磅），要求 仿宋_GB2312 四号',
+    );
     expect(message(results, 'video-duration:数字故事')).toBe('数字故事.mp4：时长 12 分 5 秒，超过 10 分钟的限制');
     expect(message(results, 'video-picture:数字故事')).toBe('数字故事.mp4：分辨率 1280×720，要求 1920×1080');
     expect(message(results, 'video-encoding:数字故事')).toBe('数字故事.mp4：视频编码 H.265，建议 H.264');
@@ -317,7 +417,11 @@ describe('rule set fujian · 创新场景应用', () => {
     });
     expect(entry.files[0].kind).toBe('视频');
     const results = checkEntry(entry, await contextFor(rs, [entry]));
-    expect(results.find((r) => r.id === 'material:数字故事')).toEqual({ id: 'material:数字故事', status: 'pass', message: '已提交：研修纪实.mp4' });
+    expect(results.find((r) => r.id === 'material:数字故事')).toEqual({
+      id: 'material:数字故事',
+      status: 'pass',
+      message: '已提交：研修纪实.mp4',
+    });
     expect(message(results, 'material:案例介绍')).toBe('缺少案例介绍文档');
   });
 
@@ -393,12 +497,16 @@ describe('rule set city-platform-application-special', () => {
       'material:推广方案=fail',
     ]);
     expect(results.some((r) => r.id.startsWith('authors.'))).toBe(false);
-    expect(message(results, 'video-picture:介绍视频')).toBe('应用视频.mp4：分辨率 1440×1080，要求不低于 1920×1080，画面比例 4:3，要求 16:9');
+    expect(message(results, 'video-picture:介绍视频')).toBe(
+      '应用视频.mp4：分辨率 1440×1080，要求不低于 1920×1080，画面比例 4:3，要求 16:9',
+    );
   });
 
   it('limits a 双师课堂 lesson to one author', () => {
     const limits = authorLimitsFor(categoryOf(rules.city, 'dual-teacher-lessons'), null);
-    expect(checkAuthors(teachers(['周一', '一小'], ['吴二', '一小']), limits, [])).toEqual([{ id: 'authors.count', status: 'fail', message: '作者 2 人，超过本类别 1 人的限制' }]);
+    expect(checkAuthors(teachers(['周一', '一小'], ['吴二', '一小']), limits, [])).toEqual([
+      { id: 'authors.count', status: 'fail', message: '作者 2 人，超过本类别 1 人的限制' },
+    ]);
   });
 });
 
@@ -461,7 +569,11 @@ describe('rule set 2025-district-digital-literacy · 校本研修案例', () => 
       ],
     });
     const results = checkEntry(entry, await contextFor(rs, [entry]));
-    expect(results.filter((r) => r.status !== 'pass').map((r) => `${r.id}=${r.status}`)).toEqual(['keywords:信息表=fail', 'fields:实施方案=fail', 'words:总结报告=fail']);
+    expect(results.filter((r) => r.status !== 'pass').map((r) => `${r.id}=${r.status}`)).toEqual([
+      'keywords:信息表=fail',
+      'fields:实施方案=fail',
+      'words:总结报告=fail',
+    ]);
     expect(message(results, 'keywords:信息表')).toBe('校本研修案例信息表.pdf：案例关键词 5 个（平台、研修、图形、运动、课堂），超过 4 个');
     expect(message(results, 'fields:实施方案')).toContain('校本研修实施方案.docx：“研修主题”约 45 字，超过 30 字');
     // 5 × 27 × 15 + title 6 + headings (6 + 7 + 7 + 7 + 8).
@@ -494,10 +606,27 @@ describe('rule set 2025-district-digital-literacy · 校本研修案例', () => 
     const file = async (perSection: number) => {
       const data = await caseDoc(perSection, ['案例背景', '主要做法', '取得成效', '经验与不足']);
       const { text, html } = await extractText(data, '案例.docx');
-      return { id: 1, name: '案例.docx', path: '案例.docx', kind: '案例介绍', ext: 'docx', size: data.length, sha256: sha256Of(data), text, html, error: null };
+      return {
+        id: 1,
+        name: '案例.docx',
+        path: '案例.docx',
+        kind: '案例介绍',
+        ext: 'docx',
+        size: data.length,
+        sha256: sha256Of(data),
+        text,
+        html,
+        error: null,
+      };
     };
-    expect(checkWords(material, [await file(40)])).toMatchObject({ status: 'fail', message: '案例.docx：正文约 2,425 字，少于 3,000 字的要求' });
-    expect(checkWords(material, [await file(60)])).toMatchObject({ status: 'pass', message: '案例.docx：正文约 3,625 字（要求3,000–4,000 字）' });
+    expect(checkWords(material, [await file(40)])).toMatchObject({
+      status: 'fail',
+      message: '案例.docx：正文约 2,425 字，少于 3,000 字的要求',
+    });
+    expect(checkWords(material, [await file(60)])).toMatchObject({
+      status: 'pass',
+      message: '案例.docx：正文约 3,625 字（要求3,000–4,000 字）',
+    });
   });
 });
 
@@ -512,7 +641,18 @@ describe('rule set 2024-district-info-teaching-exchange', () => {
       files: [
         {
           path: '作品登记表.pdf',
-          data: makePdf(['作品登记表', '教学环境设施建设情况', sentences(2), '课程建设情况', sentences(2), '教学实施情况及教学效果', sentences(2), '教学成果、推广情况', sentences(2), '其他说明 无']),
+          data: makePdf([
+            '作品登记表',
+            '教学环境设施建设情况',
+            sentences(2),
+            '课程建设情况',
+            sentences(2),
+            '教学实施情况及教学效果',
+            sentences(2),
+            '教学成果、推广情况',
+            sentences(2),
+            '其他说明 无',
+          ]),
         },
         { path: '案例介绍.docx', data: await caseDoc(10, ['教学应用情况', '教学效果']) },
         { path: '教学活动录像1.mp4', data: makeMp4({ seconds: 30 * 60, width: 1280, height: 720 }) },
@@ -521,7 +661,11 @@ describe('rule set 2024-district-info-teaching-exchange', () => {
       ],
     });
     const results = checkEntry(entry, await contextFor(rs, [entry]));
-    expect(results.filter((r) => r.status !== 'pass').map((r) => `${r.id}=${r.status}`)).toEqual(['title=fail', 'material:汇总表=fail', 'video-duration:课堂实录视频=fail']);
+    expect(results.filter((r) => r.status !== 'pass').map((r) => `${r.id}=${r.status}`)).toEqual([
+      'title=fail',
+      'material:汇总表=fail',
+      'video-duration:课堂实录视频=fail',
+    ]);
     expect(message(results, 'title')).toBe('作品名称“《智慧课堂中的分层作业》”含有“《”“》”，名称中不应使用');
     expect(message(results, 'video-duration:课堂实录视频')).toBe('2 个视频共 55 分钟，超过总计 50 分钟的限制');
     expect(message(results, 'material:汇总表')).toBe('缺少教师教育信息化交流活动汇总表');
@@ -536,23 +680,54 @@ describe('rule set 2024-district-info-teaching-exchange', () => {
     ]);
   });
 
-  it('limits a lesson video to 500 MB and a textbook\'s resources to 1 GB in total', () => {
-    const file = (name: string, mb: number): EntryFile => ({ id: 1, name, path: name, kind: '', ext: name.split('.').pop()!, size: mb * 1024 * 1024, sha256: 'x', text: null, html: null, error: null });
+  it("limits a lesson video to 500 MB and a textbook's resources to 1 GB in total", () => {
+    const file = (name: string, mb: number): EntryFile => ({
+      id: 1,
+      name,
+      path: name,
+      kind: '',
+      ext: name.split('.').pop()!,
+      size: mb * 1024 * 1024,
+      sha256: 'x',
+      text: null,
+      html: null,
+      error: null,
+    });
     const lesson = categoryOf(rules.exchange, 'vocational-practical-teaching').materials.find((m) => m.kind === '课堂实录视频')!;
-    expect(checkSizes(lesson, [file('教学录像.mp4', 612.5)])).toEqual({ id: 'size:课堂实录视频', status: 'fail', message: '教学录像.mp4：612.5 MB，超过 500 MB 的限制' });
+    expect(checkSizes(lesson, [file('教学录像.mp4', 612.5)])).toEqual({
+      id: 'size:课堂实录视频',
+      status: 'fail',
+      message: '教学录像.mp4：612.5 MB，超过 500 MB 的限制',
+    });
     expect(checkSizes(lesson, [file('教学录像.mp4', 480)])?.status).toBe('pass');
     const resources = categoryOf(rules.exchange, 'vocational-digital-textbook').materials.find((m) => m.kind === '支撑材料')!;
     expect(checkSizes(resources, [file('微课1.mp4', 600), file('微课2.mp4', 500)])).toEqual({
       id: 'size:支撑材料',
       status: 'fail',
-      message: '配套资源（教学视频、动画、AR/VR、案例、课件、交互式测试题等，逐个上传，不得以压缩包形式提交）共 1100.0 MB，超过总量 1024 MB 的限制',
+      message:
+        '配套资源（教学视频、动画、AR/VR、案例、课件、交互式测试题等，逐个上传，不得以压缩包形式提交）共 1100.0 MB，超过总量 1024 MB 的限制',
     });
   });
 
   it('fails an empty or corrupt file handed in for a required material', () => {
     const infoSheet = categoryOf(rules.fujian, 'regional-training').materials.find((m) => m.kind === '信息表')!;
-    const pdf = (size: number, error: string | null): EntryFile => ({ id: 1, name: '信息表.pdf', path: '信息表.pdf', kind: '信息表', ext: 'pdf', size, sha256: 'x', text: null, html: null, error });
-    expect(checkFileTypes(infoSheet, [pdf(0, '空文件（0 字节）')])).toEqual({ id: 'filetype:信息表', status: 'fail', message: '信息表.pdf：空文件（0 字节）' });
+    const pdf = (size: number, error: string | null): EntryFile => ({
+      id: 1,
+      name: '信息表.pdf',
+      path: '信息表.pdf',
+      kind: '信息表',
+      ext: 'pdf',
+      size,
+      sha256: 'x',
+      text: null,
+      html: null,
+      error,
+    });
+    expect(checkFileTypes(infoSheet, [pdf(0, '空文件（0 字节）')])).toEqual({
+      id: 'filetype:信息表',
+      status: 'fail',
+      message: '信息表.pdf：空文件（0 字节）',
+    });
     expect(checkFileTypes(infoSheet, [pdf(2048, null)])?.status).toBe('pass');
   });
 
@@ -561,10 +736,40 @@ describe('rule set 2024-district-info-teaching-exchange', () => {
     const material = category.materials.find((m) => m.kind === '课堂实录视频')!;
     const video = (spec: Parameters<typeof makeMp4>[0]) => {
       const data = makeMp4(spec);
-      return { file: { id: 1, name: '教学录像.mp4', path: '教学录像.mp4', kind: '课堂实录视频', ext: 'mp4', size: data.length, sha256: sha256Of(data), text: null, html: null, error: null }, data };
+      return {
+        file: {
+          id: 1,
+          name: '教学录像.mp4',
+          path: '教学录像.mp4',
+          kind: '课堂实录视频',
+          ext: 'mp4',
+          size: data.length,
+          sha256: sha256Of(data),
+          text: null,
+          html: null,
+          error: null,
+        },
+        data,
+      };
     };
-    const good = video({ seconds: 18 * 60, width: 1280, height: 720, fps: 25, frameBytes: 6000, audioSampleRate: 48000, audioFrameBytes: 384 });
-    const bad = video({ seconds: 14 * 60, width: 1280, height: 720, fps: 30, frameBytes: 3000, audioSampleRate: 44100, audioFrameBytes: 256 });
+    const good = video({
+      seconds: 18 * 60,
+      width: 1280,
+      height: 720,
+      fps: 25,
+      frameBytes: 6000,
+      audioSampleRate: 48000,
+      audioFrameBytes: 384,
+    });
+    const bad = video({
+      seconds: 14 * 60,
+      width: 1280,
+      height: 720,
+      fps: 30,
+      frameBytes: 3000,
+      audioSampleRate: 44100,
+      audioFrameBytes: 256,
+    });
     const run = async (v: typeof good) => {
       const info = await probeMp4(v.data);
       return checkVideos(category, material, [v.file], () => info).map((r) => `${r.id}=${r.status}：${r.message}`);
@@ -588,8 +793,13 @@ describe('rule set 2024-district-info-teaching-exchange', () => {
       { entryId: 2, code: 'V002', firstAuthor: { name: '孙 八', unit: '职教中心', role: null } },
       { entryId: 3, code: 'V003', firstAuthor: { name: '孙八', unit: '第二职专', role: null } },
     ]);
-    const check = (unit: string) => checkAuthors(teachers(['孙八', unit]), limits, works.get(`孙八|${unit}`)!).find((r) => r.id === 'authors.works')!;
-    expect(check('职教中心')).toEqual({ id: 'authors.works', status: 'fail', message: '第一作者 孙八（职教中心） 在本类别共报送 2 件作品（V001、V002），每人限 1 件' });
+    const check = (unit: string) =>
+      checkAuthors(teachers(['孙八', unit]), limits, works.get(`孙八|${unit}`)!).find((r) => r.id === 'authors.works')!;
+    expect(check('职教中心')).toEqual({
+      id: 'authors.works',
+      status: 'fail',
+      message: '第一作者 孙八（职教中心） 在本类别共报送 2 件作品（V001、V002），每人限 1 件',
+    });
     expect(check('第二职专').status).toBe('pass');
   });
 });
@@ -626,32 +836,66 @@ describe('往届获奖名单 (history)', () => {
       ['《依托平台的校本研修实践》', '张三、李四', '实验小学', 2023, '一等奖'],
       ['智慧课堂分层作业设计', '王五', '第二中学', 2022, '二等奖'],
     ]);
-    expect(prior[0]).toEqual({ title: '《依托平台的校本研修实践》', authors: ['张三', '李四'], unit: '实验小学', year: '2023', award: '一等奖' });
+    expect(prior[0]).toEqual({
+      title: '《依托平台的校本研修实践》',
+      authors: ['张三', '李四'],
+      unit: '实验小学',
+      year: '2023',
+      award: '一等奖',
+    });
     const me = teachers(['李四', '实验小学']);
     expect(checkHistory('依托平台的校本研修实践', me, prior)).toEqual({
       id: 'history',
       status: 'fail',
       message: '与往届获奖作品相同：2023年“《依托平台的校本研修实践》”（张三、李四，实验小学，一等奖）',
     });
-    expect(checkHistory('依托平台的校本研修实践', teachers(['赵六', '三中']), prior)).toMatchObject({ status: 'warn', message: expect.stringContaining('名称相同，作者不同') });
-    expect(checkHistory('智慧课堂分层作业设计与实践', teachers(['王五', '第二中学']), prior)).toMatchObject({ status: 'warn', message: expect.stringContaining('共同作者 王五') });
-    expect(checkHistory('数字赋能区域研修', me, prior)).toEqual({ id: 'history', status: 'pass', message: '未在往届获奖名单（2 件）中找到相同或相近的作品' });
+    expect(checkHistory('依托平台的校本研修实践', teachers(['赵六', '三中']), prior)).toMatchObject({
+      status: 'warn',
+      message: expect.stringContaining('名称相同，作者不同'),
+    });
+    expect(checkHistory('智慧课堂分层作业设计与实践', teachers(['王五', '第二中学']), prior)).toMatchObject({
+      status: 'warn',
+      message: expect.stringContaining('共同作者 王五'),
+    });
+    expect(checkHistory('数字赋能区域研修', me, prior)).toEqual({
+      id: 'history',
+      status: 'pass',
+      message: '未在往届获奖名单（2 件）中找到相同或相近的作品',
+    });
   });
 
   it('names the file when the list has no title column', async () => {
     const wb = new ExcelJS.Workbook();
     wb.addWorksheet('Sheet1').addRow(['甲', '乙']);
-    await expect(readPriorAwards(Buffer.from(await wb.xlsx.writeBuffer()), '名单.xlsx')).rejects.toThrow('名单.xlsx：前 10 行中找不到“作品名称”列');
+    await expect(readPriorAwards(Buffer.from(await wb.xlsx.writeBuffer()), '名单.xlsx')).rejects.toThrow(
+      '名单.xlsx：前 10 行中找不到“作品名称”列',
+    );
   });
 });
 
 describe('anonymity', () => {
   it('finds a school by its full name and without its place names, counting a full name once', () => {
-    const file = { id: 1, name: '案例介绍.docx', path: '案例介绍.docx', kind: '案例介绍', ext: 'docx', size: 1, sha256: 'x', html: null, error: null };
+    const file = {
+      id: 1,
+      name: '案例介绍.docx',
+      path: '案例介绍.docx',
+      kind: '案例介绍',
+      ext: 'docx',
+      size: 1,
+      sha256: 'x',
+      html: null,
+      error: null,
+    };
     const authors = teachers(['刘九', '福州市鼓楼区实验小学']);
     const warned = (text: string) => checkAnonymity(authors, [{ ...file, text }])?.message;
     expect(warned('福州市鼓楼区实验小学的老师们')).toBe('案例介绍.docx：出现单位名称“福州市鼓楼区实验小学”（1 处），盲评材料中应隐去');
-    expect(warned('福州市鼓楼区 实验小学的老师们……实验小学的刘 九')).toBe('案例介绍.docx：出现作者姓名“刘九”（1 处）、单位名称“福州市鼓楼区实验小学”（1 处）、单位名称“实验小学”（2 处），盲评材料中应隐去');
-    expect(checkAnonymity(authors, [{ ...file, text: '某校老师们' }])).toEqual({ id: 'anonymity', status: 'pass', message: '1 份盲评文档中未发现作者姓名或单位名称' });
+    expect(warned('福州市鼓楼区 实验小学的老师们……实验小学的刘 九')).toBe(
+      '案例介绍.docx：出现作者姓名“刘九”（1 处）、单位名称“福州市鼓楼区实验小学”（1 处）、单位名称“实验小学”（2 处），盲评材料中应隐去',
+    );
+    expect(checkAnonymity(authors, [{ ...file, text: '某校老师们' }])).toEqual({
+      id: 'anonymity',
+      status: 'pass',
+      message: '1 份盲评文档中未发现作者姓名或单位名称',
+    });
   });
 });

@@ -42,7 +42,13 @@ const SCENARIO = '初中+第二中学+王五/创新场景应用/平台助学新�
 const INCOMPLETE = '高中+第三中学+赵六/区域研修应用案例/研修共同体建设';
 
 const caseDoc = (perSection: number) =>
-  makeDocx({ title: '案例介绍', sections: ['基本情况', '过程与举措', '经验与成效', '特色与创新'].map((heading) => ({ heading, paragraphs: [SENTENCE.repeat(perSection)] })) });
+  makeDocx({
+    title: '案例介绍',
+    sections: ['基本情况', '过程与举措', '经验与成效', '特色与创新'].map((heading) => ({
+      heading,
+      paragraphs: [SENTENCE.repeat(perSection)],
+    })),
+  });
 const story = (minutes: number) => makeMp4({ seconds: minutes * 60, width: 1920, height: 1080, audioSampleRate: 48000 });
 
 /**
@@ -59,7 +65,10 @@ async function makeSubmissions(root: string) {
     `${SCENARIO}/案例介绍.docx`,
     await makeStyledDocx({
       title: { text: '平台助学新场景', font: '宋体', sizePt: 22 },
-      sections: ['内容导图', '应用过程'].map((h) => ({ heading: { text: h, font: '楷体_GB2312', sizePt: 14 }, paragraphs: [{ text: SENTENCE.repeat(100), font: '仿宋_GB2312', sizePt: 14 }] })),
+      sections: ['内容导图', '应用过程'].map((h) => ({
+        heading: { text: h, font: '楷体_GB2312', sizePt: 14 },
+        paragraphs: [{ text: SENTENCE.repeat(100), font: '仿宋_GB2312', sizePt: 14 }],
+      })),
     }),
   );
   await write(root, `${SCENARIO}/数字故事.mp4`, story(12));
@@ -70,12 +79,30 @@ describe.each(testDatabases)('eligibility review on $name', ({ open }) => {
   let db: Db;
   let contestId: number;
   let root: string;
-  const codeOf = async (folder: string) => (await db.selectFrom('entries').select('code').where('source_path', 'like', `%${folder.split('/').pop()}`).executeTakeFirstOrThrow()).code;
-  const idOf = async (folder: string) => (await db.selectFrom('entries').select('id').where('source_path', 'like', `%${folder.split('/').pop()}`).executeTakeFirstOrThrow()).id;
+  const codeOf = async (folder: string) =>
+    (
+      await db
+        .selectFrom('entries')
+        .select('code')
+        .where('source_path', 'like', `%${folder.split('/').pop()}`)
+        .executeTakeFirstOrThrow()
+    ).code;
+  const idOf = async (folder: string) =>
+    (
+      await db
+        .selectFrom('entries')
+        .select('id')
+        .where('source_path', 'like', `%${folder.split('/').pop()}`)
+        .executeTakeFirstOrThrow()
+    ).id;
 
   beforeEach(async () => {
     db = await open();
-    contestId = await createContest(db, { rulesYaml: await fs.readFile(RULES_FILE, 'utf8'), rulesSource: path.basename(RULES_FILE), userId: null });
+    contestId = await createContest(db, {
+      rulesYaml: await fs.readFile(RULES_FILE, 'utf8'),
+      rulesSource: path.basename(RULES_FILE),
+      userId: null,
+    });
     root = await fs.mkdtemp(path.join(tmp, 'submissions-'));
     await makeSubmissions(root);
     await importPath(db, contestId, root);
@@ -92,7 +119,11 @@ describe.each(testDatabases)('eligibility review on $name', ({ open }) => {
     const scenario = byCode.get(await codeOf(SCENARIO))!;
     const incomplete = byCode.get(await codeOf(INCOMPLETE))!;
     expect(regional.verdict).toBe('pass');
-    expect(regional.checks.find((c) => c.id === 'video-encoding:数字故事')).toEqual({ id: 'video-encoding:数字故事', status: 'pass', message: '数字故事.mp4：MP4，视频 H.264，音频 AAC' });
+    expect(regional.checks.find((c) => c.id === 'video-encoding:数字故事')).toEqual({
+      id: 'video-encoding:数字故事',
+      status: 'pass',
+      message: '数字故事.mp4：MP4，视频 H.264，音频 AAC',
+    });
     // Read from the stored .docx and .mp4, not from extracted text.
     expect(scenario.checks.filter((c) => c.status !== 'pass').map((c) => `${c.id}=${c.status}`)).toEqual([
       'category=warn',
@@ -100,9 +131,16 @@ describe.each(testDatabases)('eligibility review on $name', ({ open }) => {
       'video-duration:数字故事=fail',
       'video-encoding:数字故事=warn',
     ]);
-    expect(scenario.checks.find((c) => c.id === 'category')?.message).toBe('国家中小学智慧教育平台应用典型案例（创新场景应用）：案例类型“初中”不在规定的案例类型（区域应用案例、校本应用案例、线上工作室建设与应用案例）中');
-    expect(scenario.checks.find((c) => c.id === 'typeset:案例介绍')?.message).toBe('案例介绍.docx：标题为 宋体 二号（22 磅），要求 黑体 三号');
-    expect(incomplete.checks.filter((c) => c.status === 'fail').map((c) => c.message)).toEqual(['缺少教师研修专项典型案例信息表（主附件附表6）', '缺少展现创新推进过程及成效的数字故事']);
+    expect(scenario.checks.find((c) => c.id === 'category')?.message).toBe(
+      '国家中小学智慧教育平台应用典型案例（创新场景应用）：案例类型“初中”不在规定的案例类型（区域应用案例、校本应用案例、线上工作室建设与应用案例）中',
+    );
+    expect(scenario.checks.find((c) => c.id === 'typeset:案例介绍')?.message).toBe(
+      '案例介绍.docx：标题为 宋体 二号（22 磅），要求 黑体 三号',
+    );
+    expect(incomplete.checks.filter((c) => c.status === 'fail').map((c) => c.message)).toEqual([
+      '缺少教师研修专项典型案例信息表（主附件附表6）',
+      '缺少展现创新推进过程及成效的数字故事',
+    ]);
 
     expect(board.counts.total).toBe(3);
     expect(board.counts.byVerdict).toEqual({ fail: 2, warn: 0, pass: 1, unchecked: 0 });
@@ -115,7 +153,9 @@ describe.each(testDatabases)('eligibility review on $name', ({ open }) => {
     expect(board.checkIds.indexOf('filetype:信息表')).toBe(board.checkIds.indexOf('material:信息表') + 1);
     expect(board.checkIds.indexOf('video-duration:数字故事')).toBe(board.checkIds.indexOf('filetype:数字故事') + 1);
     expect((await eligibilityBoard(db, contestId, { check: 'video-duration' })).entries.map((e) => e.code)).toEqual([scenario.code]);
-    expect((await eligibilityBoard(db, contestId, { verdict: 'fail', category: 'regional-training' })).entries.map((e) => e.code)).toEqual([incomplete.code]);
+    expect((await eligibilityBoard(db, contestId, { verdict: 'fail', category: 'regional-training' })).entries.map((e) => e.code)).toEqual([
+      incomplete.code,
+    ]);
     expect((await eligibilityBoard(db, contestId, { q: '王五' })).entries.map((e) => e.code)).toEqual([scenario.code]);
 
     const audit = await db.selectFrom('audit_log').select(['action', 'new_value']).where('action', '=', 'eligibility.check').execute();
@@ -149,9 +189,19 @@ describe.each(testDatabases)('eligibility review on $name', ({ open }) => {
     ]);
     expect(await entryChecklist(db, contestId + 1, scenario)).toBeNull();
 
-    const audit = await db.selectFrom('audit_log').select(['subject_id', 'old_value', 'new_value', 'reason']).where('action', '=', 'eligibility.decide').orderBy('id').execute();
+    const audit = await db
+      .selectFrom('audit_log')
+      .select(['subject_id', 'old_value', 'new_value', 'reason'])
+      .where('action', '=', 'eligibility.decide')
+      .orderBy('id')
+      .execute();
     expect(audit).toHaveLength(4);
-    expect(audit[3]).toEqual({ subject_id: String(scenario), old_value: 'returned', new_value: JSON.stringify({ decision: '取消资格', status: 'disqualified' }), reason: '数字故事超时且逾期未改' });
+    expect(audit[3]).toEqual({
+      subject_id: String(scenario),
+      old_value: 'returned',
+      new_value: JSON.stringify({ decision: '取消资格', status: 'disqualified' }),
+      reason: '数字故事超时且逾期未改',
+    });
   });
 
   it('lets a returned entry be imported again and re-checked', async () => {
@@ -179,7 +229,11 @@ describe.each(testDatabases)('eligibility review on $name', ({ open }) => {
     expect(await importPriorAwards(db, contestId, Buffer.from(await wb.xlsx.writeBuffer()), '往届获奖名单.xlsx', null)).toBe(1);
     await runChecks(db, contestId);
     const regional = await entryChecklist(db, contestId, await idOf(REGIONAL));
-    expect(regional?.checks.find((c) => c.id === 'history')).toEqual({ id: 'history', status: 'fail', message: '与往届获奖作品相同：2023年“数字赋能区域研修”（张三，实验小学）' });
+    expect(regional?.checks.find((c) => c.id === 'history')).toEqual({
+      id: 'history',
+      status: 'fail',
+      message: '与往届获奖作品相同：2023年“数字赋能区域研修”（张三，实验小学）',
+    });
   });
 
   it('exports one row per entry with a column per check, the decision and its reason', async () => {
@@ -209,7 +263,11 @@ describe('casejury check (CLI)', () => {
   it('prints the summary and each failure, or the checks as JSON, and writes the .xlsx; exits 0', async () => {
     const dbFile = path.join(tmp, 'cli.db');
     const db = await openMigratedDb(dbFile);
-    const contestId = await createContest(db, { rulesYaml: await fs.readFile(RULES_FILE, 'utf8'), rulesSource: path.basename(RULES_FILE), userId: null });
+    const contestId = await createContest(db, {
+      rulesYaml: await fs.readFile(RULES_FILE, 'utf8'),
+      rulesSource: path.basename(RULES_FILE),
+      userId: null,
+    });
     const root = await fs.mkdtemp(path.join(tmp, 'cli-'));
     await makeSubmissions(root);
     await importPath(db, contestId, root);
@@ -227,12 +285,18 @@ describe('casejury check (CLI)', () => {
 
       out.length = 0;
       expect(await runCli(['check', String(contestId), '--json', '--xlsx', xlsx, '--db', dbFile])).toBe(0);
-      const json = JSON.parse(out.join('')) as { entries: { code: string; title: string; category: string; checks: { id: string; status: string; message: string }[] }[] };
+      const json = JSON.parse(out.join('')) as {
+        entries: { code: string; title: string; category: string; checks: { id: string; status: string; message: string }[] }[];
+      };
       expect(json.entries).toHaveLength(3);
       expect(Object.keys(json.entries[0])).toEqual(['code', 'title', 'category', 'checks']);
       const scenario = json.entries.find((e) => e.title === '平台助学新场景')!;
       expect(scenario.category).toBe('国家中小学智慧教育平台应用典型案例（创新场景应用）');
-      expect(scenario.checks.find((c) => c.id === 'video-duration:数字故事')).toEqual({ id: 'video-duration:数字故事', status: 'fail', message: '数字故事.mp4：时长 12 分钟，超过 10 分钟的限制' });
+      expect(scenario.checks.find((c) => c.id === 'video-duration:数字故事')).toEqual({
+        id: 'video-duration:数字故事',
+        status: 'fail',
+        message: '数字故事.mp4：时长 12 分钟，超过 10 分钟的限制',
+      });
       expect((await fs.stat(xlsx)).size).toBeGreaterThan(0);
     } finally {
       spy.mockRestore();

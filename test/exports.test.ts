@@ -16,7 +16,12 @@ const FUJIAN = 'fujian-platform-cases-training-and-scenarios.yaml';
 const LIST_HEADERS = ['序号', '编号', '作品名称', '作者', '单位', '区县', '学段', '最终得分', '奖项'];
 
 /** Titles that must survive: Chinese punctuation, a comma and quotes (CSV quoting), a leading = (formula guard). */
-const TITLES = ['“双减”背景下的校本研修，实践与反思', '基于"三个课堂"的区域研修, 第二期', '=HYPERLINK("http://x")研修案例', '幼儿园园本研修·观察与支持'];
+const TITLES = [
+  '“双减”背景下的校本研修，实践与反思',
+  '基于"三个课堂"的区域研修, 第二期',
+  '=HYPERLINK("http://x")研修案例',
+  '幼儿园园本研修·观察与支持',
+];
 
 function entries(): EntrySpec[] {
   const specs: EntrySpec[] = [];
@@ -75,7 +80,7 @@ function parseCsv(text: string): string[][] {
       else if (ch === '"') quoted = false;
       else field += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') (row.push(field), (field = ''));
+    else if (ch === ',') row.push(field), (field = '');
     else if (ch === '\r' && text[i + 1] === '\n') {
       row.push(field);
       rows.push(row);
@@ -183,7 +188,13 @@ describe.each(testDatabases)('award exports on $name', ({ open }) => {
     const plain = await readWorkbook((await exportAwards(db, built.contestId, { kind: 'details', format: 'xlsx' })).body);
     expect(plain.worksheets.map((w) => w.name).slice(-2)).toEqual(['专家评分概况', '评审信度']);
     const [header, ...rows] = rowsOf(plain.getWorksheet('区域研修应用案例')!);
-    const criteria = ['完善工作机制（20分）', '用好平台资源和功能（20分）', '创新研修模式（20分）', '加大支持服务（20分）', '加强宣传交流（20分）'];
+    const criteria = [
+      '完善工作机制（20分）',
+      '用好平台资源和功能（20分）',
+      '创新研修模式（20分）',
+      '加大支持服务（20分）',
+      '加强宣传交流（20分）',
+    ];
     expect(header).toEqual(['编号', '作品名称', '学段', '专家', ...criteria, '合计', '标准化分（参考）', '最终得分', '计分说明', '奖项']);
     const valid = view.filter((e) => e.category === '区域研修应用案例' && e.status === 'eligible');
     expect(rows).toHaveLength(valid.reduce((s, e) => s + e.reviews.length, 0));
@@ -192,12 +203,16 @@ describe.each(testDatabases)('award exports on $name', ({ open }) => {
       const review = e.reviews.find((r) => r.display_name === row[3])!;
       const scores = JSON.parse(review.scores_json);
       expect(row.slice(1, 3)).toEqual([e.title, e.group_name]);
-      expect(row.slice(4, 9)).toEqual(['mechanism', 'platform-use', 'training-model', 'support-service', 'publicity'].map((k) => scores[k]));
+      expect(row.slice(4, 9)).toEqual(
+        ['mechanism', 'platform-use', 'training-model', 'support-service', 'publicity'].map((k) => scores[k]),
+      );
       expect(row[9]).toBe(review.total);
       expect(row[11]).toBe(e.score);
     }
 
-    const withComments = await readWorkbook((await exportAwards(db, built.contestId, { kind: 'details', format: 'xlsx', comments: true })).body);
+    const withComments = await readWorkbook(
+      (await exportAwards(db, built.contestId, { kind: 'details', format: 'xlsx', comments: true })).body,
+    );
     const [h2, ...r2] = rowsOf(withComments.getWorksheet('区域研修应用案例')!);
     expect(h2.at(-1)).toBe('评语');
     for (const row of r2) {
@@ -216,7 +231,11 @@ describe.each(testDatabases)('award exports on $name', ({ open }) => {
     // One CSV for all categories: their group labels differ (学段, 案例类型), so the column is 组别.
     expect(header).toEqual(['类别', ...LIST_HEADERS.map((h) => (h === '学段' ? '组别' : h))]);
     const xlsx = await readWorkbook((await exportAwards(db, built.contestId, { kind: 'list', format: 'xlsx' })).body);
-    const sheetRows = ['区域研修应用案例', '校本研修应用案例'].flatMap((name) => rowsOf(xlsx.getWorksheet(name)!).slice(1).map((r) => [name, r[1]]));
+    const sheetRows = ['区域研修应用案例', '校本研修应用案例'].flatMap((name) =>
+      rowsOf(xlsx.getWorksheet(name)!)
+        .slice(1)
+        .map((r) => [name, r[1]]),
+    );
     expect(rows.map((r) => [r[0], r[2]])).toEqual(sheetRows);
     expect(rows.find((r) => r[2] === 'QY02')![3]).toBe('基于"三个课堂"的区域研修, 第二期');
     expect(rows.find((r) => r[2] === 'QY03')![3]).toBe(`'=HYPERLINK("http://x")研修案例`);
@@ -234,7 +253,13 @@ describe.each(testDatabases)('award exports on $name', ({ open }) => {
     const specs: EntrySpec[] = Array.from({ length: 8 }, (_, i) => {
       const f = (90 - i * 3) / 100;
       const crit = [20, 25, 25, 20, 10].map((max) => Math.round(max * f * 100) / 100);
-      return { code: `SZ${i + 1}`, title: `市直学校国家平台应用案例${i + 1}`, group: '教师案例', authors: [{ name: `周${i + 1}`, unit: '市第一中学', county: '市直' }], reviews: [crit, crit, crit] };
+      return {
+        code: `SZ${i + 1}`,
+        title: `市直学校国家平台应用案例${i + 1}`,
+        group: '教师案例',
+        authors: [{ name: `周${i + 1}`, unit: '市第一中学', county: '市直' }],
+        reviews: [crit, crit, crit],
+      };
     });
     const city = await buildAwardContest(db, 'city-platform-application-special.yaml', 'platform-application-cases', specs);
     const wb = await readWorkbook((await exportAwards(db, city.contestId, { kind: 'list', format: 'xlsx' })).body);
@@ -250,13 +275,25 @@ describe.each(testDatabases)('award exports on $name', ({ open }) => {
   it('exports a published version exactly as frozen after later changes', async () => {
     const before = await exportAwards(db, built.contestId, { kind: 'list', format: 'xlsx' });
     await publish(db, built.contestId, null);
-    await setAwardOverride(db, { contestId: built.contestId, entryId: built.ids.get('QY15')!, kind: 'band', value: '三等奖', reason: '补充材料后复议', userId: null });
-    const live = rowsOf((await readWorkbook((await exportAwards(db, built.contestId, { kind: 'list', format: 'xlsx' })).body)).getWorksheet('区域研修应用案例')!);
+    await setAwardOverride(db, {
+      contestId: built.contestId,
+      entryId: built.ids.get('QY15')!,
+      kind: 'band',
+      value: '三等奖',
+      reason: '补充材料后复议',
+      userId: null,
+    });
+    const live = rowsOf(
+      (await readWorkbook((await exportAwards(db, built.contestId, { kind: 'list', format: 'xlsx' })).body)).getWorksheet(
+        '区域研修应用案例',
+      )!,
+    );
     const frozenFile = await exportAwards(db, built.contestId, { kind: 'list', format: 'xlsx', version: 1 });
     expect(frozenFile.fileName).toMatch(/获奖名单（第1版公示）\.xlsx$/);
     const frozen = await readWorkbook(frozenFile.body);
     const original = await readWorkbook(before.body);
-    for (const name of ['区域研修应用案例', '校本研修应用案例']) expect(rowsOf(frozen.getWorksheet(name)!)).toEqual(rowsOf(original.getWorksheet(name)!));
+    for (const name of ['区域研修应用案例', '校本研修应用案例'])
+      expect(rowsOf(frozen.getWorksheet(name)!)).toEqual(rowsOf(original.getWorksheet(name)!));
     expect(live.map((r) => r[1])).toContain('QY15');
     expect(rowsOf(frozen.getWorksheet('区域研修应用案例')!).map((r) => r[1])).not.toContain('QY15');
     expect(rowsOf(frozen.getWorksheet('汇总')!).some((r) => String(r[0]).startsWith('数据来源：第 1 版公示'))).toBe(true);

@@ -15,7 +15,9 @@ describe.each(testDatabases)('first administrator on $name', ({ open }) => {
     const created = results.filter((r) => r !== null);
     expect(created).toHaveLength(1);
     expect(created[0]!.generatedPassword).toHaveLength(16);
-    expect(await db.selectFrom('users').select(['username', 'role', 'must_change_password']).execute()).toEqual([{ username: 'admin', role: 'admin', must_change_password: 1 }]);
+    expect(await db.selectFrom('users').select(['username', 'role', 'must_change_password']).execute()).toEqual([
+      { username: 'admin', role: 'admin', must_change_password: 1 },
+    ]);
     expect(await ensureFirstAdmin(db, {})).toBeNull();
   });
 });

@@ -73,7 +73,10 @@ describe('extractText', () => {
     const xlsx = Buffer.from(await workbook.xlsx.writeBuffer());
     expect((await extractText(xlsx, '案例介绍.docx')).error).toBe('不是有效的 Word 文档（.docx）：内容是 Excel 表格（.xlsx）');
     // A PDF named .docx is still read as the PDF it is.
-    expect(await extractText(makePdf('BT /F1 12 Tf 20 100 Td (Saved as PDF) Tj ET'), '介绍.docx')).toMatchObject({ text: 'Saved as PDF', error: null });
+    expect(await extractText(makePdf('BT /F1 12 Tf 20 100 Td (Saved as PDF) Tj ET'), '介绍.docx')).toMatchObject({
+      text: 'Saved as PDF',
+      error: null,
+    });
   });
 
   it('reads the text layer of a PDF and reports a PDF without one', async () => {

@@ -97,18 +97,24 @@ describe('groupIntoEntries', () => {
   });
 
   it('treats a folder with files straight in a category as missing its title level', () => {
-    const { entries } = groupIntoEntries(['小学+A小学+张三/01-校本研修案例/研修总结报告.docx', '小学+A小学+张三/01-校本研修案例/基于平台的校本研修.docx'], {
-      isCategory,
-    });
+    const { entries } = groupIntoEntries(
+      ['小学+A小学+张三/01-校本研修案例/研修总结报告.docx', '小学+A小学+张三/01-校本研修案例/基于平台的校本研修.docx'],
+      {
+        isCategory,
+      },
+    );
     expect(entries).toHaveLength(1);
-    expect(entries[0]).toMatchObject({ entryFolder: '小学+A小学+张三/01-校本研修案例', categoryLabel: '校本研修案例', title: '基于平台的校本研修' });
+    expect(entries[0]).toMatchObject({
+      entryFolder: '小学+A小学+张三/01-校本研修案例',
+      categoryLabel: '校本研修案例',
+      title: '基于平台的校本研修',
+    });
   });
 
   it('joins an info sheet beside the category folder to the single work below it', () => {
-    const { entries, unassigned } = groupIntoEntries(
-      ['小学+A小学+张三/信息表.pdf', '小学+A小学+张三/精品学习资源/古诗微课/说明.docx'],
-      { isCategory },
-    );
+    const { entries, unassigned } = groupIntoEntries(['小学+A小学+张三/信息表.pdf', '小学+A小学+张三/精品学习资源/古诗微课/说明.docx'], {
+      isCategory,
+    });
     expect(unassigned).toEqual([]);
     expect(entries).toEqual([
       expect.objectContaining({
@@ -131,7 +137,11 @@ describe('groupIntoEntries', () => {
 
   it('unwraps a teacher folder packed inside one of the same name', () => {
     const { entries } = groupIntoEntries(['小学+A小学+张三/小学+A小学+张三/精品学习资源/古诗微课/说明.docx'], { isCategory });
-    expect(entries[0]).toMatchObject({ entryFolder: '小学+A小学+张三/小学+A小学+张三/精品学习资源/古诗微课', title: '古诗微课', teachers: ['张三'] });
+    expect(entries[0]).toMatchObject({
+      entryFolder: '小学+A小学+张三/小学+A小学+张三/精品学习资源/古诗微课',
+      title: '古诗微课',
+      teachers: ['张三'],
+    });
   });
 
   it('takes the category from a folder above the teacher folders', () => {
@@ -160,7 +170,10 @@ describe('classify', () => {
   });
 
   it('tries the rule set patterns first', () => {
-    const patterns = [{ kind: '数字故事', patterns: ['\\.mp4$'] }, { kind: '信息表', patterns: ['^附表\\d', '登记表'] }];
+    const patterns = [
+      { kind: '数字故事', patterns: ['\\.mp4$'] },
+      { kind: '信息表', patterns: ['^附表\\d', '登记表'] },
+    ];
     expect(classifyFile('作品展示.MP4', patterns)).toBe('数字故事');
     expect(classifyFile('附表7.pdf', patterns)).toBe('信息表');
     expect(classifyFile('材料/作品登记表.pdf', patterns)).toBe('信息表');
@@ -169,7 +182,11 @@ describe('classify', () => {
   });
 
   it('takes the one unnamed Word document of an entry as the case introduction', () => {
-    expect(classifyEntryFiles(['a/智慧课堂里的古诗教学.docx', 'a/信息表.pdf', 'a/支撑材料/通知.docx'])).toEqual(['案例介绍', '信息表', '支撑材料']);
+    expect(classifyEntryFiles(['a/智慧课堂里的古诗教学.docx', 'a/信息表.pdf', 'a/支撑材料/通知.docx'])).toEqual([
+      '案例介绍',
+      '信息表',
+      '支撑材料',
+    ]);
     expect(classifyEntryFiles(['a/甲.docx', 'a/乙.docx'])).toEqual(['其他', '其他']);
   });
 

@@ -17,7 +17,6 @@ import { writeZip } from './helpers/zip.ts';
 
 // ---------- a .rar writer, by hand so names can be anything (zip: ./helpers/zip.ts) ----------
 
-
 /** RAR 4 archive with stored (uncompressed) files and UTF-8 names. */
 function makeRar(entries: { name: string; data: Buffer }[]): Buffer {
   const block = (fields: Buffer) => {
@@ -71,7 +70,14 @@ async function writeFile(root: string, rel: string, data: Buffer | string): Prom
 async function createContest(target: Db): Promise<number> {
   const { id } = await target
     .insertInto('contests')
-    .values({ name: '2024年融合创新应用案例评选', rules_yaml: '', rules_source: 'test.yaml', blind: 1, created_by: null, created_at: '2024-05-01T00:00:00.000Z' })
+    .values({
+      name: '2024年融合创新应用案例评选',
+      rules_yaml: '',
+      rules_source: 'test.yaml',
+      blind: 1,
+      created_by: null,
+      created_at: '2024-05-01T00:00:00.000Z',
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   await target
@@ -85,7 +91,14 @@ async function createContest(target: Db): Promise<number> {
   return id;
 }
 
-const TEACHERS = ['小学+XX市实验小学+张三', '初中-第一中学-李四', '高中_育才中学_王五', '幼儿园—阳光幼儿园—陈晨', '小学 城关镇中心校 欧阳明月', '初中+第二中学+刘洋、孙丽'];
+const TEACHERS = [
+  '小学+XX市实验小学+张三',
+  '初中-第一中学-李四',
+  '高中_育才中学_王五',
+  '幼儿园—阳光幼儿园—陈晨',
+  '小学 城关镇中心校 欧阳明月',
+  '初中+第二中学+刘洋、孙丽',
+];
 const CATEGORIES = ['融合创新应用教学案例', '精品学习资源', '校本研修案例'];
 
 /** The official layout: one work per teacher, each with a real case document. */
@@ -101,7 +114,6 @@ async function makeSubmissionFolder(root: string, works = TEACHERS.length): Prom
   return folders;
 }
 
-
 beforeAll(async () => {
   tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'casejury-ingest-'));
   process.env.CASEJURY_DATA = path.join(tmp, 'data');
@@ -115,7 +127,14 @@ describe.each(testDatabases)('importPath on $name', ({ open }) => {
   let db: Db;
   let contestId: number;
   const count = async (table: 'entries' | 'files' | 'authors' | 'import_items' | 'audit_log') =>
-    Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   beforeEach(async () => {
     db = await open();
@@ -149,14 +168,24 @@ describe.each(testDatabases)('importPath on $name', ({ open }) => {
     const entries = await db.selectFrom('entries').selectAll().orderBy('code').execute();
     expect(entries.map((e) => e.code)).toEqual(['C2024-0001', 'C2024-0002', 'C2024-0003', 'C2024-0004', 'C2024-0005', 'C2024-0006']);
     const zhangEntry = entries.find((e) => e.source_path === zhang)!;
-    expect(zhangEntry).toMatchObject({ title: '智慧教育平台应用案例第1号', group_name: '小学', status: 'submitted', category_label: '融合创新应用教学案例' });
+    expect(zhangEntry).toMatchObject({
+      title: '智慧教育平台应用案例第1号',
+      group_name: '小学',
+      status: 'submitted',
+      category_label: '融合创新应用教学案例',
+    });
     const fusion = await db.selectFrom('categories').select('id').where('key', '=', 'fusion').executeTakeFirstOrThrow();
     expect(zhangEntry.category_id).toBe(fusion.id);
     // 校本研修案例 is contained in the category's full name.
     const research = await db.selectFrom('categories').select('id').where('key', '=', 'school-research').executeTakeFirstOrThrow();
     expect(entries.find((e) => e.source_path === wang)!.category_id).toBe(research.id);
 
-    const authors = await db.selectFrom('authors').selectAll().where('entry_id', '=', entries.find((e) => e.source_path === folders[5])!.id).orderBy('position').execute();
+    const authors = await db
+      .selectFrom('authors')
+      .selectAll()
+      .where('entry_id', '=', entries.find((e) => e.source_path === folders[5])!.id)
+      .orderBy('position')
+      .execute();
     expect(authors.map((a) => [a.name, a.unit])).toEqual([
       ['刘洋', '第二中学'],
       ['孙丽', '第二中学'],
@@ -210,7 +239,11 @@ describe.each(testDatabases)('importPath on $name', ({ open }) => {
     const [first] = await makeSubmissionFolder(root, 2);
     await importPath(db, contestId, root);
     const before = await db.selectFrom('entries').selectAll().where('source_path', '=', first).executeTakeFirstOrThrow();
-    await writeFile(root, `${first}/案例介绍.docx`, await makeDocx({ title: '修改后的案例', sections: [{ heading: '基本情况', paragraphs: ['新的内容。'] }] }));
+    await writeFile(
+      root,
+      `${first}/案例介绍.docx`,
+      await makeDocx({ title: '修改后的案例', sections: [{ heading: '基本情况', paragraphs: ['新的内容。'] }] }),
+    );
     await writeFile(root, `${first}/支撑材料/活动照片.jpg`, Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16]));
 
     const summary = await importPath(db, contestId, root);
@@ -218,7 +251,12 @@ describe.each(testDatabases)('importPath on $name', ({ open }) => {
     expect(summary).toMatchObject({ imported: 1, unchanged: 1 });
     const after = await db.selectFrom('entries').selectAll().where('source_path', '=', first).executeTakeFirstOrThrow();
     expect(after.code).toBe(before.code);
-    const files = await db.selectFrom('files').select(['original_path', 'kind', 'text']).where('entry_id', '=', after.id).orderBy('original_path').execute();
+    const files = await db
+      .selectFrom('files')
+      .select(['original_path', 'kind', 'text'])
+      .where('entry_id', '=', after.id)
+      .orderBy('original_path')
+      .execute();
     expect(files).toEqual([
       { original_path: '支撑材料/活动照片.jpg', kind: '支撑材料', text: null },
       { original_path: '案例介绍.docx', kind: '案例介绍', text: expect.stringContaining('新的内容。') },
@@ -256,10 +294,17 @@ describe.each(testDatabases)('importPath on $name', ({ open }) => {
 
   it('keeps an unmatched category label and reports it', async () => {
     const root = await freshDir('folder-unknown-category');
-    await writeFile(root, '小学+A小学+张三/自制教学工具软件/拼音小助手/设计说明.docx', await makeDocx(caseDocumentSpec('拼音小助手', 7, 300)));
+    await writeFile(
+      root,
+      '小学+A小学+张三/自制教学工具软件/拼音小助手/设计说明.docx',
+      await makeDocx(caseDocumentSpec('拼音小助手', 7, 300)),
+    );
     const summary = await importPath(db, contestId, root);
     expect(summary.errors).toEqual([
-      { path: '小学+A小学+张三/自制教学工具软件/拼音小助手', message: '参赛项目「自制教学工具软件」与本竞赛的类别都对不上，已保留原名称，请人工归类' },
+      {
+        path: '小学+A小学+张三/自制教学工具软件/拼音小助手',
+        message: '参赛项目「自制教学工具软件」与本竞赛的类别都对不上，已保留原名称，请人工归类',
+      },
     ]);
     const entry = await db.selectFrom('entries').selectAll().executeTakeFirstOrThrow();
     expect(entry).toMatchObject({ category_id: null, category_label: '自制教学工具软件', title: '拼音小助手' });
@@ -290,7 +335,9 @@ describe.each(testDatabases)('importPath on $name', ({ open }) => {
     const summary = await importPath(db, contestId, zipFile);
 
     expect(summary).toMatchObject({ imported: 2, skipped: 1 });
-    expect(summary.errors).toEqual([{ path: '小学+XX市实验小学+张三/融合创新应用教学案例/古诗教学/作品登记表.pdf', message: '空文件（0 字节）' }]);
+    expect(summary.errors).toEqual([
+      { path: '小学+XX市实验小学+张三/融合创新应用教学案例/古诗教学/作品登记表.pdf', message: '空文件（0 字节）' },
+    ]);
     const entries = await db.selectFrom('entries').select(['title', 'group_name', 'source_path']).orderBy('code').execute();
     expect(entries).toEqual([
       { title: '物理实验微课', group_name: '初中', source_path: '初中-第一中学-李四/精品学习资源/物理实验微课' },
@@ -311,7 +358,9 @@ describe.each(testDatabases)('importPath on $name', ({ open }) => {
         { name: '../../evil.txt', data: Buffer.from('owned') },
       ]),
     );
-    await expect(importPath(db, contestId, zipFile)).rejects.toThrow('压缩包「slip.zip」中有不安全的路径「../../evil.txt」（指向解压目录之外），已拒绝解压');
+    await expect(importPath(db, contestId, zipFile)).rejects.toThrow(
+      '压缩包「slip.zip」中有不安全的路径「../../evil.txt」（指向解压目录之外），已拒绝解压',
+    );
     expect(await count('entries')).toBe(0);
     await expect(fs.access(path.join(tmp, 'evil.txt'))).rejects.toThrow();
     await expect(fs.access(path.join(tmp, 'data', 'evil.txt'))).rejects.toThrow();
@@ -327,7 +376,14 @@ describe.each(testDatabases)('importPath on $name', ({ open }) => {
     const root = await freshDir('packed-teachers');
     const doc = await makeDocx(caseDocumentSpec('古诗教学', 5, 300));
     const inner = writeZip([{ name: '照片.jpg', data: Buffer.from([0xff, 0xd8, 0xff]) }]);
-    await writeFile(root, '小学+A小学+张三.zip', writeZip([{ name: '融合创新应用教学案例/古诗教学/案例介绍.docx', data: doc }, { name: '融合创新应用教学案例/古诗教学/支撑材料.zip', data: inner }]));
+    await writeFile(
+      root,
+      '小学+A小学+张三.zip',
+      writeZip([
+        { name: '融合创新应用教学案例/古诗教学/案例介绍.docx', data: doc },
+        { name: '融合创新应用教学案例/古诗教学/支撑材料.zip', data: inner },
+      ]),
+    );
     await writeFile(
       root,
       '初中-B中学-李四.rar',
@@ -352,7 +408,9 @@ describe.each(testDatabases)('importPath on $name', ({ open }) => {
         { source_path: '初中-B中学-李四/初中-B中学-李四/精品学习资源/物理实验微课', original_path: '说明文档.docx', kind: '案例介绍' },
       ]),
     );
-    expect(summary.errors).toEqual([{ path: '初中-B中学-李四/初中-B中学-李四/精品学习资源/物理实验微课/信息表.pdf', message: '空文件（0 字节）' }]);
+    expect(summary.errors).toEqual([
+      { path: '初中-B中学-李四/初中-B中学-李四/精品学习资源/物理实验微课/信息表.pdf', message: '空文件（0 字节）' },
+    ]);
   });
 
   it('imports entries from an .xlsx beside their folders and reports bad rows by number', async () => {
@@ -400,20 +458,28 @@ describe('archives and sheets on their own', () => {
 
     const many = path.join(tmp, 'many.zip');
     await fs.writeFile(many, writeZip(Array.from({ length: 5 }, (_, i) => ({ name: `f${i}.txt`, data: Buffer.from('x') }))));
-    await expect(unpackArchive(many, path.join(tmp, 'many-target'), { maxFiles: 4 })).rejects.toThrow('压缩包「many.zip」内文件过多（5 个，上限 4 个），已拒绝解压');
+    await expect(unpackArchive(many, path.join(tmp, 'many-target'), { maxFiles: 4 })).rejects.toThrow(
+      '压缩包「many.zip」内文件过多（5 个，上限 4 个），已拒绝解压',
+    );
     await expect(unpackArchive(many, path.join(tmp, 'many-target'), { maxTotalBytes: 4 })).rejects.toBeInstanceOf(ArchiveRefused);
   });
 
   it('refuses a rar with an unsafe path', async () => {
     const rar = path.join(tmp, 'slip.rar');
     await fs.writeFile(rar, makeRar([{ name: '../evil.txt', data: Buffer.from('owned') }]));
-    await expect(unpackArchive(rar, path.join(tmp, 'rar-target'))).rejects.toThrow('压缩包「slip.rar」中有不安全的路径「../evil.txt」（指向解压目录之外），已拒绝解压');
+    await expect(unpackArchive(rar, path.join(tmp, 'rar-target'))).rejects.toThrow(
+      '压缩包「slip.rar」中有不安全的路径「../evil.txt」（指向解压目录之外），已拒绝解压',
+    );
     await expect(fs.access(path.join(tmp, 'evil.txt'))).rejects.toThrow();
   });
 
   it('reads a GBK .csv with numbered author columns', async () => {
     const file = path.join(tmp, '推荐汇总表.csv');
-    const csv = ['作品名称,类别,组别,第一作者,第二作者,学校,手机', '"校本研修,我们这样做",校本研修案例,小学,张三,李四,实验小学,13900000000', ',,,,,,'].join('\r\n');
+    const csv = [
+      '作品名称,类别,组别,第一作者,第二作者,学校,手机',
+      '"校本研修,我们这样做",校本研修案例,小学,张三,李四,实验小学,13900000000',
+      ',,,,,,',
+    ].join('\r\n');
     await fs.writeFile(file, iconv.encode(csv, 'gbk'));
     const sheet = await readSummarySheet(file);
     expect(sheet.problems).toEqual([]);

@@ -64,7 +64,15 @@ describe.each(backends)('job queue on $name', (backend) => {
   }
 
   const unfinished = async (db: Db) =>
-    Number((await db.selectFrom('jobs').select((eb) => eb.fn.countAll().as('n')).where('status', 'in', ['queued', 'running']).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await db
+          .selectFrom('jobs')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('status', 'in', ['queued', 'running'])
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   beforeEach(async () => {
     shared = await backend.create();
@@ -99,7 +107,11 @@ describe.each(backends)('job queue on $name', (backend) => {
     expect(ran.map((r) => r.n).sort((a, b) => a - b)).toEqual([...Array(60).keys()]);
     const byInstance = new Set(ran.map((r) => r.by));
     expect(byInstance).toEqual(new Set(runners.map((r) => r.queue.instanceId)));
-    const rows = await runners[1].db.selectFrom('jobs').select(['id', 'status', 'attempts', 'locked_by', 'result_json', 'progress']).orderBy('id').execute();
+    const rows = await runners[1].db
+      .selectFrom('jobs')
+      .select(['id', 'status', 'attempts', 'locked_by', 'result_json', 'progress'])
+      .orderBy('id')
+      .execute();
     expect(rows.map((r) => r.id)).toEqual(ids);
     for (const row of rows) {
       const result = JSON.parse(row.result_json!) as { n: number; by: string };
@@ -112,7 +124,14 @@ describe.each(backends)('job queue on $name', (backend) => {
   it('runs one job of a contest at a time across instances, in the order submitted', async () => {
     const contests = [];
     for (const name of ['甲竞赛', '乙竞赛']) {
-      contests.push(await createContest((await instance()).db, { name, rulesYaml: fs.readFileSync(RULES, 'utf8'), rulesSource: path.basename(RULES), userId: null }));
+      contests.push(
+        await createContest((await instance()).db, {
+          name,
+          rulesYaml: fs.readFileSync(RULES, 'utf8'),
+          rulesSource: path.basename(RULES),
+          userId: null,
+        }),
+      );
     }
     const spans: { contestId: number; n: number; start: number; end: number }[] = [];
     const runners = [await instance(), await instance()];
@@ -219,14 +238,27 @@ describe.each(backends)('job queue on $name', (backend) => {
     await until('the progress to show', async () => (await row()).progress === 0.25);
     expect(await row()).toMatchObject({ status: 'running', message: '已处理 1 / 4', locked_by: stalled.queue.instanceId });
 
-    await other.db.updateTable('jobs').set({ locked_at: new Date(Date.now() - 60_000).toISOString() }).where('id', '=', id).execute();
+    await other.db
+      .updateTable('jobs')
+      .set({ locked_at: new Date(Date.now() - 60_000).toISOString() })
+      .where('id', '=', id)
+      .execute();
     other.queue.start();
     await other.queue.idle();
-    expect(await row()).toMatchObject({ status: 'done', attempts: 2, locked_by: other.queue.instanceId, result_json: JSON.stringify({ by: other.queue.instanceId }) });
+    expect(await row()).toMatchObject({
+      status: 'done',
+      attempts: 2,
+      locked_by: other.queue.instanceId,
+      result_json: JSON.stringify({ by: other.queue.instanceId }),
+    });
 
     release();
     await stalled.queue.idle();
-    expect(await row()).toMatchObject({ status: 'done', locked_by: other.queue.instanceId, result_json: JSON.stringify({ by: other.queue.instanceId }) });
+    expect(await row()).toMatchObject({
+      status: 'done',
+      locked_by: other.queue.instanceId,
+      result_json: JSON.stringify({ by: other.queue.instanceId }),
+    });
     expect(cleaned).toEqual([other.queue.instanceId]);
     expect(stalled.log.warnings).toContain('job finished here after another instance took it over; its outcome here is dropped');
   });

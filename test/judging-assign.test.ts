@@ -16,15 +16,26 @@ const contestArb = fc.record({
     { maxLength: 60 },
   ),
   experts: fc.array(
-    fc.record({ unit: fc.constantFrom(...units, '教研室', '电教馆'), county: fc.constantFrom(...counties), panel: fc.constantFrom('A', 'B') }),
+    fc.record({
+      unit: fc.constantFrom(...units, '教研室', '电教馆'),
+      county: fc.constantFrom(...counties),
+      panel: fc.constantFrom('A', 'B'),
+    }),
     { minLength: 1, maxLength: 12 },
   ),
   perEntry: fc.integer({ min: 1, max: 5 }),
   avoidSameCounty: fc.boolean(),
 });
 
-function build(c: { entries: { unit: string; county: string; panel: string }[]; experts: { unit: string; county: string; panel: string }[] }) {
-  const entries: AssignableEntry[] = c.entries.map((e, i) => ({ id: i + 1, panel: e.panel, authors: [{ unit: e.unit, county: e.county }] }));
+function build(c: {
+  entries: { unit: string; county: string; panel: string }[];
+  experts: { unit: string; county: string; panel: string }[];
+}) {
+  const entries: AssignableEntry[] = c.entries.map((e, i) => ({
+    id: i + 1,
+    panel: e.panel,
+    authors: [{ unit: e.unit, county: e.county }],
+  }));
   const experts: AssignableExpert[] = c.experts.map((x, i) => ({ id: 100 + i, unit: x.unit, county: x.county, panels: [x.panel] }));
   return { entries, experts };
 }
@@ -38,9 +49,15 @@ describe('conflict rules', () => {
     expect(sameUnit('', '')).toBe(false);
   });
   it('names the reason', () => {
-    expect(conflictReason({ unit: '第一中学', county: '东城区' }, [{ unit: '第一中学', county: '东城区' }], { avoidSameCounty: false })).toContain('同单位');
-    expect(conflictReason({ unit: '教研室', county: '东城区' }, [{ unit: '第一中学', county: '东城区' }], { avoidSameCounty: true })).toContain('同区县');
-    expect(conflictReason({ unit: '教研室', county: '东城区' }, [{ unit: '第一中学', county: '东城区' }], { avoidSameCounty: false })).toBeNull();
+    expect(
+      conflictReason({ unit: '第一中学', county: '东城区' }, [{ unit: '第一中学', county: '东城区' }], { avoidSameCounty: false }),
+    ).toContain('同单位');
+    expect(
+      conflictReason({ unit: '教研室', county: '东城区' }, [{ unit: '第一中学', county: '东城区' }], { avoidSameCounty: true }),
+    ).toContain('同区县');
+    expect(
+      conflictReason({ unit: '教研室', county: '东城区' }, [{ unit: '第一中学', county: '东城区' }], { avoidSameCounty: false }),
+    ).toBeNull();
   });
 });
 
@@ -71,7 +88,12 @@ describe('planAssignments', () => {
           }
         }
         // A second run over its own result changes nothing.
-        const again = planAssignments(entries, experts, plan.assignments.map((a) => ({ ...a, locked: false })), opts);
+        const again = planAssignments(
+          entries,
+          experts,
+          plan.assignments.map((a) => ({ ...a, locked: false })),
+          opts,
+        );
         expect(again.added).toEqual([]);
         expect(again.removed).toEqual([]);
       }),
@@ -80,17 +102,34 @@ describe('planAssignments', () => {
   });
 
   it('balances 90 entries × 3 over 7 experts to loads 38/39 and reports entries that cannot be filled', () => {
-    const entries: AssignableEntry[] = Array.from({ length: 90 }, (_, i) => ({ id: i + 1, panel: 'P', authors: [{ unit: `学校${i % 10}`, county: null }] }));
-    const experts: AssignableExpert[] = Array.from({ length: 7 }, (_, i) => ({ id: 50 + i, unit: `教研室${i}`, county: null, panels: ['P'] }));
+    const entries: AssignableEntry[] = Array.from({ length: 90 }, (_, i) => ({
+      id: i + 1,
+      panel: 'P',
+      authors: [{ unit: `学校${i % 10}`, county: null }],
+    }));
+    const experts: AssignableExpert[] = Array.from({ length: 7 }, (_, i) => ({
+      id: 50 + i,
+      unit: `教研室${i}`,
+      county: null,
+      panels: ['P'],
+    }));
     const plan = planAssignments(entries, experts, [], { perEntry: 3, avoidSameCounty: false });
     const loads = experts.map((x) => plan.assignments.filter((a) => a.expertId === x.id).length).sort();
     expect(loads.reduce((s, n) => s + n, 0)).toBe(270);
     expect(Math.max(...loads) - Math.min(...loads)).toBeLessThanOrEqual(1);
 
-    const tiny = planAssignments(entries.slice(0, 1), [{ id: 1, unit: '学校0', county: null, panels: ['P'] }, { id: 2, unit: '电教馆', county: null, panels: ['P'] }], [], {
-      perEntry: 3,
-      avoidSameCounty: false,
-    });
+    const tiny = planAssignments(
+      entries.slice(0, 1),
+      [
+        { id: 1, unit: '学校0', county: null, panels: ['P'] },
+        { id: 2, unit: '电教馆', county: null, panels: ['P'] },
+      ],
+      [],
+      {
+        perEntry: 3,
+        avoidSameCounty: false,
+      },
+    );
     expect(tiny.assignments).toEqual([{ entryId: 1, expertId: 2 }]);
     expect(tiny.shortfalls).toHaveLength(1);
     expect(tiny.shortfalls[0].reason).toContain('只有 1 位');
@@ -104,7 +143,11 @@ describe('planAssignments', () => {
       { entryId: 1, expertId: 2, locked: false },
       { entryId: 1, expertId: 3, locked: false },
     ];
-    const plan = planAssignments(entries, experts, current, { perEntry: 3, avoidSameCounty: false, declined: [{ entryId: 1, expertId: 2 }] });
+    const plan = planAssignments(entries, experts, current, {
+      perEntry: 3,
+      avoidSameCounty: false,
+      declined: [{ entryId: 1, expertId: 2 }],
+    });
     expect(plan.assignments.map((a) => a.expertId)).toEqual([1, 3, 4]);
     expect(plan.removed).toEqual([{ entryId: 1, expertId: 2 }]);
     expect(plan.added).toEqual([{ entryId: 1, expertId: 4 }]);

@@ -11,7 +11,11 @@ describe.each(testDatabases)('assignment store on $name', ({ open }) => {
   beforeEach(async () => {
     db = await open();
     s = await seedContest(db, { entries: 6, experts: 4 });
-    const { id: panelId } = await db.insertInto('panels').values({ contest_id: s.contestId, name: '区域研修组', category_id: s.categoryId, group_name: null }).returning('id').executeTakeFirstOrThrow();
+    const { id: panelId } = await db
+      .insertInto('panels')
+      .values({ contest_id: s.contestId, name: '区域研修组', category_id: s.categoryId, group_name: null })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     for (const userId of s.expertIds) await db.insertInto('panel_members').values({ panel_id: panelId, user_id: userId }).execute();
     // Expert 1 works at the school of entry 1's author: 回避.
     await db.updateTable('users').set({ unit: '学校1' }).where('id', '=', s.expertIds[0]).execute();
@@ -38,7 +42,14 @@ describe.each(testDatabases)('assignment store on $name', ({ open }) => {
 
     // The expert starts a review, then declares a conflict on another entry.
     const mine = rows.filter((r) => r.expert_id === s.expertIds[1]);
-    await saveReview(db, { assignmentId: mine[0].id, expertId: s.expertIds[1], criteria: [{ key: 'a', name: 'A', max: 10 }], raw: { a: 5 }, comment: '', baseVersion: 0 });
+    await saveReview(db, {
+      assignmentId: mine[0].id,
+      expertId: s.expertIds[1],
+      criteria: [{ key: 'a', name: 'A', max: 10 }],
+      raw: { a: 5 },
+      comment: '',
+      baseVersion: 0,
+    });
     const declined = mine[1];
     await expect(declareConflict(db, declined.id, s.expertIds[1], '', { perEntry: 3, avoidSameCounty: false })).rejects.toThrow('原因');
     const after = await declareConflict(db, declined.id, s.expertIds[1], '作者是我的学生', { perEntry: 3, avoidSameCounty: false });

@@ -16,7 +16,10 @@ describe('rubric checks', () => {
     const r = checkScores(criteria, { design: '25.5', effect: '41', innovation: 'abc' });
     expect(r.scores).toEqual({ design: 25.5, effect: null, innovation: null });
     expect(r.total).toBe(25.5);
-    expect(r.problems.map((p) => p.message)).toEqual(['“研修成效”的分数 41 超出满分 40', '“特色创新”的分数“abc”不是有效数字（最多两位小数）']);
+    expect(r.problems.map((p) => p.message)).toEqual([
+      '“研修成效”的分数 41 超出满分 40',
+      '“特色创新”的分数“abc”不是有效数字（最多两位小数）',
+    ]);
     expect(checkScores(criteria, { design: '-1' }).problems[0].field).toBe('design');
   });
   it('requires every criterion and a comment to submit', () => {
@@ -37,13 +40,27 @@ describe.each(testDatabases)('review store on $name', ({ open }) => {
     [expertId, otherExpert] = seeded.expertIds;
     ({ id: assignmentId } = await db
       .insertInto('assignments')
-      .values({ contest_id: seeded.contestId, entry_id: seeded.entryIds[0], expert_id: expertId, status: 'active', reason: null, created_at: nowIso() })
+      .values({
+        contest_id: seeded.contestId,
+        entry_id: seeded.entryIds[0],
+        expert_id: expertId,
+        status: 'active',
+        reason: null,
+        created_at: nowIso(),
+      })
       .returning('id')
       .executeTakeFirstOrThrow());
   });
   afterEach(() => db.destroy());
 
-  const input = (raw: Record<string, unknown>, baseVersion: number, comment = '') => ({ assignmentId, expertId, criteria, raw, comment, baseVersion });
+  const input = (raw: Record<string, unknown>, baseVersion: number, comment = '') => ({
+    assignmentId,
+    expertId,
+    criteria,
+    raw,
+    comment,
+    baseVersion,
+  });
 
   it('saves drafts with versions, refuses a stale tab, locks after submit and audits every change', async () => {
     expect(await openReview(db, assignmentId, otherExpert)).toBeNull();

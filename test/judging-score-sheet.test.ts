@@ -10,11 +10,15 @@ const criteria = [
 describe('score sheet', () => {
   it('round-trips: exported headers, filled cells read back by criterion, blank rows left out', async () => {
     const buf = await buildScoreSheet([
-      { name: '区域研修应用案例', criteria, rows: [
-        { code: 'A001', title: '依托平台开展区域研修', expert: '王老师' },
-        { code: 'A002', title: '校本研修的数字化转型', expert: '王老师', scores: { design: 25, effect: null }, comment: '' },
-        { code: 'A003', title: '空白行', expert: '王老师' },
-      ] },
+      {
+        name: '区域研修应用案例',
+        criteria,
+        rows: [
+          { code: 'A001', title: '依托平台开展区域研修', expert: '王老师' },
+          { code: 'A002', title: '校本研修的数字化转型', expert: '王老师', scores: { design: 25, effect: null }, comment: '' },
+          { code: 'A003', title: '空白行', expert: '王老师' },
+        ],
+      },
     ]);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(buf as unknown as ArrayBuffer);

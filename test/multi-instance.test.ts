@@ -23,7 +23,8 @@ import { createTestPgDatabase } from './helpers/db.ts';
  */
 
 const pgAdmin = process.env.CASEJURY_TEST_PG;
-if (!pgAdmin) console.warn('multi-instance.test.ts: CASEJURY_TEST_PG is not set, so the two-instance PostgreSQL test is skipped (CI sets it)');
+if (!pgAdmin)
+  console.warn('multi-instance.test.ts: CASEJURY_TEST_PG is not set, so the two-instance PostgreSQL test is skipped (CI sets it)');
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RULES = 'rules/2024-platform-cases-teacher-training.yaml';
@@ -39,7 +40,11 @@ interface Instance {
 
 /** `casejury serve` in a process of its own (node with tsx's loader, so the pid is the server's). */
 function serve(env: NodeJS.ProcessEnv): Promise<Instance> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0', '--json'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0', '--json'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let out = '';
   let err = '';
@@ -58,10 +63,18 @@ function serve(env: NodeJS.ProcessEnv): Promise<Instance> {
 class Browser {
   private readonly cookies = new Map<string, string>();
 
-  async fetch(url: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<{ status: number; location: string | null; body: string }> {
+  async fetch(
+    url: string,
+    init: { method?: string; form?: Record<string, string> } = {},
+  ): Promise<{ status: number; location: string | null; body: string }> {
     const headers: Record<string, string> = { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') };
     if (init.form) headers['content-type'] = 'application/x-www-form-urlencoded';
-    const res = await fetch(url, { method: init.method ?? 'GET', headers, body: init.form ? new URLSearchParams(init.form) : undefined, redirect: 'manual' });
+    const res = await fetch(url, {
+      method: init.method ?? 'GET',
+      headers,
+      body: init.form ? new URLSearchParams(init.form) : undefined,
+      redirect: 'manual',
+    });
     for (const line of res.headers.getSetCookie()) {
       const [pair] = line.split(';');
       const eq = pair.indexOf('=');
@@ -113,7 +126,11 @@ describe.skipIf(!pgAdmin)('two app instances on one PostgreSQL database (needs C
     process.env.CASEJURY_DATA = shared;
     database = await createTestPgDatabase();
     db = await openMigratedDb(database.url);
-    await createUser(db, { username: 'organizer', displayName: '组织者', role: 'organizer', password: PASSWORD, mustChangePassword: false }, null);
+    await createUser(
+      db,
+      { username: 'organizer', displayName: '组织者', role: 'organizer', password: PASSWORD, mustChangePassword: false },
+      null,
+    );
     contestId = await createContest(db, { rulesYaml: fs.readFileSync(RULES, 'utf8'), rulesSource: path.basename(RULES), userId: null });
     // Long documents, so the scan runs long enough to be killed in the middle.
     const corpus = plantCorpus({ ...ACCURACY_SPEC, seed: 7, entries: 400, library: 0, thresholdMargin: 0, sentences: [400, 600] });
@@ -150,7 +167,10 @@ describe.skipIf(!pgAdmin)('two app instances on one PostgreSQL database (needs C
   it('keeps a session made on one instance valid on the other, CSRF token included', async () => {
     const [a, b] = instances;
     const login = await browser.fetch(`${a.url}/login`);
-    const signedIn = await browser.fetch(`${a.url}/login`, { method: 'POST', form: { username: 'organizer', password: PASSWORD, _csrf: csrf(login.body), next: '/' } });
+    const signedIn = await browser.fetch(`${a.url}/login`, {
+      method: 'POST',
+      form: { username: 'organizer', password: PASSWORD, _csrf: csrf(login.body), next: '/' },
+    });
     expect(signedIn.status).toBe(303);
     const page = await browser.fetch(`${b.url}/contests/${contestId}/similarity`);
     expect(page.status).toBe(200);
@@ -158,9 +178,15 @@ describe.skipIf(!pgAdmin)('two app instances on one PostgreSQL database (needs C
     expect(page.body).toContain('<span class="who">组织者');
     // A form from one instance is accepted by the other.
     const form = await browser.fetch(`${a.url}/password`);
-    const refused = await browser.fetch(`${b.url}/password`, { method: 'POST', form: { _csrf: 'forged', current: PASSWORD, password: 'x', confirm: 'x' } });
+    const refused = await browser.fetch(`${b.url}/password`, {
+      method: 'POST',
+      form: { _csrf: 'forged', current: PASSWORD, password: 'x', confirm: 'x' },
+    });
     expect(refused.status).toBe(403);
-    const accepted = await browser.fetch(`${b.url}/password`, { method: 'POST', form: { _csrf: csrf(form.body), current: PASSWORD, password: 'x', confirm: 'x' } });
+    const accepted = await browser.fetch(`${b.url}/password`, {
+      method: 'POST',
+      form: { _csrf: csrf(form.body), current: PASSWORD, password: 'x', confirm: 'x' },
+    });
     // Passed the CSRF check; refused only for the too-short new password.
     expect(accepted.status).toBe(422);
   });
@@ -168,16 +194,23 @@ describe.skipIf(!pgAdmin)('two app instances on one PostgreSQL database (needs C
   it('finishes a scan on the other instance when the one running it is killed, with the results of an uninterrupted scan', async () => {
     const [a, b] = instances;
     const page = await browser.fetch(`${a.url}/contests/${contestId}/similarity`);
-    const queued = await browser.fetch(`${b.url}/contests/${contestId}/similarity/scan`, { method: 'POST', form: { _csrf: csrf(page.body) } });
+    const queued = await browser.fetch(`${b.url}/contests/${contestId}/similarity/scan`, {
+      method: 'POST',
+      form: { _csrf: csrf(page.body) },
+    });
     expect(queued.status).toBe(303);
     const jobUrl = queued.location!;
     const jobId = Number(/\/jobs\/(\d+)$/.exec(jobUrl)![1]);
 
     const job = () => db.selectFrom('jobs').selectAll().where('id', '=', jobId).executeTakeFirstOrThrow();
-    const claimed = await until('an instance to claim the scan', async () => {
-      const row = await job();
-      return row.status === 'running' && row.locked_by ? row : null;
-    }, 30_000);
+    const claimed = await until(
+      'an instance to claim the scan',
+      async () => {
+        const row = await job();
+        return row.status === 'running' && row.locked_by ? row : null;
+      },
+      30_000,
+    );
     const pid = Number(claimed.locked_by!.split(':')[1]);
     const running = instances.find((i) => i.child.pid === pid)!;
     const survivor = instances.find((i) => i !== running)!;
@@ -190,10 +223,14 @@ describe.skipIf(!pgAdmin)('two app instances on one PostgreSQL database (needs C
     const progress = await browser.fetch(`${survivor.url}${jobUrl}`);
     expect(progress.status).toBe(200);
     expect(progress.body).toContain('<progress');
-    const done = await until('the survivor to finish the scan', async () => {
-      const row = await job();
-      return row.status === 'done' || row.status === 'failed' ? row : null;
-    }, (STALE_SECONDS + 90) * 1000);
+    const done = await until(
+      'the survivor to finish the scan',
+      async () => {
+        const row = await job();
+        return row.status === 'done' || row.status === 'failed' ? row : null;
+      },
+      (STALE_SECONDS + 90) * 1000,
+    );
     expect(done).toMatchObject({ status: 'done', attempts: 2, progress: 1 });
     expect(done.locked_by!.split(':')[1]).toBe(String(survivor.child.pid));
     const { runId } = JSON.parse(done.result_json!) as { runId: number };

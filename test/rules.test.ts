@@ -1,7 +1,15 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { listRuleSetFiles, loadRuleSetFile, parseRuleSet, requireRuleSet, RuleSetInvalidError } from '../src/rules/load.ts';
-import { authorLimitsFor, criterionLevels, fontSizePt, materialsFor, rubricMax, videoLimitsFor, type RuleSet } from '../src/rules/schema.ts';
+import {
+  authorLimitsFor,
+  criterionLevels,
+  fontSizePt,
+  materialsFor,
+  rubricMax,
+  videoLimitsFor,
+  type RuleSet,
+} from '../src/rules/schema.ts';
 import { findCategory, findGroup } from '../src/rules/match.ts';
 
 const MINIMAL = `version: 1
@@ -134,7 +142,10 @@ describe('parseRuleSet', () => {
   });
 
   it('reports a wrong type in a nested field with file, line and field path', () => {
-    const text = readRules('city-platform-application-special.yaml').replace('{ name: 二等奖, ratio: 0.25 }', '{ name: 二等奖, ratio: 两成 }');
+    const text = readRules('city-platform-application-special.yaml').replace(
+      '{ name: 二等奖, ratio: 0.25 }',
+      '{ name: 二等奖, ratio: 两成 }',
+    );
     const [e, ...rest] = errorsOf(text);
     expect(rest).toEqual([]);
     expect(e).toMatchObject({ file: 'rules/broken.yaml', line: lineOf(text, 'ratio: 两成'), field: 'awards.bands[1].ratio' });
@@ -182,18 +193,31 @@ describe('parseRuleSet', () => {
       ['tieBreak: [effect]', 'tieBreak: [effect, speed]', 'categories[0].tieBreak[1]'],
       ['max: 60 }', 'max: 0 }', 'categories[0].rubric.criteria[0].max'],
       ['{ key: writing,', '{ key: effect,', 'categories[0].rubric.criteria[1].key'],
-      ['        formats: [docx]\n', '        formats: [docx]\n        minCount: 3\n        maxCount: 1\n', 'categories[0].materials[0].minCount'],
-      ['  notice: { seed: 000_test }\n', '  notice: { seed: 000_test }\njudging: { reviewersPerEntry: 2, aggregation: trimmed-mean }\n', 'judging.reviewersPerEntry'],
+      [
+        '        formats: [docx]\n',
+        '        formats: [docx]\n        minCount: 3\n        maxCount: 1\n',
+        'categories[0].materials[0].minCount',
+      ],
+      [
+        '  notice: { seed: 000_test }\n',
+        '  notice: { seed: 000_test }\njudging: { reviewersPerEntry: 2, aggregation: trimmed-mean }\n',
+        'judging.reviewersPerEntry',
+      ],
     ];
     for (const [from, to, field] of cases) {
       const text = MINIMAL.replace(from, to);
       expect(text, from).not.toBe(MINIMAL);
-      expect(errorsOf(text).map((e) => e.field), to).toContain(field);
+      expect(
+        errorsOf(text).map((e) => e.field),
+        to,
+      ).toContain(field);
     }
   });
 
   it('rejects two categories that a folder name could both match', () => {
-    const text = MINIMAL.replace('    name: 应用案例\n', '    name: 应用案例\n    aliases: [案例]\n') + MINIMAL.slice(MINIMAL.indexOf('  - key: cases')).replace('key: cases', 'key: other').replace('name: 应用案例', 'name: “案例”');
+    const text =
+      MINIMAL.replace('    name: 应用案例\n', '    name: 应用案例\n    aliases: [案例]\n') +
+      MINIMAL.slice(MINIMAL.indexOf('  - key: cases')).replace('key: cases', 'key: other').replace('name: 应用案例', 'name: “案例”');
     expect(errorsOf(text).map((e) => e.reason)).toContain('类别名称或别名“案例”出现在多个类别中');
   });
 
@@ -217,7 +241,13 @@ describe('parseRuleSet', () => {
 
   it('refuses a YAML alias bomb instead of expanding it', () => {
     let text = 'a: &a [x, x, x, x, x, x, x, x, x, x]\n';
-    for (const [prev, name] of [['a', 'b'], ['b', 'c'], ['c', 'd'], ['d', 'e'], ['e', 'f']])
+    for (const [prev, name] of [
+      ['a', 'b'],
+      ['b', 'c'],
+      ['c', 'd'],
+      ['d', 'e'],
+      ['e', 'f'],
+    ])
       text += `${name}: &${name} [${Array(10).fill(`*${prev}`).join(', ')}]\n`;
     expect(errorsOf(text)).toMatchObject([{ line: 1, field: '' }]);
     expect(errorsOf(text)[0].reason).toContain('YAML 内容无法展开');
@@ -236,7 +266,14 @@ describe('reading a rule set', () => {
 
   it('adds group materials and replaces author limits by group', () => {
     expect(materialsFor(cases, '教师案例').map((m) => m.kind)).toEqual(['信息表', '案例介绍', '介绍视频', '支撑材料']);
-    expect(materialsFor(cases, '区县案例').map((m) => m.kind)).toEqual(['信息表', '案例介绍', '介绍视频', '支撑材料', '新闻报道', '推广方案']);
+    expect(materialsFor(cases, '区县案例').map((m) => m.kind)).toEqual([
+      '信息表',
+      '案例介绍',
+      '介绍视频',
+      '支撑材料',
+      '新闻报道',
+      '推广方案',
+    ]);
     expect(authorLimitsFor(cases, '教师案例')).toMatchObject({ max: 2, sameUnit: true });
     expect(authorLimitsFor(cases, '学校案例').max).toBeUndefined();
     expect(authorLimitsFor(cases, null)).toMatchObject({ max: 2, sameUnit: true });

@@ -6,9 +6,7 @@ import type { SubmittedReview } from '../src/scoring/review.ts';
 /** A table of review totals: rows are entries, columns experts; null = not reviewed. */
 function table(rows: (number | null)[][]): SubmittedReview[] {
   return rows.flatMap((row, i) =>
-    row.flatMap((total, j) =>
-      total === null ? [] : [{ entryId: `E${i + 1}`, expertId: `J${j + 1}`, criterionScores: [total] }],
-    ),
+    row.flatMap((total, j) => (total === null ? [] : [{ entryId: `E${i + 1}`, expertId: `J${j + 1}`, criterionScores: [total] }])),
   );
 }
 
@@ -37,10 +35,12 @@ describe('panel reliability (ICC)', () => {
   it('uses k₀ for entries with unequal numbers of reviews and refuses the two-way model', () => {
     // A: 1, 3 (mean 2); B: 4, 6, 8 (mean 6); grand mean 4.4
     // MSB = 2·2.4² + 3·1.6² = 19.2 (df 1); MSW = (2 + 8) / 3; k₀ = (5 − 13/5) / 1 = 2.4
-    const r = panelReliability(table([
-      [1, 3, null],
-      [4, 6, 8],
-    ]));
+    const r = panelReliability(
+      table([
+        [1, 3, null],
+        [4, 6, 8],
+      ]),
+    );
     if (!r.oneWay.ok) throw new Error(r.oneWay.reason);
     const msw = 10 / 3;
     expect(r.oneWay.raters).toBeCloseTo(2.4, 10);
@@ -50,17 +50,44 @@ describe('panel reliability (ICC)', () => {
   });
 
   it('ignores entries with a single review and returns reasons for degenerate panels', () => {
-    expect(panelReliability(table([[80, 82], [70, null]]))).toMatchObject({
+    expect(
+      panelReliability(
+        table([
+          [80, 82],
+          [70, null],
+        ]),
+      ),
+    ).toMatchObject({
       targets: 1,
       oneWay: { ok: false, reason: '有 2 份以上评审的作品不足 2 件，无法计算' },
     });
     expect(panelReliability([]).oneWay.ok).toBe(false);
-    expect(panelReliability(table([[80, 80], [80, 80]])).oneWay).toEqual({ ok: false, reason: '所有评分完全相同，无法计算' });
-    expect(panelReliability(table([[70, 90], [90, 70]])).oneWay).toEqual({ ok: false, reason: '各作品平均分完全相同，无法计算' });
+    expect(
+      panelReliability(
+        table([
+          [80, 80],
+          [80, 80],
+        ]),
+      ).oneWay,
+    ).toEqual({ ok: false, reason: '所有评分完全相同，无法计算' });
+    expect(
+      panelReliability(
+        table([
+          [70, 90],
+          [90, 70],
+        ]),
+      ).oneWay,
+    ).toEqual({ ok: false, reason: '各作品平均分完全相同，无法计算' });
   });
 
   it('is 1 when experts agree exactly on differing entries', () => {
-    const r = panelReliability(table([[70, 70, 70], [80, 80, 80], [95, 95, 95]]));
+    const r = panelReliability(
+      table([
+        [70, 70, 70],
+        [80, 80, 80],
+        [95, 95, 95],
+      ]),
+    );
     expect(r.oneWay).toMatchObject({ ok: true, single: 1, average: 1 });
     expect(r.twoWay).toMatchObject({ ok: true, single: 1, average: 1 });
   });
@@ -68,11 +95,13 @@ describe('panel reliability (ICC)', () => {
 
 describe('expert normalization', () => {
   it('computes z-scores within each expert and maps them onto the panel scale', () => {
-    const n = normalizeByExpert(table([
-      [70, 60],
-      [80, 62],
-      [90, 70],
-    ]));
+    const n = normalizeByExpert(
+      table([
+        [70, 60],
+        [80, 62],
+        [90, 70],
+      ]),
+    );
     const all = [70, 80, 90, 60, 62, 70];
     const panelMean = all.reduce((a, b) => a + b) / all.length;
     const panelSd = Math.sqrt(all.reduce((a, x) => a + (x - panelMean) ** 2, 0) / all.length);
@@ -99,10 +128,12 @@ describe('expert normalization', () => {
 
   it('flags experts whose mean is more than one SD from the mean of expert means', () => {
     // expert means 80, 82, 78, 60 → mean 75, deviations 5, 7, 3, −15, population SD √77 ≈ 8.77
-    const n = normalizeByExpert(table([
-      [79, 81, 77, 59],
-      [81, 83, 79, 61],
-    ]));
+    const n = normalizeByExpert(
+      table([
+        [79, 81, 77, 59],
+        [81, 83, 79, 61],
+      ]),
+    );
     expect(n.experts.map((e) => [e.expertId, e.flagged])).toEqual([
       ['J1', false],
       ['J2', false],
@@ -113,15 +144,13 @@ describe('expert normalization', () => {
   });
 
   it('leaves experts it cannot normalize unnormalized, with a note', () => {
-    const n = normalizeByExpert(table([
-      [80, 75, 90],
-      [80, 85, null],
-    ]));
-    expect(n.experts.map((e) => e.note)).toEqual([
-      '该专家所评分数完全相同，无法标准化',
-      null,
-      '该专家仅评 1 件作品，无法标准化',
-    ]);
+    const n = normalizeByExpert(
+      table([
+        [80, 75, 90],
+        [80, 85, null],
+      ]),
+    );
+    expect(n.experts.map((e) => e.note)).toEqual(['该专家所评分数完全相同，无法标准化', null, '该专家仅评 1 件作品，无法标准化']);
     expect(n.reviews.filter((r) => r.expertId !== 'J2').every((r) => r.z === null && r.normalized === null)).toBe(true);
   });
 });

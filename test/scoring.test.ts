@@ -100,10 +100,7 @@ describe('finalization blockers', () => {
   it('names entries missing reviews or flagged for discrepancy', () => {
     const check = finalizationBlockers(scores);
     expect(check.canFinalize).toBe(false);
-    expect(check.blockers.map((b) => b.message)).toEqual([
-      '作品 P2：缺少 1 份评审',
-      '作品 P3：评分差异过大（最高与最低相差 30 分）',
-    ]);
+    expect(check.blockers.map((b) => b.message)).toEqual(['作品 P2：缺少 1 份评审', '作品 P3：评分差异过大（最高与最低相差 30 分）']);
   });
 
   it('lets overridden entries through with their reason', () => {

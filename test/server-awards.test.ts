@@ -74,7 +74,13 @@ async function htmxPost(url: string, form: Record<string, string>): Promise<Resp
 }
 
 const auditRows = (action: string) =>
-  server.db.selectFrom('audit_log').selectAll().where('action', '=', action).where('contest_id', '=', built.contestId).orderBy('id').execute();
+  server.db
+    .selectFrom('audit_log')
+    .selectAll()
+    .where('action', '=', action)
+    .where('contest_id', '=', built.contestId)
+    .orderBy('id')
+    .execute();
 
 describe('评奖 page', () => {
   it('shows every category with its valid count, caps and their derivation, entries in rank order, the boundary tie and the blockers', async () => {
@@ -143,7 +149,11 @@ describe('评奖 page', () => {
   });
 
   it('settles the boundary tie: the override shows in the swapped page, the same as a reload, and is audited', async () => {
-    const res = await htmxPost(`${base}/entries/${id('R02')}/decision`, { kind: 'band', value: '一等奖', reason: '评审会议决定：R02 的研修模式创新更突出' });
+    const res = await htmxPost(`${base}/entries/${id('R02')}/decision`, {
+      kind: 'band',
+      value: '一等奖',
+      reason: '评审会议决定：R02 的研修模式创新更突出',
+    });
     expect(res.statusCode).toBe(200);
     expect(res.headers['hx-retarget']).toBe('#main');
     expect(res.headers['hx-replace-url']).toBe(base);
@@ -156,7 +166,11 @@ describe('评奖 page', () => {
     expect((await organizer.get(base)).body).toContain(res.body.trim());
 
     // The second entry by a plain form (no script): redirected back to its row.
-    const plain = await organizer.post(`${base}/entries/${id('R03')}/decision`, { kind: 'band', value: '二等奖', reason: '评审会议决定：与 R02 比较后列二等奖' }, base);
+    const plain = await organizer.post(
+      `${base}/entries/${id('R03')}/decision`,
+      { kind: 'band', value: '二等奖', reason: '评审会议决定：与 R02 比较后列二等奖' },
+      base,
+    );
     expect(plain.statusCode).toBe(303);
     expect(plain.headers.location).toBe(`${base}#entry-${id('R03')}`);
 
@@ -235,7 +249,11 @@ describe('公示 and downloads', () => {
     expect(second.headers.location).toBe(`${url}/2`);
 
     const list = await organizer.get(url);
-    const rows = await server.db.selectFrom('award_publications').select(['version', 'sha256', 'published_at']).orderBy('version').execute();
+    const rows = await server.db
+      .selectFrom('award_publications')
+      .select(['version', 'sha256', 'published_at'])
+      .orderBy('version')
+      .execute();
     expect(rows.map((r) => r.version)).toEqual([1, 2]);
     for (const r of rows) expect(list.body).toContain(`title="${r.sha256}"`);
     expect(list.body).toContain('复议后调整 R04');
@@ -290,7 +308,9 @@ describe('公示 and downloads', () => {
     expect(rows[0]).toEqual(['序号', '编号', '作品名称', '作者', '单位', '区县', '学段', '最终得分', '奖项']);
     const g = awards.groups.find((x) => x.categoryKey === 'regional-training')!;
     const listed = g.bands.flatMap((b) => g.entries.filter((e) => e.band === b.name));
-    expect(rows.slice(1).map((r) => [r[1], r[2], r[3], r[7], r[8]])).toEqual(listed.map((e) => [e.code, e.title, e.authors[0].name, e.score, e.band]));
+    expect(rows.slice(1).map((r) => [r[1], r[2], r[3], r[7], r[8]])).toEqual(
+      listed.map((e) => [e.code, e.title, e.authors[0].name, e.score, e.band]),
+    );
     expect(rows.find((r) => r[1] === 'R04')![8]).toBe('一等奖');
   });
 
@@ -310,15 +330,26 @@ describe('公示 and downloads', () => {
     // Version 1 was published before R04 moved up.
     const v1 = await organizer.request({ method: 'GET', url: `${base}/download?kind=list&format=xlsx&version=1` });
     expect(decodeURIComponent(String(v1.headers['content-disposition']).split("UTF-8''")[1])).toMatch(/获奖名单（第1版公示）\.xlsx$/);
-    const frozen = sheetRows((await readWorkbook(await rawBody(`${base}/download?kind=list&format=xlsx&version=1`))).getWorksheet('区域研修应用案例')!);
+    const frozen = sheetRows(
+      (await readWorkbook(await rawBody(`${base}/download?kind=list&format=xlsx&version=1`))).getWorksheet('区域研修应用案例')!,
+    );
     expect(frozen.find((r) => r[1] === 'R04')![8]).toBe('二等奖');
     expect((await organizer.get(`${base}/download?version=7`)).statusCode).toBe(404);
     expect((await organizer.get(`${base}/download?format=pdf`)).statusCode).toBe(400);
   });
 
   it('refuses to export a snapshot that no longer matches its hash and says so on its page', async () => {
-    const row = await server.db.selectFrom('award_publications').select(['id', 'snapshot_json']).where('contest_id', '=', built.contestId).where('version', '=', 1).executeTakeFirstOrThrow();
-    await server.db.updateTable('award_publications').set({ snapshot_json: row.snapshot_json.replace('R01', 'R99') }).where('id', '=', row.id).execute();
+    const row = await server.db
+      .selectFrom('award_publications')
+      .select(['id', 'snapshot_json'])
+      .where('contest_id', '=', built.contestId)
+      .where('version', '=', 1)
+      .executeTakeFirstOrThrow();
+    await server.db
+      .updateTable('award_publications')
+      .set({ snapshot_json: row.snapshot_json.replace('R01', 'R99') })
+      .where('id', '=', row.id)
+      .execute();
     const page = await organizer.get(`${base}/publications/1`);
     expect(page.body).toContain('存档与校验码不符');
     expect(page.body).not.toContain('download?');
@@ -338,7 +369,13 @@ describe('推优 quotas', () => {
     const entry = (code: string, i: number, county: string, unit: string): EntrySpec => {
       const f = (95 - i) / 100;
       const crit = [20, 25, 25, 20, 10].map((max) => Math.round(max * f * 100) / 100);
-      return { code, title: `${unit}应用案例${i}`, group: '教师案例', authors: [{ name: `教师${code}`, unit, county }], reviews: [crit, crit, crit] };
+      return {
+        code,
+        title: `${unit}应用案例${i}`,
+        group: '教师案例',
+        authors: [{ name: `教师${code}`, unit, county }],
+        reviews: [crit, crit, crit],
+      };
     };
     const city = await buildAwardContest(server.db, CITY, 'platform-application-cases', [
       ...Array.from({ length: 8 }, (_, i) => entry(`S${i + 1}`, i + 1, '市直', '市第一中学')),
@@ -372,7 +409,13 @@ describe('authorization', () => {
   it('gives experts 403 on every award page, action and download, and sends visitors to the login page', async () => {
     const expert = new Client(server.app);
     await expert.login('expert');
-    const urls = [base, `${base}/entries/${id('R01')}`, `${base}/publications`, `${base}/publications/1`, `${base}/download?kind=list&format=xlsx`];
+    const urls = [
+      base,
+      `${base}/entries/${id('R01')}`,
+      `${base}/publications`,
+      `${base}/publications/1`,
+      `${base}/download?kind=list&format=xlsx`,
+    ];
     for (const url of urls) {
       const res = await expert.get(url);
       expect(res.statusCode, url).toBe(403);
@@ -393,10 +436,18 @@ describe('authorization', () => {
   it('refuses decisions and publication without a CSRF token, storing nothing', async () => {
     const before = await server.db.selectFrom('award_overrides').selectAll().execute();
     const versions = (await server.db.selectFrom('award_publications').selectAll().execute()).length;
-    const noToken = await organizer.request({ method: 'POST', url: `${base}/entries/${id('R07')}/decision`, form: { kind: 'band', value: '一等奖', reason: '伪造请求' } });
+    const noToken = await organizer.request({
+      method: 'POST',
+      url: `${base}/entries/${id('R07')}/decision`,
+      form: { kind: 'band', value: '一等奖', reason: '伪造请求' },
+    });
     expect(noToken.statusCode).toBe(403);
     expect(noToken.body).toContain('页面已过期');
-    const forged = await organizer.request({ method: 'POST', url: `${base}/publications`, form: { reason: '伪造', _csrf: 'forged-token' } });
+    const forged = await organizer.request({
+      method: 'POST',
+      url: `${base}/publications`,
+      form: { reason: '伪造', _csrf: 'forged-token' },
+    });
     expect(forged.statusCode).toBe(403);
     expect(await server.db.selectFrom('award_overrides').selectAll().execute()).toEqual(before);
     expect((await server.db.selectFrom('award_publications').selectAll().execute()).length).toBe(versions);

@@ -19,10 +19,17 @@ const board = (query = '') => `/contests/${contestId}/eligibility${query}`;
 const entryPath = (title: string) => `/contests/${contestId}/eligibility/entries/${ids.get(title)}`;
 const idOf = (title: string) => ids.get(title)!;
 /** Rows of the board's entry table, by title. */
-const rowTitles = (html: string) => [...html.matchAll(/<tr id="entry-row-\d+" class="entry-row">\s*<td>[^<]*<\/td>\s*<td>([^<]*)<\/td>/g)].map((m) => m[1]);
-const statusOf = async (title: string) => (await server.db.selectFrom('entries').select('status').where('id', '=', idOf(title)).executeTakeFirstOrThrow()).status;
+const rowTitles = (html: string) =>
+  [...html.matchAll(/<tr id="entry-row-\d+" class="entry-row">\s*<td>[^<]*<\/td>\s*<td>([^<]*)<\/td>/g)].map((m) => m[1]);
+const statusOf = async (title: string) =>
+  (await server.db.selectFrom('entries').select('status').where('id', '=', idOf(title)).executeTakeFirstOrThrow()).status;
 const statuses = async () =>
-  Object.fromEntries((await server.db.selectFrom('entries').select(['title', 'status']).where('contest_id', '=', contestId).execute()).map((e) => [e.title, e.status]));
+  Object.fromEntries(
+    (await server.db.selectFrom('entries').select(['title', 'status']).where('contest_id', '=', contestId).execute()).map((e) => [
+      e.title,
+      e.status,
+    ]),
+  );
 /** The number shown on a count tile (data-count="status-…" / "verdict-…"). */
 const tile = (html: string, key: string) => Number(new RegExp(`data-count="${key}"><strong>(\\d+)</strong>`).exec(html)?.[1]);
 
@@ -32,13 +39,21 @@ async function token(client: Client = organizer): Promise<string> {
 
 /** A form post as htmx sends it: CSRF token in the form, HX-Request and the swap target in headers. */
 async function htmxPost(url: string, form: Record<string, string>, target: string): Promise<Response> {
-  return organizer.request({ method: 'POST', url, form: { ...form, _csrf: await token() }, headers: { 'hx-request': 'true', 'hx-target': target } });
+  return organizer.request({
+    method: 'POST',
+    url,
+    form: { ...form, _csrf: await token() },
+    headers: { 'hx-request': 'true', 'hx-target': target },
+  });
 }
 
 function multipart(fileName: string, data: Buffer): { payload: Buffer; contentType: string } {
   const boundary = `----casejury${crypto.randomBytes(8).toString('hex')}`;
   const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: application/octet-stream\r\n\r\n`;
-  return { payload: Buffer.concat([Buffer.from(head), data, Buffer.from(`\r\n--${boundary}--\r\n`)]), contentType: `multipart/form-data; boundary=${boundary}` };
+  return {
+    payload: Buffer.concat([Buffer.from(head), data, Buffer.from(`\r\n--${boundary}--\r\n`)]),
+    contentType: `multipart/form-data; boundary=${boundary}`,
+  };
 }
 
 async function uploadPriorAwards(fileName: string, data: Buffer): Promise<Response> {
@@ -88,22 +103,37 @@ describe('形式审查 board', () => {
     const run = await runAllChecks();
     expect(run.statusCode).toBe(303);
     expect(run.headers.location).toBe(board());
-    const job = await server.db.selectFrom('jobs').select(['kind', 'status', 'result_json']).where('contest_id', '=', contestId).executeTakeFirstOrThrow();
+    const job = await server.db
+      .selectFrom('jobs')
+      .select(['kind', 'status', 'result_json'])
+      .where('contest_id', '=', contestId)
+      .executeTakeFirstOrThrow();
     expect(job).toMatchObject({ kind: 'eligibility-check', status: 'done' });
     expect(JSON.parse(job.result_json!)).toMatchObject({ checked: 4, pass: 2, warn: 0, fail: 2 });
 
     const page = (await organizer.get(board())).body;
     expect(page).toContain('共 4 件，通过 2 件，需核对 0 件，不通过 2 件');
-    expect([tile(page, 'status-submitted'), tile(page, 'status-eligible'), tile(page, 'status-returned'), tile(page, 'status-disqualified')]).toEqual([4, 0, 0, 0]);
-    expect([tile(page, 'verdict-fail'), tile(page, 'verdict-warn'), tile(page, 'verdict-pass'), tile(page, 'verdict-unchecked')]).toEqual([2, 0, 2, 0]);
+    expect([
+      tile(page, 'status-submitted'),
+      tile(page, 'status-eligible'),
+      tile(page, 'status-returned'),
+      tile(page, 'status-disqualified'),
+    ]).toEqual([4, 0, 0, 0]);
+    expect([tile(page, 'verdict-fail'), tile(page, 'verdict-warn'), tile(page, 'verdict-pass'), tile(page, 'verdict-unchecked')]).toEqual([
+      2, 0, 2, 0,
+    ]);
     // Per category: 区域研修 has the over-long case, 校本研修 the one missing a section.
     const category = (key: string) =>
-      [...new RegExp(`<tr data-category="${key}">([\\s\\S]*?)</tr>`).exec(page)![1].matchAll(/<td class="num">(?:<a [^>]*>)?(\d+)/g)].map((m) => Number(m[1]));
+      [...new RegExp(`<tr data-category="${key}">([\\s\\S]*?)</tr>`).exec(page)![1].matchAll(/<td class="num">(?:<a [^>]*>)?(\d+)/g)].map(
+        (m) => Number(m[1]),
+      );
     expect(category('regional-training')).toEqual([2, 2, 0, 0, 0, 1, 0]);
     expect(category('school-based-training')).toEqual([2, 2, 0, 0, 0, 1, 0]);
     expect(rowTitles(page).sort()).toEqual(SUBMISSIONS.map((s) => s.title).sort());
     // Each failing row names the failing checks, with the message on hover.
-    expect(page).toContain(`title="案例介绍.docx：缺少“特色与创新”部分（应包含基本情况、过程与举措、经验与成效、特色与创新）">案例介绍·必备章节</span>`);
+    expect(page).toContain(
+      `title="案例介绍.docx：缺少“特色与创新”部分（应包含基本情况、过程与举措、经验与成效、特色与创新）">案例介绍·必备章节</span>`,
+    );
   });
 
   it('queues a run behind a running import and shows its progress until it has finished', async () => {
@@ -115,7 +145,8 @@ describe('形式审查 board', () => {
     const waiting = (await organizer.get(board())).body;
     expect(waiting).toContain('检查排队中：正在等待导入等任务完成');
     const jobId = Number(/eligibility\/check\/(\d+)" hx-trigger="every 1s"/.exec(waiting)![1]);
-    const poll = () => organizer.get(`/contests/${contestId}/eligibility/check/${jobId}`, { 'hx-request': 'true', 'hx-target': 'div#check-run' });
+    const poll = () =>
+      organizer.get(`/contests/${contestId}/eligibility/check/${jobId}`, { 'hx-request': 'true', 'hx-target': 'div#check-run' });
     const polled = await poll();
     expect(polled.statusCode).toBe(200);
     expect(polled.body).not.toContain('<html');
@@ -161,7 +192,10 @@ describe('形式审查 board', () => {
     };
     await refused('?status=approved', '筛选条件“审定状态”的值“approved”无效，应为：待审、通过、退回修改、取消资格、已撤回');
     await refused('?verdict=bad', '筛选条件“检查结果”的值“bad”无效，应为：通过、需核对、不通过、未检查');
-    await refused('?category=sports', '筛选条件“类别”的值“sports”无效，应为：区域研修应用案例、校本研修应用案例、线上名师名校长工作室建设与应用案例');
+    await refused(
+      '?category=sports',
+      '筛选条件“类别”的值“sports”无效，应为：区域研修应用案例、校本研修应用案例、线上名师名校长工作室建设与应用案例',
+    );
     await refused('?check=video-duration', '筛选条件“检查项”的值“video-duration”不是本竞赛的检查项');
     await refused(`?q=${'长'.repeat(101)}`, '搜索内容不能超过 100 个字');
     const page = await organizer.get(board('?page=0'));
@@ -177,7 +211,10 @@ describe('形式审查 board', () => {
     expect(page.body).toMatch(/案例介绍\.docx：正文约 [\d,]+ 字，超过 3,000 字的要求/);
     expect(page.body).toContain('还没有审定记录');
 
-    const fragment = await organizer.get(entryPath(MISSING_SECTION.title), { 'hx-request': 'true', 'hx-target': `td#checklist-${idOf(MISSING_SECTION.title)}` });
+    const fragment = await organizer.get(entryPath(MISSING_SECTION.title), {
+      'hx-request': 'true',
+      'hx-target': `td#checklist-${idOf(MISSING_SECTION.title)}`,
+    });
     expect(fragment.body).not.toContain('<html');
     expect(fragment.body).toContain('案例介绍.docx：缺少“特色与创新”部分');
     // Failures come first in the checklist.
@@ -185,7 +222,9 @@ describe('形式审查 board', () => {
 
     expect((await organizer.get(`/contests/${contestId}/eligibility/entries/999999`)).statusCode).toBe(404);
     // The entry's own page links here.
-    expect((await organizer.get(`/contests/${contestId}/entries/${idOf(OVER_LIMIT.title)}`)).body).toContain(`href="${entryPath(OVER_LIMIT.title)}"`);
+    expect((await organizer.get(`/contests/${contestId}/entries/${idOf(OVER_LIMIT.title)}`)).body).toContain(
+      `href="${entryPath(OVER_LIMIT.title)}"`,
+    );
   });
 });
 
@@ -205,13 +244,24 @@ describe('decisions', () => {
     const unknown = await htmxPost(url, { decision: '待定', reason: '缺少章节' }, target);
     expect(unknown.statusCode).toBe(422);
     expect(await statusOf(MISSING_SECTION.title)).toBe('submitted');
-    expect(await server.db.selectFrom('audit_log').select('id').where('action', '=', 'eligibility.decide').where('contest_id', '=', contestId).execute()).toEqual([]);
+    expect(
+      await server.db
+        .selectFrom('audit_log')
+        .select('id')
+        .where('action', '=', 'eligibility.decide')
+        .where('contest_id', '=', contestId)
+        .execute(),
+    ).toEqual([]);
   });
 
   it('records a decision with its reason and sends the new counts and row along with the checklist', async () => {
     await runAllChecks();
     const id = idOf(MISSING_SECTION.title);
-    const res = await htmxPost(`${entryPath(MISSING_SECTION.title)}/decision`, { decision: '取消资格', reason: '缺少“特色与创新”部分，逾期未补' }, `td#checklist-${id}`);
+    const res = await htmxPost(
+      `${entryPath(MISSING_SECTION.title)}/decision`,
+      { decision: '取消资格', reason: '缺少“特色与创新”部分，逾期未补' },
+      `td#checklist-${id}`,
+    );
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('已审定为“取消资格”');
     expect(res.body).toContain('<td>缺少“特色与创新”部分，逾期未补</td><td>测试organizer</td>');
@@ -224,11 +274,20 @@ describe('decisions', () => {
     // A reload shows the same counts.
     const page = (await organizer.get(board())).body;
     expect([tile(page, 'status-submitted'), tile(page, 'status-disqualified')]).toEqual([3, 1]);
-    const audit = await server.db.selectFrom('audit_log').select(['subject_id', 'reason', 'user_id']).where('action', '=', 'eligibility.decide').where('contest_id', '=', contestId).execute();
+    const audit = await server.db
+      .selectFrom('audit_log')
+      .select(['subject_id', 'reason', 'user_id'])
+      .where('action', '=', 'eligibility.decide')
+      .where('contest_id', '=', contestId)
+      .execute();
     expect(audit).toEqual([{ subject_id: String(id), reason: '缺少“特色与创新”部分，逾期未补', user_id: server.users.organizer }]);
 
     // A plain form post (no htmx) is redirected to the entry's page.
-    const plain = await organizer.post(`${entryPath(MISSING_SECTION.title)}/decision`, { decision: '退回修改', reason: '给一次补交机会' }, entryPath(MISSING_SECTION.title));
+    const plain = await organizer.post(
+      `${entryPath(MISSING_SECTION.title)}/decision`,
+      { decision: '退回修改', reason: '给一次补交机会' },
+      entryPath(MISSING_SECTION.title),
+    );
     expect(plain.statusCode).toBe(303);
     expect(plain.headers.location).toBe(entryPath(MISSING_SECTION.title));
     const history = (await organizer.get(entryPath(MISSING_SECTION.title))).body.split('审定记录')[1];
@@ -259,8 +318,16 @@ describe('decisions', () => {
     expect(tile(applied.body, 'status-returned')).toBe(2);
     const after = await statuses();
     for (const s of SUBMISSIONS) expect(after[s.title], s.title).toBe(failing.includes(s.title) ? 'returned' : 'submitted');
-    const audit = await server.db.selectFrom('audit_log').select(['subject_id', 'reason']).where('action', '=', 'eligibility.decide').where('contest_id', '=', contestId).orderBy('subject_id').execute();
-    expect(audit).toEqual(failing.map((t) => ({ subject_id: String(idOf(t)), reason: bulk.reason })).sort((a, b) => a.subject_id.localeCompare(b.subject_id)));
+    const audit = await server.db
+      .selectFrom('audit_log')
+      .select(['subject_id', 'reason'])
+      .where('action', '=', 'eligibility.decide')
+      .where('contest_id', '=', contestId)
+      .orderBy('subject_id')
+      .execute();
+    expect(audit).toEqual(
+      failing.map((t) => ({ subject_id: String(idOf(t)), reason: bulk.reason })).sort((a, b) => a.subject_id.localeCompare(b.subject_id)),
+    );
   });
 
   it('refuses a bulk confirmation when the filter has come to select other entries', async () => {
@@ -329,7 +396,11 @@ describe('往届获奖名单 and export', () => {
   it('downloads the results as .xlsx with one row per entry and the decision', async () => {
     await runAllChecks();
     await htmxPost(`${entryPath(OVER_LIMIT.title)}/decision`, { decision: '退回修改', reason: '请压缩到 3000 字以内' }, 'td#checklist-1');
-    const res = await server.app.inject({ method: 'GET', url: `/contests/${contestId}/eligibility/export.xlsx`, headers: { cookie: sessionCookie() } });
+    const res = await server.app.inject({
+      method: 'GET',
+      url: `/contests/${contestId}/eligibility/export.xlsx`,
+      headers: { cookie: sessionCookie() },
+    });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-disposition']).toContain(encodeURIComponent('形式审查结果.xlsx'));
     const wb = new ExcelJS.Workbook();
@@ -351,13 +422,25 @@ describe('access', () => {
     expect((await expert.get(board())).statusCode).toBe(403);
     expect((await expert.get(entryPath(OVER_LIMIT.title))).statusCode).toBe(403);
     const csrf = csrfField((await expert.get('/password')).body);
-    const post = await expert.request({ method: 'POST', url: `${entryPath(OVER_LIMIT.title)}/decision`, form: { decision: '通过', reason: '专家不能审定', _csrf: csrf } });
+    const post = await expert.request({
+      method: 'POST',
+      url: `${entryPath(OVER_LIMIT.title)}/decision`,
+      form: { decision: '通过', reason: '专家不能审定', _csrf: csrf },
+    });
     expect(post.statusCode).toBe(403);
 
-    const forged = await organizer.request({ method: 'POST', url: `${entryPath(OVER_LIMIT.title)}/decision`, form: { decision: '取消资格', reason: '没有令牌' } });
+    const forged = await organizer.request({
+      method: 'POST',
+      url: `${entryPath(OVER_LIMIT.title)}/decision`,
+      form: { decision: '取消资格', reason: '没有令牌' },
+    });
     expect(forged.statusCode).toBe(403);
     expect(forged.body).toContain('页面已过期');
-    const bulk = await organizer.request({ method: 'POST', url: `/contests/${contestId}/eligibility/bulk`, form: { decision: '取消资格', reason: '没有令牌', _csrf: 'forged' } });
+    const bulk = await organizer.request({
+      method: 'POST',
+      url: `/contests/${contestId}/eligibility/bulk`,
+      form: { decision: '取消资格', reason: '没有令牌', _csrf: 'forged' },
+    });
     expect(bulk.statusCode).toBe(403);
     expect(Object.values(await statuses())).toEqual(['submitted', 'submitted', 'submitted', 'submitted']);
 
@@ -368,4 +451,5 @@ describe('access', () => {
 });
 
 /** The organizer's session cookie, for a raw inject that keeps the binary body (Client decodes bodies as text). */
-const sessionCookie = (): string => [...(organizer as unknown as { cookies: Map<string, string> }).cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+const sessionCookie = (): string =>
+  [...(organizer as unknown as { cookies: Map<string, string> }).cookies].map(([k, v]) => `${k}=${v}`).join('; ');

@@ -36,7 +36,19 @@ async function addEntry(i: number, categoryId: number | null, extra: { html?: st
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await server.db.insertInto('authors').values({ entry_id: entryId, position: 1, name: i === 42 ? '欧阳明月' : `教师${i}`, unit: SCHOOLS[i % 3], county: '城关区', title: null, phone: null, role: '主持人' }).execute();
+  await server.db
+    .insertInto('authors')
+    .values({
+      entry_id: entryId,
+      position: 1,
+      name: i === 42 ? '欧阳明月' : `教师${i}`,
+      unit: SCHOOLS[i % 3],
+      county: '城关区',
+      title: null,
+      phone: null,
+      role: '主持人',
+    })
+    .execute();
   const content = Buffer.from(`作品 ${i} 的案例介绍`);
   const blob = await server.app.blobs.put(content);
   const { id: fileId } = await server.db
@@ -62,7 +74,11 @@ async function addEntry(i: number, categoryId: number | null, extra: { html?: st
 
 beforeAll(async () => {
   server = await startTestServer();
-  contestId = await createContest(server.db, { rulesYaml: fs.readFileSync(RULES, 'utf8'), rulesSource: path.basename(RULES), userId: server.users.organizer });
+  contestId = await createContest(server.db, {
+    rulesYaml: fs.readFileSync(RULES, 'utf8'),
+    rulesSource: path.basename(RULES),
+    userId: server.users.organizer,
+  });
   const categories = await contestCategories(server.db, contestId);
   for (let i = 1; i <= 120; i++) await addEntry(i, i === 120 ? null : categories[i % categories.length].id);
   const xss = await addEntry(121, categories[0].id, {
@@ -107,7 +123,11 @@ describe('entries list', () => {
 
   it('answers an htmx request with the fragment alone, the same content a reload shows', async () => {
     const full = await organizer.get(listUrl('?q=a077'));
-    const fragment = await organizer.get(listUrl('?q=a077'), { 'HX-Request': 'true', 'HX-Target': 'div#entries-results', 'HX-Request-Type': 'full' });
+    const fragment = await organizer.get(listUrl('?q=a077'), {
+      'HX-Request': 'true',
+      'HX-Target': 'div#entries-results',
+      'HX-Request-Type': 'full',
+    });
     expect(full.body).toContain('<html');
     expect(fragment.body).not.toContain('<html');
     expect(fragment.body).toContain('id="entries-results"');
@@ -141,7 +161,12 @@ describe('entry detail', () => {
   });
 
   it('returns 404 for an entry of another contest', async () => {
-    const other = await createContest(server.db, { name: '另一竞赛', rulesYaml: fs.readFileSync(RULES, 'utf8'), rulesSource: path.basename(RULES), userId: null });
+    const other = await createContest(server.db, {
+      name: '另一竞赛',
+      rulesYaml: fs.readFileSync(RULES, 'utf8'),
+      rulesSource: path.basename(RULES),
+      userId: null,
+    });
     expect((await organizer.get(`/contests/${other}/entries/${xssEntryId}`)).statusCode).toBe(404);
     expect((await organizer.get(`/contests/${other}/files/${docFileId}/download`)).statusCode).toBe(404);
   });
@@ -153,7 +178,9 @@ describe('downloads', () => {
     expect(res.statusCode).toBe(200);
     expect(res.body).toBe('作品 121 的案例介绍');
     expect(res.headers['content-type']).toBe('application/octet-stream');
-    expect(res.headers['content-disposition']).toBe(`attachment; filename="____ 121.docx"; filename*=UTF-8''${encodeURIComponent('案例介绍 121.docx')}`);
+    expect(res.headers['content-disposition']).toBe(
+      `attachment; filename="____ 121.docx"; filename*=UTF-8''${encodeURIComponent('案例介绍 121.docx')}`,
+    );
   });
 
   it('says so when the stored content is missing', async () => {

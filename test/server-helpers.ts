@@ -27,7 +27,11 @@ export async function startTestServer(extra: Partial<AppOptions> = {}): Promise<
   const db = await openMigratedDb(path.join(dataDir, 'casejury.db'));
   const users = {} as TestServer['users'];
   for (const role of ['admin', 'organizer', 'expert'] as Role[]) {
-    users[role] = await createUser(db, { username: role, displayName: `测试${role}`, role, password: PASSWORD, mustChangePassword: false }, null);
+    users[role] = await createUser(
+      db,
+      { username: role, displayName: `测试${role}`, role, password: PASSWORD, mustChangePassword: false },
+      null,
+    );
   }
   const app = await buildApp({ db, dataDir, sessionKey: crypto.randomBytes(32), loginAttemptsPerMinute: 10_000, ...extra });
   await app.ready();
@@ -62,7 +66,13 @@ export class Client {
   private cookies = new Map<string, string>();
   constructor(private readonly app: FastifyInstance) {}
 
-  async request(opts: { method: string; url: string; form?: Record<string, string>; headers?: Record<string, string>; payload?: Buffer | string }): Promise<Response> {
+  async request(opts: {
+    method: string;
+    url: string;
+    form?: Record<string, string>;
+    headers?: Record<string, string>;
+    payload?: Buffer | string;
+  }): Promise<Response> {
     const headers: Record<string, string> = { ...opts.headers };
     if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     let payload = opts.payload;
@@ -78,7 +88,9 @@ export class Client {
       const eq = pair.indexOf('=');
       const name = pair.slice(0, eq).trim();
       const value = pair.slice(eq + 1).trim();
-      const expired = attrs.some((a) => /^\s*max-age=0\s*$/i.test(a) || (/^\s*expires=/i.test(a) && Date.parse(a.split('=')[1]) < Date.now()));
+      const expired = attrs.some(
+        (a) => /^\s*max-age=0\s*$/i.test(a) || (/^\s*expires=/i.test(a) && Date.parse(a.split('=')[1]) < Date.now()),
+      );
       if (expired || value === '') this.cookies.delete(name);
       else this.cookies.set(name, value);
     }

@@ -19,7 +19,10 @@ const headerToken = (html: string) => /"X-CSRF-Token": "([^"]+)"/.exec(html)![1]
 function multipart(fileName: string, data: Buffer): { payload: Buffer; contentType: string } {
   const boundary = `----casejury${crypto.randomBytes(8).toString('hex')}`;
   const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: application/octet-stream\r\n\r\n`;
-  return { payload: Buffer.concat([Buffer.from(head), data, Buffer.from(`\r\n--${boundary}--\r\n`)]), contentType: `multipart/form-data; boundary=${boundary}` };
+  return {
+    payload: Buffer.concat([Buffer.from(head), data, Buffer.from(`\r\n--${boundary}--\r\n`)]),
+    contentType: `multipart/form-data; boundary=${boundary}`,
+  };
 }
 
 async function upload(c: Client, fileName: string, data: Buffer, opts: { token?: boolean; contest?: number } = {}): Promise<Response> {
@@ -60,7 +63,11 @@ async function waitForJob(c: Client, url: string): Promise<string> {
 
 beforeAll(async () => {
   server = await startTestServer();
-  contestId = await createContest(server.db, { rulesYaml: fs.readFileSync(RULES, 'utf8'), rulesSource: path.basename(RULES), userId: server.users.organizer });
+  contestId = await createContest(server.db, {
+    rulesYaml: fs.readFileSync(RULES, 'utf8'),
+    rulesSource: path.basename(RULES),
+    userId: server.users.organizer,
+  });
   organizer = new Client(server.app);
   await organizer.login('organizer');
 });
@@ -96,7 +103,11 @@ describe('upload and import', () => {
     const summary = await waitForJob(organizer, String(res.headers['hx-redirect']));
     expect(summary).toMatch(/<strong>0<\/strong><span>新导入作品/);
     expect(summary).toMatch(/<strong>3<\/strong><span>未变化/);
-    const count = await server.db.selectFrom('entries').select((eb) => eb.fn.countAll<number>().as('n')).where('contest_id', '=', contestId).executeTakeFirstOrThrow();
+    const count = await server.db
+      .selectFrom('entries')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('contest_id', '=', contestId)
+      .executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(3);
   });
 
@@ -105,7 +116,12 @@ describe('upload and import', () => {
     const expert = new Client(server.app);
     await expert.login('expert');
     const { payload, contentType } = multipart('a.zip', zip);
-    const asExpert = await expert.request({ method: 'POST', url: `/contests/${contestId}/imports/upload`, headers: { 'content-type': contentType }, payload });
+    const asExpert = await expert.request({
+      method: 'POST',
+      url: `/contests/${contestId}/imports/upload`,
+      headers: { 'content-type': contentType },
+      payload,
+    });
     expect(asExpert.statusCode).toBe(403);
     const exe = await upload(organizer, '病毒.exe', Buffer.from('MZ'));
     expect(exe.statusCode).toBe(415);
@@ -115,7 +131,11 @@ describe('upload and import', () => {
   it('refuses an upload over the size limit and keeps nothing of it', async () => {
     const small = await startTestServer({ uploadLimitBytes: 1024 });
     try {
-      const id = await createContest(small.db, { rulesYaml: fs.readFileSync(RULES, 'utf8'), rulesSource: path.basename(RULES), userId: null });
+      const id = await createContest(small.db, {
+        rulesYaml: fs.readFileSync(RULES, 'utf8'),
+        rulesSource: path.basename(RULES),
+        userId: null,
+      });
       const c = new Client(small.app);
       await c.login('organizer');
       const res = await upload(c, 'big.zip', crypto.randomBytes(64 * 1024), { contest: id });
@@ -133,11 +153,17 @@ describe('import from a server folder', () => {
   it('is for administrators only and names a missing path', async () => {
     const page = await organizer.get(`/contests/${contestId}/imports`);
     expect(page.body).not.toContain('从服务器文件夹导入');
-    expect((await organizer.post(`/contests/${contestId}/imports/folder`, { folder: '/tmp' }, `/contests/${contestId}/imports`)).statusCode).toBe(403);
+    expect(
+      (await organizer.post(`/contests/${contestId}/imports/folder`, { folder: '/tmp' }, `/contests/${contestId}/imports`)).statusCode,
+    ).toBe(403);
 
     const admin = new Client(server.app);
     await admin.login('admin');
-    const missing = await admin.post(`/contests/${contestId}/imports/folder`, { folder: '/no/such/folder' }, `/contests/${contestId}/imports`);
+    const missing = await admin.post(
+      `/contests/${contestId}/imports/folder`,
+      { folder: '/no/such/folder' },
+      `/contests/${contestId}/imports`,
+    );
     expect(missing.statusCode).toBe(422);
     expect(missing.body).toContain('服务器上找不到“/no/such/folder”');
   });
@@ -146,7 +172,10 @@ describe('import from a server folder', () => {
     const folder = path.join(server.dataDir, 'submissions');
     const entryDir = path.join(folder, '小学+城南小学+李华', '区域研修应用案例', '县域教研共同体建设');
     fs.mkdirSync(entryDir, { recursive: true });
-    fs.writeFileSync(path.join(entryDir, '案例介绍.docx'), await makeDocx({ title: '县域教研共同体建设', sections: [{ heading: '基本情况', paragraphs: ['正文。'] }] }));
+    fs.writeFileSync(
+      path.join(entryDir, '案例介绍.docx'),
+      await makeDocx({ title: '县域教研共同体建设', sections: [{ heading: '基本情况', paragraphs: ['正文。'] }] }),
+    );
     const admin = new Client(server.app);
     await admin.login('admin');
     const res = await admin.post(`/contests/${contestId}/imports/folder`, { folder }, `/contests/${contestId}/imports`);
@@ -161,7 +190,19 @@ describe('progress kept in the jobs table', () => {
   const addJob = (status: 'running' | 'done', progress: number, lockedAt: string) =>
     server.db
       .insertInto('jobs')
-      .values({ kind: 'import', contest_id: contestId, status, progress, message: '已处理 4 / 10', payload_json: JSON.stringify({ source: 'x.zip' }), result_json: null, locked_by: 'another-instance', locked_at: lockedAt, created_at: nowIso(), finished_at: null })
+      .values({
+        kind: 'import',
+        contest_id: contestId,
+        status,
+        progress,
+        message: '已处理 4 / 10',
+        payload_json: JSON.stringify({ source: 'x.zip' }),
+        result_json: null,
+        locked_by: 'another-instance',
+        locked_at: lockedAt,
+        created_at: nowIso(),
+        finished_at: null,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
 
@@ -181,8 +222,12 @@ describe('progress kept in the jobs table', () => {
     const folder = path.join(server.dataDir, 'taken-over');
     const entryDir = path.join(folder, '小学+城北小学+赵云', '区域研修应用案例', '城乡结对研修');
     fs.mkdirSync(entryDir, { recursive: true });
-    fs.writeFileSync(path.join(entryDir, '案例介绍.docx'), await makeDocx({ title: '城乡结对研修', sections: [{ heading: '基本情况', paragraphs: ['正文。'] }] }));
-    const newContest = (name: string) => createContest(server.db, { name, rulesYaml: fs.readFileSync(RULES, 'utf8'), rulesSource: path.basename(RULES), userId: null });
+    fs.writeFileSync(
+      path.join(entryDir, '案例介绍.docx'),
+      await makeDocx({ title: '城乡结对研修', sections: [{ heading: '基本情况', paragraphs: ['正文。'] }] }),
+    );
+    const newContest = (name: string) =>
+      createContest(server.db, { name, rulesYaml: fs.readFileSync(RULES, 'utf8'), rulesSource: path.basename(RULES), userId: null });
     // What a killed instance leaves behind: a running job whose heartbeat stopped an hour ago.
     const orphan = (contest: number, attempts: number) =>
       server.db
@@ -208,7 +253,12 @@ describe('progress kept in the jobs table', () => {
     const { id: givenUp } = await orphan(await newContest('放弃的竞赛'), MAX_ATTEMPTS);
 
     await server.app.jobs.idle();
-    const rows = await server.db.selectFrom('jobs').select(['id', 'status', 'message', 'attempts', 'locked_by']).where('id', 'in', [retried, givenUp]).orderBy('id').execute();
+    const rows = await server.db
+      .selectFrom('jobs')
+      .select(['id', 'status', 'message', 'attempts', 'locked_by'])
+      .where('id', 'in', [retried, givenUp])
+      .orderBy('id')
+      .execute();
     expect(rows).toEqual([
       { id: retried, status: 'done', message: '已完成', attempts: 2, locked_by: server.app.jobs.instanceId },
       { id: givenUp, status: 'failed', message: INTERRUPTED_MESSAGE, attempts: MAX_ATTEMPTS, locked_by: null },
@@ -219,7 +269,12 @@ describe('progress kept in the jobs table', () => {
 
   it('does not show one contest’s job under another contest', async () => {
     const { id } = await addJob('done', 1, nowIso());
-    const other = await createContest(server.db, { name: '另一竞赛', rulesYaml: fs.readFileSync(RULES, 'utf8'), rulesSource: path.basename(RULES), userId: null });
+    const other = await createContest(server.db, {
+      name: '另一竞赛',
+      rulesYaml: fs.readFileSync(RULES, 'utf8'),
+      rulesSource: path.basename(RULES),
+      userId: null,
+    });
     expect((await organizer.get(`/contests/${other}/imports/${id}`)).statusCode).toBe(404);
   });
 });

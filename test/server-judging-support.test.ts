@@ -54,7 +54,11 @@ describe('picking one more reviewer', () => {
   ];
 
   it('takes the least-loaded conflict-free panel member who is not on the entry yet', () => {
-    const loads = new Map([[10, 5], [12, 1], [14, 3]]);
+    const loads = new Map([
+      [10, 5],
+      [12, 1],
+      [14, 3],
+    ]);
     expect(pickExtraReviewer(entry, experts, loads, new Set(), { avoidSameCounty: false })).toBe(12);
     // Same county is avoided only when asked; a current reviewer is never picked; the same unit never.
     expect(pickExtraReviewer(entry, experts, loads, new Set(), { avoidSameCounty: true })).toBe(14);
@@ -76,13 +80,23 @@ describe.each(testDatabases)('judging changes the pages make, on $name', ({ open
   afterEach(() => db.destroy());
 
   const active = (entryId: number) =>
-    db.selectFrom('assignments').select('expert_id').where('entry_id', '=', entryId).where('status', '=', 'active').orderBy('expert_id').execute();
+    db
+      .selectFrom('assignments')
+      .select('expert_id')
+      .where('entry_id', '=', entryId)
+      .where('status', '=', 'active')
+      .orderBy('expert_id')
+      .execute();
 
   it('creates panels per category (or group) once, and manages members with an audit trail', async () => {
     await expect(createPanel(db, s.contestId, { categoryId: s.categoryId, groupName: null, name: null }, 1)).rejects.toThrow('已存在');
-    await expect(createPanel(db, s.contestId, { categoryId: s.categoryId, groupName: null, name: '另一个组' }, 1)).rejects.toThrow('已负责该类别');
+    await expect(createPanel(db, s.contestId, { categoryId: s.categoryId, groupName: null, name: '另一个组' }, 1)).rejects.toThrow(
+      '已负责该类别',
+    );
     const group = await createPanel(db, s.contestId, { categoryId: s.categoryId, groupName: '小学', name: null }, 1);
-    await expect(createPanel(db, s.contestId, { categoryId: 99999, groupName: null, name: null }, 1)).rejects.toThrow('请选择本竞赛的一个类别');
+    await expect(createPanel(db, s.contestId, { categoryId: 99999, groupName: null, name: null }, 1)).rejects.toThrow(
+      '请选择本竞赛的一个类别',
+    );
     await setPanelMember(db, s.contestId, panelId, s.expertIds[3], false, 1);
     const panels = await contestPanels(db, s.contestId);
     expect(panels.map((p) => [p.name, p.members.length])).toEqual([
@@ -140,24 +154,55 @@ describe.each(testDatabases)('judging changes the pages make, on $name', ({ open
     const now = nowIso();
     const { id } = await db
       .insertInto('assignments')
-      .values({ contest_id: s.contestId, entry_id: s.entryIds[2], expert_id: s.expertIds[0], status: 'active', reason: null, created_at: now })
+      .values({
+        contest_id: s.contestId,
+        entry_id: s.entryIds[2],
+        expert_id: s.expertIds[0],
+        status: 'active',
+        reason: null,
+        created_at: now,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     const review = (await openReview(db, id, s.expertIds[0]))!;
     await db.updateTable('assignments').set({ status: 'removed' }).where('id', '=', id).execute();
     const criteria = [{ key: 'a', name: 'A', max: 10 }];
-    const outcome = await saveOpenedReview(db, review, { assignmentId: id, expertId: s.expertIds[0], criteria, raw: { a: '5' }, comment: '', baseVersion: 0 });
+    const outcome = await saveOpenedReview(db, review, {
+      assignmentId: id,
+      expertId: s.expertIds[0],
+      criteria,
+      raw: { a: '5' },
+      comment: '',
+      baseVersion: 0,
+    });
     expect(outcome.status).toBe('conflict');
     expect((await db.selectFrom('reviews').select('version').where('id', '=', review.id).executeTakeFirstOrThrow()).version).toBe(0);
   });
 
   it('checks expert details, gives every new account a free username, and lists the contest’s experts', async () => {
-    expect(expertRowProblem({ name: '', unit: null, county: null, phone: null, email: null, specialties: null, panel: null })).toBe('缺少姓名');
-    expect(expertRowProblem({ name: '甲', unit: null, county: null, phone: null, email: 'a@b', specialties: null, panel: null })).toBe('邮箱“a@b”格式不对');
+    expect(expertRowProblem({ name: '', unit: null, county: null, phone: null, email: null, specialties: null, panel: null })).toBe(
+      '缺少姓名',
+    );
+    expect(expertRowProblem({ name: '甲', unit: null, county: null, phone: null, email: 'a@b', specialties: null, panel: null })).toBe(
+      '邮箱“a@b”格式不对',
+    );
     // importExperts reads the contest's rule set (for category aliases).
-    await db.updateTable('contests').set({ rules_yaml: fs.readFileSync('rules/2024-platform-cases-teacher-training.yaml', 'utf8') }).where('id', '=', s.contestId).execute();
+    await db
+      .updateTable('contests')
+      .set({ rules_yaml: fs.readFileSync('rules/2024-platform-cases-teacher-training.yaml', 'utf8') })
+      .where('id', '=', s.contestId)
+      .execute();
     // Two lists both without phone numbers: row 2 of each would give the same username.
-    const row = (name: string) => ({ row: 2, name, unit: '市教研室', county: null, phone: null, email: null, specialties: null, panel: null });
+    const row = (name: string) => ({
+      row: 2,
+      name,
+      unit: '市教研室',
+      county: null,
+      phone: null,
+      email: null,
+      specialties: null,
+      panel: null,
+    });
     const first = await importExperts(db, s.contestId, [row('甲专家')], 1);
     const second = await importExperts(db, s.contestId, [row('乙专家')], 1);
     expect(first.created[0].username).toBe(`zj${s.contestId}-2`);

@@ -42,20 +42,33 @@ const expertLogins = new Map<string, { id: number; name: string; password: strin
 function multipart(fileName: string, data: Buffer): { payload: Buffer; contentType: string } {
   const boundary = `----casejury${crypto.randomBytes(8).toString('hex')}`;
   const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: application/octet-stream\r\n\r\n`;
-  return { payload: Buffer.concat([Buffer.from(head), data, Buffer.from(`\r\n--${boundary}--\r\n`)]), contentType: `multipart/form-data; boundary=${boundary}` };
+  return {
+    payload: Buffer.concat([Buffer.from(head), data, Buffer.from(`\r\n--${boundary}--\r\n`)]),
+    contentType: `multipart/form-data; boundary=${boundary}`,
+  };
 }
 
 /** An htmx-style upload: the token travels in the X-CSRF-Token header, as the page's hx-headers sends it. */
 async function upload(client: Client, url: string, tokenPage: string, fileName: string, data: Buffer): Promise<Response> {
   const token = csrfField((await client.get(tokenPage)).body);
   const { payload, contentType } = multipart(fileName, data);
-  return client.request({ method: 'POST', url, payload, headers: { 'content-type': contentType, 'x-csrf-token': token, 'hx-request': 'true' } });
+  return client.request({
+    method: 'POST',
+    url,
+    payload,
+    headers: { 'content-type': contentType, 'x-csrf-token': token, 'hx-request': 'true' },
+  });
 }
 
 /** A draft save as the scoring screen's htmx form sends it. */
 async function htmxPost(client: Client, url: string, tokenPage: string, form: Record<string, string>): Promise<Response> {
   const token = csrfField((await client.get(tokenPage)).body);
-  return client.request({ method: 'POST', url, form, headers: { 'x-csrf-token': token, 'hx-request': 'true', 'hx-target': 'div#save-state' } });
+  return client.request({
+    method: 'POST',
+    url,
+    form,
+    headers: { 'x-csrf-token': token, 'hx-request': 'true', 'hx-target': 'div#save-state' },
+  });
 }
 
 /** A binary download with the client's session: Client.request decodes bodies as text. */
@@ -94,24 +107,65 @@ async function addEntry(i: number, categoryId: number): Promise<number> {
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await server.db.insertInto('authors').values({ entry_id: id, position: 1, name: a.name, unit: a.school, county: a.county, title: null, phone: '13800138000', role: '主持人' }).execute();
+  await server.db
+    .insertInto('authors')
+    .values({
+      entry_id: id,
+      position: 1,
+      name: a.name,
+      unit: a.school,
+      county: a.county,
+      title: null,
+      phone: '13800138000',
+      role: '主持人',
+    })
+    .execute();
   const files = [
-    { path: `${a.name}-案例介绍.docx`, kind: '案例介绍', ext: 'docx', html: `<h1>平台助力区域研修的实践探索 ${i + 1}</h1><p>一、基本情况：本区依托平台开展研修。</p>` },
-    { path: `附件/${a.name}-案例信息表.docx`, kind: '信息表', ext: 'docx', html: `<table><tr><td>姓名</td><td>${a.name}</td><td>单位</td><td>${a.school}</td></tr></table>` },
+    {
+      path: `${a.name}-案例介绍.docx`,
+      kind: '案例介绍',
+      ext: 'docx',
+      html: `<h1>平台助力区域研修的实践探索 ${i + 1}</h1><p>一、基本情况：本区依托平台开展研修。</p>`,
+    },
+    {
+      path: `附件/${a.name}-案例信息表.docx`,
+      kind: '信息表',
+      ext: 'docx',
+      html: `<table><tr><td>姓名</td><td>${a.name}</td><td>单位</td><td>${a.school}</td></tr></table>`,
+    },
     { path: `${a.name}-课堂实录.mp4`, kind: '视频', ext: 'mp4', html: null },
   ];
   for (const f of files) {
     const blob = await server.app.blobs.put(Buffer.from(`作品 ${i + 1} 的${f.kind}`));
     await server.db
       .insertInto('files')
-      .values({ entry_id: id, original_path: f.path, name: f.path.split('/').pop()!, kind: f.kind, ext: f.ext, size: blob.size, sha256: blob.sha256, mime: null, text: null, html: f.html, error: null, created_at: now })
+      .values({
+        entry_id: id,
+        original_path: f.path,
+        name: f.path.split('/').pop()!,
+        kind: f.kind,
+        ext: f.ext,
+        size: blob.size,
+        sha256: blob.sha256,
+        mime: null,
+        text: null,
+        html: f.html,
+        error: null,
+        created_at: now,
+      })
       .execute();
   }
   return id;
 }
 
 const assignmentsOf = (expertId: number) =>
-  server.db.selectFrom('assignments').selectAll().where('expert_id', '=', expertId).where('status', '=', 'active').orderBy('entry_id').execute();
+  server.db
+    .selectFrom('assignments')
+    .selectAll()
+    .where('expert_id', '=', expertId)
+    .where('status', '=', 'active')
+    .orderBy('entry_id')
+    .execute();
 
 /** Signs in with the one-time password and replaces it, as a new expert must. */
 async function expertClient(username: string): Promise<Client> {
@@ -129,7 +183,11 @@ async function expertClient(username: string): Promise<Client> {
 
 beforeAll(async () => {
   server = await startTestServer();
-  contestId = await createContest(server.db, { rulesYaml: fs.readFileSync(RULES, 'utf8'), rulesSource: 'x.yaml', userId: server.users.organizer });
+  contestId = await createContest(server.db, {
+    rulesYaml: fs.readFileSync(RULES, 'utf8'),
+    rulesSource: 'x.yaml',
+    userId: server.users.organizer,
+  });
   const regional = (await contestCategories(server.db, contestId)).find((c) => c.key === 'regional-training')!;
   for (let i = 0; i < AUTHORS.length; i++) entryIds.push(await addEntry(i, regional.id));
   organizer = new Client(server.app);
@@ -139,7 +197,13 @@ afterAll(() => server?.close());
 
 describe('organizer: experts, panels and assignment', () => {
   it('imports an expert list, shows each one-time password once, and lists refused rows', async () => {
-    const res = await upload(organizer, `/contests/${contestId}/experts/import`, `/contests/${contestId}/experts`, 'experts.xlsx', await xlsx(EXPERTS));
+    const res = await upload(
+      organizer,
+      `/contests/${contestId}/experts/import`,
+      `/contests/${contestId}/experts`,
+      'experts.xlsx',
+      await xlsx(EXPERTS),
+    );
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('只显示这一次');
     expect(res.body).toContain('第 6 行：手机号“not-a-phone”格式不对');
@@ -161,17 +225,35 @@ describe('organizer: experts, panels and assignment', () => {
     const bad = await organizer.post(`/contests/${contestId}/experts`, { name: '吴评审', phone: '12ab' }, `/contests/${contestId}/experts`);
     expect(bad.statusCode).toBe(422);
     expect(bad.body).toContain('手机号“12ab”格式不对');
-    const added = await organizer.post(`/contests/${contestId}/experts`, { name: '吴评审', unit: '市教育学会', email: 'wu@example.cn', panel: '' }, `/contests/${contestId}/experts`);
+    const added = await organizer.post(
+      `/contests/${contestId}/experts`,
+      { name: '吴评审', unit: '市教育学会', email: 'wu@example.cn', panel: '' },
+      `/contests/${contestId}/experts`,
+    );
     expect(added.statusCode).toBe(200);
     expect(added.body).toMatch(/<td>吴评审<\/td>\s*<td>zj\d+-1<\/td>\s*<td><span class="secret">/);
     const wu = await server.db.selectFrom('users').select('id').where('display_name', '=', '吴评审').executeTakeFirstOrThrow();
-    const panel = await server.db.selectFrom('panels').select('id').where('contest_id', '=', contestId).where('name', '=', '区域研修应用案例评审组').executeTakeFirstOrThrow();
-    const member = () => server.db.selectFrom('panel_members').selectAll().where('panel_id', '=', panel.id).where('user_id', '=', wu.id).executeTakeFirst();
+    const panel = await server.db
+      .selectFrom('panels')
+      .select('id')
+      .where('contest_id', '=', contestId)
+      .where('name', '=', '区域研修应用案例评审组')
+      .executeTakeFirstOrThrow();
+    const member = () =>
+      server.db.selectFrom('panel_members').selectAll().where('panel_id', '=', panel.id).where('user_id', '=', wu.id).executeTakeFirst();
     expect(await member()).toBeTruthy();
-    const removed = await organizer.post(`/contests/${contestId}/panels/${panel.id}/members/${wu.id}/remove`, {}, `/contests/${contestId}/experts`);
+    const removed = await organizer.post(
+      `/contests/${contestId}/panels/${panel.id}/members/${wu.id}/remove`,
+      {},
+      `/contests/${contestId}/experts`,
+    );
     expect(removed.statusCode).toBe(303);
     expect(await member()).toBeUndefined();
-    const back = await organizer.post(`/contests/${contestId}/panels/${panel.id}/members`, { expert_id: String(wu.id) }, `/contests/${contestId}/experts`);
+    const back = await organizer.post(
+      `/contests/${contestId}/panels/${panel.id}/members`,
+      { expert_id: String(wu.id) },
+      `/contests/${contestId}/experts`,
+    );
     expect(back.statusCode).toBe(303);
     expect(await member()).toBeTruthy();
     // Take 吴评审 out again so the panel is the four imported experts.
@@ -179,10 +261,18 @@ describe('organizer: experts, panels and assignment', () => {
 
     const school = (await contestCategories(server.db, contestId)).find((c) => c.key === 'school-based-training')!;
     // 吴评审 joined every category's panel; a panel for one group (学段) of a category is another.
-    const created = await organizer.post(`/contests/${contestId}/panels`, { category_id: String(school.id), group: '小学', name: '' }, `/contests/${contestId}/experts`);
+    const created = await organizer.post(
+      `/contests/${contestId}/panels`,
+      { category_id: String(school.id), group: '小学', name: '' },
+      `/contests/${contestId}/experts`,
+    );
     expect(created.statusCode).toBe(303);
     expect((await organizer.get(`/contests/${contestId}/experts`)).body).toContain('校本研修应用案例（小学）评审组');
-    const twice = await organizer.post(`/contests/${contestId}/panels`, { category_id: String(school.id), group: '小学', name: '' }, `/contests/${contestId}/experts`);
+    const twice = await organizer.post(
+      `/contests/${contestId}/panels`,
+      { category_id: String(school.id), group: '小学', name: '' },
+      `/contests/${contestId}/experts`,
+    );
     expect(twice.statusCode).toBe(422);
     expect(twice.body).toContain('已存在');
   });
@@ -193,7 +283,12 @@ describe('organizer: experts, panels and assignment', () => {
     const res = await organizer.post(`/contests/${contestId}/assignments/auto`, { per_entry: '3' }, `/contests/${contestId}/assignments`);
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('自动分配完成');
-    const active = await server.db.selectFrom('assignments').selectAll().where('contest_id', '=', contestId).where('status', '=', 'active').execute();
+    const active = await server.db
+      .selectFrom('assignments')
+      .selectAll()
+      .where('contest_id', '=', contestId)
+      .where('status', '=', 'active')
+      .execute();
     expect(active).toHaveLength(18);
     // 孙评审 works at 城关第一小学, the school of entry 1's author.
     const sun = expertLogins.get('13900000003')!;
@@ -259,7 +354,13 @@ describe('expert: scoring screen', () => {
     expect(stored.version).toBe(1);
 
     // Out of range in a draft: the valid values are kept, the bad one is named.
-    const bad = await htmxPost(zhao, `${url}/save`, url, { version: '1', s_mechanism: '18', 's_platform-use': '25', 's_training-model': '16', comment: '结构完整' });
+    const bad = await htmxPost(zhao, `${url}/save`, url, {
+      version: '1',
+      s_mechanism: '18',
+      's_platform-use': '25',
+      's_training-model': '16',
+      comment: '结构完整',
+    });
     expect(bad.statusCode).toBe(200);
     expect(bad.body).toContain('“用好平台资源和功能”的分数 25 超出满分 20');
     expect(bad.body).toContain('name="version" value="2"');
@@ -289,16 +390,31 @@ describe('expert: scoring screen', () => {
     expect(viewed.body).toContain('机制健全，资源运用充分。');
     const noReason = await organizer.post(`/contests/${contestId}/judging/reviews/${review.id}/return`, { reason: ' ' }, entryPage);
     expect(noReason.statusCode).toBe(422);
-    const returned = await organizer.post(`/contests/${contestId}/judging/reviews/${review.id}/return`, { reason: '评语过于简单' }, entryPage);
+    const returned = await organizer.post(
+      `/contests/${contestId}/judging/reviews/${review.id}/return`,
+      { reason: '评语过于简单' },
+      entryPage,
+    );
     expect(returned.statusCode).toBe(303);
 
     const reopened = await zhao.get(url);
     expect(reopened.body).toContain('组织者退回了这份评分：评语过于简单');
     expect(reopened.body).toContain('id="review-form"');
-    const resubmitted = await htmxPost(zhao, `${url}/submit`, url, { version: String(review.version + 1), ...fullScores, s_mechanism: '19', comment: '机制健全，资源运用充分，研修模式有创新。' });
+    const resubmitted = await htmxPost(zhao, `${url}/submit`, url, {
+      version: String(review.version + 1),
+      ...fullScores,
+      s_mechanism: '19',
+      comment: '机制健全，资源运用充分，研修模式有创新。',
+    });
     expect(resubmitted.statusCode).toBe(204);
 
-    const log = await server.db.selectFrom('audit_log').select(['action', 'reason']).where('subject_type', '=', 'review').where('subject_id', '=', String(review.id)).orderBy('id').execute();
+    const log = await server.db
+      .selectFrom('audit_log')
+      .select(['action', 'reason'])
+      .where('subject_type', '=', 'review')
+      .where('subject_id', '=', String(review.id))
+      .orderBy('id')
+      .execute();
     expect(log.map((l) => l.action)).toEqual(['review.save', 'review.save', 'review.submit', 'review.return', 'review.submit']);
     expect(log[3].reason).toBe('评语过于简单');
   });
@@ -322,7 +438,12 @@ describe('expert: scoring screen', () => {
     expect(res.headers.location).toMatch(/^\/\?declined=/);
     const row = await server.db.selectFrom('assignments').selectAll().where('id', '=', target.id).executeTakeFirstOrThrow();
     expect(row.status).toBe('declined');
-    const reviewers = await server.db.selectFrom('assignments').select('expert_id').where('entry_id', '=', target.entry_id).where('status', '=', 'active').execute();
+    const reviewers = await server.db
+      .selectFrom('assignments')
+      .select('expert_id')
+      .where('entry_id', '=', target.entry_id)
+      .where('status', '=', 'active')
+      .execute();
     expect(reviewers).toHaveLength(3);
     expect((await zhao.get(url)).statusCode).toBe(404);
   });
@@ -334,14 +455,30 @@ describe('organizer: progress, discrepancies and the offline score sheet', () =>
     // member is free to take: no conflict of interest (entry 1) and no declined expert.
     const declined = await server.db.selectFrom('assignments').select('entry_id').where('status', '=', 'declined').execute();
     const entryId = entryIds.slice(1).find((id) => !declined.some((d) => d.entry_id === id))!;
-    const reviewers = await server.db.selectFrom('assignments').select(['id', 'expert_id']).where('entry_id', '=', entryId).where('status', '=', 'active').execute();
+    const reviewers = await server.db
+      .selectFrom('assignments')
+      .select(['id', 'expert_id'])
+      .where('entry_id', '=', entryId)
+      .where('status', '=', 'active')
+      .execute();
     const [low, high] = reviewers;
-    for (const [a, points] of [[low, '10'], [high, '19']] as const) {
+    for (const [a, points] of [
+      [low, '10'],
+      [high, '19'],
+    ] as const) {
       const username = [...expertLogins].find(([, v]) => v.id === a.expert_id)![0];
       const client = await expertClient(username);
       const url = `/reviews/${a.id}`;
       const version = /name="version" value="(\d+)"/.exec((await client.get(url)).body)![1];
-      const res = await htmxPost(client, `${url}/submit`, url, { version, s_mechanism: points, 's_platform-use': points, 's_training-model': points, 's_support-service': points, s_publicity: points, comment: '评语' });
+      const res = await htmxPost(client, `${url}/submit`, url, {
+        version,
+        s_mechanism: points,
+        's_platform-use': points,
+        's_training-model': points,
+        's_support-service': points,
+        s_publicity: points,
+        comment: '评语',
+      });
       expect(res.statusCode).toBe(204);
     }
     const page = await organizer.get(`/contests/${contestId}/progress`);
@@ -372,16 +509,31 @@ describe('organizer: progress, discrepancies and the offline score sheet', () =>
     );
     expect(added.statusCode).toBe(303);
     expect(added.headers.location).toBe(`/contests/${contestId}/progress`);
-    const now = await server.db.selectFrom('assignments').select('expert_id').where('entry_id', '=', entryId).where('status', '=', 'active').execute();
+    const now = await server.db
+      .selectFrom('assignments')
+      .select('expert_id')
+      .where('entry_id', '=', entryId)
+      .where('status', '=', 'active')
+      .execute();
     expect(now).toHaveLength(before + 1);
-    const audit = await server.db.selectFrom('audit_log').select(['action', 'reason']).where('action', '=', 'assignment.add').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    const audit = await server.db
+      .selectFrom('audit_log')
+      .select(['action', 'reason'])
+      .where('action', '=', 'assignment.add')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
     expect(audit.reason).toBe('评分分歧，增加一位评审');
   });
 
   it('moves and removes a reviewer only with a reason, and refuses an expert who must recuse', async () => {
     const entryId = entryIds[0];
     const base = `/contests/${contestId}/judging/entries/${entryId}`;
-    const active = await server.db.selectFrom('assignments').select('expert_id').where('entry_id', '=', entryId).where('status', '=', 'active').execute();
+    const active = await server.db
+      .selectFrom('assignments')
+      .select('expert_id')
+      .where('entry_id', '=', entryId)
+      .where('status', '=', 'active')
+      .execute();
     const sun = expertLogins.get('13900000003')!.id;
     const conflicted = await organizer.post(`${base}/add`, { expert_id: String(sun), reason: '补充' }, base);
     expect(conflicted.statusCode).toBe(422);
@@ -390,9 +542,17 @@ describe('organizer: progress, discrepancies and the offline score sheet', () =>
     expect(noReason.statusCode).toBe(422);
     const free = [...expertLogins.values()].map((x) => x.id).find((id) => id !== sun && !active.some((a) => a.expert_id === id));
     if (free) {
-      const moved = await organizer.post(`${base}/move`, { from_id: String(active[0].expert_id), to_id: String(free), reason: '专家出差' }, base);
+      const moved = await organizer.post(
+        `${base}/move`,
+        { from_id: String(active[0].expert_id), to_id: String(free), reason: '专家出差' },
+        base,
+      );
       expect(moved.statusCode).toBe(303);
-      const after = await server.db.selectFrom('assignments').select(['expert_id', 'status', 'reason']).where('entry_id', '=', entryId).execute();
+      const after = await server.db
+        .selectFrom('assignments')
+        .select(['expert_id', 'status', 'reason'])
+        .where('entry_id', '=', entryId)
+        .execute();
       expect(after.find((a) => a.expert_id === active[0].expert_id)!.status).toBe('removed');
       expect(after.find((a) => a.expert_id === free)!.status).toBe('active');
     }
@@ -437,13 +597,31 @@ describe('organizer: progress, discrepancies and the offline score sheet', () =>
     expect(res.body).toContain(`第 ${outOfRange} 行：“完善工作机制”的分数 21 超出满分 20`);
     expect(res.body).toContain(`第 ${unknown} 行：作品编号“NO-SUCH-ENTRY”不存在`);
     expect(res.body).toContain(`第 ${missing} 行：“用好平台资源和功能”尚未评分`);
-    const submitted = await server.db.selectFrom('reviews').select('total').where('contest_id', '=', contestId).where('status', '=', 'submitted').where('comment', '=', '线下评审：研修组织规范。').execute();
+    const submitted = await server.db
+      .selectFrom('reviews')
+      .select('total')
+      .where('contest_id', '=', contestId)
+      .where('status', '=', 'submitted')
+      .where('comment', '=', '线下评审：研修组织规范。')
+      .execute();
     expect(submitted).toHaveLength(pending.length - 3);
     expect(submitted.every((r) => r.total === 75)).toBe(true);
 
-    const wrongType = await upload(organizer, `/contests/${contestId}/score-sheet`, `/contests/${contestId}/progress`, 'scores.txt', Buffer.from('x'));
+    const wrongType = await upload(
+      organizer,
+      `/contests/${contestId}/score-sheet`,
+      `/contests/${contestId}/progress`,
+      'scores.txt',
+      Buffer.from('x'),
+    );
     expect(wrongType.statusCode).toBe(415);
-    const broken = await upload(organizer, `/contests/${contestId}/score-sheet`, `/contests/${contestId}/progress`, 'scores.xlsx', Buffer.from('not a workbook'));
+    const broken = await upload(
+      organizer,
+      `/contests/${contestId}/score-sheet`,
+      `/contests/${contestId}/progress`,
+      'scores.xlsx',
+      Buffer.from('not a workbook'),
+    );
     expect(broken.statusCode).toBe(422);
     expect(broken.body).toContain('scores.xlsx：无法打开');
   });
@@ -467,11 +645,18 @@ describe('who may see and change what', () => {
     const theirs = others[0];
     const own = zhaoTasks.find((z) => z.entry_id !== theirs.entry_id)!;
     expect((await zhao.get(`/reviews/${theirs.id}`)).statusCode).toBe(404);
-    expect((await htmxPost(zhao, `/reviews/${theirs.id}/save`, `/reviews/${own.id}`, { version: '0', s_mechanism: '1' })).statusCode).toBe(404);
+    expect((await htmxPost(zhao, `/reviews/${theirs.id}/save`, `/reviews/${own.id}`, { version: '0', s_mechanism: '1' })).statusCode).toBe(
+      404,
+    );
     expect((await htmxPost(zhao, `/reviews/${theirs.id}/submit`, `/reviews/${own.id}`, { version: '0' })).statusCode).toBe(404);
     expect((await zhao.post(`/reviews/${theirs.id}/decline`, { reason: 'x' }, `/reviews/${own.id}`)).statusCode).toBe(404);
     expect((await zhao.get('/reviews/999999')).statusCode).toBe(404);
-    const theirVideo = await server.db.selectFrom('files').select('id').where('entry_id', '=', theirs.entry_id).where('kind', '=', '视频').executeTakeFirstOrThrow();
+    const theirVideo = await server.db
+      .selectFrom('files')
+      .select('id')
+      .where('entry_id', '=', theirs.entry_id)
+      .where('kind', '=', '视频')
+      .executeTakeFirstOrThrow();
     // Their entry's file through my own assignment, and through theirs: both unknown to me.
     expect((await zhao.get(`/reviews/${own.id}/files/${theirVideo.id}`)).statusCode).toBe(404);
     expect((await zhao.get(`/reviews/${theirs.id}/files/${theirVideo.id}`)).statusCode).toBe(404);
@@ -511,27 +696,47 @@ describe('who may see and change what', () => {
 
   it('refuses every form without a valid CSRF token', async () => {
     const own = zhaoTasks[zhaoTasks.length - 1];
-    const bare = (client: Client, url: string, form: Record<string, string>, headers: Record<string, string> = {}) => client.request({ method: 'POST', url, form, headers });
-    expect((await bare(zhao, `/reviews/${own.id}/save`, { version: '0', s_mechanism: '1' }, { 'hx-request': 'true' })).statusCode).toBe(403);
-    expect((await bare(zhao, `/reviews/${own.id}/save`, { version: '0', s_mechanism: '1' }, { 'hx-request': 'true', 'x-csrf-token': 'forged' })).statusCode).toBe(403);
+    const bare = (client: Client, url: string, form: Record<string, string>, headers: Record<string, string> = {}) =>
+      client.request({ method: 'POST', url, form, headers });
+    expect((await bare(zhao, `/reviews/${own.id}/save`, { version: '0', s_mechanism: '1' }, { 'hx-request': 'true' })).statusCode).toBe(
+      403,
+    );
+    expect(
+      (await bare(zhao, `/reviews/${own.id}/save`, { version: '0', s_mechanism: '1' }, { 'hx-request': 'true', 'x-csrf-token': 'forged' }))
+        .statusCode,
+    ).toBe(403);
     expect((await bare(zhao, `/reviews/${own.id}/submit`, { version: '0', _csrf: 'forged' })).statusCode).toBe(403);
     expect((await bare(zhao, `/reviews/${own.id}/decline`, { reason: '不想评' })).statusCode).toBe(403);
     expect((await bare(organizer, `/contests/${contestId}/assignments/auto`, { per_entry: '3' })).statusCode).toBe(403);
     expect((await bare(organizer, `/contests/${contestId}/experts`, { name: '伪造' })).statusCode).toBe(403);
-    const review = await server.db.selectFrom('reviews').select('id').where('contest_id', '=', contestId).where('status', '=', 'submitted').executeTakeFirstOrThrow();
+    const review = await server.db
+      .selectFrom('reviews')
+      .select('id')
+      .where('contest_id', '=', contestId)
+      .where('status', '=', 'submitted')
+      .executeTakeFirstOrThrow();
     expect((await bare(organizer, `/contests/${contestId}/judging/reviews/${review.id}/return`, { reason: 'x' })).statusCode).toBe(403);
     const { payload, contentType } = multipart('experts.xlsx', await xlsx(EXPERTS));
-    const noHeader = await organizer.request({ method: 'POST', url: `/contests/${contestId}/experts/import`, payload, headers: { 'content-type': contentType } });
+    const noHeader = await organizer.request({
+      method: 'POST',
+      url: `/contests/${contestId}/experts/import`,
+      payload,
+      headers: { 'content-type': contentType },
+    });
     expect(noHeader.statusCode).toBe(403);
     // Nothing changed: still active, no declined row for this assignment.
-    expect((await server.db.selectFrom('assignments').select('status').where('id', '=', own.id).executeTakeFirstOrThrow()).status).toBe('active');
+    expect((await server.db.selectFrom('assignments').select('status').where('id', '=', own.id).executeTakeFirstOrThrow()).status).toBe(
+      'active',
+    );
   });
 
   it('never shows author names, schools, counties, folders or stored file names anywhere an expert can go (blind contest)', async () => {
     const secrets = [
       ...AUTHORS.flatMap((a) => [a.name, a.school, a.county]),
       '13800138000',
-      ...(await server.db.selectFrom('entries').select('source_path').where('contest_id', '=', contestId).execute()).map((e) => e.source_path!),
+      ...(await server.db.selectFrom('entries').select('source_path').where('contest_id', '=', contestId).execute()).map(
+        (e) => e.source_path!,
+      ),
       ...(await server.db.selectFrom('files').select('original_path').execute()).map((f) => f.original_path),
     ];
     const seen: { url: string; text: string }[] = [];

@@ -60,7 +60,11 @@ describe('login', () => {
   it('never redirects to another site after login', async () => {
     const c = new Client(server.app);
     const page = await c.get('/login');
-    const res = await c.request({ method: 'POST', url: '/login', form: { username: 'organizer', password: PASSWORD, next: '//evil.example/x', _csrf: csrfField(page.body) } });
+    const res = await c.request({
+      method: 'POST',
+      url: '/login',
+      form: { username: 'organizer', password: PASSWORD, next: '//evil.example/x', _csrf: csrfField(page.body) },
+    });
     expect(res.headers.location).toBe('/');
   });
 
@@ -78,7 +82,11 @@ describe('CSRF', () => {
     await c.get('/login'); // the session now holds a CSRF secret
     const missing = await c.request({ method: 'POST', url: '/login', form: { username: 'organizer', password: PASSWORD } });
     expect(missing.statusCode).toBe(403);
-    const forged = await c.request({ method: 'POST', url: '/login', form: { username: 'organizer', password: PASSWORD, _csrf: 'forged-token' } });
+    const forged = await c.request({
+      method: 'POST',
+      url: '/login',
+      form: { username: 'organizer', password: PASSWORD, _csrf: 'forged-token' },
+    });
     expect(forged.statusCode).toBe(403);
     expect(forged.body).toContain('请刷新页面后重试');
   });
@@ -90,7 +98,12 @@ describe('CSRF', () => {
     expect(noToken.statusCode).toBe(403);
     const page = await c.get('/contests/new');
     const token = /"X-CSRF-Token": "([^"]+)"/.exec(page.body)![1];
-    const viaHeader = await c.request({ method: 'POST', url: '/contests', form: { rules: 'no-such.yaml' }, headers: { 'X-CSRF-Token': token } });
+    const viaHeader = await c.request({
+      method: 'POST',
+      url: '/contests',
+      form: { rules: 'no-such.yaml' },
+      headers: { 'X-CSRF-Token': token },
+    });
     expect(viaHeader.statusCode).toBe(422); // past CSRF, refused by validation
     expect(viaHeader.body).toContain('请选择一个规则文件');
   });
@@ -111,7 +124,15 @@ describe('roles', () => {
   it('gives an expert 403 on organizer pages and admin pages', async () => {
     const c = new Client(server.app);
     await c.login('expert');
-    for (const url of ['/contests', '/contests/new', '/contests/1', '/contests/1/entries', '/contests/1/imports', '/contests/1/files/1/download', '/users']) {
+    for (const url of [
+      '/contests',
+      '/contests/new',
+      '/contests/1',
+      '/contests/1/entries',
+      '/contests/1/imports',
+      '/contests/1/files/1/download',
+      '/users',
+    ]) {
       const res = await c.get(url);
       expect(res.statusCode, url).toBe(403);
       expect(res.body).toContain('没有访问此页面的权限');
@@ -135,7 +156,11 @@ describe('roles', () => {
   it('lets an admin create an organizer whose one-time password must be changed at first login', async () => {
     const admin = new Client(server.app);
     await admin.login('admin');
-    const created = await admin.post('/users', { username: 'zhang', display_name: '张老师', role: 'organizer', unit: '实验小学' }, '/users');
+    const created = await admin.post(
+      '/users',
+      { username: 'zhang', display_name: '张老师', role: 'organizer', unit: '实验小学' },
+      '/users',
+    );
     expect(created.statusCode).toBe(200);
     const oneTime = /class="secret">([^<]+)</.exec(created.body)![1];
 
@@ -147,13 +172,21 @@ describe('roles', () => {
     const weak = await zhang.post('/password', { current: oneTime, password: '12345678', confirm: '12345678' }, '/password');
     expect(weak.statusCode).toBe(422);
     expect(weak.body).toContain('不能只由数字或只由字母组成');
-    const ok = await zhang.post('/password', { current: oneTime, password: 'New-pass-2024', confirm: 'New-pass-2024', next: '/contests' }, '/password');
+    const ok = await zhang.post(
+      '/password',
+      { current: oneTime, password: 'New-pass-2024', confirm: 'New-pass-2024', next: '/contests' },
+      '/password',
+    );
     expect(ok.headers.location).toBe('/contests');
     expect((await zhang.get('/contests')).statusCode).toBe(200);
   });
 
   it('ends other sessions of a user who changes the password', async () => {
-    await createUser(server.db, { username: 'li', displayName: '李老师', role: 'organizer', password: PASSWORD, mustChangePassword: false }, null);
+    await createUser(
+      server.db,
+      { username: 'li', displayName: '李老师', role: 'organizer', password: PASSWORD, mustChangePassword: false },
+      null,
+    );
     const first = new Client(server.app);
     const second = new Client(server.app);
     await first.login('li');

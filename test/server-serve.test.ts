@@ -43,7 +43,11 @@ afterEach(() => {
 describe('casejury serve', () => {
   it('on first start creates the data folder and an administrator whose password is printed once', async () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'casejury-serve-'));
-    const env = { CASEJURY_DATA: path.join(root, 'data'), CASEJURY_DB: path.join(root, 'data', 'casejury.db'), CASEJURY_ADMIN_PASSWORD: '' };
+    const env = {
+      CASEJURY_DATA: path.join(root, 'data'),
+      CASEJURY_DB: path.join(root, 'data', 'casejury.db'),
+      CASEJURY_ADMIN_PASSWORD: '',
+    };
     try {
       const first = await serve(env);
       const password = /一次性密码：(\S+)/.exec(first.output())![1];
@@ -65,7 +69,11 @@ describe('casejury serve', () => {
   it('takes the first password from CASEJURY_ADMIN_PASSWORD without printing it', async () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'casejury-serve-'));
     try {
-      const s = await serve({ CASEJURY_DATA: path.join(root, 'data'), CASEJURY_DB: path.join(root, 'data', 'casejury.db'), CASEJURY_ADMIN_PASSWORD: 'Given-admin-pass1' });
+      const s = await serve({
+        CASEJURY_DATA: path.join(root, 'data'),
+        CASEJURY_DB: path.join(root, 'data', 'casejury.db'),
+        CASEJURY_ADMIN_PASSWORD: 'Given-admin-pass1',
+      });
       expect(s.output()).toContain('密码取自环境变量 CASEJURY_ADMIN_PASSWORD');
       expect(s.output()).not.toContain('Given-admin-pass1');
       expect(await stop(s.child)).toBe(0);

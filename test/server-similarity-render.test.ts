@@ -19,13 +19,28 @@ describe('highlight', () => {
     );
     // the text comes back whole once the markup is taken out
     const plain = html.replace(/<sup[^>]*>.*?<\/sup>/g, '').replace(/<[^>]+>/g, '');
-    expect(plain.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&')).toBe(text);
+    expect(
+      plain
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"')
+        .replace(/&#39;/g, "'")
+        .replace(/&amp;/g, '&'),
+    ).toBe(text);
   });
 
   it('clamps ranges to the text, drops empty ones, and makes marks focusable only when asked', () => {
-    expect(highlight('一二三', [{ start: -5, end: 1, key: '7' }, { start: 2, end: 2, key: '8' }, { start: 2, end: 99, key: '9' }], { focusable: true })).toBe(
-      '<mark data-s="7" tabindex="0">一</mark>二<mark data-s="9" tabindex="0">三</mark>',
-    );
+    expect(
+      highlight(
+        '一二三',
+        [
+          { start: -5, end: 1, key: '7' },
+          { start: 2, end: 2, key: '8' },
+          { start: 2, end: 99, key: '9' },
+        ],
+        { focusable: true },
+      ),
+    ).toBe('<mark data-s="7" tabindex="0">一</mark>二<mark data-s="9" tabindex="0">三</mark>');
     expect(highlight('<x>', [])).toBe('&lt;x&gt;');
   });
 });

@@ -31,7 +31,11 @@ const twin = paragraphs(12);
 /** 甲 is copied by 乙 (most of it, plus markup-like text that must come out escaped); 丙 and 丁 are one work in two categories. */
 const PLANNED: Planned[] = [
   { folder: `小学+实验小学+张明/${REGIONAL}/智慧平台助力区域教研`, title: '智慧平台助力区域教研', paragraphs: [...original, SLOGAN] },
-  { folder: `小学+城南小学+李华/${REGIONAL}/区域研修的实践探索`, title: '区域研修的实践探索', paragraphs: ['<script>alert("x")</script> & 引言', ...original.slice(0, 11), ...paragraphs(3), SLOGAN] },
+  {
+    folder: `小学+城南小学+李华/${REGIONAL}/区域研修的实践探索`,
+    title: '区域研修的实践探索',
+    paragraphs: ['<script>alert("x")</script> & 引言', ...original.slice(0, 11), ...paragraphs(3), SLOGAN],
+  },
   { folder: `初中+第一中学+王芳/${SCHOOL}/作业设计校本研修`, title: '作业设计校本研修', paragraphs: [...twin, SLOGAN] },
   { folder: `初中+第一中学+王芳/${REGIONAL}/作业设计校本研修`, title: '作业设计校本研修', paragraphs: [...twin, SLOGAN] },
   { folder: `高中+高级中学+陈静/${SCHOOL}/名师工作室协同教研`, title: '名师工作室协同教研', paragraphs: [...paragraphs(12), SLOGAN] },
@@ -42,15 +46,23 @@ async function writeBatch(root: string, planned: Planned[]): Promise<void> {
   for (const p of planned) {
     const dir = path.join(root, ...p.folder.split('/'));
     fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, '案例介绍.docx'), await makeDocx({ title: p.title, sections: [{ heading: '一、基本情况', paragraphs: p.paragraphs }] }));
+    fs.writeFileSync(
+      path.join(dir, '案例介绍.docx'),
+      await makeDocx({ title: p.title, sections: [{ heading: '一、基本情况', paragraphs: p.paragraphs }] }),
+    );
   }
 }
 
 function multipart(fields: Record<string, string>, fileName: string, data: Buffer): { payload: Buffer; contentType: string } {
   const boundary = `----casejury${crypto.randomBytes(8).toString('hex')}`;
-  const parts = Object.entries(fields).map(([k, v]) => Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  const parts = Object.entries(fields).map(([k, v]) =>
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`),
+  );
   const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: application/octet-stream\r\n\r\n`;
-  return { payload: Buffer.concat([...parts, Buffer.from(head), data, Buffer.from(`\r\n--${boundary}--\r\n`)]), contentType: `multipart/form-data; boundary=${boundary}` };
+  return {
+    payload: Buffer.concat([...parts, Buffer.from(head), data, Buffer.from(`\r\n--${boundary}--\r\n`)]),
+    contentType: `multipart/form-data; boundary=${boundary}`,
+  };
 }
 
 /** The page's htmx CSRF header token, as the upload form sends it. */
@@ -92,7 +104,11 @@ const rateRows = (html: string): { fileId: number; flagged: boolean }[] =>
 beforeAll(async () => {
   server = await startTestServer();
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'casejury-sim-server-'));
-  contestId = await createContest(server.db, { rulesYaml: fs.readFileSync(RULES, 'utf8'), rulesSource: path.basename(RULES), userId: null });
+  contestId = await createContest(server.db, {
+    rulesYaml: fs.readFileSync(RULES, 'utf8'),
+    rulesSource: path.basename(RULES),
+    userId: null,
+  });
   await writeBatch(path.join(work, 'batch1'), PLANNED);
   const summary = await importPath(server.db, contestId, path.join(work, 'batch1'), { blobs: server.app.blobs });
   expect(summary.imported).toBe(PLANNED.length);
@@ -118,7 +134,11 @@ describe('查重 pages', () => {
     const token = csrfField((await expert.get('/password')).body);
     const post = await expert.request({ method: 'POST', url: `${base}/scan`, form: { _csrf: token } });
     expect(post.statusCode).toBe(403);
-    const decide = await expert.request({ method: 'POST', url: `${base}/entries/${entries.get('乙')!.entryId}/decision`, form: { _csrf: token, file: '1', decision: '取消资格', reason: 'x' } });
+    const decide = await expert.request({
+      method: 'POST',
+      url: `${base}/entries/${entries.get('乙')!.entryId}/decision`,
+      form: { _csrf: token, file: '1', decision: '取消资格', reason: 'x' },
+    });
     expect(decide.statusCode).toBe(403);
   });
 
@@ -212,7 +232,9 @@ describe('查重 pages', () => {
     expect(marked(sides[0]).replace(/\s/g, '')).toContain(original[0].slice(0, 20));
 
     const flipped = await organizer.get(`${pairUrl}?flip=true`);
-    const flippedSides = [...flipped.body.matchAll(/<div class="passage-text" tabindex="0">([\s\S]*?)<\/div>\s*<\/section>/g)].map((m) => m[1]);
+    const flippedSides = [...flipped.body.matchAll(/<div class="passage-text" tabindex="0">([\s\S]*?)<\/div>\s*<\/section>/g)].map(
+      (m) => m[1],
+    );
     expect(flippedSides).toEqual([sides[1], sides[0]]);
     expect((await organizer.get(`${base}/pairs/999999`)).statusCode).toBe(404);
   });
@@ -220,7 +242,16 @@ describe('查重 pages', () => {
   it('gives a printable report per entry in the checking services’ form', async () => {
     const page = await organizer.get(`${base}/files/${entries.get('乙')!.fileId}`);
     expect(page.statusCode).toBe(200);
-    for (const text of ['文本复制检测报告单', '总文字复制比（重复率）', '去除引用文字复制比', '单篇最大文字复制比', '相似文献列表', '全文标明重复', '打印报告', '达到阈值 30.0%']) {
+    for (const text of [
+      '文本复制检测报告单',
+      '总文字复制比（重复率）',
+      '去除引用文字复制比',
+      '单篇最大文字复制比',
+      '相似文献列表',
+      '全文标明重复',
+      '打印报告',
+      '达到阈值 30.0%',
+    ]) {
       expect(page.body).toContain(text);
     }
     expect(page.body).toContain('智慧平台助力区域教研');
@@ -244,7 +275,11 @@ describe('查重 pages', () => {
     const forged = await organizer.request({ method: 'POST', url, form: { file: String(fileId), decision: '取消资格', reason: '抄袭' } });
     expect(forged.statusCode).toBe(403);
 
-    const decided = await organizer.post(url, { file: String(fileId), decision: '取消资格', reason: '与“智慧平台助力区域教研”大段雷同' }, reportUrl);
+    const decided = await organizer.post(
+      url,
+      { file: String(fileId), decision: '取消资格', reason: '与“智慧平台助力区域教研”大段雷同' },
+      reportUrl,
+    );
     expect(decided.statusCode).toBe(303);
     expect(decided.headers.location).toBe(`${reportUrl}#decision`);
     const entry = await server.db.selectFrom('entries').select('status').where('id', '=', entryId).executeTakeFirstOrThrow();
@@ -254,9 +289,18 @@ describe('查重 pages', () => {
     expect(page.body).toMatch(/<span class="badge disqualified">/);
 
     const original = entries.get('甲')!;
-    const kept = await organizer.post(`${base}/entries/${original.entryId}/decision`, { file: String(original.fileId), decision: '保留', reason: '原创作品，被他人抄袭' }, `${base}/files/${original.fileId}`);
+    const kept = await organizer.post(
+      `${base}/entries/${original.entryId}/decision`,
+      { file: String(original.fileId), decision: '保留', reason: '原创作品，被他人抄袭' },
+      `${base}/files/${original.fileId}`,
+    );
     expect(kept.statusCode).toBe(303);
-    const audits = await server.db.selectFrom('audit_log').select(['action', 'subject_id', 'user_id']).where('action', '=', 'similarity.decide').orderBy('id').execute();
+    const audits = await server.db
+      .selectFrom('audit_log')
+      .select(['action', 'subject_id', 'user_id'])
+      .where('action', '=', 'similarity.decide')
+      .orderBy('id')
+      .execute();
     expect(audits).toEqual([
       { action: 'similarity.decide', subject_id: String(entryId), user_id: server.users.organizer },
       { action: 'similarity.decide', subject_id: String(original.entryId), user_id: server.users.organizer },
@@ -296,11 +340,19 @@ describe('查重 pages', () => {
       if (token) headers['X-CSRF-Token'] = headerToken(page.body);
       return organizer.request({ method: 'POST', url: `${libraryUrl}/upload`, headers, payload });
     };
-    const earlier = await upload('library', '往届获奖案例.docx', await makeDocx({ title: '往届获奖案例', sections: [{ heading: '一、基本情况', paragraphs: paragraphs(6) }] }));
+    const earlier = await upload(
+      'library',
+      '往届获奖案例.docx',
+      await makeDocx({ title: '往届获奖案例', sections: [{ heading: '一、基本情况', paragraphs: paragraphs(6) }] }),
+    );
     expect(earlier.statusCode).toBe(200);
     expect(earlier.body).toContain('已添加 1 份');
     expect(earlier.body).toContain('往届获奖案例.docx');
-    const template = await upload('template', '通知.txt', Buffer.from('各有关单位：案例介绍应围绕依托国家中小学智慧教育平台开展教师研修的实践过程进行撰写。'));
+    const template = await upload(
+      'template',
+      '通知.txt',
+      Buffer.from('各有关单位：案例介绍应围绕依托国家中小学智慧教育平台开展教师研修的实践过程进行撰写。'),
+    );
     expect(template.body).toContain('已添加 1 份');
     expect(template.body).toMatch(/<h2>模板（1）<\/h2>/);
     const broken = await upload('library', '损坏.docx', Buffer.from('不是 Word 文件'));
@@ -318,7 +370,11 @@ describe('查重 pages', () => {
 
   it('updates the results for a later import by preparing only the new document', async () => {
     await scanAndWait();
-    const copier = { folder: `小学+补报小学+孙丽/${SCHOOL}/补报案例`, title: '补报案例', paragraphs: [...original.slice(2, 12), ...paragraphs(2)] };
+    const copier = {
+      folder: `小学+补报小学+孙丽/${SCHOOL}/补报案例`,
+      title: '补报案例',
+      paragraphs: [...original.slice(2, 12), ...paragraphs(2)],
+    };
     await writeBatch(path.join(work, 'batch2'), [copier]);
     await importPath(server.db, contestId, path.join(work, 'batch2'), { blobs: server.app.blobs });
     const stale = await organizer.get(base);

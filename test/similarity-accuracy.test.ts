@@ -28,7 +28,11 @@ describe('accuracy on a generated corpus with planted copies', () => {
 
   it('plants every alteration, template text, quotations, twins, identical documents and library sources', () => {
     const copiers = corpus.documents.filter((d) => d.role === 'copier');
-    for (const a of ALTERATIONS) expect(copiers.some((d) => d.alterations.includes(a)), a).toBe(true);
+    for (const a of ALTERATIONS)
+      expect(
+        copiers.some((d) => d.alterations.includes(a)),
+        a,
+      ).toBe(true);
     expect(corpus.documents.every((d) => d.library || d.truth.templateChars > 0)).toBe(true);
     expect(corpus.documents.some((d) => d.truth.quotedDuplicateChars > 0)).toBe(true);
     expect(corpus.documents.filter((d) => d.role === 'identical')).toHaveLength(2 * ACCURACY_SPEC.identical);
@@ -77,7 +81,9 @@ describe('casejury scan on real files', () => {
     '小学+实验小学+王芳/校本研修应用案例/坏文件/案例介绍.docx': Buffer.from('PK\u0003\u0004 this is not a zip'),
     '小学+实验小学+王芳/校本研修应用案例/空文件/案例介绍.docx': Buffer.alloc(0),
     '初中+第二中学+李强/区域研修应用案例/假PDF/案例介绍.pdf': Buffer.from('这不是 PDF 文件'),
-    '初中+第二中学+李强/区域研修应用案例/图片/案例介绍.txt': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0]),
+    '初中+第二中学+李强/区域研修应用案例/图片/案例介绍.txt': Buffer.from([
+      0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0,
+    ]),
   };
 
   beforeAll(async () => {
@@ -143,7 +149,14 @@ describe('casejury scan on real files', () => {
   it('writes a workbook with the documents by rate (flagged rows highlighted), pairs and suspects', async () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load((await readFile(path.join(dir, 'out.xlsx'))) as unknown as ArrayBuffer);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['文档重复率', '相似文档对', '一稿多投嫌疑', '同一作品或主题', '公共文本', '无法读取的文件']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual([
+      '文档重复率',
+      '相似文档对',
+      '一稿多投嫌疑',
+      '同一作品或主题',
+      '公共文本',
+      '无法读取的文件',
+    ]);
     const sheet = wb.getWorksheet('文档重复率')!;
     expect(sheet.getRow(1).getCell(7).value).toBe('重复率(%)');
     const rates = report.documents.map((_, i) => Number(sheet.getRow(i + 2).getCell(7).value));
@@ -154,13 +167,24 @@ describe('casejury scan on real files', () => {
     });
     // every twin is listed among the suspects
     const suspects: string[][] = [];
-    wb.getWorksheet('一稿多投嫌疑')!.eachRow((row, i) => void (i > 1 && suspects.push([String(row.getCell(1).value), String(row.getCell(2).value)])));
-    for (const twin of corpus.twins) expect(suspects.some((s) => samePair({ a: s[0], b: s[1] }, twin)), twin.join(' ')).toBe(true);
+    wb.getWorksheet('一稿多投嫌疑')!.eachRow(
+      (row, i) => void (i > 1 && suspects.push([String(row.getCell(1).value), String(row.getCell(2).value)])),
+    );
+    for (const twin of corpus.twins)
+      expect(
+        suspects.some((s) => samePair({ a: s[0], b: s[1] }, twin)),
+        twin.join(' '),
+      ).toBe(true);
     // the entry-level suspects of the JSON, row for row
     const entrySuspects: string[][] = [];
-    wb.getWorksheet('同一作品或主题')!.eachRow((row, i) => void (i > 1 && entrySuspects.push([String(row.getCell(1).value), String(row.getCell(2).value), String(row.getCell(3).value)])));
+    wb.getWorksheet('同一作品或主题')!.eachRow(
+      (row, i) =>
+        void (i > 1 && entrySuspects.push([String(row.getCell(1).value), String(row.getCell(2).value), String(row.getCell(3).value)])),
+    );
     // (the note under the table is not a suspect)
-    expect(entrySuspects.filter((r) => r[2] === '一稿多投' || r[2] === '相似主题')).toEqual((report.suspects ?? []).map((x) => [x.a, x.b, x.kind]));
+    expect(entrySuspects.filter((r) => r[2] === '一稿多投' || r[2] === '相似主题')).toEqual(
+      (report.suspects ?? []).map((x) => [x.a, x.b, x.kind]),
+    );
     expect(entrySuspects.length).toBeGreaterThan(0);
   });
 

@@ -31,17 +31,54 @@ async function newContest(db: Db): Promise<number> {
 }
 
 /** An entry with one stored document, as an import leaves it. */
-async function addEntry(db: Db, contestId: number, code: string, categoryKey: string, text: string, kind = '案例介绍'): Promise<{ entryId: number; fileId: number }> {
-  const category = await db.selectFrom('categories').select('id').where('contest_id', '=', contestId).where('key', '=', categoryKey).executeTakeFirstOrThrow();
+async function addEntry(
+  db: Db,
+  contestId: number,
+  code: string,
+  categoryKey: string,
+  text: string,
+  kind = '案例介绍',
+): Promise<{ entryId: number; fileId: number }> {
+  const category = await db
+    .selectFrom('categories')
+    .select('id')
+    .where('contest_id', '=', contestId)
+    .where('key', '=', categoryKey)
+    .executeTakeFirstOrThrow();
   const now = nowIso();
   const { id: entryId } = await db
     .insertInto('entries')
-    .values({ contest_id: contestId, category_id: category.id, code, title: `作品${code}`, group_name: null, status: 'submitted', source_path: code, category_label: null, batch_id: null, created_at: now, updated_at: now })
+    .values({
+      contest_id: contestId,
+      category_id: category.id,
+      code,
+      title: `作品${code}`,
+      group_name: null,
+      status: 'submitted',
+      source_path: code,
+      category_label: null,
+      batch_id: null,
+      created_at: now,
+      updated_at: now,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   const { id: fileId } = await db
     .insertInto('files')
-    .values({ entry_id: entryId, original_path: `${kind}.docx`, name: `${kind}.docx`, kind, ext: 'docx', size: text.length, sha256: sha256Of(Buffer.from(text)), mime: null, text, html: null, error: null, created_at: now })
+    .values({
+      entry_id: entryId,
+      original_path: `${kind}.docx`,
+      name: `${kind}.docx`,
+      kind,
+      ext: 'docx',
+      size: text.length,
+      sha256: sha256Of(Buffer.from(text)),
+      mime: null,
+      text,
+      html: null,
+      error: null,
+      created_at: now,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return { entryId, fileId };
@@ -58,7 +95,9 @@ const asText = (s: string[]): string => s.join('\n\n');
 async function snapshot(db: Db, runId: number) {
   const { rows } = await listReports(db, runId, { offset: 0, limit: 1000 });
   const reports = rows.map(({ id, runId: _run, ...r }: ReportRow) => r).sort((x, y) => x.docKey.localeCompare(y.docKey));
-  const pairs = (await listPairs(db, runId)).map(({ id, runId: _run, ...p }) => p).sort((x, y) => `${x.aKey}-${x.bKey}`.localeCompare(`${y.aKey}-${y.bKey}`));
+  const pairs = (await listPairs(db, runId))
+    .map(({ id, runId: _run, ...p }) => p)
+    .sort((x, y) => `${x.aKey}-${x.bKey}`.localeCompare(`${y.aKey}-${y.bKey}`));
   const common = (await listCommon(db, runId)).map(({ id, ...c }) => c);
   return { reports, pairs, common };
 }
@@ -78,7 +117,13 @@ describe.each(testDatabases)('similarity of a contest ($name)', ({ open }) => {
     // E02 copies 70% of E01 with its commas changed; E07 is E03 entered in another category (一稿多投);
     // E05 copies half of a library document; E06 quotes the notice a template holds.
     e.E01 = await addEntry(db, contestId, 'E01', 'regional-training', asText(original));
-    e.E02 = await addEntry(db, contestId, 'E02', 'regional-training', asText([...original.slice(0, 42).map((s) => s.replace(/，/g, ', ')), ...own(2).slice(0, 18)]));
+    e.E02 = await addEntry(
+      db,
+      contestId,
+      'E02',
+      'regional-training',
+      asText([...original.slice(0, 42).map((s) => s.replace(/，/g, ', ')), ...own(2).slice(0, 18)]),
+    );
     e.E03 = await addEntry(db, contestId, 'E03', 'school-based-training', asText(own(3)));
     e.E04 = await addEntry(db, contestId, 'E04', 'school-based-training', asText(own(4)));
     e.E05 = await addEntry(db, contestId, 'E05', 'online-studio', asText([...sentences(50, 25), ...own(5).slice(0, 25)]));
@@ -100,11 +145,18 @@ describe.each(testDatabases)('similarity of a contest ($name)', ({ open }) => {
   };
 
   it('stores a scan: rates and sources, pairs with spans into the original text, the library compared but not ranked, template text not counted', async () => {
-    const library = await upload('library', '往届获奖案例.zip', makeZip([
-      { name: '2023/一等奖案例.docx', data: await makeDocx({ title: '往届案例', sections: [{ heading: '一、基本情况', paragraphs: sentences(50, 25) }] }) },
-      { name: '2023/损坏.docx', data: Buffer.from('不是 Word 文件') },
-      { name: '2023/照片.jpg', data: Buffer.from([0xff, 0xd8, 0xff, 0xe0]) },
-    ]));
+    const library = await upload(
+      'library',
+      '往届获奖案例.zip',
+      makeZip([
+        {
+          name: '2023/一等奖案例.docx',
+          data: await makeDocx({ title: '往届案例', sections: [{ heading: '一、基本情况', paragraphs: sentences(50, 25) }] }),
+        },
+        { name: '2023/损坏.docx', data: Buffer.from('不是 Word 文件') },
+        { name: '2023/照片.jpg', data: Buffer.from([0xff, 0xd8, 0xff, 0xe0]) },
+      ]),
+    );
     expect(library.added).toEqual(['往届获奖案例.zip/2023/一等奖案例.docx']);
     expect(library.errors.map((x) => x.path)).toEqual(['往届获奖案例.zip/2023/损坏.docx', '往届获奖案例.zip/2023/照片.jpg']);
     expect((await upload('template', '通知.txt', Buffer.from(`各有关单位：\n${NOTICE}`))).added).toEqual(['通知.txt']);
@@ -137,7 +189,10 @@ describe.each(testDatabases)('similarity of a contest ($name)', ({ open }) => {
 
     const pairs = await listPairs(db, run.id);
     const copied = pairs.find((p) => p.aKey === fileKey(e.E01.fileId) && p.bKey === fileKey(e.E02.fileId))!;
-    const [textA, textB] = [asText(original), (await db.selectFrom('files').select('text').where('id', '=', e.E02.fileId).executeTakeFirstOrThrow()).text!];
+    const [textA, textB] = [
+      asText(original),
+      (await db.selectFrom('files').select('text').where('id', '=', e.E02.fileId).executeTakeFirstOrThrow()).text!,
+    ];
     expect(copied.spans.length).toBeGreaterThan(0);
     for (const [as, ae, bs, be] of copied.spans) expect(normalized(textB.slice(bs, be))).toBe(normalized(textA.slice(as, ae)));
     const twins = pairs.filter((p) => p.suspect);
@@ -148,9 +203,14 @@ describe.each(testDatabases)('similarity of a contest ($name)', ({ open }) => {
     expect(libraryPair).toMatchObject({ aKey: fileKey(e.E05.fileId), aLibrary: false });
 
     const cached = await listLibrary(db, contestId);
-    expect(cached.map((l) => [l.role, l.name])).toEqual([['library', '往届获奖案例.zip/2023/一等奖案例.docx'], ['template', '通知.txt']]);
+    expect(cached.map((l) => [l.role, l.name])).toEqual([
+      ['library', '往届获奖案例.zip/2023/一等奖案例.docx'],
+      ['template', '通知.txt'],
+    ]);
     const audits = await db.selectFrom('audit_log').select('action').where('contest_id', '=', contestId).execute();
-    expect(audits.map((a) => a.action)).toEqual(expect.arrayContaining(['similarity.library.add', 'similarity.template.add', 'similarity.scan']));
+    expect(audits.map((a) => a.action)).toEqual(
+      expect.arrayContaining(['similarity.library.add', 'similarity.template.add', 'similarity.scan']),
+    );
   });
 
   it('updates after an import by extending the cached corpus, with the same results as a full scan', async () => {
@@ -181,7 +241,11 @@ describe.each(testDatabases)('similarity of a contest ($name)', ({ open }) => {
 
     // a changed document cannot extend the cache: the next scan is full again
     const changed = asText(sentences(77, 40));
-    await db.updateTable('files').set({ text: changed, sha256: sha256Of(Buffer.from(changed)), created_at: nowIso() }).where('id', '=', e.E04.fileId).execute();
+    await db
+      .updateTable('files')
+      .set({ text: changed, sha256: sha256Of(Buffer.from(changed)), created_at: nowIso() })
+      .where('id', '=', e.E04.fileId)
+      .execute();
     expect(await freshness(db, contestId, await latestRun(db, contestId))).toMatchObject({ upToDate: false, added: 0, changed: 1 });
     expect((await runContestScan(db, contestId, { userId: null, cache })).mode).toBe('full');
     // new settings neither
@@ -198,17 +262,31 @@ describe.each(testDatabases)('similarity of a contest ($name)', ({ open }) => {
     await decideOnEntry(db, contestId, e.E02.entryId, '取消资格', '与 E01 大段雷同', null);
     const entry = await db.selectFrom('entries').select('status').where('id', '=', e.E02.entryId).executeTakeFirstOrThrow();
     expect(entry.status).toBe('disqualified');
-    const eligibility = await db.selectFrom('eligibility_decisions').selectAll().where('entry_id', '=', e.E02.entryId).executeTakeFirstOrThrow();
+    const eligibility = await db
+      .selectFrom('eligibility_decisions')
+      .selectAll()
+      .where('entry_id', '=', e.E02.entryId)
+      .executeTakeFirstOrThrow();
     expect(eligibility).toMatchObject({ status: 'disqualified', previous_status: 'submitted' });
     expect(eligibility.reason).toMatch(/^查重（重复率 \d+\.\d%）：与 E01 大段雷同$/);
     await expect(decideOnEntry(db, contestId, e.E02.entryId, '保留', '复核后保留', null)).rejects.toThrow('已被取消资格');
 
     await decideOnEntry(db, contestId, e.E01.entryId, '保留', 'E01 为原创，被他人抄袭', null);
-    expect((await db.selectFrom('entries').select('status').where('id', '=', e.E01.entryId).executeTakeFirstOrThrow()).status).toBe('submitted');
+    expect((await db.selectFrom('entries').select('status').where('id', '=', e.E01.entryId).executeTakeFirstOrThrow()).status).toBe(
+      'submitted',
+    );
     const decisions = await listDecisions(db, contestId);
-    expect(decisions.map((d) => [d.entryId, d.decision, d.runVersion])).toEqual([[e.E01.entryId, '保留', run.version], [e.E02.entryId, '取消资格', run.version]]);
+    expect(decisions.map((d) => [d.entryId, d.decision, d.runVersion])).toEqual([
+      [e.E01.entryId, '保留', run.version],
+      [e.E02.entryId, '取消资格', run.version],
+    ]);
     expect(decisions[1].rate).toBeGreaterThan(0.6);
-    const audits = await db.selectFrom('audit_log').select(['action', 'subject_id', 'reason']).where('action', 'in', ['similarity.decide', 'eligibility.decide']).orderBy('id').execute();
+    const audits = await db
+      .selectFrom('audit_log')
+      .select(['action', 'subject_id', 'reason'])
+      .where('action', 'in', ['similarity.decide', 'eligibility.decide'])
+      .orderBy('id')
+      .execute();
     expect(audits.map((a) => [a.action, a.subject_id])).toEqual([
       ['eligibility.decide', String(e.E02.entryId)],
       ['similarity.decide', String(e.E02.entryId)],
@@ -221,7 +299,10 @@ describe.each(testDatabases)('similarity of a contest ($name)', ({ open }) => {
     const slogan = '坚持以教育数字化赋能教师专业发展为主线全面提升教师数字素养和教学创新能力';
     const codes = ['C1', 'C2', 'C3', 'C4', 'C5', 'C6'];
     const keys: string[] = [];
-    for (const [i, code] of codes.entries()) keys.push(fileKey((await addEntry(db, contestId, code, 'school-based-training', `${asText(sentences(100 + i, 30))}\n\n${slogan}。`)).fileId));
+    for (const [i, code] of codes.entries())
+      keys.push(
+        fileKey((await addEntry(db, contestId, code, 'school-based-training', `${asText(sentences(100 + i, 30))}\n\n${slogan}。`)).fileId),
+      );
     await runContestScan(db, contestId, { userId: null });
     let run = (await latestRun(db, contestId))!;
     const common = (await listCommon(db, run.id)).find((c) => c.text === normalized(slogan))!;
@@ -292,7 +373,9 @@ describe('scan --contest', () => {
       expect(fs.statSync(xlsx).size).toBeGreaterThan(0);
       const check = await openMigratedDb(url);
       expect((await latestRun(check, contestId))!.version).toBe(2);
-      expect((await listReports(check, (await latestRun(check, contestId))!.id, { offset: 0, limit: 10 })).rows[0].docKey).toBe(fileKey(a.fileId));
+      expect((await listReports(check, (await latestRun(check, contestId))!.id, { offset: 0, limit: 10 })).rows[0].docKey).toBe(
+        fileKey(a.fileId),
+      );
       await check.destroy();
 
       expect((await cli('scan', '--contest', String(contestId), '--db', url, '--threshold', '0.5')).code).toBe(2);

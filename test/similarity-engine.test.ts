@@ -125,8 +125,16 @@ describe('SimilarityCorpus', () => {
     for (let i = 0; i < 6; i++) docs.push({ id: `plain${i}`, text: body(30), category: '乙' });
     const r = findSimilarity(docs);
     const doc = (id: string) => r.documents.find((d) => d.id === id)!;
-    expect(doc('s1').sources.map((s) => s.id).sort()).toEqual(['copy', 'multi']);
-    expect(doc('multi').sources.map((s) => s.id).sort()).toEqual(['s1', 's2', 's3']);
+    expect(
+      doc('s1')
+        .sources.map((s) => s.id)
+        .sort(),
+    ).toEqual(['copy', 'multi']);
+    expect(
+      doc('multi')
+        .sources.map((s) => s.id)
+        .sort(),
+    ).toEqual(['s1', 's2', 's3']);
     expect(doc('multi').maxSourceRate).toBeLessThan(doc('multi').rate);
     expect(doc('twinA').rate).toBe(1);
     expect(doc('twinB').sources).toEqual([{ id: 'twinA', library: false, sharedChars: doc('twinB').countable }]);
@@ -140,7 +148,11 @@ describe('SimilarityCorpus', () => {
     const template = '请按照案例介绍的格式要求填写基本情况过程与举措经验与成效特色与创新等内容并如实填写信息表。';
     const slogan = '坚持以学生发展为中心推动信息技术与教育教学深度融合促进教育公平与质量提升。';
     const library = body(40);
-    const docs = Array.from({ length: 10 }, (_, i) => ({ id: `e${i}`, text: template + body(30) + (i < 6 ? slogan : '') + body(10), category: '甲' }));
+    const docs = Array.from({ length: 10 }, (_, i) => ({
+      id: `e${i}`,
+      text: template + body(30) + (i < 6 ? slogan : '') + body(10),
+      category: '甲',
+    }));
     docs[9].text = template + body(30) + library.slice(0, 600);
     const corpus = new SimilarityCorpus({}, [template]);
     for (const d of docs) corpus.add(d);
@@ -164,7 +176,11 @@ describe('SimilarityCorpus', () => {
 
   it('gives the same result when documents are added after a first result', () => {
     const base = body(40);
-    const docs = Array.from({ length: 8 }, (_, i) => ({ id: `d${i}`, text: body(25) + (i % 3 === 0 ? base.slice(i * 50, i * 50 + 400) : ''), category: i % 2 ? '甲' : '乙' }));
+    const docs = Array.from({ length: 8 }, (_, i) => ({
+      id: `d${i}`,
+      text: body(25) + (i % 3 === 0 ? base.slice(i * 50, i * 50 + 400) : ''),
+      category: i % 2 ? '甲' : '乙',
+    }));
     docs.push({ id: 'late', text: body(10) + base.slice(0, 500), category: '甲' });
     const corpus = new SimilarityCorpus();
     for (const d of docs.slice(0, 8)) corpus.add(d);

@@ -47,7 +47,11 @@ describe('一稿多投 in a generated contest, through casejury scan', () => {
       await mkdir(folder, { recursive: true });
       await writeFile(
         path.join(folder, '案例介绍.docx'),
-        await makeDocx({ title: w.title, byline: w.byline, sections: w.paragraphs.map((s) => ({ heading: s.heading, paragraphs: s.paragraphs })) }),
+        await makeDocx({
+          title: w.title,
+          byline: w.byline,
+          sections: w.paragraphs.map((s) => ({ heading: s.heading, paragraphs: s.paragraphs })),
+        }),
       );
       // one video per video id: twins carry the same file, every other work its own
       await writeFile(path.join(folder, '课堂实录.mp4'), makeMp4({ seconds: 600 + w.videoId, width: 1280, height: 720 }));
@@ -79,7 +83,11 @@ describe('一稿多投 in a generated contest, through casejury scan', () => {
       expect(s!.kind).toBe('一稿多投');
       expect(s!.reasons).toContain(`共同作者：${x.teacher.name}（${x.teacher.school}）`);
       expect(s!.reasons).toContain('相同视频：课堂实录.mp4（文件内容完全相同）');
-      expect(s!.reasons.some((r) => r.startsWith(`标题相近：《${x.title}》与《${y.title}》`) || r.startsWith(`标题相近：《${y.title}》与《${x.title}》`))).toBe(true);
+      expect(
+        s!.reasons.some(
+          (r) => r.startsWith(`标题相近：《${x.title}》与《${y.title}》`) || r.startsWith(`标题相近：《${y.title}》与《${x.title}》`),
+        ),
+      ).toBe(true);
     }
   });
 
@@ -106,7 +114,9 @@ describe('一稿多投 in a generated contest, through casejury scan', () => {
     expect(code).toBe(0);
     expect(stdout).toContain(`一稿多投或相似主题嫌疑 ${report.suspects!.length} 对`);
     const [a, b] = contest.twins[0].map((i) => folderOf(contest.works[i]));
-    expect(stdout).toMatch(new RegExp(`［一稿多投］综合得分 1\\.00\\n  (${escape(a)}\\n  ${escape(b)}|${escape(b)}\\n  ${escape(a)})\\n      共同作者`));
+    expect(stdout).toMatch(
+      new RegExp(`［一稿多投］综合得分 1\\.00\\n  (${escape(a)}\\n  ${escape(b)}|${escape(b)}\\n  ${escape(a)})\\n      共同作者`),
+    );
   });
 });
 

@@ -50,7 +50,8 @@ async function makeSubmissions(root: string): Promise<void> {
   const generator = new SuspectsContestGenerator(7);
   const doc = async (title: string, paragraphs: string[][]) =>
     makeDocx({ title, sections: paragraphs.map((p, i) => ({ heading: `${'一二三四五'[i]}、部分`, paragraphs: p })) });
-  const fresh = (): string[][] => generator.document(generator.topic(), { name: '某', school: '某校', stage: '小学' }, [16, 24]).map((s) => s.paragraphs);
+  const fresh = (): string[][] =>
+    generator.document(generator.topic(), { name: '某', school: '某校', stage: '小学' }, [16, 24]).map((s) => s.paragraphs);
   const folders = [TWIN_A, TWIN_B, NAMESAKE, ORIGINAL, COPY, PHOTOS_A, PHOTOS_B];
   const texts = new Map(folders.map((f) => [f, fresh()]));
   // most of the original, and a little of its own
@@ -60,17 +61,35 @@ async function makeSubmissions(root: string): Promise<void> {
     await write(root, `${folder}/课堂实录.mp4`, makeMp4({ seconds: 300 + (folder === TWIN_B ? 0 : i), width: 1280, height: 720 }));
     await write(root, `${folder}/原创承诺书.pdf`, makePdf(['原创承诺书']));
   }
-  for (const folder of [PHOTOS_A, PHOTOS_B]) for (const n of [1, 2]) await write(root, `${folder}/活动照片${n}.pdf`.replace('.pdf', '.png'), makePdf([`照片 ${n}`]));
+  for (const folder of [PHOTOS_A, PHOTOS_B])
+    for (const n of [1, 2]) await write(root, `${folder}/活动照片${n}.pdf`.replace('.pdf', '.png'), makePdf([`照片 ${n}`]));
 }
 
 describe.each(testDatabases)('contest suspects on $name', ({ open }) => {
   let db: Db;
   let root: string;
   const idOf = async (folder: string): Promise<number> =>
-    (await db.selectFrom('entries').select('id').where('source_path', 'like', `%${folder.split('/').pop()}`).executeTakeFirstOrThrow()).id;
-  const statusOf = async (folder: string) => (await db.selectFrom('entries').select('status').where('id', '=', await idOf(folder)).executeTakeFirstOrThrow()).status;
+    (
+      await db
+        .selectFrom('entries')
+        .select('id')
+        .where('source_path', 'like', `%${folder.split('/').pop()}`)
+        .executeTakeFirstOrThrow()
+    ).id;
+  const statusOf = async (folder: string) =>
+    (
+      await db
+        .selectFrom('entries')
+        .select('status')
+        .where('id', '=', await idOf(folder))
+        .executeTakeFirstOrThrow()
+    ).status;
   const contestWith = async (extraYaml = ''): Promise<number> => {
-    const contestId = await createContest(db, { rulesYaml: (await fs.readFile(RULES_FILE, 'utf8')) + extraYaml, rulesSource: path.basename(RULES_FILE), userId: null });
+    const contestId = await createContest(db, {
+      rulesYaml: (await fs.readFile(RULES_FILE, 'utf8')) + extraYaml,
+      rulesSource: path.basename(RULES_FILE),
+      userId: null,
+    });
     await importPath(db, contestId, root);
     return contestId;
   };
@@ -93,19 +112,34 @@ describe.each(testDatabases)('contest suspects on $name', ({ open }) => {
     expect(before.textRun).toBeNull();
     expect(pairs(before.suspects)).toEqual([[twinA, twinB, '一稿多投']]);
     const twin = before.suspects[0];
-    expect(twin.a).toMatchObject({ code: expect.any(String), title: '依托双师课堂的乡村英语绘本阅读实践探索', status: 'submitted', category: REGIONAL, authors: [{ name: '张三', unit: '实验小学' }] });
+    expect(twin.a).toMatchObject({
+      code: expect.any(String),
+      title: '依托双师课堂的乡村英语绘本阅读实践探索',
+      status: 'submitted',
+      category: REGIONAL,
+      authors: [{ name: '张三', unit: '实验小学' }],
+    });
     expect(twin.reasons[0]).toBe('共同作者：张三（实验小学）');
     expect(twin.reasons).toContain('相同视频：课堂实录.mp4（文件内容完全相同）');
-    expect(twin.reasons).toContain('标题相近：《依托双师课堂的乡村英语绘本阅读实践探索》与《乡村英语绘本阅读双师课堂案例》（去除套话后字面相似度 0.91，关键词相似度 1.00）');
+    expect(twin.reasons).toContain(
+      '标题相近：《依托双师课堂的乡村英语绘本阅读实践探索》与《乡村英语绘本阅读双师课堂案例》（去除套话后字面相似度 0.91，关键词相似度 1.00）',
+    );
     expect(twin.decision).toBeNull();
 
     await runContestScan(db, contestId, { userId: null });
     const after = await contestSuspects(db, contestId);
     expect(after.textRun?.version).toBe(1);
-    expect(pairs(after.suspects)).toEqual(expect.arrayContaining([[twinA, twinB, '一稿多投'], [Math.min(original, copy), Math.max(original, copy), '一稿多投']]));
+    expect(pairs(after.suspects)).toEqual(
+      expect.arrayContaining([
+        [twinA, twinB, '一稿多投'],
+        [Math.min(original, copy), Math.max(original, copy), '一稿多投'],
+      ]),
+    );
     expect(after.suspects).toHaveLength(2);
     const copied = after.suspects.find((s) => s.a.id === Math.min(original, copy))!;
-    expect(copied.reasons.find((r) => r.startsWith('文字重复：'))).toMatch(/^文字重复：案例介绍\.docx 的 \d+%、案例介绍\.docx 的 \d+% 与对方相同$/);
+    expect(copied.reasons.find((r) => r.startsWith('文字重复：'))).toMatch(
+      /^文字重复：案例介绍\.docx 的 \d+%、案例介绍\.docx 的 \d+% 与对方相同$/,
+    );
   });
 
   it('reads the threshold from the rule set', async () => {
@@ -121,34 +155,73 @@ describe.each(testDatabases)('contest suspects on $name', ({ open }) => {
   it('both disqualified: through the eligibility decision, with the reason, audited', async () => {
     const contestId = await contestWith();
     const [a, b] = [await idOf(TWIN_A), await idOf(TWIN_B)];
-    await expect(decideSuspect(db, contestId, { entries: [b, a], decision: '均取消资格', reason: '  ', userId: null })).rejects.toThrow('请填写处理理由');
+    await expect(decideSuspect(db, contestId, { entries: [b, a], decision: '均取消资格', reason: '  ', userId: null })).rejects.toThrow(
+      '请填写处理理由',
+    );
     await decideSuspect(db, contestId, { entries: [b, a], decision: '均取消资格', reason: '同一课题报送两个项目', userId: null });
 
     expect([await statusOf(TWIN_A), await statusOf(TWIN_B)]).toEqual(['disqualified', 'disqualified']);
-    const eligibility = await db.selectFrom('eligibility_decisions').select(['entry_id', 'status', 'reason']).where('contest_id', '=', contestId).orderBy('entry_id').execute();
+    const eligibility = await db
+      .selectFrom('eligibility_decisions')
+      .select(['entry_id', 'status', 'reason'])
+      .where('contest_id', '=', contestId)
+      .orderBy('entry_id')
+      .execute();
     expect(eligibility.map((d) => d.entry_id)).toEqual([a, b].sort((x, y) => x - y));
     expect(eligibility[0].reason).toMatch(/^一稿多投（.+、.+）：同一课题报送两个项目$/);
-    const audit = await db.selectFrom('audit_log').select(['action', 'subject_id', 'reason']).where('contest_id', '=', contestId).where('action', 'in', ['eligibility.decide', 'suspects.decide']).execute();
+    const audit = await db
+      .selectFrom('audit_log')
+      .select(['action', 'subject_id', 'reason'])
+      .where('contest_id', '=', contestId)
+      .where('action', 'in', ['eligibility.decide', 'suspects.decide'])
+      .execute();
     expect(audit.map((r) => r.action).sort()).toEqual(['eligibility.decide', 'eligibility.decide', 'suspects.decide']);
-    expect(audit.find((r) => r.action === 'suspects.decide')).toMatchObject({ subject_id: `${Math.min(a, b)}-${Math.max(a, b)}`, reason: '同一课题报送两个项目' });
+    expect(audit.find((r) => r.action === 'suspects.decide')).toMatchObject({
+      subject_id: `${Math.min(a, b)}-${Math.max(a, b)}`,
+      reason: '同一课题报送两个项目',
+    });
 
     // still listed, with the decision in force
     const [listed] = (await contestSuspects(db, contestId)).suspects;
-    expect(listed.decision).toMatchObject({ decision: '均取消资格', reason: '同一课题报送两个项目', kind: '一稿多投', withdrawnEntryId: null });
+    expect(listed.decision).toMatchObject({
+      decision: '均取消资格',
+      reason: '同一课题报送两个项目',
+      kind: '一稿多投',
+      withdrawnEntryId: null,
+    });
     expect(listed.decision!.reasons).toEqual(listed.reasons);
   });
 
   it('one withdrawn: the entry leaves the contest and the pair the list; the decision stays on record', async () => {
     const contestId = await contestWith();
     const [a, b] = [await idOf(TWIN_A), await idOf(TWIN_B)];
-    await expect(decideSuspect(db, contestId, { entries: [a, b], decision: '撤回其一', reason: '作者申请撤回', userId: null })).rejects.toThrow('请选择要撤回的作品');
-    await decideSuspect(db, contestId, { entries: [a, b], decision: '撤回其一', withdraw: b, reason: '作者申请撤回校本研修项目的作品', userId: null });
+    await expect(
+      decideSuspect(db, contestId, { entries: [a, b], decision: '撤回其一', reason: '作者申请撤回', userId: null }),
+    ).rejects.toThrow('请选择要撤回的作品');
+    await decideSuspect(db, contestId, {
+      entries: [a, b],
+      decision: '撤回其一',
+      withdraw: b,
+      reason: '作者申请撤回校本研修项目的作品',
+      userId: null,
+    });
 
     expect([await statusOf(TWIN_A), await statusOf(TWIN_B)]).toEqual(['submitted', 'withdrawn']);
     expect((await contestSuspects(db, contestId)).suspects).toEqual([]);
     const [record] = await listSuspectDecisions(db, contestId);
-    expect(record).toMatchObject({ a: Math.min(a, b), b: Math.max(a, b), decision: '撤回其一', withdrawnEntryId: b, reason: '作者申请撤回校本研修项目的作品' });
-    const withdrawal = await db.selectFrom('audit_log').select(['old_value', 'new_value']).where('action', '=', 'entry.withdraw').where('subject_id', '=', String(b)).executeTakeFirstOrThrow();
+    expect(record).toMatchObject({
+      a: Math.min(a, b),
+      b: Math.max(a, b),
+      decision: '撤回其一',
+      withdrawnEntryId: b,
+      reason: '作者申请撤回校本研修项目的作品',
+    });
+    const withdrawal = await db
+      .selectFrom('audit_log')
+      .select(['old_value', 'new_value'])
+      .where('action', '=', 'entry.withdraw')
+      .where('subject_id', '=', String(b))
+      .executeTakeFirstOrThrow();
     expect(withdrawal).toEqual({ old_value: 'submitted', new_value: 'withdrawn' });
   });
 
@@ -158,7 +231,9 @@ describe.each(testDatabases)('contest suspects on $name', ({ open }) => {
     await decideSuspect(db, contestId, { entries: [a, b], decision: '不是同一作品', reason: '两个项目的课例不同', userId: null });
     expect([await statusOf(TWIN_A), await statusOf(TWIN_B)]).toEqual(['submitted', 'submitted']);
     expect((await contestSuspects(db, contestId)).suspects[0].decision?.decision).toBe('不是同一作品');
-    await expect(decideSuspect(db, contestId, { entries: [a, namesake], decision: '不是同一作品', reason: '同名', userId: null })).rejects.toThrow('这两件作品目前不是一稿多投或相似主题嫌疑');
+    await expect(
+      decideSuspect(db, contestId, { entries: [a, namesake], decision: '不是同一作品', reason: '同名', userId: null }),
+    ).rejects.toThrow('这两件作品目前不是一稿多投或相似主题嫌疑');
   });
 
   it('within one project limiting works per first author (职业教育专项), two works of one first author', async () => {
@@ -171,11 +246,18 @@ describe.each(testDatabases)('contest suspects on $name', ({ open }) => {
       await write(vocational, `${teacher}/${title}/教学录像.mp4`, makeMp4({ seconds: 60 + i, width: 1280, height: 720 }));
     }
     const rules = 'rules/2024-district-info-teaching-exchange.yaml';
-    const contestId = await createContest(db, { rulesYaml: await fs.readFile(rules, 'utf8'), rulesSource: path.basename(rules), userId: null });
+    const contestId = await createContest(db, {
+      rulesYaml: await fs.readFile(rules, 'utf8'),
+      rulesSource: path.basename(rules),
+      userId: null,
+    });
     await importPath(db, contestId, vocational);
     const { suspects } = await contestSuspects(db, contestId);
     expect(suspects.map((s) => [s.kind, s.reasons.slice(0, 2)])).toEqual([
-      ['相似主题', ['同一第一作者 张三 在“职业教育实践性教学案例”中的两件作品（该项目每位第一作者限报 1 件）', '共同作者：张三（市职业技术学校）']],
+      [
+        '相似主题',
+        ['同一第一作者 张三 在“职业教育实践性教学案例”中的两件作品（该项目每位第一作者限报 1 件）', '共同作者：张三（市职业技术学校）'],
+      ],
     ]);
   });
 });

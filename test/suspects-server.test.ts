@@ -37,11 +37,19 @@ beforeAll(async () => {
     const sections = generator.document(generator.topic(), { name: '张三', school: '实验小学', stage: '小学' }, [6, 8]);
     fs.mkdirSync(path.join(root, folder), { recursive: true });
     fs.writeFileSync(path.join(root, folder, '案例介绍.docx'), await makeDocx({ title, sections }));
-    fs.writeFileSync(path.join(root, folder, '课堂实录.mp4'), makeMp4({ seconds: folder === TWIN_B ? 300 : 300 + i, width: 1280, height: 720 }));
+    fs.writeFileSync(
+      path.join(root, folder, '课堂实录.mp4'),
+      makeMp4({ seconds: folder === TWIN_B ? 300 : 300 + i, width: 1280, height: 720 }),
+    );
   }
-  contestId = await createContest(server.db, { rulesYaml: fs.readFileSync(RULES_FILE, 'utf8'), rulesSource: path.basename(RULES_FILE), userId: null });
+  contestId = await createContest(server.db, {
+    rulesYaml: fs.readFileSync(RULES_FILE, 'utf8'),
+    rulesSource: path.basename(RULES_FILE),
+    userId: null,
+  });
   await importPath(server.db, contestId, root, { blobs: server.app.blobs });
-  for (const e of await server.db.selectFrom('entries').select(['id', 'title']).where('contest_id', '=', contestId).execute()) ids.set(e.title, e.id);
+  for (const e of await server.db.selectFrom('entries').select(['id', 'title']).where('contest_id', '=', contestId).execute())
+    ids.set(e.title, e.id);
 });
 afterAll(async () => {
   await server?.close();
@@ -78,8 +86,12 @@ describe('一稿多投 pages', () => {
       expect(page.statusCode).toBe(200);
       expect(page.body).toContain('一稿多投嫌疑');
       expect(page.body.match(/<section class="panel suspect-side">/g)).toHaveLength(2);
-      expect(page.body.indexOf('依托双师课堂的乡村英语绘本阅读实践探索')).toBeLessThan(page.body.indexOf('乡村英语绘本阅读双师课堂案例</h2>'));
-      expect(page.body.match(/课堂实录\.mp4<\/a> <span class="muted">[^<]+<\/span> <span class="badge kind">两件作品中相同<\/span>/g)).toHaveLength(2);
+      expect(page.body.indexOf('依托双师课堂的乡村英语绘本阅读实践探索')).toBeLessThan(
+        page.body.indexOf('乡村英语绘本阅读双师课堂案例</h2>'),
+      );
+      expect(
+        page.body.match(/课堂实录\.mp4<\/a> <span class="muted">[^<]+<\/span> <span class="badge kind">两件作品中相同<\/span>/g),
+      ).toHaveLength(2);
       expect(page.body.match(/<article class="document" hx-ignore/g)).toHaveLength(2);
     }
     expect((await organizer.get(pair(a, 999_999))).statusCode).toBe(404);
@@ -94,7 +106,11 @@ describe('一稿多投 pages', () => {
     expect(refused.body).toContain(`value="${b}" checked`);
 
     const page = await organizer.get(pair(a, b));
-    const done = await organizer.request({ method: 'POST', url: `${pair(a, b)}/decision`, form: { decision: '撤回其一', withdraw: String(b), reason: '作者申请撤回', _csrf: csrfField(page.body) } });
+    const done = await organizer.request({
+      method: 'POST',
+      url: `${pair(a, b)}/decision`,
+      form: { decision: '撤回其一', withdraw: String(b), reason: '作者申请撤回', _csrf: csrfField(page.body) },
+    });
     expect(done.statusCode).toBe(303);
     expect(done.headers.location).toBe(list());
     const status = (await server.db.selectFrom('entries').select('status').where('id', '=', b).executeTakeFirstOrThrow()).status;

@@ -33,7 +33,11 @@ const COLLEAGUE: Teacher = { name: '司马静怡', school: '韶关市浈江区�
 
 /** A text on its own topic (a fresh 课题), or on the given one. */
 const topic = () => generator.topic();
-const text = (t = topic(), teacher = TEACHER): string => generator.document(t, teacher, [16, 24]).flatMap((s) => [s.heading, ...s.paragraphs]).join('\n');
+const text = (t = topic(), teacher = TEACHER): string =>
+  generator
+    .document(t, teacher, [16, 24])
+    .flatMap((s) => [s.heading, ...s.paragraphs])
+    .join('\n');
 
 interface Side {
   teacher?: Teacher | null;
@@ -58,7 +62,11 @@ function entry(id: string, side: Side): SuspectEntry {
 }
 
 /** Suspects between the two planted entries (and none involving only background entries). */
-function pair(a: Side, b: Side, options: { overlaps?: TextOverlap[]; extra?: SuspectEntry[]; worksPerFirstAuthor?: (c: string) => number | undefined } = {}): Suspect | undefined {
+function pair(
+  a: Side,
+  b: Side,
+  options: { overlaps?: TextOverlap[]; extra?: SuspectEntry[]; worksPerFirstAuthor?: (c: string) => number | undefined } = {},
+): Suspect | undefined {
   const entries = [...background, ...(options.extra ?? []), entry('A', a), entry('B', { category: Y, ...b })];
   const suspects = findSuspects(entries, options.overlaps ?? [], { worksPerFirstAuthor: options.worksPerFirstAuthor });
   expect(suspects.filter((s) => s.a.startsWith('background/') && s.b.startsWith('background/'))).toEqual([]);
@@ -67,7 +75,10 @@ function pair(a: Side, b: Side, options: { overlaps?: TextOverlap[]; extra?: Sus
 
 describe('one signal alone', () => {
   it('the same video in two projects is 一稿多投, whoever the authors are', () => {
-    const s = pair({ teacher: TEACHER, attachments: [video('shared')] }, { teacher: COLLEAGUE, attachments: [{ ...video('shared'), name: '实录/第二课时.mp4' }] });
+    const s = pair(
+      { teacher: TEACHER, attachments: [video('shared')] },
+      { teacher: COLLEAGUE, attachments: [{ ...video('shared'), name: '实录/第二课时.mp4' }] },
+    );
     expect(s?.kind).toBe('一稿多投');
     expect(s?.reasons).toContain('相同视频：课堂实录.mp4 与 第二课时.mp4（文件内容完全相同）');
     expect(s?.signals).toMatchObject({ attachments: 1, person: 0, text: 0 });
@@ -75,8 +86,13 @@ describe('one signal alone', () => {
 
   it('a PDF or an archive counts as the same work, one shared photo does not, several do', () => {
     const file = (name: string, id: string): AttachmentInput => ({ name, sha256: sha(id), size: 1e6 });
-    expect(pair({ teacher: TEACHER, attachments: [file('资源包.zip', 'zip')] }, { teacher: COLLEAGUE, attachments: [file('资源包.zip', 'zip')] })?.kind).toBe('一稿多投');
-    expect(pair({ teacher: TEACHER, attachments: [file('照片.jpg', 'p1')] }, { teacher: COLLEAGUE, attachments: [file('照片.jpg', 'p1')] })).toBeUndefined();
+    expect(
+      pair({ teacher: TEACHER, attachments: [file('资源包.zip', 'zip')] }, { teacher: COLLEAGUE, attachments: [file('资源包.zip', 'zip')] })
+        ?.kind,
+    ).toBe('一稿多投');
+    expect(
+      pair({ teacher: TEACHER, attachments: [file('照片.jpg', 'p1')] }, { teacher: COLLEAGUE, attachments: [file('照片.jpg', 'p1')] }),
+    ).toBeUndefined();
     const photos = ['p1', 'p2', 'p3', 'p4'].map((id) => file(`${id}.jpg`, id));
     const s = pair({ teacher: TEACHER, attachments: photos }, { teacher: COLLEAGUE, attachments: photos });
     expect(s?.kind).toBe('一稿多投');
@@ -85,16 +101,22 @@ describe('one signal alone', () => {
 
   it('files many entries carry (a school logo) and forms (承诺书) are no evidence', () => {
     const logo: AttachmentInput = { name: '校徽.png', sha256: sha('logo'), size: 30e3 };
-    const extra = [1, 2, 3].map((i) => entry(`other/${i}`, { teacher: null, attachments: [logo, { name: '校徽视频.mp4', sha256: sha('logo video'), size: 9e6 }] }));
+    const extra = [1, 2, 3].map((i) =>
+      entry(`other/${i}`, { teacher: null, attachments: [logo, { name: '校徽视频.mp4', sha256: sha('logo video'), size: 9e6 }] }),
+    );
     const pledge: AttachmentInput = { name: '原创承诺书.pdf', sha256: sha('pledge'), size: 2e5 };
     const intro: AttachmentInput = { name: '学校介绍.mp4', sha256: sha('logo video'), size: 9e6 };
-    expect(pair({ teacher: TEACHER, attachments: [logo, pledge, intro] }, { teacher: COLLEAGUE, attachments: [logo, pledge, intro] }, { extra })).toBeUndefined();
+    expect(
+      pair({ teacher: TEACHER, attachments: [logo, pledge, intro] }, { teacher: COLLEAGUE, attachments: [logo, pledge, intro] }, { extra }),
+    ).toBeUndefined();
     // the same files in two entries only are evidence again
     expect(pair({ teacher: TEACHER, attachments: [intro] }, { teacher: COLLEAGUE, attachments: [intro] })?.kind).toBe('一稿多投');
   });
 
   it('half of a document shared is 一稿多投; a fifth is not', () => {
-    const overlap = (share: number): TextOverlap[] => [{ a: 'A', b: 'B', aDocument: 'A/案例介绍.docx', bDocument: 'B/案例.docx', aShare: share, bShare: share * 0.9 }];
+    const overlap = (share: number): TextOverlap[] => [
+      { a: 'A', b: 'B', aDocument: 'A/案例介绍.docx', bDocument: 'B/案例.docx', aShare: share, bShare: share * 0.9 },
+    ];
     const s = pair({ teacher: TEACHER }, { teacher: COLLEAGUE }, { overlaps: overlap(0.55) });
     expect(s?.kind).toBe('一稿多投');
     expect(s?.reasons).toContain('文字重复：案例介绍.docx 的 55%、案例.docx 的 50% 与对方相同');
@@ -107,7 +129,9 @@ describe('one signal alone', () => {
 
   it('the same title stem by two different teachers is no suspect', () => {
     const t = topic();
-    expect(pair({ teacher: TEACHER, title: `基于${t.stem}的实践探索` }, { teacher: COLLEAGUE, title: `${t.stem}应用案例` })).toBeUndefined();
+    expect(
+      pair({ teacher: TEACHER, title: `基于${t.stem}的实践探索` }, { teacher: COLLEAGUE, title: `${t.stem}应用案例` }),
+    ).toBeUndefined();
   });
 
   it('in a contest of three entries, two different works of one teacher are no suspect: shared vocabulary is not a topic', () => {
@@ -127,7 +151,9 @@ describe('signals in combination', () => {
     const s = pair({ title: `《${t.stem}》的实践研究` }, { title: `基于${t.stem}的探索与实践` });
     expect(s?.kind).toBe('相似主题');
     expect(s?.reasons[0]).toBe(`共同作者：${TEACHER.name}（${TEACHER.school}）`);
-    expect(s?.reasons[1]).toMatch(/^标题相近：《《.+》的实践研究》与《基于.+的探索与实践》（去除套话后字面相似度 1\.00，关键词相似度 1\.00）$/);
+    expect(s?.reasons[1]).toMatch(
+      /^标题相近：《《.+》的实践研究》与《基于.+的探索与实践》（去除套话后字面相似度 1\.00，关键词相似度 1\.00）$/,
+    );
   });
 
   it('one teacher, one topic under two different titles is 相似主题, with the shared keywords', () => {
@@ -137,7 +163,10 @@ describe('signals in combination', () => {
     const reason = s?.reasons.find((r) => r.startsWith('文档主题相近'));
     expect(reason).toMatch(/^文档主题相近：共同关键词 .+（关键词向量余弦相似度 0\.\d\d，本竞赛无关作品之间一般不超过 0\.\d\d）$/);
     // the keywords named are the 课题's own
-    const named = reason!.replace(/^文档主题相近：共同关键词 /, '').replace(/（.*$/, '').split('、');
+    const named = reason!
+      .replace(/^文档主题相近：共同关键词 /, '')
+      .replace(/（.*$/, '')
+      .split('、');
     expect(named.filter((w) => t.vocabulary.some((v) => v.includes(w) || w.includes(v))).length).toBeGreaterThanOrEqual(named.length / 2);
   });
 
@@ -145,7 +174,10 @@ describe('signals in combination', () => {
     const mine = topic();
     const theirs = generator.topic(mine.subject, mine.domain);
     const namesake: Teacher = { ...TEACHER, school: '清远市花都区第三小学' };
-    const s = pair({ title: `${mine.stem}的实践研究`, text: text(mine) }, { teacher: namesake, title: `${theirs.stem}的实践研究`, text: text(theirs, namesake) });
+    const s = pair(
+      { title: `${mine.stem}的实践研究`, text: text(mine) },
+      { teacher: namesake, title: `${theirs.stem}的实践研究`, text: text(theirs, namesake) },
+    );
     expect(s).toBeUndefined();
   });
 
@@ -160,16 +192,24 @@ describe('signals in combination', () => {
   it('names match across traditional characters, full-width and spaces; a 主持人 among the authors counts', () => {
     const t = topic();
     const host = { name: '歐陽 明遠（主持人）', unit: '佛山市禅城区第九小学', role: '主持人' };
-    const s = pair({ title: `${t.stem}的实践研究` }, { authors: [{ name: '李华', unit: '佛山市禅城区第九小学' }, host], title: `${t.stem}的案例` });
+    const s = pair(
+      { title: `${t.stem}的实践研究` },
+      { authors: [{ name: '李华', unit: '佛山市禅城区第九小学' }, host], title: `${t.stem}的案例` },
+    );
     expect(s?.reasons[0]).toBe('共同作者：欧阳明远（佛山市禅城区第九小学）');
   });
 
   it('the same video and the same title by the same teacher: 一稿多投 with every reason', () => {
     const t = topic();
-    const s = pair({ title: `${t.stem}的实践研究`, attachments: [video('v')], text: text(t) }, { title: `基于${t.stem}的案例`, attachments: [video('v')], text: text(t) });
+    const s = pair(
+      { title: `${t.stem}的实践研究`, attachments: [video('v')], text: text(t) },
+      { title: `基于${t.stem}的案例`, attachments: [video('v')], text: text(t) },
+    );
     expect(s?.kind).toBe('一稿多投');
     expect(s?.score).toBe(1);
-    expect(s?.reasons.map((r) => r.slice(0, r.indexOf('：')))).toEqual(expect.arrayContaining(['共同作者', '标题相近', '文档主题相近', '相同视频']));
+    expect(s?.reasons.map((r) => r.slice(0, r.indexOf('：')))).toEqual(
+      expect.arrayContaining(['共同作者', '标题相近', '文档主题相近', '相同视频']),
+    );
   });
 
   it('the same title and topic under other authors (names changed) is 相似主题', () => {
@@ -190,7 +230,13 @@ describe('signals in combination', () => {
     expect(s?.kind).toBe('相似主题');
     expect(s?.reasons[0]).toBe(`同一第一作者 ${TEACHER.name} 在“${X}”中的两件作品（该项目每位第一作者限报 1 件）`);
     // a co-author in common is not the same first author
-    const other = { ...b, authors: [{ name: COLLEAGUE.name, unit: COLLEAGUE.school }, { name: TEACHER.name, unit: TEACHER.school }] };
+    const other = {
+      ...b,
+      authors: [
+        { name: COLLEAGUE.name, unit: COLLEAGUE.school },
+        { name: TEACHER.name, unit: TEACHER.school },
+      ],
+    };
     expect(pair(a, other, { worksPerFirstAuthor: limit })).toBeUndefined();
   });
 });

@@ -144,9 +144,7 @@ function build(spec: CorpusSpec, seed: number): PlantedCorpus {
     do {
       const school = `${random.pick(['实验', '第一', '第二', '育才', '光明', '新华'])}${random.pick(STAGES)}`;
       const teacher = random.pick([...SURNAMES]) + random.pick([...GIVEN]) + (random.chance(0.5) ? random.pick([...GIVEN]) : '');
-      path = library
-        ? `往届获奖/${index}-${title}.txt`
-        : `${random.pick(STAGES)}+${school}+${teacher}/${category}/${title}/案例介绍.txt`;
+      path = library ? `往届获奖/${index}-${title}.txt` : `${random.pick(STAGES)}+${school}+${teacher}/${category}/${title}/案例介绍.txt`;
     } while (usedPaths.has(path));
     usedPaths.add(path);
     const paragraphs: Piece[][] = [[piece(title, 'title')]];
@@ -213,7 +211,9 @@ function build(spec: CorpusSpec, seed: number): PlantedCorpus {
     const target = targets[ci % targets.length];
     const own = countOf(copier, 'original');
     let toCopy = (target * own) / (1 - target);
-    const from = Array.from({ length: random.int(1, 3) }, () => (library.length && random.chance(0.25) ? random.pick(library) : random.pick(sources)));
+    const from = Array.from({ length: random.int(1, 3) }, () =>
+      library.length && random.chance(0.25) ? random.pick(library) : random.pick(sources),
+    );
     let turn = 0;
     while (toCopy > 20) {
       const source = from[turn++ % from.length];
@@ -228,9 +228,14 @@ function build(spec: CorpusSpec, seed: number): PlantedCorpus {
       for (const x of run) x.sharedWith.add(source.path).add(copier.path);
       const alteration = random.pick(ALTERATIONS);
       if (!copier.alterations.includes(alteration)) copier.alterations.push(alteration);
-      const passage = alter(run.map((x) => ({ ...x, kind: 'copied' as const })), alteration, random);
+      const passage = alter(
+        run.map((x) => ({ ...x, kind: 'copied' as const })),
+        alteration,
+        random,
+      );
       // quoted passages keep to one paragraph, as quotations do
-      if (alteration !== 'lineBreaks' && alteration !== 'split' && random.chance(spec.quotedShare)) quote(passage, source, copier, random, piece);
+      if (alteration !== 'lineBreaks' && alteration !== 'split' && random.chance(spec.quotedShare))
+        quote(passage, source, copier, random, piece);
       // into an existing body paragraph or as a paragraph of its own
       const bodiesOfCopier = copier.paragraphs.filter((p) => p[0].kind === 'original' || p[0].kind === 'copied');
       if (random.chance(0.5)) copier.paragraphs.splice(copier.paragraphs.indexOf(random.pick(bodiesOfCopier)) + 1, 0, passage);
@@ -240,7 +245,9 @@ function build(spec: CorpusSpec, seed: number): PlantedCorpus {
   });
 
   // the common sentence, in a share of the entries
-  const commonHolders = spec.commonShare ? random.shuffle([...entries]).slice(0, Math.max(5, Math.round(spec.commonShare * spec.entries))) : [];
+  const commonHolders = spec.commonShare
+    ? random.shuffle([...entries]).slice(0, Math.max(5, Math.round(spec.commonShare * spec.entries)))
+    : [];
   for (const d of commonHolders) {
     const body = d.paragraphs.filter((p) => p[0].kind === 'original');
     insertPieces(random.pick(body), [piece(COMMON_SENTENCE, 'common')], random);
@@ -269,7 +276,11 @@ function quote(passage: Piece[], source: Draft, copier: Draft, random: Random, p
   if (passage.length === 1 && random.chance(0.5)) {
     const title = source.paragraphs[0][0];
     title.sharedWith.add(source.path).add(copier.path);
-    const attribution = [piece('（引自《', 'attribution'), { ...piece(title.text, 'attribution'), sharedWith: title.sharedWith }, piece('》）', 'attribution')];
+    const attribution = [
+      piece('（引自《', 'attribution'),
+      { ...piece(title.text, 'attribution'), sharedWith: title.sharedWith },
+      piece('》）', 'attribution'),
+    ];
     for (const x of attribution) x.quoted = true; // an attribution is part of what it marks as quoted
     passage.push(...attribution);
     return;
@@ -298,7 +309,11 @@ function alter(passage: Piece[], alteration: Alteration, random: Random): Piece[
       return passage;
     case 'punctuation':
       return each((t) =>
-        insertAt(t.replace(/，/g, () => random.pick([',', '、', ' ', '；', ' , '])).replace(/。/g, () => random.pick(['.', '！', '；', '。 '])), () => ' ', 2),
+        insertAt(
+          t.replace(/，/g, () => random.pick([',', '、', ' ', '；', ' , '])).replace(/。/g, () => random.pick(['.', '！', '；', '。 '])),
+          () => ' ',
+          2,
+        ),
       );
     case 'width':
       return each((t) => FULL_WIDTH(t).replace(/，/g, ',').replace(/。/g, '.'));
@@ -392,7 +407,12 @@ function finish(d: Draft): PlantedDocument {
  * library under `libraryRoot`, the template as `templateFile`. Returns nothing; paths are the
  * documents' own.
  */
-export async function writePlantedCorpus(corpus: PlantedCorpus, entriesRoot: string, libraryRoot: string, templateFile: string): Promise<void> {
+export async function writePlantedCorpus(
+  corpus: PlantedCorpus,
+  entriesRoot: string,
+  libraryRoot: string,
+  templateFile: string,
+): Promise<void> {
   const { mkdir, writeFile } = await import('node:fs/promises');
   const { dirname, join } = await import('node:path');
   for (const d of corpus.documents) {

@@ -56,8 +56,10 @@ export interface ContestSpec {
 }
 
 // Surnames by frequency (the commonest first) and given-name characters: common names repeat.
-const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤';
-const GIVEN = '伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏飞燕琳婷雪慧颖晨宇浩凯亮佳欣怡然思雨梅倩瑶琴云峰斌波宁辉建国志文海林';
+const SURNAMES =
+  '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤';
+const GIVEN =
+  '伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏飞燕琳婷雪慧颖晨宇浩凯亮佳欣怡然思雨梅倩瑶琴云峰斌波宁辉建国志文海林';
 const CITIES = ['佛山市', '广州市', '韶关市', '清远市', '肇庆市', '江门市', '湛江市', '茂名市', '梅州市', '河源市'];
 const DISTRICTS = ['南海区', '顺德区', '禅城区', '三水区', '高明区', '越秀区', '天河区', '海珠区', '番禺区', '花都区', '武江区', '浈江区'];
 const STAGES: [string, string][] = [
@@ -159,18 +161,17 @@ export class SuspectsContestGenerator {
   document(topic: Topic, teacher: Teacher, sentencesPerSection: [number, number]): GeneratedWork['paragraphs'] {
     const words = [...topic.vocabulary, topic.subject, topic.domain];
     const weave = (s: string): string =>
-      this.random.chance(0.4) ? `围绕${this.random.pick(words)}与${this.random.pick(words)}，${s}` : this.random.chance(0.1) ? `${teacher.school}${s}` : s;
+      this.random.chance(0.4)
+        ? `围绕${this.random.pick(words)}与${this.random.pick(words)}，${s}`
+        : this.random.chance(0.1)
+          ? `${teacher.school}${s}`
+          : s;
     return HEADINGS.map((heading) => {
       const sentences = this.random.int(...sentencesPerSection);
       const paragraphs: string[] = [];
       for (let done = 0; done < sentences; ) {
         const n = Math.min(sentences - done, this.random.int(3, 6));
-        paragraphs.push(
-          this.prose
-            .paragraph(n)
-            .map(weave)
-            .join(''),
-        );
+        paragraphs.push(this.prose.paragraph(n).map(weave).join(''));
         done += n;
       }
       return { heading, paragraphs };
@@ -188,7 +189,16 @@ export class SuspectsContestGenerator {
     const work = (teacher: Teacher, category: string, topic: Topic, videoId: number): number => {
       topics.push(topic);
       const byline = `${teacher.school} ${teacher.name}`;
-      return works.push({ teacher, category, title: this.title(topic), byline, paragraphs: this.document(topic, teacher, spec.sentencesPerSection), videoId }) - 1;
+      return (
+        works.push({
+          teacher,
+          category,
+          title: this.title(topic),
+          byline,
+          paragraphs: this.document(topic, teacher, spec.sentencesPerSection),
+          videoId,
+        }) - 1
+      );
     };
 
     while (works.length < spec.works) {
@@ -208,7 +218,11 @@ export class SuspectsContestGenerator {
       const topic = this.topic();
       const first = work(teacher, category, topic, this.videos++);
       if (works.length === spec.works) break;
-      if (r < spec.namesakeShare + spec.twinShare) twins.push([first, work(teacher, otherCategory(category), topic, this.random.chance(spec.twinVideoShare) ? works[first].videoId : this.videos++)]);
+      if (r < spec.namesakeShare + spec.twinShare)
+        twins.push([
+          first,
+          work(teacher, otherCategory(category), topic, this.random.chance(spec.twinVideoShare) ? works[first].videoId : this.videos++),
+        ]);
       else if (r < spec.namesakeShare + spec.twinShare + spec.secondWorkShare)
         sameTeacherDifferentWorks.push([first, work(teacher, otherCategory(category), this.topic(), this.videos++)]);
     }

@@ -13,8 +13,7 @@ export interface AuditEvent {
   reason?: string | null;
 }
 
-const asText = (v: unknown): string | null =>
-  v === undefined || v === null ? null : typeof v === 'string' ? v : JSON.stringify(v);
+const asText = (v: unknown): string | null => (v === undefined || v === null ? null : typeof v === 'string' ? v : JSON.stringify(v));
 
 /** Appends to the audit log; pass the transaction that makes the change so both commit together. */
 export async function audit(db: Kysely<Database> | Transaction<Database>, e: AuditEvent): Promise<void> {

@@ -24,7 +24,12 @@ export function computeBands(
   denominator: number = entries.length,
 ): BandResult {
   const { caps, derivation } = bandCaps(denominator, bands, options);
-  const placement = placeEntries(entries, caps.map((c) => ({ name: c.band, cap: c.cap })), overrides, '未获奖');
+  const placement = placeEntries(
+    entries,
+    caps.map((c) => ({ name: c.band, cap: c.cap })),
+    overrides,
+    '未获奖',
+  );
   return { valid: denominator, caps, derivation, ...placement };
 }
 
@@ -63,6 +68,11 @@ export function computeBandsByGroup(
   return [...groups].map(([key, g]) => ({
     category: g.category,
     group: g.group,
-    result: computeBands(g.entries, bands, options, overrides.filter((o) => groupOf.get(o.entryId) === key)),
+    result: computeBands(
+      g.entries,
+      bands,
+      options,
+      overrides.filter((o) => groupOf.get(o.entryId) === key),
+    ),
   }));
 }

@@ -69,11 +69,7 @@ function validate(valid: number, bands: readonly BandSpec[]): void {
  * Seats per band for `valid` entries. Ratios go through their decimal string (0.1 → "0.1"), so
  * 47×30% is exactly 14.1 and never 14.099999….
  */
-export function bandCaps(
-  valid: number,
-  bands: readonly BandSpec[],
-  options: BandOptions,
-): { caps: BandCap[]; derivation: string } {
+export function bandCaps(valid: number, bands: readonly BandSpec[], options: BandOptions): { caps: BandCap[]; derivation: string } {
   validate(valid, bands);
   const names = bands.map((b) => b.name);
   let share = new Decimal(0);
@@ -104,5 +100,8 @@ export function bandCaps(
     return { band: band.name, ratio: band.ratio, cumulative, cap, derivation: text };
   });
   const summary = caps.map((c) => `${c.band} ${c.cap}`).join('、');
-  return { caps, derivation: `${options.denominatorLabel ?? '有效作品'} ${valid} 件：${caps.map((c) => c.derivation).join('；')}。各奖项名额：${summary}` };
+  return {
+    caps,
+    derivation: `${options.denominatorLabel ?? '有效作品'} ${valid} 件：${caps.map((c) => c.derivation).join('；')}。各奖项名额：${summary}`,
+  };
 }

@@ -307,12 +307,21 @@ export function buildContestAwards(input: AwardInput): ContestAwards {
       fullMarks: rubricMax(rules.rubric),
       discrepancyThreshold: ruleSet.judging.spreadThreshold,
     };
-    const scores = scoreEntries(entries.map((e) => e.code), core, rule);
+    const scores = scoreEntries(
+      entries.map((e) => e.code),
+      core,
+      rule,
+    );
     allScores.push(...scores);
     entries.forEach((e, i) => scoreByEntry.set(e.id, scores[i]));
 
     const tieBreakIndexes = rules.tieBreak.map((key) => criteria.findIndex((c) => c.key === key));
-    const groupNames = awards.perGroup ? groupOrder(rules, entries.map((e) => e.group)) : [];
+    const groupNames = awards.perGroup
+      ? groupOrder(
+          rules,
+          entries.map((e) => e.group),
+        )
+      : [];
     for (const group of groupNames.length ? groupNames : [null]) {
       const members = awards.perGroup ? entries.filter((e) => e.group === group) : entries;
       const received = input.entries.filter((e) => e.categoryId === cat.id && (!awards.perGroup || e.group === group)).length;
@@ -335,7 +344,11 @@ export function buildContestAwards(input: AwardInput): ContestAwards {
       const result = computeBands(
         ranked,
         awards.bands,
-        { rounding: ROUNDING[awards.rounding], atLeastOneFirst: awards.atLeastOneFirst, denominatorLabel: awards.denominator === 'valid' ? '有效作品' : '报送作品' },
+        {
+          rounding: ROUNDING[awards.rounding],
+          atLeastOneFirst: awards.atLeastOneFirst,
+          denominatorLabel: awards.denominator === 'valid' ? '有效作品' : '报送作品',
+        },
         overrides,
         denominator,
       );
@@ -393,7 +406,9 @@ export function buildContestAwards(input: AwardInput): ContestAwards {
         })),
         entries: [
           // Entries sharing a rank (a settled 边界并列) are listed by the band the organizer gave them.
-          ...[...result.assignments].sort((x, y) => x.rank - y.rank || bandOrder(x.band) - bandOrder(y.band)).map((a) => row(memberByCode.get(a.entryId)!, a)),
+          ...[...result.assignments]
+            .sort((x, y) => x.rank - y.rank || bandOrder(x.band) - bandOrder(y.band))
+            .map((a) => row(memberByCode.get(a.entryId)!, a)),
           ...members.filter((e) => !rankedIds.has(e.id)).map((e) => row(e, null)),
         ],
         ties: result.ties,
@@ -402,7 +417,8 @@ export function buildContestAwards(input: AwardInput): ContestAwards {
     }
   }
   for (const [entryId, o] of bandOverrides) {
-    if (!usedBandOverrides.has(entryId)) warnings.push(`作品 ${codeOf(entryId)} 的奖项调整（${o.value ?? '不获奖'}）未生效：该作品不是有效作品或未分类别`);
+    if (!usedBandOverrides.has(entryId))
+      warnings.push(`作品 ${codeOf(entryId)} 的奖项调整（${o.value ?? '不获奖'}）未生效：该作品不是有效作品或未分类别`);
   }
 
   const panels = panelAdvisories(input, coreReviews, categoryOfEntry);
@@ -429,15 +445,29 @@ export function buildContestAwards(input: AwardInput): ContestAwards {
     ...groups.flatMap((g) =>
       g.ties
         .filter((t) => !t.resolved)
-        .map((t): AwardBlocker => ({ kind: 'tie', entryCodes: t.entryIds, message: `${g.category}${g.group ? `·${g.group}` : ''}：${t.message}` })),
+        .map(
+          (t): AwardBlocker => ({
+            kind: 'tie',
+            entryCodes: t.entryIds,
+            message: `${g.category}${g.group ? `·${g.group}` : ''}：${t.message}`,
+          }),
+        ),
     ),
     ...quotas.flatMap((q) =>
       q.units.flatMap((u) =>
-        u.ties.filter((t) => !t.resolved).map((t): AwardBlocker => ({ kind: 'tie', entryCodes: t.entryIds, message: `${q.name}·${t.message}` })),
+        u.ties
+          .filter((t) => !t.resolved)
+          .map((t): AwardBlocker => ({ kind: 'tie', entryCodes: t.entryIds, message: `${q.name}·${t.message}` })),
       ),
     ),
     ...(uncategorized.length
-      ? [{ kind: 'uncategorized' as const, entryCodes: uncategorized.map((e) => e.code), message: `${uncategorized.length} 件有效作品未归入任何类别，不能评奖：${uncategorized.map((e) => e.code).join('、')}` }]
+      ? [
+          {
+            kind: 'uncategorized' as const,
+            entryCodes: uncategorized.map((e) => e.code),
+            message: `${uncategorized.length} 件有效作品未归入任何类别，不能评奖：${uncategorized.map((e) => e.code).join('、')}`,
+          },
+        ]
       : []),
   ];
 
@@ -521,7 +551,8 @@ function quotaResults(input: AwardInput, groups: AwardGroup[], warnings: string[
       if (e.score === null) continue;
       const first = e.authors[0];
       const qi = quotas.findIndex(
-        (q, i) => (q.categories.length === 0 || q.categories.includes(g.categoryKey)) && (!matchers[i] || matchers[i]!.test(first?.county ?? '')),
+        (q, i) =>
+          (q.categories.length === 0 || q.categories.includes(g.categoryKey)) && (!matchers[i] || matchers[i]!.test(first?.county ?? '')),
       );
       if (qi < 0) continue;
       const q = quotas[qi];
@@ -567,9 +598,7 @@ export function entriesInBand(group: AwardGroup, band: string): AwardEntry[] {
  */
 export function nextStageSeed(awards: ContestAwards, qualifying: readonly string[]): StageSeed {
   const placed = awards.groups.map((g) =>
-    g.entries
-      .filter((e) => e.rank !== null)
-      .map((e): Assignment => ({ ...e, entryId: e.code, rank: e.rank!, score: e.score! })),
+    g.entries.filter((e) => e.rank !== null).map((e): Assignment => ({ ...e, entryId: e.code, rank: e.rank!, score: e.score! })),
   );
   return seedNextStage([...placed, ...awards.quotas.flatMap((q) => q.units.map((u) => u.assignments))], qualifying);
 }
@@ -597,7 +626,12 @@ export async function loadAwardInput(db: Db, contestId: number): Promise<AwardIn
     .where('assignments.status', '=', 'active')
     .orderBy('reviews.id')
     .execute();
-  const panels = await db.selectFrom('panels').select(['id', 'name', 'category_id', 'group_name']).where('contest_id', '=', contestId).orderBy('id').execute();
+  const panels = await db
+    .selectFrom('panels')
+    .select(['id', 'name', 'category_id', 'group_name'])
+    .where('contest_id', '=', contestId)
+    .orderBy('id')
+    .execute();
   const overrides = await db
     .selectFrom('award_overrides')
     .select(['entry_id', 'kind', 'value', 'reason'])
@@ -608,7 +642,14 @@ export async function loadAwardInput(db: Db, contestId: number): Promise<AwardIn
     contest: { id: contest.id, name: contest.name, rulesSource: contest.rules_source },
     ruleSet,
     categories: categories.map((c) => ({ id: c.id, key: c.key, name: c.name })),
-    entries: entries.map((e) => ({ id: e.id, code: e.code, title: e.title, categoryId: e.category_id, group: e.group_name, status: e.status })),
+    entries: entries.map((e) => ({
+      id: e.id,
+      code: e.code,
+      title: e.title,
+      categoryId: e.category_id,
+      group: e.group_name,
+      status: e.status,
+    })),
     authors: authors.map((a) => ({ entryId: a.entry_id, name: a.name, unit: a.unit, county: a.county })),
     reviews: reviews.map((r) => ({
       entryId: r.entry_id,

@@ -76,7 +76,11 @@ export async function publish(db: Db, contestId: number, userId: number | null, 
   const why = reason?.trim() || null;
   return db.transaction().execute(async (trx) => {
     const awards = await contestAwards(trx, contestId);
-    const contest = await trx.selectFrom('contests').select(['rules_yaml', 'rules_source']).where('id', '=', contestId).executeTakeFirstOrThrow();
+    const contest = await trx
+      .selectFrom('contests')
+      .select(['rules_yaml', 'rules_source'])
+      .where('id', '=', contestId)
+      .executeTakeFirstOrThrow();
     const last = await trx
       .selectFrom('award_publications')
       .select((eb) => eb.fn.max('version').as('version'))
@@ -98,7 +102,10 @@ export async function publish(db: Db, contestId: number, userId: number | null, 
       reason: why,
       sha256: sha256Hex(text),
     };
-    await trx.insertInto('award_publications').values({ ...row, snapshot_json: text }).execute();
+    await trx
+      .insertInto('award_publications')
+      .values({ ...row, snapshot_json: text })
+      .execute();
     await audit(trx, {
       userId,
       contestId,
@@ -129,5 +136,9 @@ export async function getSnapshot(db: Db, contestId: number, version?: number): 
   query = version === undefined ? query.orderBy('version', 'desc').limit(1) : query.where('version', '=', version);
   const row = await query.executeTakeFirst();
   if (!row) return undefined;
-  return { ...toPublication(row), snapshot: JSON.parse(row.snapshot_json) as AwardSnapshot, intact: sha256Hex(row.snapshot_json) === row.sha256 };
+  return {
+    ...toPublication(row),
+    snapshot: JSON.parse(row.snapshot_json) as AwardSnapshot,
+    intact: sha256Hex(row.snapshot_json) === row.sha256,
+  };
 }

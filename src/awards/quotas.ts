@@ -43,11 +43,7 @@ function checkQuota(unit: string, quota: number): number {
  * boundary are held as 边界并列 exactly like award bands (see placeEntries). Units appear in order of
  * first appearance in `entries`.
  */
-export function recommendByQuota(
-  entries: readonly QuotaEntry[],
-  rule: QuotaRule,
-  overrides: readonly QuotaOverride[] = [],
-): UnitQuota[] {
+export function recommendByQuota(entries: readonly QuotaEntry[], rule: QuotaRule, overrides: readonly QuotaOverride[] = []): UnitQuota[] {
   const label = rule.label ?? '推优';
   checkQuota('默认', rule.defaultQuota);
   const units = new Map<string, QuotaEntry[]>();

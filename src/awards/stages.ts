@@ -18,10 +18,7 @@ export interface StageSeed {
  * final band or recommendation is one of `qualifying` (e.g. ['一等奖'] or ['推优']), across any number of
  * band and quota results.
  */
-export function seedNextStage(
-  sources: readonly (readonly Assignment[])[],
-  qualifying: readonly string[],
-): StageSeed {
+export function seedNextStage(sources: readonly (readonly Assignment[])[], qualifying: readonly string[]): StageSeed {
   const seeded = new Map<string, SeededEntry>();
   const held = new Map<string, string>();
   for (const a of sources.flat()) {

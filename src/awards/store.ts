@@ -70,7 +70,8 @@ export async function setAwardOverride(db: Db, d: AwardDecision): Promise<void> 
     const names = rules.awards.bands.map((b) => b.name);
     if (!names.includes(d.value)) throw new Error(`${action}有误：奖项“${d.value}”不存在（可选：${names.join('、')}，或不获奖）`);
   }
-  if (d.kind === 'quota' && !QUOTA_VALUES.includes(d.value ?? '')) throw new Error(`${action}有误：应为推优（recommend）或不推优（withhold）`);
+  if (d.kind === 'quota' && !QUOTA_VALUES.includes(d.value ?? ''))
+    throw new Error(`${action}有误：应为推优（recommend）或不推优（withhold）`);
   if (d.kind === 'release' && d.value !== null) throw new Error(`${action}有误：放行不带取值`);
 
   await db.transaction().execute(async (trx) => {

@@ -28,7 +28,13 @@ function generalHelp(): string {
     lines.push(`  ${c.name.join(' ').padEnd(18)} ${c.summary.zh}`);
     lines.push(`  ${''.padEnd(18)} ${c.summary.en}`);
   }
-  lines.push('', '通用选项 Common options:', '  --json        以 JSON 输出 / JSON output', '  --db URL      数据库文件或 postgres:// 地址 / database file or postgres:// URL', '  -h, --help    帮助 / help');
+  lines.push(
+    '',
+    '通用选项 Common options:',
+    '  --json        以 JSON 输出 / JSON output',
+    '  --db URL      数据库文件或 postgres:// 地址 / database file or postgres:// URL',
+    '  -h, --help    帮助 / help',
+  );
   return lines.join('\n');
 }
 
@@ -52,7 +58,9 @@ export async function runCli(argv: string[]): Promise<number> {
   const { command, rest } = found;
   // A command may give `--json` a value (scan's `--json OUT.json`); given bare, it keeps its common meaning.
   const jsonTakesValue = command.options?.json?.type === 'string';
-  const args = rest.map((a, i) => (jsonTakesValue && a === '--json' && (i + 1 === rest.length || rest[i + 1].startsWith('-')) ? '--json=' : a));
+  const args = rest.map((a, i) =>
+    jsonTakesValue && a === '--json' && (i + 1 === rest.length || rest[i + 1].startsWith('-')) ? '--json=' : a,
+  );
   let parsed;
   try {
     parsed = parseArgs({ args, options: { ...COMMON_OPTIONS, ...command.options }, allowPositionals: true, strict: true });

@@ -124,7 +124,11 @@ export async function updateContestRules(db: Db, id: number, rulesYaml: string, 
       const used = await trx
         .selectFrom('entries')
         .select(['category_id', (eb) => eb.fn.countAll().as('n')])
-        .where('category_id', 'in', dropped.map((c) => c.id))
+        .where(
+          'category_id',
+          'in',
+          dropped.map((c) => c.id),
+        )
         .groupBy('category_id')
         .execute();
       if (used.length) {
@@ -134,14 +138,25 @@ export async function updateContestRules(db: Db, id: number, rulesYaml: string, 
         });
         throw new Error(`新规则删去了已有作品的类别 ${names.join('、')}；请先把这些作品改到其他类别，或在规则中保留这些类别`);
       }
-      await trx.deleteFrom('categories').where('id', 'in', dropped.map((c) => c.id)).execute();
+      await trx
+        .deleteFrom('categories')
+        .where(
+          'id',
+          'in',
+          dropped.map((c) => c.id),
+        )
+        .execute();
     }
     for (const row of categoryRows(id, ruleSet)) {
       const old = existing.find((c) => c.key === row.key);
       if (old) await trx.updateTable('categories').set({ name: row.name, sort_order: row.sort_order }).where('id', '=', old.id).execute();
       else await trx.insertInto('categories').values(row).execute();
     }
-    await trx.updateTable('contests').set({ rules_yaml: rulesYaml, blind: ruleSet.blind ? 1 : 0 }).where('id', '=', id).execute();
+    await trx
+      .updateTable('contests')
+      .set({ rules_yaml: rulesYaml, blind: ruleSet.blind ? 1 : 0 })
+      .where('id', '=', id)
+      .execute();
     await audit(trx, {
       userId,
       contestId: id,

@@ -12,13 +12,21 @@ export interface SqliteBackup {
 
 /** `<base>-YYYYMMDD-HHMMSS<ext>`: backups named by the (UTC) time they were taken sort in order. */
 export function backupFileName(base: string, ext: string, now = new Date()): string {
-  const stamp = now.toISOString().replace(/\.\d+Z$/, '').replace(/[-:]/g, '').replace('T', '-');
+  const stamp = now
+    .toISOString()
+    .replace(/\.\d+Z$/, '')
+    .replace(/[-:]/g, '')
+    .replace('T', '-');
   return `${base}-${stamp}${ext}`;
 }
 
 /** Where a SQLite backup goes by default: backups/ beside the database. */
 export const defaultBackupFile = (databaseFile: string): string =>
-  path.join(path.dirname(path.resolve(databaseFile)), 'backups', backupFileName(path.basename(databaseFile, path.extname(databaseFile)), '.db'));
+  path.join(
+    path.dirname(path.resolve(databaseFile)),
+    'backups',
+    backupFileName(path.basename(databaseFile, path.extname(databaseFile)), '.db'),
+  );
 
 /**
  * An online backup of a SQLite database (SQLite's backup API, through its own connection: the

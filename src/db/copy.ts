@@ -50,11 +50,20 @@ export async function sqliteTables(db: Db): Promise<TableInfo[]> {
     WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE 'kysely\\_%' ESCAPE '\\'`.execute(db);
   const tables: TableInfo[] = [];
   for (const { name } of names.rows) {
-    const columns = (await sql<{ name: string; pk: number }>`SELECT name, pk FROM pragma_table_info(${name}) ORDER BY cid`.execute(db)).rows;
+    const columns = (await sql<{ name: string; pk: number }>`SELECT name, pk FROM pragma_table_info(${name}) ORDER BY cid`.execute(db))
+      .rows;
     const keys = (await sql<{ table: string }>`SELECT "table" FROM pragma_foreign_key_list(${name})`.execute(db)).rows;
-    const primaryKey = columns.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name);
+    const primaryKey = columns
+      .filter((c) => c.pk > 0)
+      .sort((a, b) => a.pk - b.pk)
+      .map((c) => c.name);
     if (primaryKey.length === 0) throw new Error(`表 ${name} 没有主键，无法按顺序复制和核对`);
-    tables.push({ name, columns: columns.map((c) => c.name), primaryKey, references: [...new Set(keys.map((k) => k.table))].filter((t) => t !== name) });
+    tables.push({
+      name,
+      columns: columns.map((c) => c.name),
+      primaryKey,
+      references: [...new Set(keys.map((k) => k.table))].filter((t) => t !== name),
+    });
   }
   return inDependencyOrder(tables);
 }
@@ -101,7 +110,10 @@ export async function tableChecksum(db: Db, table: TableInfo): Promise<{ rows: n
 export async function copyDatabase(source: Db, target: Db, onTable?: (table: string, rows: number) => void): Promise<TableInfo[]> {
   const tables = await sqliteTables(source);
   for (const table of tables) {
-    const { n } = await untyped(target).selectFrom(table.name).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    const { n } = await untyped(target)
+      .selectFrom(table.name)
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
     if (Number(n) > 0) throw new Error(`目标数据库不是空的：表 ${table.name} 已有 ${n} 行；请复制到新建的空数据库`);
   }
   await target.transaction().execute(async (trx) => {
@@ -120,7 +132,9 @@ export async function copyDatabase(source: Db, target: Db, onTable?: (table: str
     if (dialectOf(target) === 'postgres') {
       // Copied rows keep their ids; the sequences must hand out the next ones after them.
       for (const table of tables.filter((t) => t.primaryKey.join() === 'id')) {
-        await sql`SELECT setval(pg_get_serial_sequence(${table.name}, 'id'), COALESCE(MAX(id), 0) + 1, false) FROM ${sql.table(table.name)}`.execute(trx);
+        await sql`SELECT setval(pg_get_serial_sequence(${table.name}, 'id'), COALESCE(MAX(id), 0) + 1, false) FROM ${sql.table(table.name)}`.execute(
+          trx,
+        );
       }
     }
   });
@@ -132,7 +146,14 @@ export async function compareDatabases(source: Db, target: Db, tables: TableInfo
   const checks: TableCheck[] = [];
   for (const table of tables) {
     const [s, t] = await Promise.all([tableChecksum(source, table), tableChecksum(target, table)]);
-    checks.push({ table: table.name, sourceRows: s.rows, targetRows: t.rows, sourceSha256: s.sha256, targetSha256: t.sha256, matches: s.rows === t.rows && s.sha256 === t.sha256 });
+    checks.push({
+      table: table.name,
+      sourceRows: s.rows,
+      targetRows: t.rows,
+      sourceSha256: s.sha256,
+      targetSha256: t.sha256,
+      matches: s.rows === t.rows && s.sha256 === t.sha256,
+    });
   }
   return checks;
 }

@@ -39,7 +39,10 @@ export function checkAnonymity(authors: EntryAuthor[], documents: EntryFile[]): 
     // A unit's short name inside its full name is one mention, not two.
     const shown = hits.filter((h) => !hits.some((o) => o !== h && o.term.includes(h.term) && o.n >= h.n));
     if (shown.length)
-      findings.push({ status: 'warn', message: `${f.name}：出现${shown.map((h) => `${h.what}“${h.term}”（${h.n} 处）`).join('、')}，盲评材料中应隐去` });
+      findings.push({
+        status: 'warn',
+        message: `${f.name}：出现${shown.map((h) => `${h.what}“${h.term}”（${h.n} 处）`).join('、')}，盲评材料中应隐去`,
+      });
   }
   return combine('anonymity', findings, `${readable.length} 份盲评文档中未发现作者姓名或单位名称`);
 }

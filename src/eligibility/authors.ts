@@ -36,7 +36,9 @@ const describeAuthor = (a: EntryAuthor) => (a.unit ? `${a.name}（${a.unit}）` 
 export function checkAuthors(authors: EntryAuthor[], limits: AuthorLimits, firstAuthorWorks: string[]): CheckResult[] {
   const results: CheckResult[] = [];
   const n = authors.length;
-  const bounds = [limits.min !== undefined ? `至少 ${limits.min} 人` : '', limits.max !== undefined ? `不超过 ${limits.max} 人` : ''].filter(Boolean).join('、');
+  const bounds = [limits.min !== undefined ? `至少 ${limits.min} 人` : '', limits.max !== undefined ? `不超过 ${limits.max} 人` : '']
+    .filter(Boolean)
+    .join('、');
 
   if (bounds) {
     if (n === 0) results.push({ id: 'authors.count', status: 'warn', message: `未登记作者信息，无法核对人数（要求${bounds}）` });
@@ -50,20 +52,27 @@ export function checkAuthors(authors: EntryAuthor[], limits: AuthorLimits, first
   if (limits.sameUnit || limits.maxFromSameUnit !== undefined) {
     const findings: Finding[] = [];
     const missing = authors.filter((a) => !normalizeName(a.unit));
-    if (n > 0 && missing.length) findings.push({ status: 'warn', message: `${missing.map((a) => a.name).join('、')} 未登记单位，无法核对` });
+    if (n > 0 && missing.length)
+      findings.push({ status: 'warn', message: `${missing.map((a) => a.name).join('、')} 未登记单位，无法核对` });
     const withUnit = authors.filter((a) => normalizeName(a.unit));
     if (limits.sameUnit && withUnit.length > 1) {
       const first = normalizeName(withUnit[0].unit);
       const others = withUnit.filter((a) => normalizeName(a.unit) !== first);
       if (others.length)
-        findings.push({ status: 'fail', message: `作者须来自同一单位，但 ${others.map(describeAuthor).join('、')} 与第一作者单位（${withUnit[0].unit}）不同` });
+        findings.push({
+          status: 'fail',
+          message: `作者须来自同一单位，但 ${others.map(describeAuthor).join('、')} 与第一作者单位（${withUnit[0].unit}）不同`,
+        });
     }
     if (limits.maxFromSameUnit !== undefined) {
       const perUnit = new Map<string, EntryAuthor[]>();
       for (const a of withUnit) perUnit.set(normalizeName(a.unit), [...(perUnit.get(normalizeName(a.unit)) ?? []), a]);
       for (const same of perUnit.values()) {
         if (same.length > limits.maxFromSameUnit)
-          findings.push({ status: 'fail', message: `同一单位（${same[0].unit}）作者 ${same.length} 人，超过 ${limits.maxFromSameUnit} 人的限制` });
+          findings.push({
+            status: 'fail',
+            message: `同一单位（${same[0].unit}）作者 ${same.length} 人，超过 ${limits.maxFromSameUnit} 人的限制`,
+          });
       }
     }
     const rule = limits.sameUnit ? '须来自同一单位' : `同一单位不超过 ${limits.maxFromSameUnit} 人`;
@@ -76,7 +85,14 @@ export function checkAuthors(authors: EntryAuthor[], limits: AuthorLimits, first
     const anyRole = authors.some((a) => a.role);
     results.push(
       has
-        ? { id: 'authors.role', status: 'pass', message: `作者中有${role}（${authors.filter((a) => a.role?.includes(role)).map((a) => a.name).join('、')}）` }
+        ? {
+            id: 'authors.role',
+            status: 'pass',
+            message: `作者中有${role}（${authors
+              .filter((a) => a.role?.includes(role))
+              .map((a) => a.name)
+              .join('、')}）`,
+          }
         : anyRole
           ? { id: 'authors.role', status: 'fail', message: `作者中没有${role}（须包含${role}）` }
           : { id: 'authors.role', status: 'warn', message: `未登记作者角色，请人工核对作者中是否有${role}` },
@@ -95,7 +111,11 @@ export function checkAuthors(authors: EntryAuthor[], limits: AuthorLimits, first
               status: 'fail',
               message: `第一作者 ${describeAuthor(first)} 在本类别共报送 ${firstAuthorWorks.length} 件作品（${firstAuthorWorks.join('、')}），每人限 ${max} 件`,
             }
-          : { id: 'authors.works', status: 'pass', message: `第一作者 ${first.name} 在本类别报送 ${Math.max(1, firstAuthorWorks.length)} 件（每人限 ${max} 件）` },
+          : {
+              id: 'authors.works',
+              status: 'pass',
+              message: `第一作者 ${first.name} 在本类别报送 ${Math.max(1, firstAuthorWorks.length)} 件（每人限 ${max} 件）`,
+            },
     );
   }
   return results;

@@ -80,12 +80,28 @@ async function loadChecklists(db: Db, contestId: number, entryId?: number): Prom
     .selectFrom('entries as e')
     .leftJoin('categories as c', 'c.id', 'e.category_id')
     .leftJoin('eligibility_results as r', 'r.entry_id', 'e.id')
-    .select(['e.id', 'e.code', 'e.title', 'e.group_name', 'e.status', 'e.updated_at', 'c.key as category_key', 'c.name as category_name', 'r.checks_json', 'r.verdict', 'r.checked_at'])
+    .select([
+      'e.id',
+      'e.code',
+      'e.title',
+      'e.group_name',
+      'e.status',
+      'e.updated_at',
+      'c.key as category_key',
+      'c.name as category_name',
+      'r.checks_json',
+      'r.verdict',
+      'r.checked_at',
+    ])
     .where('e.contest_id', '=', contestId);
   if (entryId !== undefined) query = query.where('e.id', '=', entryId);
   const rows = await query.orderBy('e.code').execute();
 
-  let authorQuery = db.selectFrom('authors as a').innerJoin('entries as e', 'e.id', 'a.entry_id').select(['a.entry_id', 'a.name', 'a.unit']).where('e.contest_id', '=', contestId);
+  let authorQuery = db
+    .selectFrom('authors as a')
+    .innerJoin('entries as e', 'e.id', 'a.entry_id')
+    .select(['a.entry_id', 'a.name', 'a.unit'])
+    .where('e.contest_id', '=', contestId);
   if (entryId !== undefined) authorQuery = authorQuery.where('e.id', '=', entryId);
   const authors = new Map<number, { name: string; unit: string | null }[]>();
   for (const a of await authorQuery.orderBy('a.entry_id').orderBy('a.position').execute())
@@ -123,7 +139,14 @@ async function decisionRows(db: Db, contestId: number, entryId?: number) {
   const rows = await query.orderBy('d.id', 'desc').execute();
   return rows.map((r) => ({
     entryId: r.entry_id,
-    info: { decision: decisionOf(r.status)!, status: r.status, reason: r.reason, userId: r.user_id, userName: r.display_name, at: r.created_at } satisfies DecisionInfo,
+    info: {
+      decision: decisionOf(r.status)!,
+      status: r.status,
+      reason: r.reason,
+      userId: r.user_id,
+      userName: r.display_name,
+      at: r.created_at,
+    } satisfies DecisionInfo,
   }));
 }
 
@@ -150,7 +173,12 @@ function matches(e: EntryChecklist, f: BoardFilter): boolean {
 export async function eligibilityBoard(db: Db, contestId: number, filter: BoardFilter = {}): Promise<EligibilityBoard> {
   const all = await loadChecklists(db, contestId);
   const counts = { ...emptyCounts(), byCategory: [] as ({ key: string; name: string } & Counts)[] };
-  const categories = await db.selectFrom('categories').select(['key', 'name']).where('contest_id', '=', contestId).orderBy('sort_order').execute();
+  const categories = await db
+    .selectFrom('categories')
+    .select(['key', 'name'])
+    .where('contest_id', '=', contestId)
+    .orderBy('sort_order')
+    .execute();
   const perCategory = new Map(categories.map((c) => [c.key, { ...c, ...emptyCounts() }]));
   const checkIds: string[] = [];
   let lastCheckedAt: string | null = null;
@@ -175,7 +203,11 @@ export async function filteredEntryIds(db: Db, contestId: number, filter: BoardF
 }
 
 /** One entry's checklist with every decision taken on it, newest first. Null when it is not in the contest. */
-export async function entryChecklist(db: Db, contestId: number, entryId: number): Promise<(EntryChecklist & { history: DecisionInfo[] }) | null> {
+export async function entryChecklist(
+  db: Db,
+  contestId: number,
+  entryId: number,
+): Promise<(EntryChecklist & { history: DecisionInfo[] }) | null> {
   const [entry] = await loadChecklists(db, contestId, entryId);
   if (!entry) return null;
   return { ...entry, history: (await decisionRows(db, contestId, entryId)).map((d) => d.info) };

@@ -4,7 +4,10 @@ import type { EntryStatus } from '../db/schema.ts';
 import { inChunks } from './types.ts';
 
 /** The organizer's decisions and the entry status each one sets. */
-export const DECISIONS = { 通过: 'eligible', 退回修改: 'returned', 取消资格: 'disqualified' } as const satisfies Record<string, EntryStatus>;
+export const DECISIONS = { 通过: 'eligible', 退回修改: 'returned', 取消资格: 'disqualified' } as const satisfies Record<
+  string,
+  EntryStatus
+>;
 export type EligibilityDecision = keyof typeof DECISIONS;
 
 /** The decision that set a status, for showing stored decisions. */
@@ -20,7 +23,14 @@ export const isDecision = (value: unknown): value is EligibilityDecision => type
  * its reason, and audits each entry, all in one transaction. A reason is required.
  * Returns how many entries changed status.
  */
-export async function decide(db: Db, contestId: number, entryIds: number[], decision: EligibilityDecision, reason: string, userId: number | null): Promise<{ decided: number; changed: number }> {
+export async function decide(
+  db: Db,
+  contestId: number,
+  entryIds: number[],
+  decision: EligibilityDecision,
+  reason: string,
+  userId: number | null,
+): Promise<{ decided: number; changed: number }> {
   if (!isDecision(decision)) throw new Error(`未知的审定结果“${String(decision)}”，应为：${Object.keys(DECISIONS).join('、')}`);
   const why = reason?.trim();
   if (!why) throw new Error('请填写审定理由');
@@ -30,7 +40,14 @@ export async function decide(db: Db, contestId: number, entryIds: number[], deci
   return db.transaction().execute(async (trx) => {
     const entries: { id: number; code: string; status: EntryStatus }[] = [];
     for (const part of inChunks(ids, 500))
-      entries.push(...(await trx.selectFrom('entries').select(['id', 'code', 'status']).where('contest_id', '=', contestId).where('id', 'in', part).execute()));
+      entries.push(
+        ...(await trx
+          .selectFrom('entries')
+          .select(['id', 'code', 'status'])
+          .where('contest_id', '=', contestId)
+          .where('id', 'in', part)
+          .execute()),
+      );
     const found = new Set(entries.map((e) => e.id));
     const foreign = ids.filter((id) => !found.has(id));
     if (foreign.length) throw new Error(`以下作品不属于本竞赛：${foreign.join('、')}`);
@@ -39,11 +56,29 @@ export async function decide(db: Db, contestId: number, entryIds: number[], deci
 
     const now = nowIso();
     for (const part of inChunks(entries, 500)) {
-      await trx.updateTable('entries').set({ status, updated_at: now }).where('id', 'in', part.map((e) => e.id)).execute();
+      await trx
+        .updateTable('entries')
+        .set({ status, updated_at: now })
+        .where(
+          'id',
+          'in',
+          part.map((e) => e.id),
+        )
+        .execute();
       for (const rows of inChunks(part, 100)) {
         await trx
           .insertInto('eligibility_decisions')
-          .values(rows.map((e) => ({ contest_id: contestId, entry_id: e.id, status, previous_status: e.status, reason: why, user_id: userId, created_at: now })))
+          .values(
+            rows.map((e) => ({
+              contest_id: contestId,
+              entry_id: e.id,
+              status,
+              previous_status: e.status,
+              reason: why,
+              user_id: userId,
+              created_at: now,
+            })),
+          )
           .execute();
       }
     }

@@ -70,7 +70,11 @@ const withoutNumbering = (s: string): string =>
     .trim();
 
 /** Compared ignoring spaces, punctuation and the joining words 与/和/及/的 (特色与创新 = 特色创新). */
-const looseKey = (s: string): string => s.normalize('NFKC').replace(/[\s\p{P}\p{S}与和及的]/gu, '').toLowerCase();
+const looseKey = (s: string): string =>
+  s
+    .normalize('NFKC')
+    .replace(/[\s\p{P}\p{S}与和及的]/gu, '')
+    .toLowerCase();
 
 /** Template prompts entrants leave in forms, e.g. （不超过300字）, are not their text. */
 const withoutPrompts = (s: string): string => s.replace(/[（(][^（）()]*字[^（）()]*[）)]/g, '');
@@ -143,7 +147,8 @@ export function checkWords(m: Material, files: EntryFile[]): CheckResult | null 
     const found = `${f.name}：正文约 ${formatCount(n)} 字`;
     if (w.about !== undefined) {
       const [low, high] = [w.about * (1 - w.tolerance), w.about * (1 + w.tolerance)];
-      if (n < low || n > high) return { status: miss, message: `${found}，与“${describeLimit(w)}”相差超过 ${Math.round(w.tolerance * 100)}%` };
+      if (n < low || n > high)
+        return { status: miss, message: `${found}，与“${describeLimit(w)}”相差超过 ${Math.round(w.tolerance * 100)}%` };
     }
     if (w.max !== undefined && n > w.max) return { status: miss, message: `${found}，超过 ${formatCount(w.max)} 字的要求` };
     if (w.min !== undefined && n < w.min) return { status: miss, message: `${found}，少于 ${formatCount(w.min)} 字的要求` };
@@ -184,7 +189,8 @@ export function checkSectionLengths(m: Material, files: EntryFile[]): CheckResul
       const n = countWords(sectionText(blocks, found, m.sections));
       const what = `${f.name}：“${name}”约 ${formatCount(n)} 字`;
       if (maxChars !== undefined && n > maxChars) findings.push({ status: 'fail', message: `${what}，超过 ${formatCount(maxChars)} 字` });
-      else if (minChars !== undefined && n < minChars) findings.push({ status: 'fail', message: `${what}，少于 ${formatCount(minChars)} 字` });
+      else if (minChars !== undefined && n < minChars)
+        findings.push({ status: 'fail', message: `${what}，少于 ${formatCount(minChars)} 字` });
       else findings.push({ status: 'pass', message: `${what}（${describeLimit({ min: minChars, max: maxChars })}）` });
     }
   }
@@ -218,7 +224,8 @@ export function checkTitle(title: string, category: CategoryRules): CheckResult 
   if (!rules || (rules.forbiddenChars.length === 0 && rules.maxChars === undefined)) return null;
   const findings: Finding[] = [];
   const forbidden = rules.forbiddenChars.filter((c) => title.includes(c));
-  if (forbidden.length) findings.push({ status: 'fail', message: `作品名称“${title}”含有${forbidden.map((c) => `“${c}”`).join('')}，名称中不应使用` });
+  if (forbidden.length)
+    findings.push({ status: 'fail', message: `作品名称“${title}”含有${forbidden.map((c) => `“${c}”`).join('')}，名称中不应使用` });
   const length = [...title.replace(/\s/g, '')].length;
   if (rules.maxChars !== undefined && length > rules.maxChars)
     findings.push({ status: 'fail', message: `作品名称 ${length} 个字，超过 ${rules.maxChars} 个字的限制` });

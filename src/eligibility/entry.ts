@@ -42,7 +42,11 @@ function categoryOf(entry: EntryForCheck, ruleSet: RuleSet): { category: Categor
     return { id: 'category', status: 'fail', message: `未能确定参赛类别${written}，请先人工归类` };
   }
   if (!category.acceptsEntries)
-    return { id: 'category', status: 'fail', message: `“${category.name}”不参与本级评选${category.division ? `（${category.division}）` : ''}，不应在此报送` };
+    return {
+      id: 'category',
+      status: 'fail',
+      message: `“${category.name}”不参与本级评选${category.division ? `（${category.division}）` : ''}，不应在此报送`,
+    };
   if (category.groups.length && !category.groups.some((g) => g.name === entry.groupName)) {
     const names = category.groups.map((g) => g.name).join('、');
     const message = entry.groupName
@@ -102,7 +106,12 @@ export function checkEntry(entry: EntryForCheck, ctx: CheckContext): CheckResult
   if (ctx.ruleSet.blind) {
     // The documents reviewers judge as the work (the rule set's documentKinds, e.g. 案例介绍), not forms or evidence.
     const kinds: string[] = ctx.ruleSet.similarity.documentKinds;
-    push(checkAnonymity(entry.authors, materials.flatMap((m, i) => (kinds.includes(m.kind) ? byMaterial[i] : []))));
+    push(
+      checkAnonymity(
+        entry.authors,
+        materials.flatMap((m, i) => (kinds.includes(m.kind) ? byMaterial[i] : [])),
+      ),
+    );
   }
   return results;
 }

@@ -10,11 +10,26 @@ const FILLS = {
   header: { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFD9E1F2' } },
 } satisfies Record<string, ExcelJS.Fill>;
 
-const BORDER: Partial<ExcelJS.Borders> = { top: { style: 'thin' }, left: { style: 'thin' }, bottom: { style: 'thin' }, right: { style: 'thin' } };
+const BORDER: Partial<ExcelJS.Borders> = {
+  top: { style: 'thin' },
+  left: { style: 'thin' },
+  bottom: { style: 'thin' },
+  right: { style: 'thin' },
+};
 
 /** Times as an official in China reads them. */
 const localTime = (iso: string | null | undefined) =>
-  iso ? new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }) : '';
+  iso
+    ? new Date(iso).toLocaleString('zh-CN', {
+        timeZone: 'Asia/Shanghai',
+        hour12: false,
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+      })
+    : '';
 
 function styleHeader(row: ExcelJS.Row) {
   row.font = { bold: true };
@@ -97,7 +112,15 @@ export async function eligibilityXlsx(db: Db, contestId: number): Promise<Buffer
   for (const e of board.entries) {
     for (const c of e.checks) {
       if (c.status === 'pass') continue;
-      const row = issues.addRow([e.code, e.title, e.category?.name ?? '未归类', checkLabel(c.id), STATUS_LABELS[c.status], c.message, e.decision?.decision ?? '未审定']);
+      const row = issues.addRow([
+        e.code,
+        e.title,
+        e.category?.name ?? '未归类',
+        checkLabel(c.id),
+        STATUS_LABELS[c.status],
+        c.message,
+        e.decision?.decision ?? '未审定',
+      ]);
       row.alignment = { vertical: 'top', wrapText: true };
       row.eachCell((cell) => (cell.border = BORDER));
       row.getCell(5).fill = FILLS[c.status];

@@ -43,7 +43,9 @@ const ATTR = /([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
 const XML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 const decodeXml = (s: string) =>
   s.replace(/&(#x[0-9a-f]+|#\d+|\w+);/gi, (m, e: string) =>
-    e[0] === '#' ? String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : Number(e.slice(1))) : (XML_ENTITIES[e] ?? m),
+    e[0] === '#'
+      ? String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : Number(e.slice(1)))
+      : (XML_ENTITIES[e] ?? m),
   );
 
 function scanXml(xml: string, onTag: (t: Tag) => void, onText: (text: string) => void): void {
@@ -139,7 +141,8 @@ function parseStyles(xml: string): Styles {
       else if (t.name === 'w:style') {
         if (t.open) {
           current = { name: '', run: {}, para: {} };
-          if (t.attrs['w:type'] === 'paragraph' && ['1', 'true'].includes(t.attrs['w:default'] ?? '')) styles.defaultParagraph = t.attrs['w:styleId'];
+          if (t.attrs['w:type'] === 'paragraph' && ['1', 'true'].includes(t.attrs['w:default'] ?? ''))
+            styles.defaultParagraph = t.attrs['w:styleId'];
           styles.byId.set(t.attrs['w:styleId'] ?? '', current);
         }
         if (t.close) current = null;
@@ -166,7 +169,8 @@ function parseTheme(xml: string): Record<string, string> {
   scanXml(
     xml,
     (t) => {
-      if (t.name === 'a:majorFont' || t.name === 'a:minorFont') group = t.open && !t.close ? (t.name === 'a:majorFont' ? 'major' : 'minor') : null;
+      if (t.name === 'a:majorFont' || t.name === 'a:minorFont')
+        group = t.open && !t.close ? (t.name === 'a:majorFont' ? 'major' : 'minor') : null;
       else if (group && t.open) {
         const face = t.attrs.typeface;
         if (t.name === 'a:latin' && face) fonts[`${group}HAnsi`] = fonts[`${group}Ascii`] = face;
@@ -271,7 +275,8 @@ export async function readDocxLayout(data: Buffer): Promise<DocxLayout> {
   /** Style chain from the style itself up through basedOn (cycles cut). */
   const chain = (id: string | undefined): StyleDef[] => {
     const out: StyleDef[] = [];
-    for (let s = id ? styles.byId.get(id) : undefined; s && !out.includes(s); s = s.basedOn ? styles.byId.get(s.basedOn) : undefined) out.push(s);
+    for (let s = id ? styles.byId.get(id) : undefined; s && !out.includes(s); s = s.basedOn ? styles.byId.get(s.basedOn) : undefined)
+      out.push(s);
     return out;
   };
 
@@ -281,7 +286,10 @@ export async function readDocxLayout(data: Buffer): Promise<DocxLayout> {
 
   let seenTitle = false;
   for (const p of parseDocument(documentXml)) {
-    const text = p.runs.map((r) => r.text).join('').trim();
+    const text = p.runs
+      .map((r) => r.text)
+      .join('')
+      .trim();
     const chars = text.match(COUNTABLE)?.length ?? 0;
     if (chars === 0 || p.inTable || p.inTextBox) continue;
     const paraStyles = chain(p.props.styleId ?? styles.defaultParagraph);
@@ -302,7 +310,9 @@ export async function readDocxLayout(data: Buffer): Promise<DocxLayout> {
       uses = result.captions;
     } else {
       uses = result.body;
-      const spacing = p.props.spacing ?? paraStyles.find((s) => s.para.spacing)?.para.spacing ?? styles.defaults.para.spacing ?? { multiple: 1 };
+      const spacing = p.props.spacing ??
+        paraStyles.find((s) => s.para.spacing)?.para.spacing ??
+        styles.defaults.para.spacing ?? { multiple: 1 };
       const key = JSON.stringify(spacing);
       spacingUses.set(key, (spacingUses.get(key) ?? 0) + chars);
     }
@@ -310,7 +320,12 @@ export async function readDocxLayout(data: Buffer): Promise<DocxLayout> {
     for (const r of p.runs) {
       const n = r.text.match(COUNTABLE)?.length ?? 0;
       if (n === 0) continue;
-      const levels: RunProps[] = [r.props, ...chain(r.props.rStyle).map((s) => s.run), ...paraStyles.map((s) => s.run), styles.defaults.run];
+      const levels: RunProps[] = [
+        r.props,
+        ...chain(r.props.rStyle).map((s) => s.run),
+        ...paraStyles.map((s) => s.run),
+        styles.defaults.run,
+      ];
       const eastAsian = CJK.test(r.text);
       const font = (() => {
         for (const l of levels) {
@@ -335,7 +350,9 @@ export async function readDocxLayout(data: Buffer): Promise<DocxLayout> {
     const [font, sizePt, bold] = JSON.parse(key) as [string | null, number, boolean];
     return { font, sizePt, bold, share: n / total };
   };
-  const spacing = spacingUses.size ? (JSON.parse([...spacingUses.entries()].reduce((a, b) => (b[1] > a[1] ? b : a))[0]) as LineSpacing) : null;
+  const spacing = spacingUses.size
+    ? (JSON.parse([...spacingUses.entries()].reduce((a, b) => (b[1] > a[1] ? b : a))[0]) as LineSpacing)
+    : null;
   return {
     title: dominant(result.title),
     headings: [...headingUses.keys()].sort((a, b) => a - b).map((level) => dominant(headingUses.get(level))!),
@@ -375,11 +392,16 @@ const SIZE_NAMES = new Map<number, string>(Object.entries(CHINESE_FONT_SIZES).ma
 const describeSize = (pt: number) => (SIZE_NAMES.has(pt) ? `${SIZE_NAMES.get(pt)}（${pt} 磅）` : `${pt} 磅`);
 
 function describeSpec(spec: FontSpec): string {
-  const parts = [spec.font, spec.size !== undefined ? (typeof spec.size === 'number' ? `${spec.size} 磅` : spec.size) : undefined, spec.bold ? '加粗' : undefined];
+  const parts = [
+    spec.font,
+    spec.size !== undefined ? (typeof spec.size === 'number' ? `${spec.size} 磅` : spec.size) : undefined,
+    spec.bold ? '加粗' : undefined,
+  ];
   return parts.filter(Boolean).join(' ');
 }
 
-const describeUse = (use: StyleUse) => [use.font ?? '（未设字体）', describeSize(use.sizePt), use.bold ? '加粗' : ''].filter(Boolean).join(' ');
+const describeUse = (use: StyleUse) =>
+  [use.font ?? '（未设字体）', describeSize(use.sizePt), use.bold ? '加粗' : ''].filter(Boolean).join(' ');
 
 /** What differs between a role's text and its spec, or null when it fits. */
 function styleMismatch(use: StyleUse, spec: FontSpec): string | null {
@@ -389,7 +411,8 @@ function styleMismatch(use: StyleUse, spec: FontSpec): string | null {
   return fontOk && sizeOk && boldOk ? null : `为 ${describeUse(use)}，要求 ${describeSpec(spec)}`;
 }
 
-const describeSpacing = (s: LineSpacing) => ('multiple' in s ? (s.multiple === 1 ? '单倍行距' : `${+s.multiple.toFixed(2)} 倍行距`) : `固定值 ${s.exactPt} 磅`);
+const describeSpacing = (s: LineSpacing) =>
+  'multiple' in s ? (s.multiple === 1 ? '单倍行距' : `${+s.multiple.toFixed(2)} 倍行距`) : `固定值 ${s.exactPt} 磅`;
 
 /** Every way the layout differs from the hints, one string per role. */
 function layoutMismatches(layout: DocxLayout, hints: FormatHints): string[] {
@@ -420,7 +443,11 @@ function layoutMismatches(layout: DocxLayout, hints: FormatHints): string[] {
  * notice sets them; warnings unless the rule set says otherwise. `layoutOf` gives each .docx's
  * layout, or the reason it could not be read.
  */
-export function checkTypesetting(m: Material, files: EntryFile[], layoutOf: (f: EntryFile) => DocxLayout | string | undefined): CheckResult | null {
+export function checkTypesetting(
+  m: Material,
+  files: EntryFile[],
+  layoutOf: (f: EntryFile) => DocxLayout | string | undefined,
+): CheckResult | null {
   const hints = m.format;
   if (!hints || files.length === 0) return null;
   const miss: 'warn' | 'fail' = hints.warnOnly ? 'warn' : 'fail';
@@ -430,7 +457,9 @@ export function checkTypesetting(m: Material, files: EntryFile[], layoutOf: (f: 
     if (layout === undefined) return { status: 'warn', message: `${f.name}：不是 .docx 文件，无法自动核对字体字号，请人工核对` };
     if (typeof layout === 'string') return { status: 'warn', message: `${f.name}：无法读取排版（${layout}），请人工核对字体字号` };
     const problems = layoutMismatches(layout, hints);
-    return problems.length ? { status: miss, message: `${f.name}：${problems.join('；')}` } : { status: 'pass', message: `${f.name}：字体字号符合要求` };
+    return problems.length
+      ? { status: miss, message: `${f.name}：${problems.join('；')}` }
+      : { status: 'pass', message: `${f.name}：字体字号符合要求` };
   });
   return combine(`typeset:${m.kind}`, findings, '');
 }

@@ -70,7 +70,11 @@ export async function readPriorAwards(data: Buffer, fileName: string): Promise<P
 }
 
 /** Titles compared without spaces, punctuation, 《》 and quotes, in one width and case. */
-const normalizeTitle = (t: string): string => t.normalize('NFKC').toLowerCase().replace(/[\s\p{P}\p{S}]/gu, '');
+const normalizeTitle = (t: string): string =>
+  t
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s\p{P}\p{S}]/gu, '');
 
 /** Dice coefficient of character bigrams: 1 for equal strings, near 0 for unrelated ones. */
 function titleSimilarity(a: string, b: string): number {
@@ -110,7 +114,8 @@ export function checkHistory(title: string, authors: EntryAuthor[], prior: Prior
     const similarity = titleSimilarity(mine, theirs);
     if (mine === theirs && shared.length) same.push(describe(p));
     else if (mine === theirs) near.push(`${describe(p)}：名称相同，作者不同`);
-    else if (similarity >= NEAR_TITLE && shared.length) near.push(`${describe(p)}：名称相似度 ${Math.round(similarity * 100)}%，共同作者 ${shared.join('、')}`);
+    else if (similarity >= NEAR_TITLE && shared.length)
+      near.push(`${describe(p)}：名称相似度 ${Math.round(similarity * 100)}%，共同作者 ${shared.join('、')}`);
   }
   if (same.length) return { id: 'history', status: 'fail', message: `与往届获奖作品相同：${same.join('；')}` };
   if (near.length) return { id: 'history', status: 'warn', message: `与往届获奖作品相近，请人工判断：${near.join('；')}` };

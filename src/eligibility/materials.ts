@@ -41,7 +41,12 @@ export function assignFiles(materials: Material[], files: EntryFile[]): Assigned
 const materialLabel = (m: Material): string => m.name ?? m.kind;
 
 const listNames = (files: EntryFile[]): string =>
-  files.length <= 3 ? files.map((f) => f.name).join('、') : `${files.slice(0, 3).map((f) => f.name).join('、')} 等 ${files.length} 个`;
+  files.length <= 3
+    ? files.map((f) => f.name).join('、')
+    : `${files
+        .slice(0, 3)
+        .map((f) => f.name)
+        .join('、')} 等 ${files.length} 个`;
 
 /** Whether the material is there, as many times as allowed. */
 export function checkPresence(m: Material, files: EntryFile[], unassigned: EntryFile[]): CheckResult {
@@ -54,8 +59,10 @@ export function checkPresence(m: Material, files: EntryFile[], unassigned: Entry
     return { id, status: 'fail', message: `缺少${label}${hint}` };
   }
   if (n === 0) return { id, status: 'pass', message: `未提交${label}（非必交）` };
-  if (m.minCount !== undefined && n < m.minCount) return { id, status: 'fail', message: `${label} ${n} 个（${listNames(files)}），至少需要 ${m.minCount} 个` };
-  if (m.maxCount !== undefined && n > m.maxCount) return { id, status: 'fail', message: `${label} ${n} 个（${listNames(files)}），最多 ${m.maxCount} 个` };
+  if (m.minCount !== undefined && n < m.minCount)
+    return { id, status: 'fail', message: `${label} ${n} 个（${listNames(files)}），至少需要 ${m.minCount} 个` };
+  if (m.maxCount !== undefined && n > m.maxCount)
+    return { id, status: 'fail', message: `${label} ${n} 个（${listNames(files)}），最多 ${m.maxCount} 个` };
   return { id, status: 'pass', message: `已提交：${listNames(files)}` };
 }
 
@@ -68,7 +75,8 @@ export function checkFileTypes(m: Material, files: EntryFile[]): CheckResult | n
   const allowed = m.formats.map((f) => f.toUpperCase()).join('、');
   const findings: Finding[] = [];
   for (const f of files) {
-    if (m.formats.length && !m.formats.includes(f.ext)) findings.push({ status: 'fail', message: `${f.name}：格式为 ${f.ext ? f.ext.toUpperCase() : '无扩展名'}，应为 ${allowed}` });
+    if (m.formats.length && !m.formats.includes(f.ext))
+      findings.push({ status: 'fail', message: `${f.name}：格式为 ${f.ext ? f.ext.toUpperCase() : '无扩展名'}，应为 ${allowed}` });
     else if (isUnusable(f)) findings.push({ status: 'fail', message: `${f.name}：${f.error ?? '空文件（0 字节）'}` });
   }
   return combine(`filetype:${m.kind}`, findings, `${listNames(files)}：格式为 ${allowed}`);
@@ -80,13 +88,19 @@ export function checkSizes(m: Material, files: EntryFile[]): CheckResult | null 
   const findings: Finding[] = [];
   if (m.maxSizeMb !== undefined) {
     for (const f of files) {
-      if (f.size > m.maxSizeMb * BYTES_PER_MB) findings.push({ status: 'fail', message: `${f.name}：${formatMb(f.size)}，超过 ${m.maxSizeMb} MB 的限制` });
+      if (f.size > m.maxSizeMb * BYTES_PER_MB)
+        findings.push({ status: 'fail', message: `${f.name}：${formatMb(f.size)}，超过 ${m.maxSizeMb} MB 的限制` });
     }
   }
   const total = files.reduce((s, f) => s + f.size, 0);
   if (m.totalSizeMb !== undefined && total > m.totalSizeMb * BYTES_PER_MB)
     findings.push({ status: 'fail', message: `${materialLabel(m)}共 ${formatMb(total)}，超过总量 ${m.totalSizeMb} MB 的限制` });
-  const limits = [m.maxSizeMb !== undefined ? `单个不超过 ${m.maxSizeMb} MB` : '', m.totalSizeMb !== undefined ? `总量不超过 ${m.totalSizeMb} MB` : ''].filter(Boolean).join('，');
+  const limits = [
+    m.maxSizeMb !== undefined ? `单个不超过 ${m.maxSizeMb} MB` : '',
+    m.totalSizeMb !== undefined ? `总量不超过 ${m.totalSizeMb} MB` : '',
+  ]
+    .filter(Boolean)
+    .join('，');
   return combine(`size:${m.kind}`, findings, `${listNames(files)}：共 ${formatMb(total)}（${limits}）`);
 }
 
@@ -95,7 +109,8 @@ export function checkTotalSize(category: CategoryRules, files: EntryFile[]): Che
   if (!category.totalSize) return null;
   const { maxMb, warnOnly } = category.totalSize;
   const total = files.reduce((s, f) => s + f.size, 0);
-  if (total <= maxMb * BYTES_PER_MB) return { id: 'total-size', status: 'pass', message: `全部材料共 ${formatMb(total)}（不超过 ${maxMb} MB）` };
+  if (total <= maxMb * BYTES_PER_MB)
+    return { id: 'total-size', status: 'pass', message: `全部材料共 ${formatMb(total)}（不超过 ${maxMb} MB）` };
   return {
     id: 'total-size',
     status: warnOnly ? 'warn' : 'fail',

@@ -11,7 +11,11 @@ export async function importPriorAwards(db: Db, contestId: number, data: Buffer,
   const awards = await readPriorAwards(data, fileName);
   const now = nowIso();
   await db.transaction().execute(async (trx) => {
-    const { n } = await trx.selectFrom('prior_awards').select((eb) => eb.fn.countAll().as('n')).where('contest_id', '=', contestId).executeTakeFirstOrThrow();
+    const { n } = await trx
+      .selectFrom('prior_awards')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('contest_id', '=', contestId)
+      .executeTakeFirstOrThrow();
     await trx.deleteFrom('prior_awards').where('contest_id', '=', contestId).execute();
     for (const rows of inChunks(awards, 200)) {
       await trx
@@ -45,6 +49,11 @@ export async function importPriorAwards(db: Db, contestId: number, data: Buffer,
 
 /** The contest's 往届获奖名单, or null when none was uploaded. */
 export async function loadPriorAwards(db: Db, contestId: number): Promise<PriorAward[] | null> {
-  const rows = await db.selectFrom('prior_awards').select(['title', 'authors', 'unit', 'year', 'award']).where('contest_id', '=', contestId).orderBy('id').execute();
+  const rows = await db
+    .selectFrom('prior_awards')
+    .select(['title', 'authors', 'unit', 'year', 'award'])
+    .where('contest_id', '=', contestId)
+    .orderBy('id')
+    .execute();
   return rows.length ? rows.map((r) => ({ ...r, authors: splitNames(r.authors) })) : null;
 }

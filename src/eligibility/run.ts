@@ -37,7 +37,7 @@ async function mapLimit<T>(items: T[], limit: number, work: (item: T) => Promise
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
-const reason = (err: unknown) => (err as NodeJS.ErrnoException).code === 'ENOENT' ? '存储中找不到该文件' : (err as Error).message;
+const reason = (err: unknown) => ((err as NodeJS.ErrnoException).code === 'ENOENT' ? '存储中找不到该文件' : (err as Error).message);
 
 /** Entries with their authors and files, as the checks read them. */
 async function loadEntries(db: Db, contestId: number, entryIds: number[] | undefined) {
@@ -60,13 +60,49 @@ async function loadEntries(db: Db, contestId: number, entryIds: number[] | undef
     targets = all.filter((e) => wanted.has(e.id));
   }
 
-  const fileColumns = ['f.id', 'f.entry_id', 'f.original_path', 'f.name', 'f.kind', 'f.ext', 'f.size', 'f.sha256', 'f.text', 'f.html', 'f.error'] as const;
+  const fileColumns = [
+    'f.id',
+    'f.entry_id',
+    'f.original_path',
+    'f.name',
+    'f.kind',
+    'f.ext',
+    'f.size',
+    'f.sha256',
+    'f.text',
+    'f.html',
+    'f.error',
+  ] as const;
   const fileRows = entryIds
-    ? (await Promise.all(inChunks(targets.map((e) => e.id), 500).map((ids) => db.selectFrom('files as f').select(fileColumns).where('f.entry_id', 'in', ids).orderBy('f.id').execute()))).flat()
-    : await db.selectFrom('files as f').innerJoin('entries as e', 'e.id', 'f.entry_id').select(fileColumns).where('e.contest_id', '=', contestId).orderBy('f.id').execute();
+    ? (
+        await Promise.all(
+          inChunks(
+            targets.map((e) => e.id),
+            500,
+          ).map((ids) => db.selectFrom('files as f').select(fileColumns).where('f.entry_id', 'in', ids).orderBy('f.id').execute()),
+        )
+      ).flat()
+    : await db
+        .selectFrom('files as f')
+        .innerJoin('entries as e', 'e.id', 'f.entry_id')
+        .select(fileColumns)
+        .where('e.contest_id', '=', contestId)
+        .orderBy('f.id')
+        .execute();
   const files = new Map<number, EntryFile[]>();
   for (const f of fileRows) {
-    const file: EntryFile = { id: f.id, name: f.name, path: f.original_path, kind: f.kind, ext: f.ext, size: Number(f.size), sha256: f.sha256, text: f.text, html: f.html, error: f.error };
+    const file: EntryFile = {
+      id: f.id,
+      name: f.name,
+      path: f.original_path,
+      kind: f.kind,
+      ext: f.ext,
+      size: Number(f.size),
+      sha256: f.sha256,
+      text: f.text,
+      html: f.html,
+      error: f.error,
+    };
     files.set(f.entry_id, [...(files.get(f.entry_id) ?? []), file]);
   }
 
@@ -84,9 +120,13 @@ async function loadEntries(db: Db, contestId: number, entryIds: number[] | undef
   // 每人限报: count the works of each first author over the whole category, not only the entries being checked.
   const firstAuthorWorks = new Map<string, Map<string, string[]>>();
   const byCategory = new Map<string, typeof all>();
-  for (const e of all) if (e.category_key && e.status !== 'disqualified') byCategory.set(e.category_key, [...(byCategory.get(e.category_key) ?? []), e]);
+  for (const e of all)
+    if (e.category_key && e.status !== 'disqualified') byCategory.set(e.category_key, [...(byCategory.get(e.category_key) ?? []), e]);
   for (const [key, entries] of byCategory)
-    firstAuthorWorks.set(key, worksByFirstAuthor(entries.map((e) => ({ entryId: e.id, code: e.code, firstAuthor: authors.get(e.id)?.[0] }))));
+    firstAuthorWorks.set(
+      key,
+      worksByFirstAuthor(entries.map((e) => ({ entryId: e.id, code: e.code, firstAuthor: authors.get(e.id)?.[0] }))),
+    );
 
   return { targets: targets.map(toCheck), firstAuthorWorks };
 }
@@ -129,7 +169,13 @@ export async function runChecks(db: Db, contestId: number, options: RunOptions =
     }
   });
 
-  const context = { ruleSet, firstAuthorWorks, priorAwards, layoutOf: (f: EntryFile) => layouts.get(f.sha256), videoOf: (f: EntryFile) => videos.get(f.sha256) };
+  const context = {
+    ruleSet,
+    firstAuthorWorks,
+    priorAwards,
+    layoutOf: (f: EntryFile) => layouts.get(f.sha256),
+    videoOf: (f: EntryFile) => videos.get(f.sha256),
+  };
   const checkedAt = nowIso();
   const rows = targets.map((entry) => {
     const checks = checkEntry(entry, context);
@@ -153,7 +199,14 @@ export async function runChecks(db: Db, contestId: number, options: RunOptions =
 
   await db.transaction().execute(async (trx) => {
     for (const part of inChunks(rows, 500)) {
-      await trx.deleteFrom('eligibility_results').where('entry_id', 'in', part.map((r) => r.entry_id)).execute();
+      await trx
+        .deleteFrom('eligibility_results')
+        .where(
+          'entry_id',
+          'in',
+          part.map((r) => r.entry_id),
+        )
+        .execute();
       for (const values of inChunks(part, 100)) await trx.insertInto('eligibility_results').values(values).execute();
     }
     await audit(trx, {

@@ -49,7 +49,8 @@ async function headerBoxes(readAt: ReadAt, size: number): Promise<Buffer> {
       if (boxes === 0) throw new VideoProblem('不是 MP4 文件（无法识别文件结构）');
       break;
     }
-    if (boxes === 0 && !['ftyp', 'free', 'skip', 'wide', 'moov', 'mdat', 'pnot'].includes(type)) throw new VideoProblem('不是 MP4 文件（无法识别文件结构）');
+    if (boxes === 0 && !['ftyp', 'free', 'skip', 'wide', 'moov', 'mdat', 'pnot'].includes(type))
+      throw new VideoProblem('不是 MP4 文件（无法识别文件结构）');
     if (type === 'ftyp' || type === 'moov') {
       if (boxSize > MAX_MOOV_BYTES) throw new VideoProblem(`视频头信息过大（${type}）`);
       kept.push(await readAt(offset, Math.min(boxSize, size - offset)));
@@ -62,8 +63,24 @@ async function headerBoxes(readAt: ReadAt, size: number): Promise<Buffer> {
   return Buffer.concat(kept);
 }
 
-const VIDEO_CODECS: Record<string, string> = { avc1: 'h264', avc3: 'h264', hvc1: 'h265', hev1: 'h265', av01: 'av1', vp09: 'vp9', mp4v: 'mpeg4' };
-const AUDIO_CODECS: Record<string, string> = { 'mp4a.40': 'aac', 'mp4a.67': 'aac', 'mp4a.69': 'mp3', 'mp4a.6b': 'mp3', 'ac-3': 'ac3', 'ec-3': 'eac3', opus: 'opus' };
+const VIDEO_CODECS: Record<string, string> = {
+  avc1: 'h264',
+  avc3: 'h264',
+  hvc1: 'h265',
+  hev1: 'h265',
+  av01: 'av1',
+  vp09: 'vp9',
+  mp4v: 'mpeg4',
+};
+const AUDIO_CODECS: Record<string, string> = {
+  'mp4a.40': 'aac',
+  'mp4a.67': 'aac',
+  'mp4a.69': 'mp3',
+  'mp4a.6b': 'mp3',
+  'ac-3': 'ac3',
+  'ec-3': 'eac3',
+  opus: 'opus',
+};
 
 const videoCodecOf = (codec: string) => VIDEO_CODECS[codec.split('.')[0].toLowerCase()] ?? codec.split('.')[0].toLowerCase();
 function audioCodecOf(codec: string): string {
@@ -103,7 +120,9 @@ function trackFacts(trak: TrakBox): TrackFacts {
   const frames = counts.reduce((sum, n) => sum + n, 0);
   const ticks = counts.reduce((sum, n, i) => sum + n * stbl.stts.sample_deltas[i], 0);
   const sizes = stbl.stsz ?? stbl.stz2;
-  const bytes = stbl.stsz?.sample_size ? stbl.stsz.sample_size * stbl.stsz.sample_count : (sizes?.sample_sizes ?? []).reduce((sum, n) => sum + n, 0);
+  const bytes = stbl.stsz?.sample_size
+    ? stbl.stsz.sample_size * stbl.stsz.sample_count
+    : (sizes?.sample_sizes ?? []).reduce((sum, n) => sum + n, 0);
   return {
     handler: trak.mdia.hdlr.handler,
     codec: entry?.getCodec() ?? '',
@@ -122,7 +141,12 @@ function movieInfo(moov: MoovBox, brand: string | undefined): VideoInfo {
   const audio = tracks.find((t) => t.handler === 'soun');
   const { duration, timescale } = moov.mvhd;
   const fragmented = moov.mvex?.mehd?.fragment_duration;
-  const durationSec = duration && timescale ? duration / timescale : fragmented && timescale ? fragmented / timescale : Math.max(0, ...tracks.map((t) => t.seconds));
+  const durationSec =
+    duration && timescale
+      ? duration / timescale
+      : fragmented && timescale
+        ? fragmented / timescale
+        : Math.max(0, ...tracks.map((t) => t.seconds));
   const kbps = (t: TrackFacts | undefined) => (t && t.seconds > 0 && t.bytes > 0 ? (t.bytes * 8) / t.seconds / 1000 : null);
   return {
     container: brand?.trim() === 'qt' ? 'mov' : 'mp4',
@@ -209,12 +233,14 @@ function problems(group: Group, info: VideoInfo, l: Limits, hard: boolean): stri
   } else if (group === 'video-picture') {
     const r = l.resolution;
     if (r) {
-      const fits = r.mode === 'exact' ? info.width === r.width && info.height === r.height : info.width >= r.width && info.height >= r.height;
+      const fits =
+        r.mode === 'exact' ? info.width === r.width && info.height === r.height : info.width >= r.width && info.height >= r.height;
       if (!fits) out.push(`分辨率 ${info.width}×${info.height}，${verb}${r.mode === 'exact' ? ' ' : '不低于 '}${r.width}×${r.height}`);
     }
     if (l.aspect) {
       const [a, b] = l.aspect.split(':').map(Number);
-      if (!info.height || Math.abs(info.width / info.height - a / b) / (a / b) > 0.01) out.push(`画面比例 ${info.height ? showAspect(info.width, info.height) : '未知'}，${verb} ${l.aspect}`);
+      if (!info.height || Math.abs(info.width / info.height - a / b) / (a / b) > 0.01)
+        out.push(`画面比例 ${info.height ? showAspect(info.width, info.height) : '未知'}，${verb} ${l.aspect}`);
     }
     if (l.frameRate !== undefined && (info.frameRate === null || Math.abs(info.frameRate - l.frameRate) > 0.5))
       out.push(`帧率 ${info.frameRate === null ? '未知' : `${+info.frameRate.toFixed(2)} 帧/秒`}，${verb} ${l.frameRate} 帧/秒`);
@@ -252,7 +278,12 @@ const asks = (l: Limits | undefined, group: Group) => !!l && GROUPS[group].some(
  * material's limits (时长不超过10分钟、1920×1080、16:9、H.264/AAC …); recommended values
  * (建议) give warnings. `infoOf` gives each video's headers, or why they could not be read.
  */
-export function checkVideos(category: CategoryRules, m: Material, files: EntryFile[], infoOf: (f: EntryFile) => VideoInfo | string | undefined): CheckResult[] {
+export function checkVideos(
+  category: CategoryRules,
+  m: Material,
+  files: EntryFile[],
+  infoOf: (f: EntryFile) => VideoInfo | string | undefined,
+): CheckResult[] {
   const limits = videoLimitsFor(category, m);
   const videos = files.filter(isVideoFile);
   if (!limits || videos.length === 0) return [];
@@ -267,7 +298,10 @@ export function checkVideos(category: CategoryRules, m: Material, files: EntryFi
       const info = infoOf(f);
       if (info === undefined || typeof info === 'string') {
         const status: CheckStatus = group === failsUnreadable ? 'fail' : 'warn';
-        findings.push({ status, message: `${f.name}：无法读取视频信息（${info ?? '未找到文件'}）${status === 'warn' ? '，请人工核对' : ''}` });
+        findings.push({
+          status,
+          message: `${f.name}：无法读取视频信息（${info ?? '未找到文件'}）${status === 'warn' ? '，请人工核对' : ''}`,
+        });
         continue;
       }
       totalSec += info.durationSec;
@@ -278,7 +312,10 @@ export function checkVideos(category: CategoryRules, m: Material, files: EntryFi
       if (!hard.length && !soft.length) passes.push(`${f.name}：${passSummary(group, info)}`);
     }
     if (group === 'video-duration' && limits.maxTotalMinutes !== undefined && totalSec > limits.maxTotalMinutes * 60 + 0.5)
-      findings.push({ status: 'fail', message: `${videos.length} 个视频共 ${formatDuration(totalSec)}，超过总计 ${limits.maxTotalMinutes} 分钟的限制` });
+      findings.push({
+        status: 'fail',
+        message: `${videos.length} 个视频共 ${formatDuration(totalSec)}，超过总计 ${limits.maxTotalMinutes} 分钟的限制`,
+      });
     return combine(`${group}:${m.kind}`, findings, passes.join('；'));
   });
 }

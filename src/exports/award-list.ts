@@ -94,7 +94,10 @@ function summaryNotes(awards: ContestAwards, source: ExportSource | null): strin
   const overrides = awards.groups.flatMap((g) =>
     g.entries
       .filter((e) => e.override)
-      .map((e) => `调整：${g.category} 作品 ${e.code} 由“${e.computedBand ?? (e.pending ? '边界并列待定' : '未获奖')}”调整为“${e.override!.band ?? '不获奖'}”，理由：${e.override!.reason}`),
+      .map(
+        (e) =>
+          `调整：${g.category} 作品 ${e.code} 由“${e.computedBand ?? (e.pending ? '边界并列待定' : '未获奖')}”调整为“${e.override!.band ?? '不获奖'}”，理由：${e.override!.reason}`,
+      ),
   );
   return [
     `计分方法：${awards.scoring.note}`,
@@ -130,7 +133,17 @@ function quotaRows(awards: ContestAwards): Cell[][] {
       u.assignments.map((a): Cell[] => {
         const e = byCode.get(a.entryId)!;
         const result = a.band ?? (a.pending ? '待定（边界并列）' : '未推优');
-        return [q.name, u.unit, u.quota, a.rank, e.code, e.title, e.authors.map((x) => x.name).join('、'), a.score, a.override ? `${result}（调整：${a.override.reason}）` : result];
+        return [
+          q.name,
+          u.unit,
+          u.quota,
+          a.rank,
+          e.code,
+          e.title,
+          e.authors.map((x) => x.name).join('、'),
+          a.score,
+          a.override ? `${result}（调整：${a.override.reason}）` : result,
+        ];
       }),
     ),
   );
@@ -142,7 +155,17 @@ export async function awardListWorkbook(awards: ContestAwards, source: ExportSou
     { name: SUMMARY_SHEET, columns: SUMMARY_COLUMNS, rows: summaryRows(awards), notes: summaryNotes(awards, source) },
     ...awardListSheets(awards).map((s) => ({ name: s.category, columns: awardListColumns(s.groupLabel), rows: s.rows })),
     ...(awards.quotas.length
-      ? [{ name: QUOTA_SHEET, columns: QUOTA_COLUMNS, rows: quotaRows(awards), notes: awards.quotas.flatMap((q) => [...q.units.map((u) => u.derivation), ...(q.exempt.length ? [`${q.name}：不占用名额的作品 ${q.exempt.join('、')}`] : [])]) }]
+      ? [
+          {
+            name: QUOTA_SHEET,
+            columns: QUOTA_COLUMNS,
+            rows: quotaRows(awards),
+            notes: awards.quotas.flatMap((q) => [
+              ...q.units.map((u) => u.derivation),
+              ...(q.exempt.length ? [`${q.name}：不占用名额的作品 ${q.exempt.join('、')}`] : []),
+            ]),
+          },
+        ]
       : []),
   ];
   return tablesWorkbook(sheets, `${awards.contest.name}获奖名单`);

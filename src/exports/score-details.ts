@@ -46,7 +46,20 @@ function categorySheets(awards: ContestAwards, options: DetailOptions): TableShe
       .flatMap((e) => {
         const common = [e.score, e.methodNote, e.band ?? (e.pending ? '边界并列待定' : '')];
         const list = reviews.get(e.code) ?? [];
-        if (list.length === 0) return [[e.code, e.title, e.group, '（尚无评审）', ...c.criteria.map(() => null), null, null, ...common, ...(options.comments ? [''] : [])]];
+        if (list.length === 0)
+          return [
+            [
+              e.code,
+              e.title,
+              e.group,
+              '（尚无评审）',
+              ...c.criteria.map(() => null),
+              null,
+              null,
+              ...common,
+              ...(options.comments ? [''] : []),
+            ],
+          ];
         return list.map((r): Cell[] => [
           e.code,
           e.title,
@@ -129,22 +142,36 @@ export async function scoreDetailWorkbook(awards: ContestAwards, options: Detail
 
 /** Score details as one long CSV: a row per entry, expert and criterion. */
 export function scoreDetailCsv(awards: ContestAwards, options: DetailOptions): Buffer {
-  const header = ['类别', '编号', '作品名称', commonGroupLabel(awards), '专家', '评分项', '满分', '得分', ...(options.comments ? ['评语'] : [])];
-  const byCode = new Map(awards.groups.flatMap((g) => g.entries.map((e) => [e.code, { e, category: g.category, key: g.categoryKey }] as const)));
+  const header = [
+    '类别',
+    '编号',
+    '作品名称',
+    commonGroupLabel(awards),
+    '专家',
+    '评分项',
+    '满分',
+    '得分',
+    ...(options.comments ? ['评语'] : []),
+  ];
+  const byCode = new Map(
+    awards.groups.flatMap((g) => g.entries.map((e) => [e.code, { e, category: g.category, key: g.categoryKey }] as const)),
+  );
   const criteria = new Map(awards.categories.map((c) => [c.key, c.criteria]));
   const rows = awards.reviews.flatMap((r) => {
     const { e, category, key } = byCode.get(r.code)!;
-    return criteria.get(key)!.map((k): Cell[] => [
-      category,
-      e.code,
-      e.title,
-      e.group,
-      r.expert,
-      k.name,
-      k.max,
-      r.scores[k.key],
-      ...(options.comments ? [r.comment] : []),
-    ]);
+    return criteria
+      .get(key)!
+      .map((k): Cell[] => [
+        category,
+        e.code,
+        e.title,
+        e.group,
+        r.expert,
+        k.name,
+        k.max,
+        r.scores[k.key],
+        ...(options.comments ? [r.comment] : []),
+      ]);
   });
   return csvBuffer(header, rows);
 }

@@ -24,7 +24,11 @@ export interface TableSheet {
 
 /** Excel allows 31 characters and no []:*?/\ in a sheet name; names must be unique in a workbook. */
 export function uniqueSheetName(name: string, used: Set<string>): string {
-  const base = name.replace(/[[\]:*?/\\]/g, ' ').trim().slice(0, 28) || '工作表';
+  const base =
+    name
+      .replace(/[[\]:*?/\\]/g, ' ')
+      .trim()
+      .slice(0, 28) || '工作表';
   let candidate = base;
   for (let i = 2; used.has(candidate); i++) candidate = `${base}${i}`;
   used.add(candidate);

@@ -85,8 +85,7 @@ export function decodeZipName(raw: Buffer, flags: number, extraFields: { id: num
   }
 }
 
-const formatBytes = (n: number): string =>
-  n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(1)} GB` : `${(n / 1024 ** 2).toFixed(1)} MB`;
+const formatBytes = (n: number): string => (n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(1)} GB` : `${(n / 1024 ** 2).toFixed(1)} MB`);
 
 interface PlannedFile<T> {
   rel: string;

@@ -17,9 +17,34 @@ const DOCUMENT_EXTS = new Set(['doc', 'docx', 'wps', 'pdf', 'txt', 'rtf', 'odt']
 const WORD_EXTS = new Set(['doc', 'docx', 'wps']);
 /** Images, slides, spreadsheets, audio and archives are evidence that backs the case. */
 const MATERIAL_EXTS = new Set([
-  'jpg', 'jpeg', 'png', 'gif', 'bmp', 'webp', 'tif', 'tiff', 'heic',
-  'ppt', 'pptx', 'pps', 'ppsx', 'dps', 'xls', 'xlsx', 'et', 'csv',
-  'mp3', 'wav', 'm4a', 'wma', 'zip', 'rar', '7z', 'swf', 'html', 'htm',
+  'jpg',
+  'jpeg',
+  'png',
+  'gif',
+  'bmp',
+  'webp',
+  'tif',
+  'tiff',
+  'heic',
+  'ppt',
+  'pptx',
+  'pps',
+  'ppsx',
+  'dps',
+  'xls',
+  'xlsx',
+  'et',
+  'csv',
+  'mp3',
+  'wav',
+  'm4a',
+  'wma',
+  'zip',
+  'rar',
+  '7z',
+  'swf',
+  'html',
+  'htm',
 ]);
 
 /** Checked in order on documents' names; the first match wins. */

@@ -37,10 +37,25 @@ export async function listEntries(db: Db, contestId: number, filter: EntryFilter
   let query = db
     .selectFrom('entries as e')
     .leftJoin('categories as c', 'c.id', 'e.category_id')
-    .select(['e.id', 'e.code', 'e.title', 'e.category_label', 'e.group_name', 'e.status', 'e.source_path', 'c.key as category_key', 'c.name as category_name'])
+    .select([
+      'e.id',
+      'e.code',
+      'e.title',
+      'e.category_label',
+      'e.group_name',
+      'e.status',
+      'e.source_path',
+      'c.key as category_key',
+      'c.name as category_name',
+    ])
     .select((eb) => [
       eb.selectFrom('files').select(eb.fn.countAll().as('n')).whereRef('files.entry_id', '=', 'e.id').as('files'),
-      eb.selectFrom('files').select(eb.fn.countAll().as('n')).whereRef('files.entry_id', '=', 'e.id').where('files.error', 'is not', null).as('file_errors'),
+      eb
+        .selectFrom('files')
+        .select(eb.fn.countAll().as('n'))
+        .whereRef('files.entry_id', '=', 'e.id')
+        .where('files.error', 'is not', null)
+        .as('file_errors'),
     ])
     .where('e.contest_id', '=', contestId);
   if (filter.category) query = query.where('c.key', '=', filter.category);

@@ -64,7 +64,12 @@ async function loadVocabulary(db: Db, contestId: number): Promise<Vocabulary> {
     .where('id', '=', contestId)
     .executeTakeFirst();
   if (!contest) throw new Error(`找不到编号为 ${contestId} 的竞赛`);
-  const rows = await db.selectFrom('categories').select(['id', 'key', 'name']).where('contest_id', '=', contestId).orderBy('sort_order').execute();
+  const rows = await db
+    .selectFrom('categories')
+    .select(['id', 'key', 'name'])
+    .where('contest_id', '=', contestId)
+    .orderBy('sort_order')
+    .execute();
   const parsed = parseRuleSet(contest.rules_yaml, contest.rules_source);
   const ruleCategories = parsed.ok ? parsed.ruleSet.categories : [];
   const categories = rows.map((row) => {
@@ -128,7 +133,12 @@ interface PreparedEntry {
 const tooLargeToRead = (size: number) => `文件过大（${(size / 1024 ** 2).toFixed(0)} MB），未提取文字`;
 
 /** Stores one file's bytes and extracts its text, unless the entry already has exactly this file. */
-async function prepareFile(file: SourceFile, entryPath: string, stored: ExistingEntry['files'] | undefined, blobs: BlobStore): Promise<Omit<PreparedFile, 'kind'>> {
+async function prepareFile(
+  file: SourceFile,
+  entryPath: string,
+  stored: ExistingEntry['files'] | undefined,
+  blobs: BlobStore,
+): Promise<Omit<PreparedFile, 'kind'>> {
   const name = path.posix.basename(entryPath);
   const ext = path.posix.extname(name).slice(1).toLowerCase();
   const { size } = await fsp.stat(file.abs);
@@ -150,11 +160,19 @@ async function prepareFile(file: SourceFile, entryPath: string, stored: Existing
 }
 
 /** Everything about one entry that happens outside its transaction: blobs stored, text extracted. */
-async function prepareEntry(db: Db, contestId: number, plan: PlannedEntry, vocabulary: Vocabulary, source: Map<string, SourceFile>, blobs: BlobStore): Promise<PreparedEntry> {
+async function prepareEntry(
+  db: Db,
+  contestId: number,
+  plan: PlannedEntry,
+  vocabulary: Vocabulary,
+  source: Map<string, SourceFile>,
+  blobs: BlobStore,
+): Promise<PreparedEntry> {
   const existing = await loadExisting(db, contestId, plan.key);
   const problems = [...plan.problems];
   const category =
-    matchCategory(plan.categoryLabel, vocabulary.categories) ?? (!plan.categoryLabel && vocabulary.categories.length === 1 ? vocabulary.categories[0] : null);
+    matchCategory(plan.categoryLabel, vocabulary.categories) ??
+    (!plan.categoryLabel && vocabulary.categories.length === 1 ? vocabulary.categories[0] : null);
   if (!category) {
     problems.push({
       path: plan.key,
@@ -176,26 +194,42 @@ async function prepareEntry(db: Db, contestId: number, plan: PlannedEntry, vocab
     }
   }
   const patterns = category?.rules ? patternsOf(category.rules, groupName) : vocabulary.allPatterns;
-  const kinds = classifyEntryFiles(files.map((f) => f.entryPath), patterns);
+  const kinds = classifyEntryFiles(
+    files.map((f) => f.entryPath),
+    patterns,
+  );
   return { plan, existing, category, groupName, files: files.map((f, i) => ({ ...f, kind: kinds[i] })), problems };
 }
 
 async function freeCode(trx: Transaction<Database>, contestId: number, prefix: string, counter: { next: number }): Promise<string> {
   for (;;) {
     const code = `${prefix}${String(counter.next++).padStart(4, '0')}`;
-    const taken = await trx.selectFrom('entries').select('id').where('contest_id', '=', contestId).where('code', '=', code).executeTakeFirst();
+    const taken = await trx
+      .selectFrom('entries')
+      .select('id')
+      .where('contest_id', '=', contestId)
+      .where('code', '=', code)
+      .executeTakeFirst();
     if (!taken) return code;
   }
 }
 
 const sameAuthors = (a: ExistingEntry['authors'], b: PlannedEntry['authors']) =>
-  a.length === b.length && a.every((x, i) => x.name === b[i].name && x.unit === b[i].unit && x.county === b[i].county && x.phone === b[i].phone);
+  a.length === b.length &&
+  a.every((x, i) => x.name === b[i].name && x.unit === b[i].unit && x.county === b[i].county && x.phone === b[i].phone);
 
 /**
  * Writes one prepared entry (entry, authors, files, progress marker, batch counters) in its
  * own transaction; an entry whose content is already stored only gets its progress marker.
  */
-async function commitEntry(db: Db, contestId: number, batchId: number, prepared: PreparedEntry, codePrefix: string, counter: { next: number }): Promise<void> {
+async function commitEntry(
+  db: Db,
+  contestId: number,
+  batchId: number,
+  prepared: PreparedEntry,
+  codePrefix: string,
+  counter: { next: number },
+): Promise<void> {
   const { plan, existing, category, groupName, files } = prepared;
   const problems = [...prepared.problems];
   await db.transaction().execute(async (trx) => {
@@ -213,7 +247,10 @@ async function commitEntry(db: Db, contestId: number, batchId: number, prepared:
       if (authorsChanged) await trx.deleteFrom('authors').where('entry_id', '=', entryId).execute();
     } else {
       let code = plan.code;
-      if (code && (await trx.selectFrom('entries').select('id').where('contest_id', '=', contestId).where('code', '=', code).executeTakeFirst())) {
+      if (
+        code &&
+        (await trx.selectFrom('entries').select('id').where('contest_id', '=', contestId).where('code', '=', code).executeTakeFirst())
+      ) {
         const generated = await freeCode(trx, contestId, codePrefix, counter);
         problems.push({ path: plan.key, message: `编号「${code}」已被其他作品使用，改用 ${generated}` });
         code = generated;
@@ -221,14 +258,34 @@ async function commitEntry(db: Db, contestId: number, batchId: number, prepared:
       code ??= await freeCode(trx, contestId, codePrefix, counter);
       ({ id: entryId } = await trx
         .insertInto('entries')
-        .values({ contest_id: contestId, code, ...fields, status: 'submitted', source_path: plan.key, batch_id: batchId, created_at: now, updated_at: now })
+        .values({
+          contest_id: contestId,
+          code,
+          ...fields,
+          status: 'submitted',
+          source_path: plan.key,
+          batch_id: batchId,
+          created_at: now,
+          updated_at: now,
+        })
         .returning('id')
         .executeTakeFirstOrThrow());
     }
     if (authorsChanged && plan.authors.length) {
       await trx
         .insertInto('authors')
-        .values(plan.authors.map((a, i) => ({ entry_id: entryId, position: i + 1, name: a.name, unit: a.unit, county: a.county, phone: a.phone, title: null, role: null })))
+        .values(
+          plan.authors.map((a, i) => ({
+            entry_id: entryId,
+            position: i + 1,
+            name: a.name,
+            unit: a.unit,
+            county: a.county,
+            phone: a.phone,
+            title: null,
+            role: null,
+          })),
+        )
         .execute();
     }
 
@@ -255,13 +312,23 @@ async function commitEntry(db: Db, contestId: number, batchId: number, prepared:
       changed = true;
     }
     if (existing && changed) {
-      await trx.updateTable('entries').set({ ...fields, batch_id: batchId, updated_at: now }).where('id', '=', entryId).execute();
+      await trx
+        .updateTable('entries')
+        .set({ ...fields, batch_id: batchId, updated_at: now })
+        .where('id', '=', entryId)
+        .execute();
     }
 
     await trx.insertInto('import_items').values({ batch_id: batchId, entry_key: plan.key, entry_id: entryId, done_at: now }).execute();
     if (changed || problems.length) {
-      const batch = await trx.selectFrom('import_batches').select(['imported', 'errors_json']).where('id', '=', batchId).executeTakeFirstOrThrow();
-      const errors = problems.length ? JSON.stringify([...(JSON.parse(batch.errors_json) as ImportProblem[]), ...problems]) : batch.errors_json;
+      const batch = await trx
+        .selectFrom('import_batches')
+        .select(['imported', 'errors_json'])
+        .where('id', '=', batchId)
+        .executeTakeFirstOrThrow();
+      const errors = problems.length
+        ? JSON.stringify([...(JSON.parse(batch.errors_json) as ImportProblem[]), ...problems])
+        : batch.errors_json;
       await trx
         .updateTable('import_batches')
         .set({ imported: batch.imported + (changed ? 1 : 0), errors_json: errors })
@@ -288,7 +355,17 @@ async function openBatch(db: Db, contestId: number, source: string, userId: numb
   }
   const { id } = await db
     .insertInto('import_batches')
-    .values({ contest_id: contestId, source, status: 'running', imported: 0, skipped: 0, error_count: 0, errors_json: '[]', user_id: userId, started_at: nowIso() })
+    .values({
+      contest_id: contestId,
+      source,
+      status: 'running',
+      imported: 0,
+      skipped: 0,
+      error_count: 0,
+      errors_json: '[]',
+      user_id: userId,
+      started_at: nowIso(),
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return { id, done: new Set() };
@@ -362,10 +439,26 @@ export async function importPath(db: Db, contestId: number, inputPath: string, o
   }
 }
 
-async function finishBatch(db: Db, contestId: number, batchId: number, source: string, skipped: number, globalProblems: ImportProblem[], userId: number | null): Promise<ImportSummary> {
+async function finishBatch(
+  db: Db,
+  contestId: number,
+  batchId: number,
+  source: string,
+  skipped: number,
+  globalProblems: ImportProblem[],
+  userId: number | null,
+): Promise<ImportSummary> {
   return db.transaction().execute(async (trx) => {
-    const batch = await trx.selectFrom('import_batches').select(['imported', 'errors_json']).where('id', '=', batchId).executeTakeFirstOrThrow();
-    const { n } = await trx.selectFrom('import_items').select((eb) => eb.fn.countAll().as('n')).where('batch_id', '=', batchId).executeTakeFirstOrThrow();
+    const batch = await trx
+      .selectFrom('import_batches')
+      .select(['imported', 'errors_json'])
+      .where('id', '=', batchId)
+      .executeTakeFirstOrThrow();
+    const { n } = await trx
+      .selectFrom('import_items')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('batch_id', '=', batchId)
+      .executeTakeFirstOrThrow();
     const errors = [...globalProblems, ...(JSON.parse(batch.errors_json) as ImportProblem[])];
     const summary: ImportSummary = { batchId, imported: batch.imported, skipped, unchanged: Number(n) - batch.imported, errors };
     await trx

@@ -69,11 +69,16 @@ function stagePrefix(name: string): [string, string] | null {
   return hit ? [hit[1], name.slice(hit[0].length).replace(/^(组|段|学段)/, '')] : null;
 }
 
-const SCHOOL_SUFFIX = /(?:幼儿园|小学|中学|学校|学院|大学|中专|职专|职校|技校|完小|校区|分校|中心校|中心|教育局|教研室|教育集团|电教馆|附中|附小|一中|二中|三中|四中|五中|六中|七中|八中|九中|十中|园|校)/g;
+const SCHOOL_SUFFIX =
+  /(?:幼儿园|小学|中学|学校|学院|大学|中专|职专|职校|技校|完小|校区|分校|中心校|中心|教育局|教研室|教育集团|电教馆|附中|附小|一中|二中|三中|四中|五中|六中|七中|八中|九中|十中|园|校)/g;
 const PERSON_NAME = /^[\u4e00-\u9fff·]{2,6}$/;
 const NAME_SEPARATORS = /[、，,；;\s]+/;
 
-const splitNames = (names: string): string[] => names.split(NAME_SEPARATORS).map((n) => n.trim()).filter(Boolean);
+const splitNames = (names: string): string[] =>
+  names
+    .split(NAME_SEPARATORS)
+    .map((n) => n.trim())
+    .filter(Boolean);
 const isNameList = (text: string): boolean => {
   const names = splitNames(text);
   return names.length > 0 && names.every((n) => PERSON_NAME.test(n));
@@ -105,7 +110,10 @@ const UNKNOWN_TEACHER = folderInfo(null, null, null);
  * not taken for teacher folders.
  */
 export function parseTeacherFolder(name: string): TeacherFolder | null {
-  const parts = name.trim().split(/\s*[+＋\-－_—–~·|｜]+\s*|\s+/).filter(Boolean);
+  const parts = name
+    .trim()
+    .split(/\s*[+＋\-－_—–~·|｜]+\s*|\s+/)
+    .filter(Boolean);
   if (parts.length === 1) {
     const prefixed = stagePrefix(parts[0]);
     const split = prefixed && splitSchoolAndTeacher(prefixed[1]);
@@ -209,7 +217,9 @@ function titleFromFiles(files: string[]): string | null {
   const main = files[kinds.indexOf('案例介绍')] ?? files.find((f) => /\.(docx?|wps|pdf)$/i.test(f));
   if (!main) return null;
   const stem = path.posix.basename(main).replace(/\.[^.]+$/, '');
-  const title = stem.replace(/案例介绍|介绍文档|案例文本|作品介绍|案例正文/g, '').replace(/^[\s+\-_—（）()：:、]+|[\s+\-_—（）()：:、]+$/g, '');
+  const title = stem
+    .replace(/案例介绍|介绍文档|案例文本|作品介绍|案例正文/g, '')
+    .replace(/^[\s+\-_—（）()：:、]+|[\s+\-_—（）()：:、]+$/g, '');
   return title || null;
 }
 

@@ -48,7 +48,12 @@ const comparableTitle = (t: string): string => t.replace(/[\s《》“”"'：:�
  * column, or else the layout entry with the same title or whose folder carries its 编号.
  * `files` are all non-skipped files beside the sheet.
  */
-export function planFromSheet(sheet: SummarySheet, layout: Layout, files: string[], sheetName: string): { entries: PlannedEntry[]; problems: ImportProblem[] } {
+export function planFromSheet(
+  sheet: SummarySheet,
+  layout: Layout,
+  files: string[],
+  sheetName: string,
+): { entries: PlannedEntry[]; problems: ImportProblem[] } {
   const problems: ImportProblem[] = [...sheet.problems];
   const claimed = new Set<string>();
   const keys = new Set<string>();
@@ -64,12 +69,18 @@ export function planFromSheet(sheet: SummarySheet, layout: Layout, files: string
         continue;
       }
       const inside = folder;
-      found = filesOf(inside, files.filter((f) => f.startsWith(`${inside}/`)));
+      found = filesOf(
+        inside,
+        files.filter((f) => f.startsWith(`${inside}/`)),
+      );
       for (const e of layout.entries) if (e.entryFolder === inside || e.entryFolder.startsWith(`${inside}/`)) claimed.add(e.entryFolder);
     } else {
       const title = comparableTitle(row.title);
       const matches = layout.entries.filter(
-        (e) => comparableTitle(e.title) === title || (row.code && e.entryFolder.split('/').some((s) => s === row.code || s.startsWith(`${row.code}-`) || s.startsWith(`${row.code}_`))),
+        (e) =>
+          comparableTitle(e.title) === title ||
+          (row.code &&
+            e.entryFolder.split('/').some((s) => s === row.code || s.startsWith(`${row.code}-`) || s.startsWith(`${row.code}_`))),
       );
       if (matches.length === 1) {
         folder = matches[0].entryFolder;

@@ -50,7 +50,10 @@ const NUMBERED_AUTHOR = /^(?:作者\s*([1-9])|第([一二三四五六])作者)(?
 const CHINESE_DIGITS = '一二三四五六';
 
 const normalizeHeader = (text: string): string =>
-  text.replace(/[\s*＊:：]/g, '').replace(/（/g, '(').replace(/）/g, ')');
+  text
+    .replace(/[\s*＊:：]/g, '')
+    .replace(/（/g, '(')
+    .replace(/）/g, ')');
 
 interface Columns {
   single: Partial<Record<Field, number>>;
@@ -135,7 +138,10 @@ export function parseSummaryRows(grid: string[][], sheetName: string): SummarySh
       categoryLabel: at(cells, 'category'),
       group: at(cells, 'group'),
       authors: names.map((name, k) => ({ name, unit, county, phone: k === 0 ? phone : null })),
-      folder: at(cells, 'folder')?.replace(/\\/g, '/').replace(/^\.\/|\/+$/g, '') ?? null,
+      folder:
+        at(cells, 'folder')
+          ?.replace(/\\/g, '/')
+          .replace(/^\.\/|\/+$/g, '') ?? null,
     });
   });
   return { rows, problems };
@@ -149,7 +155,12 @@ export async function readSummarySheet(filePath: string): Promise<SummarySheet> 
     workbook = await loadWorkbook(await fsp.readFile(filePath), fileName);
   } catch (err) {
     const encoding = err instanceof SpreadsheetError && /编码/.test(err.message);
-    return { rows: [], problems: [{ path: fileName, message: encoding ? '无法识别汇总表的文字编码' : '汇总表无法打开：不是有效的 Excel（.xlsx）或 CSV 文件' }] };
+    return {
+      rows: [],
+      problems: [
+        { path: fileName, message: encoding ? '无法识别汇总表的文字编码' : '汇总表无法打开：不是有效的 Excel（.xlsx）或 CSV 文件' },
+      ],
+    };
   }
   let fallback: SummarySheet | null = null;
   for (const sheet of workbook.worksheets) {

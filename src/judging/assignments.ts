@@ -33,7 +33,11 @@ async function loadAssignables(db: Db, contestId: number) {
         .selectFrom('panel_members')
         .innerJoin('users', 'users.id', 'panel_members.user_id')
         .select(['panel_members.panel_id', 'users.id', 'users.unit', 'users.county'])
-        .where('panel_members.panel_id', 'in', panels.map((p) => p.id))
+        .where(
+          'panel_members.panel_id',
+          'in',
+          panels.map((p) => p.id),
+        )
         .execute()
     : [];
   const entries = await db
@@ -44,7 +48,15 @@ async function loadAssignables(db: Db, contestId: number) {
     .orderBy('id')
     .execute();
   const authors = entries.length
-    ? await db.selectFrom('authors').select(['entry_id', 'unit', 'county']).where('entry_id', 'in', entries.map((e) => e.id)).execute()
+    ? await db
+        .selectFrom('authors')
+        .select(['entry_id', 'unit', 'county'])
+        .where(
+          'entry_id',
+          'in',
+          entries.map((e) => e.id),
+        )
+        .execute()
     : [];
 
   // A panel for a whole category serves every group of it; a group panel only its group.
@@ -118,7 +130,13 @@ export async function runAutoAssign(db: Db, contestId: number, options: AssignRu
       subjectType: 'contest',
       subjectId: contestId,
       oldValue: { active: active.length },
-      newValue: { added: plan.added.length, removed: plan.removed.length, shortfalls: plan.shortfalls.length, perEntry: options.perEntry, avoidSameCounty: options.avoidSameCounty },
+      newValue: {
+        added: plan.added.length,
+        removed: plan.removed.length,
+        shortfalls: plan.shortfalls.length,
+        perEntry: options.perEntry,
+        avoidSameCounty: options.avoidSameCounty,
+      },
     });
   });
   return { ...plan, unpanelled };
@@ -133,7 +151,12 @@ export async function declareConflict(
   rerun: Omit<AssignRunOptions, 'userId'>,
 ): Promise<AssignRunResult> {
   if (!reason.trim()) throw new Error('申请回避须说明原因');
-  const a = await db.selectFrom('assignments').selectAll().where('id', '=', assignmentId).where('expert_id', '=', expertId).executeTakeFirst();
+  const a = await db
+    .selectFrom('assignments')
+    .selectAll()
+    .where('id', '=', assignmentId)
+    .where('expert_id', '=', expertId)
+    .executeTakeFirst();
   if (!a || a.status !== 'active') throw new Error('该评审任务不存在或已调整');
   const review = await db.selectFrom('reviews').select('status').where('assignment_id', '=', assignmentId).executeTakeFirst();
   if (review?.status === 'submitted') throw new Error('评分已提交，不能再申请回避');
@@ -156,10 +179,28 @@ export async function declareConflict(
 type Trx = Transaction<Database>;
 
 /** Sets one entry–expert pair active or removed, with its audit row, inside the caller's transaction. */
-async function applyAssignment(trx: Trx, contestId: number, entryId: number, expertId: number, active: boolean, reason: string, userId: number): Promise<void> {
-  const entry = await trx.selectFrom('entries').select('id').where('id', '=', entryId).where('contest_id', '=', contestId).executeTakeFirst();
+async function applyAssignment(
+  trx: Trx,
+  contestId: number,
+  entryId: number,
+  expertId: number,
+  active: boolean,
+  reason: string,
+  userId: number,
+): Promise<void> {
+  const entry = await trx
+    .selectFrom('entries')
+    .select('id')
+    .where('id', '=', entryId)
+    .where('contest_id', '=', contestId)
+    .executeTakeFirst();
   if (!entry) throw new Error(`作品 ${entryId} 不属于本竞赛`);
-  const existing = await trx.selectFrom('assignments').selectAll().where('entry_id', '=', entryId).where('expert_id', '=', expertId).executeTakeFirst();
+  const existing = await trx
+    .selectFrom('assignments')
+    .selectAll()
+    .where('entry_id', '=', entryId)
+    .where('expert_id', '=', expertId)
+    .executeTakeFirst();
   const status = active ? 'active' : 'removed';
   if (existing) {
     await trx.updateTable('assignments').set({ status, reason }).where('id', '=', existing.id).execute();
@@ -200,11 +241,24 @@ export async function setAssignment(
 }
 
 /** Hands an entry from one expert to another: both changes commit together, each audited with the reason. */
-export async function moveAssignment(db: Db, contestId: number, entryId: number, fromExpertId: number, toExpertId: number, reason: string, userId: number): Promise<void> {
+export async function moveAssignment(
+  db: Db,
+  contestId: number,
+  entryId: number,
+  fromExpertId: number,
+  toExpertId: number,
+  reason: string,
+  userId: number,
+): Promise<void> {
   requireReason(reason);
   if (fromExpertId === toExpertId) throw new Error('请选择另一位专家');
   await db.transaction().execute(async (trx) => {
-    const from = await trx.selectFrom('assignments').select('status').where('entry_id', '=', entryId).where('expert_id', '=', fromExpertId).executeTakeFirst();
+    const from = await trx
+      .selectFrom('assignments')
+      .select('status')
+      .where('entry_id', '=', entryId)
+      .where('expert_id', '=', fromExpertId)
+      .executeTakeFirst();
     if (from?.status !== 'active') throw new Error('原专家并未评审这件作品');
     await applyAssignment(trx, contestId, entryId, fromExpertId, false, reason, userId);
     await applyAssignment(trx, contestId, entryId, toExpertId, true, reason, userId);
@@ -213,7 +267,12 @@ export async function moveAssignment(db: Db, contestId: number, entryId: number,
 
 /** Why this expert must not review this entry (回避), or null; the same rules automatic assignment uses. */
 export async function assignmentConflict(db: Db, entryId: number, expertId: number, avoidSameCounty: boolean): Promise<string | null> {
-  const expert = await db.selectFrom('users').select(['unit', 'county']).where('id', '=', expertId).where('role', '=', 'expert').executeTakeFirst();
+  const expert = await db
+    .selectFrom('users')
+    .select(['unit', 'county'])
+    .where('id', '=', expertId)
+    .where('role', '=', 'expert')
+    .executeTakeFirst();
   if (!expert) return '该用户不是评审专家';
   const authors = await db.selectFrom('authors').select(['unit', 'county']).where('entry_id', '=', entryId).execute();
   return conflictReason(expert, authors, { avoidSameCounty });
@@ -237,7 +296,14 @@ export async function lastAssignOptions(db: Db, contestId: number, defaultPerEnt
  * One more reviewer for an entry (scores too far apart, or a review missing): the least-loaded expert of its panel
  * who has no conflict and is not on it yet. Returns the expert's id, or null when nobody is left.
  */
-export async function addExtraReviewer(db: Db, contestId: number, entryId: number, avoidSameCounty: boolean, reason: string, userId: number): Promise<number | null> {
+export async function addExtraReviewer(
+  db: Db,
+  contestId: number,
+  entryId: number,
+  avoidSameCounty: boolean,
+  reason: string,
+  userId: number,
+): Promise<number | null> {
   requireReason(reason);
   const { assignable, experts } = await loadAssignables(db, contestId);
   const entry = assignable.find((e) => e.id === entryId);

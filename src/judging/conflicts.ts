@@ -12,7 +12,10 @@ export interface ConflictOptions {
 
 /** Folds width, case, spacing and punctuation so "XX市 实验小学" and "XX市实验小学" compare equal. */
 export function normalizeUnitName(name: string | null | undefined): string {
-  return (name ?? '').normalize('NFKC').toLowerCase().replace(/[\s\p{P}\p{S}]/gu, '');
+  return (name ?? '')
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s\p{P}\p{S}]/gu, '');
 }
 
 /** Same unit when equal after normalization, or when one full name contains the other (学校 vs 学校附属…). */

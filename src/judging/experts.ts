@@ -93,9 +93,19 @@ export interface CreatedExpert {
 /** The panel of a category, created on first use. */
 export async function categoryPanel(db: Db, contestId: number, category: Category): Promise<number> {
   const name = `${category.name}评审组`;
-  const existing = await db.selectFrom('panels').select('id').where('contest_id', '=', contestId).where('category_id', '=', category.id).where('group_name', 'is', null).executeTakeFirst();
+  const existing = await db
+    .selectFrom('panels')
+    .select('id')
+    .where('contest_id', '=', contestId)
+    .where('category_id', '=', category.id)
+    .where('group_name', 'is', null)
+    .executeTakeFirst();
   if (existing) return existing.id;
-  const { id } = await db.insertInto('panels').values({ contest_id: contestId, name, category_id: category.id, group_name: null }).returning('id').executeTakeFirstOrThrow();
+  const { id } = await db
+    .insertInto('panels')
+    .values({ contest_id: contestId, name, category_id: category.id, group_name: null })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   return id;
 }
 
@@ -142,7 +152,18 @@ export async function importExperts(
       try {
         userId = await createUser(
           db,
-          { username, displayName: row.name, role: 'expert', password: initialPassword, mustChangePassword: true, unit: row.unit, county: row.county, phone: row.phone, email: row.email, specialties: row.specialties },
+          {
+            username,
+            displayName: row.name,
+            role: 'expert',
+            password: initialPassword,
+            mustChangePassword: true,
+            unit: row.unit,
+            county: row.county,
+            phone: row.phone,
+            email: row.email,
+            specialties: row.specialties,
+          },
           actorId,
         );
       } catch (err) {
@@ -155,10 +176,21 @@ export async function importExperts(
     await db.transaction().execute(async (trx) => {
       for (const category of targets) {
         const panelId = await categoryPanel(trx, contestId, category);
-        await trx.insertInto('panel_members').values({ panel_id: panelId, user_id: userId }).onConflict((oc) => oc.columns(['panel_id', 'user_id']).doNothing()).execute();
+        await trx
+          .insertInto('panel_members')
+          .values({ panel_id: panelId, user_id: userId })
+          .onConflict((oc) => oc.columns(['panel_id', 'user_id']).doNothing())
+          .execute();
         panels.push(`${category.name}评审组`);
       }
-      await audit(trx, { userId: actorId, contestId, action: 'expert.add', subjectType: 'user', subjectId: userId, newValue: { name: row.name, unit: row.unit, panels } });
+      await audit(trx, {
+        userId: actorId,
+        contestId,
+        action: 'expert.add',
+        subjectType: 'user',
+        subjectId: userId,
+        newValue: { name: row.name, unit: row.unit, panels },
+      });
     });
     created.push({ row: row.row, userId, name: row.name, username, initialPassword, panels });
   }
@@ -168,7 +200,13 @@ export async function importExperts(
 /** `base`, or `base-2`, `base-3` … when taken: a second list or a form may reuse a row number or a phone. */
 async function freeUsername(db: Db, base: string): Promise<string> {
   const taken = new Set(
-    (await db.selectFrom('users').select('username').where((eb) => eb.or([eb('username', '=', base), eb('username', 'like', `${base}-%`)])).execute()).map((u) => u.username),
+    (
+      await db
+        .selectFrom('users')
+        .select('username')
+        .where((eb) => eb.or([eb('username', '=', base), eb('username', 'like', `${base}-%`)]))
+        .execute()
+    ).map((u) => u.username),
   );
   for (let n = 1; ; n++) {
     const candidate = n === 1 ? base : `${base}-${n}`;

@@ -27,7 +27,9 @@ export async function contestScoreSheet(db: Db, contestId: number, filter: Sheet
   if (filter.expertId !== undefined) query = query.where('assignments.expert_id', '=', filter.expertId);
   if (filter.panelId !== undefined) {
     const panelId = filter.panelId;
-    query = query.where('assignments.expert_id', 'in', (eb) => eb.selectFrom('panel_members').select('user_id').where('panel_id', '=', panelId));
+    query = query.where('assignments.expert_id', 'in', (eb) =>
+      eb.selectFrom('panel_members').select('user_id').where('panel_id', '=', panelId),
+    );
   }
   const rows = await query.execute();
   const sections: SheetSection[] = [];
@@ -37,7 +39,13 @@ export async function contestScoreSheet(db: Db, contestId: number, filter: Sheet
     sections.push({
       name: category.name,
       criteria: ruleSet.categories.find((c) => c.key === category.key)!.rubric.criteria,
-      rows: mine.map((r) => ({ code: r.code, title: r.title, expert: r.display_name, scores: JSON.parse(r.scores_json ?? '{}'), comment: r.comment ?? '' })),
+      rows: mine.map((r) => ({
+        code: r.code,
+        title: r.title,
+        expert: r.display_name,
+        scores: JSON.parse(r.scores_json ?? '{}'),
+        comment: r.comment ?? '',
+      })),
     });
   }
   return buildScoreSheet(sections);
@@ -62,8 +70,14 @@ export async function importScoreSheet(db: Db, contestId: number, bytes: Buffer,
 
   for (const sheet of await parseScoreSheet(bytes, fileName)) {
     for (const row of sheet.rows) {
-      const refuse = (message: string) => result.refused.push({ sheet: sheet.sheet, row: row.row, message: `“${sheet.sheet}”第 ${row.row} 行：${message}` });
-      const entry = await db.selectFrom('entries').select(['id', 'category_id']).where('contest_id', '=', contestId).where('code', '=', row.code).executeTakeFirst();
+      const refuse = (message: string) =>
+        result.refused.push({ sheet: sheet.sheet, row: row.row, message: `“${sheet.sheet}”第 ${row.row} 行：${message}` });
+      const entry = await db
+        .selectFrom('entries')
+        .select(['id', 'category_id'])
+        .where('contest_id', '=', contestId)
+        .where('code', '=', row.code)
+        .executeTakeFirst();
       if (!entry) {
         refuse(`作品编号“${row.code}”不存在`);
         continue;
@@ -94,12 +108,18 @@ export async function importScoreSheet(db: Db, contestId: number, bytes: Buffer,
       const [assignment] = assignments;
       const review = (await openReview(db, assignment.id, assignment.expert_id))!;
       if (review.status === 'submitted') {
-        const same = criteria.every((c) => String(JSON.parse(review.scores_json)[c.key]) === String(Number(raw[c.key]))) && review.comment === row.comment;
+        const same =
+          criteria.every((c) => String(JSON.parse(review.scores_json)[c.key]) === String(Number(raw[c.key]))) &&
+          review.comment === row.comment;
         if (same) result.unchanged++;
         else refuse('该评分已提交，如需修改请先由组织者退回');
         continue;
       }
-      const outcome = await saveReview(db, { assignmentId: assignment.id, expertId: assignment.expert_id, criteria, raw, comment: row.comment, baseVersion: review.version }, true);
+      const outcome = await saveReview(
+        db,
+        { assignmentId: assignment.id, expertId: assignment.expert_id, criteria, raw, comment: row.comment, baseVersion: review.version },
+        true,
+      );
       if (outcome?.status === 'saved') result.imported++;
       else if (outcome?.status === 'invalid') refuse(outcome.checked.problems.map((p) => p.message).join('；'));
       else refuse('评分刚被其他人修改，请重新导入');

@@ -26,7 +26,11 @@ export async function contestPanels(db: Db, contestId: number): Promise<PanelVie
         .selectFrom('panel_members')
         .innerJoin('users', 'users.id', 'panel_members.user_id')
         .select(['panel_members.panel_id', 'users.id', 'users.display_name', 'users.unit'])
-        .where('panel_members.panel_id', 'in', panels.map((p) => p.id))
+        .where(
+          'panel_members.panel_id',
+          'in',
+          panels.map((p) => p.id),
+        )
         .orderBy('users.display_name')
         .execute()
     : [];
@@ -51,10 +55,20 @@ export interface NewPanel {
 /** Creates a panel; throws a Chinese message when the category is not the contest's or the name is taken. */
 export async function createPanel(db: Db, contestId: number, input: NewPanel, userId: number): Promise<number> {
   return db.transaction().execute(async (trx) => {
-    const category = await trx.selectFrom('categories').select(['id', 'name']).where('id', '=', input.categoryId).where('contest_id', '=', contestId).executeTakeFirst();
+    const category = await trx
+      .selectFrom('categories')
+      .select(['id', 'name'])
+      .where('id', '=', input.categoryId)
+      .where('contest_id', '=', contestId)
+      .executeTakeFirst();
     if (!category) throw new Error('请选择本竞赛的一个类别');
     const name = input.name?.trim() || `${category.name}${input.groupName ? `（${input.groupName}）` : ''}评审组`;
-    const taken = await trx.selectFrom('panels').select('id').where('contest_id', '=', contestId).where('name', '=', name).executeTakeFirst();
+    const taken = await trx
+      .selectFrom('panels')
+      .select('id')
+      .where('contest_id', '=', contestId)
+      .where('name', '=', name)
+      .executeTakeFirst();
     if (taken) throw new Error(`评审组“${name}”已存在`);
     const same = await trx
       .selectFrom('panels')
@@ -69,20 +83,48 @@ export async function createPanel(db: Db, contestId: number, input: NewPanel, us
       .values({ contest_id: contestId, name, category_id: category.id, group_name: input.groupName })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await audit(trx, { userId, contestId, action: 'panel.create', subjectType: 'panel', subjectId: id, newValue: { name, category: category.name, group: input.groupName } });
+    await audit(trx, {
+      userId,
+      contestId,
+      action: 'panel.create',
+      subjectType: 'panel',
+      subjectId: id,
+      newValue: { name, category: category.name, group: input.groupName },
+    });
     return id;
   });
 }
 
 /** Adds an expert to a panel or takes them off it (their assignments stay until the next automatic run). */
-export async function setPanelMember(db: Db, contestId: number, panelId: number, expertId: number, member: boolean, userId: number): Promise<void> {
+export async function setPanelMember(
+  db: Db,
+  contestId: number,
+  panelId: number,
+  expertId: number,
+  member: boolean,
+  userId: number,
+): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const panel = await trx.selectFrom('panels').select(['id', 'name']).where('id', '=', panelId).where('contest_id', '=', contestId).executeTakeFirst();
+    const panel = await trx
+      .selectFrom('panels')
+      .select(['id', 'name'])
+      .where('id', '=', panelId)
+      .where('contest_id', '=', contestId)
+      .executeTakeFirst();
     if (!panel) throw new Error('评审组不存在');
-    const expert = await trx.selectFrom('users').select(['id', 'display_name']).where('id', '=', expertId).where('role', '=', 'expert').executeTakeFirst();
+    const expert = await trx
+      .selectFrom('users')
+      .select(['id', 'display_name'])
+      .where('id', '=', expertId)
+      .where('role', '=', 'expert')
+      .executeTakeFirst();
     if (!expert) throw new Error('该用户不是评审专家');
     if (member) {
-      await trx.insertInto('panel_members').values({ panel_id: panelId, user_id: expertId }).onConflict((oc) => oc.columns(['panel_id', 'user_id']).doNothing()).execute();
+      await trx
+        .insertInto('panel_members')
+        .values({ panel_id: panelId, user_id: expertId })
+        .onConflict((oc) => oc.columns(['panel_id', 'user_id']).doNothing())
+        .execute();
     } else {
       await trx.deleteFrom('panel_members').where('panel_id', '=', panelId).where('user_id', '=', expertId).execute();
     }

@@ -52,19 +52,46 @@ export async function judgingProgress(db: Db, contestId: number): Promise<Judgin
     .innerJoin('users', 'users.id', 'assignments.expert_id')
     .innerJoin('entries', 'entries.id', 'assignments.entry_id')
     .leftJoin('reviews', 'reviews.assignment_id', 'assignments.id')
-    .select(['assignments.expert_id', 'users.display_name', 'users.unit', 'users.phone', 'entries.code', 'entries.category_id', 'entries.group_name', 'reviews.status', 'reviews.version'])
+    .select([
+      'assignments.expert_id',
+      'users.display_name',
+      'users.unit',
+      'users.phone',
+      'entries.code',
+      'entries.category_id',
+      'entries.group_name',
+      'reviews.status',
+      'reviews.version',
+    ])
     .where('assignments.contest_id', '=', contestId)
     .where('assignments.status', '=', 'active')
     .orderBy('entries.code')
     .execute();
   const panels = await db.selectFrom('panels').selectAll().where('contest_id', '=', contestId).orderBy('id').execute();
   const members = panels.length
-    ? await db.selectFrom('panel_members').selectAll().where('panel_id', 'in', panels.map((p) => p.id)).execute()
+    ? await db
+        .selectFrom('panel_members')
+        .selectAll()
+        .where(
+          'panel_id',
+          'in',
+          panels.map((p) => p.id),
+        )
+        .execute()
     : [];
 
   const byExpert = new Map<number, ExpertProgress>();
   for (const r of rows) {
-    const x = byExpert.get(r.expert_id) ?? { expertId: r.expert_id, name: r.display_name, unit: r.unit, phone: r.phone, assigned: 0, drafted: 0, submitted: 0, owed: [] };
+    const x = byExpert.get(r.expert_id) ?? {
+      expertId: r.expert_id,
+      name: r.display_name,
+      unit: r.unit,
+      phone: r.phone,
+      assigned: 0,
+      drafted: 0,
+      submitted: 0,
+      owed: [],
+    };
     x.assigned++;
     if (r.status === 'submitted') x.submitted++;
     else {
@@ -74,7 +101,10 @@ export async function judgingProgress(db: Db, contestId: number): Promise<Judgin
     byExpert.set(r.expert_id, x);
   }
   const panelProgress: PanelProgress[] = panels.map((p) => {
-    const experts = members.filter((m) => m.panel_id === p.id).map((m) => byExpert.get(m.user_id)).filter((x): x is ExpertProgress => Boolean(x));
+    const experts = members
+      .filter((m) => m.panel_id === p.id)
+      .map((m) => byExpert.get(m.user_id))
+      .filter((x): x is ExpertProgress => Boolean(x));
     const inPanel = rows.filter((r) => r.category_id === p.category_id && (p.group_name === null || p.group_name === r.group_name));
     return {
       panelId: p.id,
@@ -115,7 +145,8 @@ export async function owedWorkbook(progress: JudgingProgress): Promise<Buffer> {
   const panelsOf = new Map<ExpertProgress, string[]>();
   for (const panel of progress.panels) for (const x of panel.experts) panelsOf.set(x, [...(panelsOf.get(x) ?? []), panel.name]);
   for (const [x, names] of panelsOf) {
-    if (x.owed.length) ws.addRow([names.join('、'), x.name, x.unit ?? '', x.phone ?? '', x.assigned, x.submitted, x.owed.length, x.owed.join('、')]);
+    if (x.owed.length)
+      ws.addRow([names.join('、'), x.name, x.unit ?? '', x.phone ?? '', x.assigned, x.submitted, x.owed.length, x.owed.join('、')]);
   }
   ws.columns.forEach((c, i) => (c.width = [24, 12, 24, 14, 8, 8, 8, 60][i]));
   return Buffer.from(await wb.xlsx.writeBuffer());

@@ -112,7 +112,9 @@ export async function saveOpenedReview(db: Db, review: Review, input: ReviewInpu
       .where('version', '=', review.version)
       .where('status', '!=', 'submitted')
       // An assignment removed or declined meanwhile takes its review out of the expert's hands.
-      .where((eb) => eb.exists(eb.selectFrom('assignments').select('id').where('id', '=', review.assignment_id).where('status', '=', 'active')))
+      .where((eb) =>
+        eb.exists(eb.selectFrom('assignments').select('id').where('id', '=', review.assignment_id).where('status', '=', 'active')),
+      )
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) !== 1) return false;
     const changed = diff(before, after, review.comment, input.comment);

@@ -89,10 +89,19 @@ export async function parseScoreSheet(buffer: Buffer, fileName = '评分表.xlsx
       const values = headers.map((_, i) => cellText(row.getCell(i + 1).value));
       const byHeader = Object.fromEntries(headers.map((h, i) => [h, values[i]]));
       const cells: Record<string, string> = {};
-      for (const h of headers) if (!FIXED_HEADERS.includes(h as (typeof FIXED_HEADERS)[number]) && h !== COMMENT_HEADER) cells[h] = byHeader[h];
+      for (const h of headers)
+        if (!FIXED_HEADERS.includes(h as (typeof FIXED_HEADERS)[number]) && h !== COMMENT_HEADER) cells[h] = byHeader[h];
       const comment = byHeader[COMMENT_HEADER] ?? '';
       if (!Object.values(cells).some((v) => v !== '') && !comment) return;
-      rows.push({ sheet: ws.name, row: rowNumber, code: byHeader['编号'] ?? '', title: byHeader['作品名称'] ?? '', expert: byHeader['专家'] ?? '', cells, comment });
+      rows.push({
+        sheet: ws.name,
+        row: rowNumber,
+        code: byHeader['编号'] ?? '',
+        title: byHeader['作品名称'] ?? '',
+        expert: byHeader['专家'] ?? '',
+        cells,
+        comment,
+      });
     });
     sheets.push({ sheet: ws.name, headers, rows });
   });

@@ -29,8 +29,7 @@ const TYPE_NAMES: Record<string, string> = {
   undefined: '空',
 };
 
-const describeValue = (v: unknown): string =>
-  TYPE_NAMES[v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v] ?? typeof v;
+const describeValue = (v: unknown): string => TYPE_NAMES[v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v] ?? typeof v;
 
 /** Chinese wording for the issues a rule-set author meets most; zod's zh-CN locale covers the rest. */
 const zhCN = z.locales.zhCN().localeError;
@@ -152,7 +151,10 @@ export async function loadRuleSetFile(file: string): Promise<RuleSetResult> {
   try {
     text = await fs.readFile(file, 'utf8');
   } catch (err) {
-    return { ok: false, errors: [makeError(file, 0, 0, '', `无法读取文件（${(err as NodeJS.ErrnoException).code ?? (err as Error).message}）`)] };
+    return {
+      ok: false,
+      errors: [makeError(file, 0, 0, '', `无法读取文件（${(err as NodeJS.ErrnoException).code ?? (err as Error).message}）`)],
+    };
   }
   return parseRuleSet(text, file);
 }

@@ -37,18 +37,29 @@ export type MaterialKind = (typeof MATERIAL_KINDS)[number];
 
 /** Chinese font sizes (字号) in points. */
 export const CHINESE_FONT_SIZES = {
-  初号: 42, 小初: 36, 一号: 26, 小一: 24, 二号: 22, 小二: 18, 三号: 16, 小三: 15,
-  四号: 14, 小四: 12, 五号: 10.5, 小五: 9, 六号: 7.5, 小六: 6.5, 七号: 5.5, 八号: 5,
+  初号: 42,
+  小初: 36,
+  一号: 26,
+  小一: 24,
+  二号: 22,
+  小二: 18,
+  三号: 16,
+  小三: 15,
+  四号: 14,
+  小四: 12,
+  五号: 10.5,
+  小五: 9,
+  六号: 7.5,
+  小六: 6.5,
+  七号: 5.5,
+  八号: 5,
 } as const;
 export type ChineseFontSize = keyof typeof CHINESE_FONT_SIZES;
 
 /** A size given as 字号 (三号) or in points. */
-export const fontSizePt = (size: ChineseFontSize | number): number =>
-  typeof size === 'number' ? size : CHINESE_FONT_SIZES[size];
+export const fontSizePt = (size: ChineseFontSize | number): number => (typeof size === 'number' ? size : CHINESE_FONT_SIZES[size]);
 
-const slug = z
-  .string()
-  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, { error: '须为小写英文字母、数字和连字符组成的标识（如 school-based）' });
+const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, { error: '须为小写英文字母、数字和连字符组成的标识（如 school-based）' });
 const text = z.string().trim().min(1, { error: '不能为空' });
 const ratio = z.number().gt(0, { error: '须大于 0' }).lte(1, { error: '不能超过 1（写作小数，如 0.1 表示 10%）' });
 const positive = z.number().positive({ error: '须大于 0' });
@@ -113,10 +124,17 @@ const videoLimitFields = {
   /** All videos of the kind together (时间总计不超过50分钟). */
   maxTotalMinutes: positive.optional(),
   resolution: z
-    .strictObject({ width: z.number().int().positive(), height: z.number().int().positive(), mode: z.enum(['min', 'exact']).default('min') })
+    .strictObject({
+      width: z.number().int().positive(),
+      height: z.number().int().positive(),
+      mode: z.enum(['min', 'exact']).default('min'),
+    })
     .optional(),
   /** e.g. '16:9' */
-  aspect: z.string().regex(/^\d+:\d+$/, { error: '画面比例应写作 16:9 的形式' }).optional(),
+  aspect: z
+    .string()
+    .regex(/^\d+:\d+$/, { error: '画面比例应写作 16:9 的形式' })
+    .optional(),
   videoCodecs: z.array(text).optional(),
   audioCodecs: z.array(text).optional(),
   frameRate: positive.optional(),
@@ -265,7 +283,9 @@ const category = z.strictObject({
   groupLabel: text.default('学段'),
   groups: z.array(group).default([]),
   authors: authorLimits.prefault({}),
-  title: z.strictObject({ forbiddenChars: z.array(z.string().min(1)).default([]), maxChars: z.number().int().positive().optional() }).optional(),
+  title: z
+    .strictObject({ forbiddenChars: z.array(z.string().min(1)).default([]), maxChars: z.number().int().positive().optional() })
+    .optional(),
   materials: z.array(material).min(1, { error: '至少要列出一种报送材料' }),
   /** Size of the whole entry; `warnOnly` when the notice only suggests it (建议不超过). */
   totalSize: z.strictObject({ maxMb: positive, warnOnly: z.boolean().default(false) }).optional(),
@@ -316,8 +336,7 @@ type Path = (string | number)[];
 type Issue = { message: string; path: Path };
 
 /** Index and value of every item that repeats an earlier one. */
-const repeats = <T>(values: T[]): [number, T][] =>
-  values.flatMap((v, i) => (values.indexOf(v) !== i ? [[i, v] as [number, T]] : []));
+const repeats = <T>(values: T[]): [number, T][] => values.flatMap((v, i) => (values.indexOf(v) !== i ? [[i, v] as [number, T]] : []));
 
 function checkVideo(v: z.output<typeof videoLimits> | undefined, at: Path, issues: Issue[]) {
   if (v?.minMinutes !== undefined && v.maxMinutes !== undefined && v.minMinutes > v.maxMinutes)
@@ -334,13 +353,15 @@ function checkMaterials(materials: z.output<typeof material>[], at: Path, issues
       const { min, max, about } = m.words;
       if (min === undefined && max === undefined && about === undefined)
         issues.push({ path: [...p, 'words'], message: '字数要求须给出 min、max 或 about 之一' });
-      if (min !== undefined && max !== undefined && min > max) issues.push({ path: [...p, 'words', 'min'], message: `最少字数 ${min} 大于最多字数 ${max}` });
+      if (min !== undefined && max !== undefined && min > max)
+        issues.push({ path: [...p, 'words', 'min'], message: `最少字数 ${min} 大于最多字数 ${max}` });
     }
     m.sections.forEach((s, j) => {
       if (s.minChars !== undefined && s.maxChars !== undefined && s.minChars > s.maxChars)
         issues.push({ path: [...p, 'sections', j, 'minChars'], message: `最少字数 ${s.minChars} 大于最多字数 ${s.maxChars}` });
     });
-    for (const [j, name] of repeats(m.sections.map((s) => s.name))) issues.push({ path: [...p, 'sections', j], message: `章节“${name}”重复` });
+    for (const [j, name] of repeats(m.sections.map((s) => s.name)))
+      issues.push({ path: [...p, 'sections', j], message: `章节“${name}”重复` });
     checkVideo(m.video, [...p, 'video'], issues);
   });
 }
@@ -348,7 +369,8 @@ function checkMaterials(materials: z.output<typeof material>[], at: Path, issues
 function checkBands(awards: z.output<typeof awardBands>, at: Path, issues: Issue[]) {
   const total = awards.bands.reduce((s, b) => s + b.ratio, 0);
   if (total > 1 + 1e-9) issues.push({ path: [...at, 'bands'], message: `各奖项比例之和为 ${+total.toFixed(4)}，不能超过 1` });
-  for (const [i, name] of repeats(awards.bands.map((b) => b.name))) issues.push({ path: [...at, 'bands', i, 'name'], message: `奖项“${name}”重复` });
+  for (const [i, name] of repeats(awards.bands.map((b) => b.name)))
+    issues.push({ path: [...at, 'bands', i, 'name'], message: `奖项“${name}”重复` });
 }
 
 /** Rules zod cannot express field by field: uniqueness, sums and references between fields. */
@@ -365,13 +387,17 @@ function crossCheck(rs: RuleSetInput): Issue[] {
   cats.forEach((c, ci) => {
     const at = ['categories', ci];
     const crit = c.rubric.criteria;
-    if (!(crit.reduce((s, k) => s + k.max, 0) > 0)) issues.push({ path: [...at, 'rubric', 'criteria'], message: '评分标准满分之和须大于 0' });
+    if (!(crit.reduce((s, k) => s + k.max, 0) > 0))
+      issues.push({ path: [...at, 'rubric', 'criteria'], message: '评分标准满分之和须大于 0' });
     for (const [i, key] of repeats(crit.map((k) => k.key)))
       issues.push({ path: [...at, 'rubric', 'criteria', i, 'key'], message: `评分项标识“${key}”重复` });
     crit.forEach((k, ki) =>
       k.levels?.forEach((l, li) => {
         if (l.min > l.max || l.max > k.max)
-          issues.push({ path: [...at, 'rubric', 'criteria', ki, 'levels', li], message: `分数段 ${l.min}–${l.max} 须在 0–${k.max} 之内且下限不大于上限` });
+          issues.push({
+            path: [...at, 'rubric', 'criteria', ki, 'levels', li],
+            message: `分数段 ${l.min}–${l.max} 须在 0–${k.max} 之内且下限不大于上限`,
+          });
       }),
     );
     const froms = c.rubric.scale.map((s) => s.from);
@@ -385,7 +411,8 @@ function crossCheck(rs: RuleSetInput): Issue[] {
     for (const [j, label] of repeats(groupLabels.map((l) => l.label)))
       issues.push({ path: [...at, 'groups', groupLabels[j].i], message: `组别名称或别名“${label}”重复` });
     const a = c.authors;
-    if (a.min !== undefined && a.max !== undefined && a.min > a.max) issues.push({ path: [...at, 'authors', 'min'], message: `最少作者数 ${a.min} 大于最多作者数 ${a.max}` });
+    if (a.min !== undefined && a.max !== undefined && a.min > a.max)
+      issues.push({ path: [...at, 'authors', 'min'], message: `最少作者数 ${a.min} 大于最多作者数 ${a.max}` });
     checkVideo(c.video, [...at, 'video'], issues);
     checkMaterials(c.materials, [...at, 'materials'], issues);
     c.groups.forEach((g, gi) => checkMaterials(g.materials, [...at, 'groups', gi, 'materials'], issues));
@@ -409,7 +436,8 @@ function crossCheck(rs: RuleSetInput): Issue[] {
       if (!cats.some((c) => c.key === key)) issues.push({ path: ['quotas', qi, 'categories', ki], message: `没有标识为“${key}”的类别` });
     });
     q.exemptGroups.forEach((name, gi) => {
-      if (!cats.some((c) => c.groups.some((g) => g.name === name))) issues.push({ path: ['quotas', qi, 'exemptGroups', gi], message: `没有名为“${name}”的组别` });
+      if (!cats.some((c) => c.groups.some((g) => g.name === name)))
+        issues.push({ path: ['quotas', qi, 'exemptGroups', gi], message: `没有名为“${name}”的组别` });
     });
   });
   return issues;

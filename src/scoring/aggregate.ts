@@ -60,8 +60,16 @@ export function scoreEntry(entryId: string, reviews: readonly SubmittedReview[],
   const missingReviews = Math.max(0, rule.requiredReviews - n);
   if (n === 0) {
     return {
-      entryId, reviewCount: 0, method: null, methodNote: '尚无评审', exact: null, score: null,
-      criterionMeans: [], spread: null, missingReviews, discrepancy: false,
+      entryId,
+      reviewCount: 0,
+      method: null,
+      methodNote: '尚无评审',
+      exact: null,
+      score: null,
+      criterionMeans: [],
+      spread: null,
+      missingReviews,
+      discrepancy: false,
     };
   }
   const minForTrim = rule.minReviewsForTrim ?? DEFAULT_MIN_REVIEWS_FOR_TRIM;
@@ -75,9 +83,7 @@ export function scoreEntry(entryId: string, reviews: readonly SubmittedReview[],
       : `${n} 份评审取算术平均`;
 
   const criteria = criterionCount(entryId, reviews);
-  const criterionMeans = Array.from({ length: criteria }, (_, c) =>
-    toPublished(mean(reviews.map((r) => new Exact(r.criterionScores[c])))),
-  );
+  const criterionMeans = Array.from({ length: criteria }, (_, c) => toPublished(mean(reviews.map((r) => new Exact(r.criterionScores[c])))));
 
   const spread = n >= 2 ? totals[n - 1].minus(totals[0]) : null;
   const threshold = new Exact(rule.discrepancyThreshold ?? DEFAULT_DISCREPANCY_THRESHOLD).times(rule.fullMarks);
@@ -99,11 +105,7 @@ export function scoreEntry(entryId: string, reviews: readonly SubmittedReview[],
  * Scores every listed entry (entries without reviews included, so they are reported as missing).
  * Every review must belong to a listed entry: the caller passes the valid entries and their reviews.
  */
-export function scoreEntries(
-  entryIds: readonly string[],
-  reviews: readonly SubmittedReview[],
-  rule: ScoringRule,
-): EntryScore[] {
+export function scoreEntries(entryIds: readonly string[], reviews: readonly SubmittedReview[], rule: ScoringRule): EntryScore[] {
   const byEntry = reviewsByEntry(reviews);
   const listed = new Set(entryIds);
   for (const entryId of byEntry.keys()) {

@@ -28,10 +28,7 @@ export interface FinalizationCheck {
  * Names the entries that keep the awards from being finalized: missing reviews or a discrepancy flag.
  * An override for an entry that no longer blocks (e.g. the missing review arrived) is simply unused.
  */
-export function finalizationBlockers(
-  scores: readonly EntryScore[],
-  overrides: readonly BlockerOverride[] = [],
-): FinalizationCheck {
+export function finalizationBlockers(scores: readonly EntryScore[], overrides: readonly BlockerOverride[] = []): FinalizationCheck {
   const reasons = new Map<string, string>();
   for (const o of overrides) {
     if (o.reason.trim() === '') throw new Error(`放行作品 ${o.entryId} 必须填写理由`);

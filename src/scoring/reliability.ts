@@ -1,9 +1,7 @@
 import { reviewTotal, reviewsByEntry, type SubmittedReview } from './review.ts';
 
 /** `raters` is k, or k₀ for the one-way model when entries have unequal numbers of reviews. */
-export type Icc =
-  | { ok: true; single: number; average: number; raters: number }
-  | { ok: false; reason: string };
+export type Icc = { ok: true; single: number; average: number; raters: number } | { ok: false; reason: string };
 
 export interface PanelReliability {
   /** Entries with at least 2 reviews (the only ones that say anything about agreement). */

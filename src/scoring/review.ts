@@ -21,9 +21,7 @@ export function toPublished(value: Decimal): number {
 export function reviewTotal(review: SubmittedReview): Decimal {
   return review.criterionScores.reduce<Decimal>((sum, score, i) => {
     if (!Number.isFinite(score)) {
-      throw new Error(
-        `评审数据有误：作品 ${review.entryId} 专家 ${review.expertId} 第 ${i + 1} 项评分不是有效数字`,
-      );
+      throw new Error(`评审数据有误：作品 ${review.entryId} 专家 ${review.expertId} 第 ${i + 1} 项评分不是有效数字`);
     }
     return sum.plus(score);
   }, new Exact(0));

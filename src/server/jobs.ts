@@ -204,7 +204,11 @@ export class JobQueue {
             .where('q.status', '=', 'queued')
             .where('q.kind', 'in', kinds)
             .where(({ not, exists, selectFrom }) =>
-              not(exists(selectFrom('jobs as r').select('r.id').where('r.status', '=', 'running').whereRef('r.contest_id', '=', 'q.contest_id'))),
+              not(
+                exists(
+                  selectFrom('jobs as r').select('r.id').where('r.status', '=', 'running').whereRef('r.contest_id', '=', 'q.contest_id'),
+                ),
+              ),
             )
             .orderBy('q.id')
             .limit(1)
@@ -241,12 +245,17 @@ export class JobQueue {
     const payload = JSON.parse(job.payload_json) as JobPayload;
     // Every write is conditional on this instance still holding the job: if it was taken over
     // (this process stalled past the stale limit), the new holder's row is left alone.
-    const held = () => this.db.updateTable('jobs').where('id', '=', job.id).where('locked_by', '=', this.instanceId).where('status', '=', 'running');
+    const held = () =>
+      this.db.updateTable('jobs').where('id', '=', job.id).where('locked_by', '=', this.instanceId).where('status', '=', 'running');
     let writes: Promise<unknown> = Promise.resolve();
     // Chained so writes land in order and never overlap the final one.
     const touch = (values: { progress?: number; message?: string } = {}) => {
       writes = writes
-        .then(() => held().set({ ...values, locked_at: nowIso() }).executeTakeFirst())
+        .then(() =>
+          held()
+            .set({ ...values, locked_at: nowIso() })
+            .executeTakeFirst(),
+        )
         .then(
           (r) => Number(r.numUpdatedRows) === 0 && this.log.warn({ job: job.id }, 'job was taken over by another instance'),
           (err) => this.log.warn({ err, job: job.id }, 'job heartbeat failed'),

@@ -55,7 +55,9 @@ export const views = fp(
       // The same URL answers with a fragment or a page depending on these headers.
       this.header('Vary', 'HX-Request, HX-Target, HX-Boosted');
       this.header('Cache-Control', 'no-store');
-      return this.code(opts.status ?? 200).type('text/html; charset=utf-8').send(html);
+      return this.code(opts.status ?? 200)
+        .type('text/html; charset=utf-8')
+        .send(html);
     });
   },
   { name: 'views', dependencies: ['@fastify/csrf-protection'] },

@@ -26,7 +26,8 @@ export class SimilarityCorpus {
 
   constructor(options: Partial<SimilarityOptions> = {}, templates: readonly string[] = []) {
     this.options = { ...DEFAULT_OPTIONS, ...options };
-    if (!(this.options.minMatch >= 4 && this.options.window >= 1)) throw new RangeError('minMatch must be at least 4 and window at least 1');
+    if (!(this.options.minMatch >= 4 && this.options.window >= 1))
+      throw new RangeError('minMatch must be at least 4 and window at least 1');
     const hashes = templateHashes([...templates], this.options.minMatch);
     this.templates = hashes.length ? new KgramTable(hashes) : null;
   }
@@ -91,7 +92,12 @@ export class SimilarityCorpus {
   }
 
   /** Distinct documents holding postings [start, end), leaving out occurrences inside common text. */
-  private holders(index: FingerprintIndex, start: number, end: number, common: Map<number, Uint8Array> | null): { docs: number[]; entries: number } {
+  private holders(
+    index: FingerprintIndex,
+    start: number,
+    end: number,
+    common: Map<number, Uint8Array> | null,
+  ): { docs: number[]; entries: number } {
     const docs: number[] = [];
     let entries = 0;
     if (this.seenIn.length < this.docs.length) this.seenIn = new Float64Array(this.docs.length * 2).fill(-1);
@@ -108,7 +114,11 @@ export class SimilarityCorpus {
 }
 
 /** Compares a set of documents in one go. */
-export function findSimilarity(documents: readonly DocumentInput[], templates: readonly string[] = [], options: Partial<SimilarityOptions> = {}): SimilarityResult {
+export function findSimilarity(
+  documents: readonly DocumentInput[],
+  templates: readonly string[] = [],
+  options: Partial<SimilarityOptions> = {},
+): SimilarityResult {
   const corpus = new SimilarityCorpus(options, templates);
   for (const d of documents) corpus.add(d);
   return corpus.result();

@@ -99,10 +99,11 @@ function candidatePairs(prepared: readonly PreparedEntry[], sharingText: Iterabl
     const counts = new Map<number, number>();
     for (const list of lists) {
       if (list.length > longest) continue;
-      for (let i = 0; i < list.length; i++) for (let j = i + 1; j < list.length; j++) {
-        const key = pairKey(list[i], list[j]);
-        counts.set(key, (counts.get(key) ?? 0) + 1);
-      }
+      for (let i = 0; i < list.length; i++)
+        for (let j = i + 1; j < list.length; j++) {
+          const key = pairKey(list[i], list[j]);
+          counts.set(key, (counts.get(key) ?? 0) + 1);
+        }
     }
     for (const [key, n] of counts) {
       const x = Math.floor(key / 2 ** 26);
@@ -113,7 +114,9 @@ function candidatePairs(prepared: readonly PreparedEntry[], sharingText: Iterabl
 
   allPairs(postings((p) => p.people.map((person) => person.key)).values());
   allPairs(postings((p) => p.attachments.keys()).values());
-  sharing(postings((p) => p.titleVector.terms).values(), maxPosting, (x, y) => Math.min(2, prepared[x].titleVector.terms.length, prepared[y].titleVector.terms.length));
+  sharing(postings((p) => p.titleVector.terms).values(), maxPosting, (x, y) =>
+    Math.min(2, prepared[x].titleVector.terms.length, prepared[y].titleVector.terms.length),
+  );
   sharing(postings((p) => topTerms(p.topic, BLOCKING_KEYWORDS)).values(), KEYWORD_POSTING, () => SHARED_KEYWORDS);
   return candidates;
 }
@@ -122,7 +125,11 @@ function candidatePairs(prepared: readonly PreparedEntry[], sharingText: Iterabl
  * The suspects among `entries` (ids unique), with the text they share from the similarity
  * engine (`overlaps`, by entry id), highest score first.
  */
-export function findSuspects(entries: readonly SuspectEntry[], overlaps: readonly TextOverlap[] = [], settings: Partial<SuspectOptions> = {}): Suspect[] {
+export function findSuspects(
+  entries: readonly SuspectEntry[],
+  overlaps: readonly TextOverlap[] = [],
+  settings: Partial<SuspectOptions> = {},
+): Suspect[] {
   const given = Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined));
   const options: SuspectOptions = { ...DEFAULT_SUSPECT_OPTIONS, ...given };
   const index = new Map(entries.map((e, i) => [e.id, i]));

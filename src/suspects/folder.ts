@@ -47,7 +47,8 @@ export async function folderSuspects(
     for (const [i, file] of entry.files.entries()) {
       entryOfFile.set(file, entry.entryFolder);
       const size = (await stat(path.join(folder, file)).catch(() => null))?.size ?? 0;
-      if (attachmentClass({ name: file, size, kind: kinds[i] })) attachments.push({ name: file, size, kind: kinds[i], sha256: await sha256File(path.join(folder, file)) });
+      if (attachmentClass({ name: file, size, kind: kinds[i] }))
+        attachments.push({ name: file, size, kind: kinds[i], sha256: await sha256File(path.join(folder, file)) });
     }
     inputs.push({
       id: entry.entryFolder,

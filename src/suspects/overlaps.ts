@@ -25,7 +25,11 @@ export interface DocumentPair {
  * countable characters outside template text, `entryOf` its entry (library documents have
  * none). Two documents of the same entry are not an overlap between entries.
  */
-export function entryOverlaps(pairs: Iterable<DocumentPair>, denominator: (documentId: string) => number, entryOf: (documentId: string) => string | undefined): TextOverlap[] {
+export function entryOverlaps(
+  pairs: Iterable<DocumentPair>,
+  denominator: (documentId: string) => number,
+  entryOf: (documentId: string) => string | undefined,
+): TextOverlap[] {
   const share = (shared: number, doc: string): number => {
     const total = denominator(doc);
     return total > 0 ? Math.min(1, shared / total) : 0;

@@ -123,8 +123,16 @@ function topicFloor(topics: readonly TermVector[]): number {
 export function prepareEntries(entries: readonly SuspectEntry[], options: PrepareOptions): PreparedContest {
   const titleVocabulary = new Vocabulary();
   const titles = entries.map((e) => titleCore(e.title));
-  const titleVectors = tfidfVectors(titles.map((t) => countTerms(titleWords(t), titleVocabulary)), titleVocabulary.size, VECTOR_TERMS);
-  const topics = tfidfVectors(countBigrams(entries.map((e) => withoutAuthors(topicSample(e.text, options.topicChars), e.authors))), TOPIC_BUCKETS, VECTOR_TERMS);
+  const titleVectors = tfidfVectors(
+    titles.map((t) => countTerms(titleWords(t), titleVocabulary)),
+    titleVocabulary.size,
+    VECTOR_TERMS,
+  );
+  const topics = tfidfVectors(
+    countBigrams(entries.map((e) => withoutAuthors(topicSample(e.text, options.topicChars), e.authors))),
+    TOPIC_BUCKETS,
+    VECTOR_TERMS,
+  );
 
   const holders = new Map<string, Set<number>>();
   entries.forEach((e, i) => {
@@ -263,7 +271,10 @@ function sharedKeywords(m: Measurement, contest: PreparedContest): string[] {
       at += w.length;
     }
   }
-  return [...words].sort((x, y) => y[1] - x[1]).slice(0, KEYWORDS_NAMED).map(([w]) => w);
+  return [...words]
+    .sort((x, y) => y[1] - x[1])
+    .slice(0, KEYWORDS_NAMED)
+    .map(([w]) => w);
 }
 
 /** The evidence of a pair in Chinese, strongest first. */
@@ -279,7 +290,10 @@ export function describe(m: Measurement, contest: PreparedContest): string[] {
   );
   const reasons: [number, string][] = [];
   if (signals.title > 0)
-    reasons.push([signals.title, `标题相近：《${p.entry.title}》与《${q.entry.title}》（去除套话后字面相似度 ${fixed(m.titleLiteral)}，关键词相似度 ${fixed(m.titleKeywords)}）`]);
+    reasons.push([
+      signals.title,
+      `标题相近：《${p.entry.title}》与《${q.entry.title}》（去除套话后字面相似度 ${fixed(m.titleLiteral)}，关键词相似度 ${fixed(m.titleKeywords)}）`,
+    ]);
   if (signals.topic > 0) {
     const words = sharedKeywords(m, contest);
     const measure = `关键词向量余弦相似度 ${fixed(m.topicCosine)}，本竞赛无关作品之间一般不超过 ${fixed(contest.topicFloor)}`;
@@ -293,7 +307,8 @@ export function describe(m: Measurement, contest: PreparedContest): string[] {
   if (files.length > FILES_NAMED) reasons.push([signals.attachments, `另有 ${files.length - FILES_NAMED} 个相同文件`]);
   if (m.overlap && signals.text > 0) {
     const o = m.overlap;
-    const [aDoc, bDoc, aShare, bShare] = o.a === p.entry.id ? [o.aDocument, o.bDocument, o.aShare, o.bShare] : [o.bDocument, o.aDocument, o.bShare, o.aShare];
+    const [aDoc, bDoc, aShare, bShare] =
+      o.a === p.entry.id ? [o.aDocument, o.bDocument, o.aShare, o.bShare] : [o.bDocument, o.aDocument, o.bShare, o.aShare];
     reasons.push([signals.text, `文字重复：${basename(aDoc)} 的 ${percent(aShare)}、${basename(bDoc)} 的 ${percent(bShare)} 与对方相同`]);
   }
   return [...new Set([...people, ...reasons.sort((x, y) => y[0] - x[0]).map(([, r]) => r)])];

@@ -63,7 +63,8 @@ export interface ContestSuspects {
 function worksPerFirstAuthor(rules: RuleSet): (category: string) => number | undefined {
   const limits = new Map<string, number>();
   for (const c of rules.categories) {
-    const limit = c.authors.maxWorksPerFirstAuthor ?? c.groups.find((g) => g.authors?.maxWorksPerFirstAuthor)?.authors?.maxWorksPerFirstAuthor;
+    const limit =
+      c.authors.maxWorksPerFirstAuthor ?? c.groups.find((g) => g.authors?.maxWorksPerFirstAuthor)?.authors?.maxWorksPerFirstAuthor;
     if (limit !== undefined) limits.set(c.name, limit);
   }
   return (category) => limits.get(category);
@@ -95,7 +96,10 @@ async function storedOverlaps(db: Db, contestId: number): Promise<{ overlaps: Te
       .execute(),
   ]);
   const documents = new Map(
-    reports.map((r) => [r.doc_key, { entry: String(r.entry_id), denominator: Number(r.countable) - Number(r.template_chars), path: r.original_path }]),
+    reports.map((r) => [
+      r.doc_key,
+      { entry: String(r.entry_id), denominator: Number(r.countable) - Number(r.template_chars), path: r.original_path },
+    ]),
   );
   const overlaps = entryOverlaps(
     pairs.map((p) => ({ a: p.a_key, b: p.b_key, aShared: Number(p.a_shared), bShared: Number(p.b_shared) })),
@@ -108,7 +112,11 @@ async function storedOverlaps(db: Db, contestId: number): Promise<{ overlaps: Te
 }
 
 /** The contest's entries (withdrawn ones left out) as the detector reads them, and as the page shows them. */
-async function loadEntries(db: Db, contestId: number, rules: RuleSet): Promise<{ inputs: SuspectEntry[]; sides: Map<string, SuspectSide> }> {
+async function loadEntries(
+  db: Db,
+  contestId: number,
+  rules: RuleSet,
+): Promise<{ inputs: SuspectEntry[]; sides: Map<string, SuspectSide> }> {
   const rows = await db
     .selectFrom('entries as e')
     .leftJoin('categories as c', 'c.id', 'e.category_id')
@@ -175,10 +183,12 @@ export async function contestSuspects(db: Db, contestId: number): Promise<Contes
   const latest = new Map<string, StoredSuspectDecision>();
   for (const d of decisions) if (!latest.has(`${d.a}-${d.b}`)) latest.set(`${d.a}-${d.b}`, d);
   const threshold = rules.suspects.threshold;
-  const suspects = findSuspects(inputs, overlaps, { threshold, worksPerFirstAuthor: worksPerFirstAuthor(rules) }).map((s): ContestSuspect => {
-    const [a, b] = [sides.get(s.a)!, sides.get(s.b)!].sort((x, y) => x.id - y.id);
-    return { ...s, a, b, decision: latest.get(`${a.id}-${b.id}`) ?? null };
-  });
+  const suspects = findSuspects(inputs, overlaps, { threshold, worksPerFirstAuthor: worksPerFirstAuthor(rules) }).map(
+    (s): ContestSuspect => {
+      const [a, b] = [sides.get(s.a)!, sides.get(s.b)!].sort((x, y) => x.id - y.id);
+      return { ...s, a, b, decision: latest.get(`${a.id}-${b.id}`) ?? null };
+    },
+  );
   return { suspects, threshold, textRun: run };
 }
 
@@ -189,7 +199,21 @@ export async function listSuspectDecisions(db: Db, contestId: number): Promise<S
     .innerJoin('entries as ea', 'ea.id', 'd.entry_a')
     .innerJoin('entries as eb', 'eb.id', 'd.entry_b')
     .leftJoin('users as u', 'u.id', 'd.user_id')
-    .select(['d.id', 'd.entry_a', 'd.entry_b', 'ea.code as code_a', 'eb.code as code_b', 'd.decision', 'd.withdrawn_entry_id', 'd.kind', 'd.score', 'd.reasons_json', 'd.reason', 'd.created_at', 'u.display_name'])
+    .select([
+      'd.id',
+      'd.entry_a',
+      'd.entry_b',
+      'ea.code as code_a',
+      'eb.code as code_b',
+      'd.decision',
+      'd.withdrawn_entry_id',
+      'd.kind',
+      'd.score',
+      'd.reasons_json',
+      'd.reason',
+      'd.created_at',
+      'u.display_name',
+    ])
     .where('d.contest_id', '=', contestId)
     .orderBy('d.id', 'desc')
     .execute();
@@ -226,7 +250,8 @@ export interface SuspectDecisionInput {
  * 不是同一作品 only records it. Refusals are Errors with a Chinese message.
  */
 export async function decideSuspect(db: Db, contestId: number, input: SuspectDecisionInput): Promise<void> {
-  if (!isSuspectDecision(input.decision)) throw new Error(`未知的处理决定“${String(input.decision)}”，应为：${SUSPECT_DECISIONS.join('、')}`);
+  if (!isSuspectDecision(input.decision))
+    throw new Error(`未知的处理决定“${String(input.decision)}”，应为：${SUSPECT_DECISIONS.join('、')}`);
   const why = input.reason?.trim();
   if (!why) throw new Error('请填写处理理由');
   const [a, b] = pairOf(...input.entries);
@@ -243,10 +268,24 @@ export async function decideSuspect(db: Db, contestId: number, input: SuspectDec
   await db.transaction().execute(async (trx) => {
     if (withdrawn) {
       // re-read inside the transaction: the entry may have been withdrawn meanwhile
-      const current = await trx.selectFrom('entries').select('status').where('id', '=', withdrawn.id).where('contest_id', '=', contestId).executeTakeFirstOrThrow();
+      const current = await trx
+        .selectFrom('entries')
+        .select('status')
+        .where('id', '=', withdrawn.id)
+        .where('contest_id', '=', contestId)
+        .executeTakeFirstOrThrow();
       if (current.status === 'withdrawn') throw new Error(`作品 ${withdrawn.code} 已撤回`);
       await trx.updateTable('entries').set({ status: 'withdrawn', updated_at: nowIso() }).where('id', '=', withdrawn.id).execute();
-      await audit(trx, { userId: input.userId, contestId, action: 'entry.withdraw', subjectType: 'entry', subjectId: withdrawn.id, oldValue: current.status, newValue: 'withdrawn', reason: `${label}：${why}` });
+      await audit(trx, {
+        userId: input.userId,
+        contestId,
+        action: 'entry.withdraw',
+        subjectType: 'entry',
+        subjectId: withdrawn.id,
+        oldValue: current.status,
+        newValue: 'withdrawn',
+        reason: `${label}：${why}`,
+      });
     }
     await trx
       .insertInto('suspect_decisions')

@@ -41,7 +41,14 @@ export function countBigrams(texts: readonly string[]): TermCounts[] {
     for (let i = 1; i < chars.length; i++) {
       const [first, second] = [chars[i - 1], chars[i]];
       // two ideographs, adjacent in the original too: no punctuation or line break between them
-      if (first < IDEOGRAPH_FIRST || first > IDEOGRAPH_LAST || second < IDEOGRAPH_FIRST || second > IDEOGRAPH_LAST || offsets[i] !== offsets[i - 1] + 1) continue;
+      if (
+        first < IDEOGRAPH_FIRST ||
+        first > IDEOGRAPH_LAST ||
+        second < IDEOGRAPH_FIRST ||
+        second > IDEOGRAPH_LAST ||
+        offsets[i] !== offsets[i - 1] + 1
+      )
+        continue;
       const bucket = bigramBucket(first, second);
       if (counts[bucket]++ === 0) {
         if (distinct === touched.length) {

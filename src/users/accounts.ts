@@ -57,7 +57,14 @@ export async function createUser(db: Db, u: NewUser, actorId: number | null): Pr
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await audit(trx, { userId: actorId, contestId: null, action: 'user.create', subjectType: 'user', subjectId: row.id, newValue: { username, role: u.role } });
+    await audit(trx, {
+      userId: actorId,
+      contestId: null,
+      action: 'user.create',
+      subjectType: 'user',
+      subjectId: row.id,
+      newValue: { username, role: u.role },
+    });
     return row.id;
   });
 }

@@ -20,7 +20,18 @@ const PASSWORD = 'Organizer-pass-1';
  */
 const LEVELS = [19, 19, 18.5, 18, 17.5, 17, 16.5, 16, 15.5, 15];
 const MARKS = '甲乙丙丁戊己庚辛壬癸';
-const SCHOOLS = ['城关实验小学', '城南小学', '东关小学', '西关小学', '北关小学', '城关第一中学', '城关第二中学', '城关第三中学', '城关第四中学', '城关第五中学'];
+const SCHOOLS = [
+  '城关实验小学',
+  '城南小学',
+  '东关小学',
+  '西关小学',
+  '北关小学',
+  '城关第一中学',
+  '城关第二中学',
+  '城关第三中学',
+  '城关第四中学',
+  '城关第五中学',
+];
 const TEACHERS = ['张明', '李华', '王芳', '赵强', '陈静', '刘洋', '杨磊', '黄敏', '周婷', '吴涛'];
 const titleOf = (i: number) => `智慧平台支持下的区域研修实践（${MARKS[i]}）`;
 
@@ -86,7 +97,11 @@ describe.skipIf(skipBrowserTests)('browser: from scored entries to the published
         contestId = await prepareContest(dataDir, dbFile);
       },
       beforeListen: (_app, db) =>
-        createUser(db, { username: 'zuzhi', displayName: '赵组织', role: 'organizer', password: PASSWORD, mustChangePassword: false }, null).then(() => undefined),
+        createUser(
+          db,
+          { username: 'zuzhi', displayName: '赵组织', role: 'organizer', password: PASSWORD, mustChangePassword: false },
+          null,
+        ).then(() => undefined),
     });
     ({ dataDir: dir, db, page, base, problems } = h);
   });
@@ -194,7 +209,9 @@ describe.skipIf(skipBrowserTests)('browser: from scored entries to the published
     const g = awards.groups.find((x) => x.categoryKey === 'regional-training')!;
     const listed = g.bands.flatMap((b) => g.entries.filter((e) => e.band === b.name));
     expect(listed).toHaveLength(6);
-    expect(rows.slice(1).map((r) => [r[1], r[2], r[3], r[7], r[8]])).toEqual(listed.map((e) => [e.code, e.title, e.authors[0].name, e.score, e.band]));
+    expect(rows.slice(1).map((r) => [r[1], r[2], r[3], r[7], r[8]])).toEqual(
+      listed.map((e) => [e.code, e.title, e.authors[0].name, e.score, e.band]),
+    );
     expect(rows.find((r) => r[1] === first)![8]).toBe('一等奖');
     expect(rows.find((r) => r[1] === second)![8]).toBe('二等奖');
     expect(rows[1][2]).toMatch(/智慧平台支持下的区域研修实践（[甲乙]）/);

@@ -28,7 +28,11 @@ describe.skipIf(skipBrowserTests)('browser: 形式审查 from the board to a dec
       name: 'eligibility',
       viewport: { width: 1280, height: 900 },
       beforeListen: async (app, db) => {
-        await createUser(db, { username: 'organizer', displayName: '市教研室', role: 'organizer', password: PASSWORD, mustChangePassword: false }, null);
+        await createUser(
+          db,
+          { username: 'organizer', displayName: '市教研室', role: 'organizer', password: PASSWORD, mustChangePassword: false },
+          null,
+        );
         ({ contestId, ids } = await importEligibilityContest(db, app.blobs));
       },
     });
@@ -98,7 +102,12 @@ describe.skipIf(skipBrowserTests)('browser: 形式审查 from the board to a dec
     await bulk.getByLabel('审定理由（必填）').fill('正文超过 3000 字，请压缩后重新报送');
     await bulk.getByRole('button', { name: '下一步：核对数量' }).click();
     await bulk.getByRole('button', { name: '确认审定 1 件作品' }).waitFor();
-    expect(await bulk.locator('.codes').textContent()).toContain(await page.locator(`#entry-row-${ids.get(OVER_LIMIT.title)} td`).first().textContent());
+    expect(await bulk.locator('.codes').textContent()).toContain(
+      await page
+        .locator(`#entry-row-${ids.get(OVER_LIMIT.title)} td`)
+        .first()
+        .textContent(),
+    );
     await shot('04-bulk-confirm');
     await bulk.getByRole('button', { name: '确认审定 1 件作品' }).click();
     await page.getByText('已将 1 件作品审定为“退回修改”').waitFor();

@@ -29,7 +29,11 @@ const ADMIN_PASSWORD = 'Admin-pass-2024';
 const ORGANIZER_PASSWORD = 'Organizer-pass-2024';
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 /** 一、二、三等奖 as percentages of the valid entries (the rule set's 10%/20%/30%). */
-const BAND_PERCENTS = [['一等奖', 10], ['二等奖', 20], ['三等奖', 30]] as const;
+const BAND_PERCENTS = [
+  ['一等奖', 10],
+  ['二等奖', 20],
+  ['三等奖', 30],
+] as const;
 
 interface Entry {
   stage: string;
@@ -74,13 +78,18 @@ const folderOf = (e: Entry) => `${e.stage}+${e.school}+${e.teacher}/${CATEGORY}/
 
 async function submissionZip(): Promise<Buffer> {
   const prose = new ProseGenerator(new Random(2024));
-  const sectionsOf = () => HEADINGS.slice(0, 4).map((heading) => ({ heading, paragraphs: Array.from({ length: 3 }, () => prose.paragraph(4).join('')) }));
+  const sectionsOf = () =>
+    HEADINGS.slice(0, 4).map((heading) => ({ heading, paragraphs: Array.from({ length: 3 }, () => prose.paragraph(4).join('')) }));
   const texts = new Map(ENTRIES.map((e) => [e, sectionsOf()]));
   // The copy keeps two of every three paragraphs of the original and writes one of its own.
-  const copied = texts.get(ORIGINAL)!.map((s) => ({ heading: s.heading, paragraphs: [s.paragraphs[0], prose.paragraph(4).join(''), s.paragraphs[2]] }));
+  const copied = texts
+    .get(ORIGINAL)!
+    .map((s) => ({ heading: s.heading, paragraphs: [s.paragraphs[0], prose.paragraph(4).join(''), s.paragraphs[2]] }));
   texts.set(COPY, copied);
   // No byline: the contest is blind, so the documents name no school or teacher.
-  const files = await Promise.all([...texts].map(async ([e, sections]) => ({ name: `${folderOf(e)}/案例介绍.docx`, data: await makeDocx({ title: e.title, sections }) })));
+  const files = await Promise.all(
+    [...texts].map(async ([e, sections]) => ({ name: `${folderOf(e)}/案例介绍.docx`, data: await makeDocx({ title: e.title, sections }) })),
+  );
   files.push({ name: `${folderOf(ENTRIES[5])}/${BAD_FILE}`, data: Buffer.from('这不是一个 Word 文件') });
   return makeZip(files);
 }
@@ -139,7 +148,11 @@ describe.skipIf(skipBrowserTests)('browser: a whole contest from the zip to the 
       name: 'full-contest',
       acceptDownloads: true,
       beforeListen: (_app, db) =>
-        createUser(db, { username: 'admin', displayName: '系统管理员', role: 'admin', password: ADMIN_PASSWORD, mustChangePassword: false }, null).then(() => undefined),
+        createUser(
+          db,
+          { username: 'admin', displayName: '系统管理员', role: 'admin', password: ADMIN_PASSWORD, mustChangePassword: false },
+          null,
+        ).then(() => undefined),
     });
     ({ page, problems } = h);
   });
@@ -182,7 +195,9 @@ describe.skipIf(skipBrowserTests)('browser: a whole contest from the zip to the 
 
   it('uploads the zip, waits for the import and sees the damaged file reported', async () => {
     await tab('导入');
-    await page.locator('input[type=file]').setInputFiles({ name: '城关区报送作品.zip', mimeType: 'application/zip', buffer: await submissionZip() });
+    await page
+      .locator('input[type=file]')
+      .setInputFiles({ name: '城关区报送作品.zip', mimeType: 'application/zip', buffer: await submissionZip() });
     await page.getByRole('button', { name: '上传并导入' }).click();
     await page.waitForURL(/\/imports\/\d+$/);
     await waitForText('.stats', '新导入作品', 60_000);
@@ -228,7 +243,8 @@ describe.skipIf(skipBrowserTests)('browser: a whole contest from the zip to the 
       await tab('查重');
       await page.locator('table.rates').waitFor();
     }
-    const rowOf = (e: Entry) => page.locator('table.rates tbody tr.flagged', { has: page.getByRole('link', { name: e.title, exact: true }) });
+    const rowOf = (e: Entry) =>
+      page.locator('table.rates tbody tr.flagged', { has: page.getByRole('link', { name: e.title, exact: true }) });
     expect(await rowOf(COPY).locator('.badge.decided').textContent()).toBe('查重：取消资格');
     expect(await rowOf(ORIGINAL).locator('.badge.decided').textContent()).toBe('查重：保留');
 
@@ -340,11 +356,25 @@ describe.skipIf(skipBrowserTests)('browser: a whole contest from the zip to the 
     // Entries are ranked by level (ENTRIES is in that order), the tied pair as the organizer decided; every seat is filled.
     const bandOf = (rank: number) => CAPS.find((_, i) => rank < CAPS.slice(0, i + 1).reduce((sum, b) => sum + b.cap, 0))!.name;
     const awarded = CAPS.reduce((sum, b) => sum + b.cap, 0);
-    const expected = ENTRIES.slice(0, awarded).map((e, i) => [String(i + 1), codes.get(e.title)!, e.title, e.teacher, e.school, '', e.stage, String(e.level! * CRITERIA), bandOf(i)]);
+    const expected = ENTRIES.slice(0, awarded).map((e, i) => [
+      String(i + 1),
+      codes.get(e.title)!,
+      e.title,
+      e.teacher,
+      e.school,
+      '',
+      e.stage,
+      String(e.level! * CRITERIA),
+      bandOf(i),
+    ]);
     const [head, ...rows] = table(CATEGORY);
     expect(head).toEqual(headerOf('学段'));
     expect(rows).toEqual(expected);
-    for (const b of CAPS) expect(rows.filter((r) => r[8] === b.name), b.name).toHaveLength(b.cap);
+    for (const b of CAPS)
+      expect(
+        rows.filter((r) => r[8] === b.name),
+        b.name,
+      ).toHaveLength(b.cap);
 
     const summary = table('汇总').filter((r) => r[0] === CATEGORY);
     expect(summary.map((r) => [r[2], r[4], r[6], r[7]])).toEqual(CAPS.map((b) => [String(VALID), b.name, String(b.cap), String(b.cap)]));

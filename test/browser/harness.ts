@@ -16,7 +16,16 @@ export const ARTIFACTS = path.resolve('test-artifacts');
 export const skipBrowserTests = !fs.existsSync(CHROMIUM) && !process.env.CI;
 if (skipBrowserTests) console.warn(`跳过浏览器测试：找不到 ${CHROMIUM}（apt-get install chromium fonts-wqy-microhei 后即可运行）`);
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export interface HarnessOptions {
   /** Names the temp folder and prefixes screenshots (`<name>-<shot>.png`). */
@@ -59,7 +68,11 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const address = app.server.address();
   const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  const page = await browser.newPage({ viewport: options.viewport ?? { width: 1280, height: 860 }, locale: 'zh-CN', acceptDownloads: options.acceptDownloads ?? false });
+  const page = await browser.newPage({
+    viewport: options.viewport ?? { width: 1280, height: 860 },
+    locale: 'zh-CN',
+    acceptDownloads: options.acceptDownloads ?? false,
+  });
   const problems: string[] = [];
   page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));

@@ -60,14 +60,25 @@ describe.skipIf(skipBrowserTests)('browser: expert judging from assignment to a 
   const saveState = (page: Page) => page.locator('#save-state');
   const criterion = (page: Page, i: number) => page.locator('fieldset.criterion').nth(i);
   const scoreInput = (page: Page, i: number) => criterion(page, i).locator('input[type=number]');
-  const expertEntryId = async () => (await db.selectFrom('reviews').select('entry_id').where('status', '=', 'submitted').executeTakeFirstOrThrow()).entry_id;
+  const expertEntryId = async () =>
+    (await db.selectFrom('reviews').select('entry_id').where('status', '=', 'submitted').executeTakeFirstOrThrow()).entry_id;
 
   beforeAll(async () => {
     h = await startHarness({
       name: 'judging',
       viewport: LAPTOP,
       beforeListen: (_app, db) =>
-        createUser(db, { username: 'organizer', displayName: '市教研室组织者', role: 'organizer', password: ORGANIZER_PASSWORD, mustChangePassword: false }, null).then(() => undefined),
+        createUser(
+          db,
+          {
+            username: 'organizer',
+            displayName: '市教研室组织者',
+            role: 'organizer',
+            password: ORGANIZER_PASSWORD,
+            mustChangePassword: false,
+          },
+          null,
+        ).then(() => undefined),
     });
     ({ db, base, problems, page: organizer } = h);
     expertContext = await h.browser.newContext({ viewport: LAPTOP, locale: 'zh-CN' });
@@ -91,14 +102,22 @@ describe.skipIf(skipBrowserTests)('browser: expert judging from assignment to a 
     contestUrl = new URL(organizer.url()).pathname;
 
     await organizer.getByRole('link', { name: '导入', exact: true }).click();
-    await organizer.locator('input[type=file]').setInputFiles({ name: '报送作品.zip', mimeType: 'application/zip', buffer: await submissionZip() });
+    await organizer
+      .locator('input[type=file]')
+      .setInputFiles({ name: '报送作品.zip', mimeType: 'application/zip', buffer: await submissionZip() });
     await organizer.getByRole('button', { name: '上传并导入' }).click();
     await organizer.waitForURL(/\/imports\/\d+$/);
     await organizer.locator('.stats', { hasText: '新导入作品' }).waitFor({ timeout: 60_000 });
     expect(await organizer.locator('.stats div').first().locator('strong').textContent()).toBe(String(ENTRIES.length));
 
     await organizer.getByRole('link', { name: '专家', exact: true }).click();
-    await organizer.getByLabel('专家名单文件').setInputFiles({ name: '专家名单.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: await expertList() });
+    await organizer
+      .getByLabel('专家名单文件')
+      .setInputFiles({
+        name: '专家名单.xlsx',
+        mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        buffer: await expertList(),
+      });
     await organizer.getByRole('button', { name: '导入', exact: true }).click();
     const created = organizer.locator('#experts-import-result');
     await created.locator('.secret').first().waitFor();

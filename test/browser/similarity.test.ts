@@ -27,13 +27,19 @@ async function submissions(root: string): Promise<void> {
     {
       folder: '小学+城南小学+李华/区域研修应用案例/区域研修的实践探索（借鉴）',
       title: '区域研修的实践探索',
-      paragraphs: [...paragraphs(10), ...[8, 3, -1, 10, 0, -1, 6, 1, 12].map((i) => (i < 0 ? paragraphs(1)[0] : original[i].replace(/，/g, ',')))],
+      paragraphs: [
+        ...paragraphs(10),
+        ...[8, 3, -1, 10, 0, -1, 6, 1, 12].map((i) => (i < 0 ? paragraphs(1)[0] : original[i].replace(/，/g, ','))),
+      ],
     },
   ];
   for (const e of entries) {
     const dir = path.join(root, ...e.folder.split('/'));
     fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, '案例介绍.docx'), await makeDocx({ title: e.title, byline: '福建省 案例', sections: [{ heading: '一、基本情况', paragraphs: e.paragraphs }] }));
+    fs.writeFileSync(
+      path.join(dir, '案例介绍.docx'),
+      await makeDocx({ title: e.title, byline: '福建省 案例', sections: [{ heading: '一、基本情况', paragraphs: e.paragraphs }] }),
+    );
   }
 }
 
@@ -50,8 +56,17 @@ describe.skipIf(skipBrowserTests)('browser: 查重 from the scan to the pair vie
     h = await startHarness({
       name: 'similarity',
       beforeListen: async (app, db) => {
-        await createUser(db, { username: 'organizer', displayName: '组织者', role: 'organizer', password: PASSWORD, mustChangePassword: false }, null);
-        contestId = await createContest(db, { name: '2024年区级教师研修案例评选', rulesYaml: fs.readFileSync(RULES, 'utf8'), rulesSource: path.basename(RULES), userId: null });
+        await createUser(
+          db,
+          { username: 'organizer', displayName: '组织者', role: 'organizer', password: PASSWORD, mustChangePassword: false },
+          null,
+        );
+        contestId = await createContest(db, {
+          name: '2024年区级教师研修案例评选',
+          rulesYaml: fs.readFileSync(RULES, 'utf8'),
+          rulesSource: path.basename(RULES),
+          userId: null,
+        });
         const root = path.join(app.dataDir, 'submissions');
         await submissions(root);
         expect((await importPath(db, contestId, root, { blobs: app.blobs })).imported).toBe(2);
@@ -109,8 +124,13 @@ describe.skipIf(skipBrowserTests)('browser: 查重 from the scan to the pair vie
   const inView = (side: 'left' | 'right', key: string) => page.evaluate(startInView, [side, key] as const);
 
   it('brings the counterpart of a clicked passage into view, in both directions', async () => {
-    for (const [from, to] of [['left', 'right'], ['right', 'left']] as const) {
-      const keys = await page.locator(`[data-side="${from}"] mark`).evaluateAll((marks) => [...new Set(marks.map((m) => (m as HTMLElement).dataset.s!.split(' ')[0]))]);
+    for (const [from, to] of [
+      ['left', 'right'],
+      ['right', 'left'],
+    ] as const) {
+      const keys = await page
+        .locator(`[data-side="${from}"] mark`)
+        .evaluateAll((marks) => [...new Set(marks.map((m) => (m as HTMLElement).dataset.s!.split(' ')[0]))]);
       // a passage whose counterpart is out of sight before the click
       let hidden: string | undefined;
       for (const k of keys) if (!(await inView(to, k))) hidden = k;
@@ -127,7 +147,9 @@ describe.skipIf(skipBrowserTests)('browser: 查重 from the scan to the pair vie
   it('uploads a library document with htmx and shows the results need updating', async () => {
     await page.getByRole('link', { name: '比对库与模板' }).click();
     await page.locator('h1', { hasText: '比对库与模板' }).waitFor();
-    await page.locator('input[type=file]').setInputFiles({ name: '2023年获奖案例.txt', mimeType: 'text/plain', buffer: Buffer.from(paragraphs(5).join('\n\n')) });
+    await page
+      .locator('input[type=file]')
+      .setInputFiles({ name: '2023年获奖案例.txt', mimeType: 'text/plain', buffer: Buffer.from(paragraphs(5).join('\n\n')) });
     await page.getByRole('button', { name: '上传', exact: true }).click();
     await page.locator('.upload-result', { hasText: '已添加 1 份' }).waitFor();
     expect(await page.locator('table.library td', { hasText: '2023年获奖案例.txt' }).count()).toBe(1);

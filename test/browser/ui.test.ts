@@ -10,7 +10,13 @@ const ENTRIES = [
   { stage: '小学', school: '城南小学', teacher: '李华', category: '校本研修应用案例', title: '以课例研究推动校本研修' },
   { stage: '初中', school: '第一中学', teacher: '王芳', category: '校本研修应用案例', title: '双减背景下的作业设计校本研修' },
   { stage: '初中', school: '第二中学', teacher: '赵强', category: '区域研修应用案例', title: '县域教师数字素养提升行动' },
-  { stage: '高中', school: '高级中学', teacher: '陈静', category: '线上名师名校长工作室建设与应用案例', title: '名师工作室线上协同教研实践' },
+  {
+    stage: '高中',
+    school: '高级中学',
+    teacher: '陈静',
+    category: '线上名师名校长工作室建设与应用案例',
+    title: '名师工作室线上协同教研实践',
+  },
 ];
 
 async function submissionZip(): Promise<Buffer> {
@@ -21,7 +27,10 @@ async function submissionZip(): Promise<Buffer> {
       title: e.title,
       byline: `${e.school} ${e.teacher}`,
       sections: [
-        { heading: '一、基本情况', paragraphs: [`${e.school}位于城区，现有教师八十余人。本案例介绍学校依托国家中小学智慧教育平台开展研修的做法。`] },
+        {
+          heading: '一、基本情况',
+          paragraphs: [`${e.school}位于城区，现有教师八十余人。本案例介绍学校依托国家中小学智慧教育平台开展研修的做法。`],
+        },
         { heading: '二、过程与举措', paragraphs: ['组建研修共同体，制定研修计划；利用平台资源开展集体备课、课例研讨和反思交流。'] },
         { heading: '三、经验与成效', paragraphs: ['教师参与率达到百分之九十以上，形成了一批优秀课例。'] },
         { heading: '四、特色与创新', paragraphs: ['线上线下融合，常态化开展研修。'] },
@@ -30,8 +39,14 @@ async function submissionZip(): Promise<Buffer> {
     files.push({ name: `${folder}/案例介绍.docx`, data: docx });
   }
   // Files a real batch contains: a damaged document and a Word lock file.
-  files.push({ name: `${ENTRIES[0].stage}+${ENTRIES[0].school}+${ENTRIES[0].teacher}/${ENTRIES[0].category}/${ENTRIES[0].title}/支撑材料-损坏.docx`, data: Buffer.from('这不是一个 Word 文件') });
-  files.push({ name: `${ENTRIES[1].stage}+${ENTRIES[1].school}+${ENTRIES[1].teacher}/${ENTRIES[1].category}/${ENTRIES[1].title}/~$案例介绍.docx`, data: Buffer.from('lock') });
+  files.push({
+    name: `${ENTRIES[0].stage}+${ENTRIES[0].school}+${ENTRIES[0].teacher}/${ENTRIES[0].category}/${ENTRIES[0].title}/支撑材料-损坏.docx`,
+    data: Buffer.from('这不是一个 Word 文件'),
+  });
+  files.push({
+    name: `${ENTRIES[1].stage}+${ENTRIES[1].school}+${ENTRIES[1].teacher}/${ENTRIES[1].category}/${ENTRIES[1].title}/~$案例介绍.docx`,
+    data: Buffer.from('lock'),
+  });
   return makeZip(files);
 }
 
@@ -47,7 +62,11 @@ describe.skipIf(skipBrowserTests)('browser: from first login to an entry’s doc
     h = await startHarness({
       name: 'ui',
       beforeListen: (_app, db) =>
-        createUser(db, { username: 'admin', displayName: '系统管理员', role: 'admin', password: 'One-time-pass1', mustChangePassword: true }, null).then(() => undefined),
+        createUser(
+          db,
+          { username: 'admin', displayName: '系统管理员', role: 'admin', password: 'One-time-pass1', mustChangePassword: true },
+          null,
+        ).then(() => undefined),
     });
     ({ page, base, problems } = h);
   });
@@ -88,7 +107,9 @@ describe.skipIf(skipBrowserTests)('browser: from first login to an entry’s doc
 
   it('uploads a zip, follows the progress bar and sees the summary with every problem', async () => {
     await page.getByRole('link', { name: '导入', exact: true }).click();
-    await page.locator('input[type=file]').setInputFiles({ name: '城关区报送作品.zip', mimeType: 'application/zip', buffer: await submissionZip() });
+    await page
+      .locator('input[type=file]')
+      .setInputFiles({ name: '城关区报送作品.zip', mimeType: 'application/zip', buffer: await submissionZip() });
     await shot('04-import-form');
     await page.getByRole('button', { name: '上传并导入' }).click();
     await page.waitForURL(/\/imports\/\d+$/);

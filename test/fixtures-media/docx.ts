@@ -25,7 +25,12 @@ export interface StyledDocSpec {
 }
 
 const run = (t: StyledText) =>
-  new TextRun({ text: t.text, font: t.font ? { ascii: t.font, eastAsia: t.font, hAnsi: t.font } : undefined, size: t.sizePt ? t.sizePt * 2 : undefined, bold: t.bold });
+  new TextRun({
+    text: t.text,
+    font: t.font ? { ascii: t.font, eastAsia: t.font, hAnsi: t.font } : undefined,
+    size: t.sizePt ? t.sizePt * 2 : undefined,
+    bold: t.bold,
+  });
 
 const HEADINGS = { 1: HeadingLevel.HEADING_1, 2: HeadingLevel.HEADING_2, 3: HeadingLevel.HEADING_3 } as const;
 

@@ -46,14 +46,46 @@ const fullBox = (type: string, version: number, flags: number, ...payload: Buffe
 const MATRIX = Buffer.concat([u32(0x00010000), u32(0), u32(0), u32(0), u32(0x00010000), u32(0), u32(0), u32(0), u32(0x40000000)]);
 
 function mvhd(timescale: number, duration: number): Buffer {
-  return fullBox('mvhd', 0, 0, u32(0), u32(0), u32(timescale), u32(duration), u32(0x00010000), u16(0x0100), zeros(10), MATRIX, zeros(24), u32(3));
+  return fullBox(
+    'mvhd',
+    0,
+    0,
+    u32(0),
+    u32(0),
+    u32(timescale),
+    u32(duration),
+    u32(0x00010000),
+    u16(0x0100),
+    zeros(10),
+    MATRIX,
+    zeros(24),
+    u32(3),
+  );
 }
 
 function tkhd(id: number, duration: number, width: number, height: number, audio: boolean): Buffer {
-  return fullBox('tkhd', 0, 3, u32(0), u32(0), u32(id), zeros(4), u32(duration), zeros(8), u16(0), u16(0), u16(audio ? 0x0100 : 0), zeros(2), MATRIX, u32(width * 65536), u32(height * 65536));
+  return fullBox(
+    'tkhd',
+    0,
+    3,
+    u32(0),
+    u32(0),
+    u32(id),
+    zeros(4),
+    u32(duration),
+    zeros(8),
+    u16(0),
+    u16(0),
+    u16(audio ? 0x0100 : 0),
+    zeros(2),
+    MATRIX,
+    u32(width * 65536),
+    u32(height * 65536),
+  );
 }
 
-const mdhd = (timescale: number, duration: number) => fullBox('mdhd', 0, 0, u32(0), u32(0), u32(timescale), u32(duration), u16(0x55c4), u16(0));
+const mdhd = (timescale: number, duration: number) =>
+  fullBox('mdhd', 0, 0, u32(0), u32(0), u32(timescale), u32(duration), u16(0x55c4), u16(0));
 const hdlr = (type: string, name: string) => fullBox('hdlr', 0, 0, u32(0), ascii(type), zeros(12), ascii(name + '\0'));
 const dinf = () => box('dinf', fullBox('dref', 0, 0, u32(1), fullBox('url ', 0, 1)));
 
@@ -69,16 +101,41 @@ function stbl(sampleEntry: Buffer, samples: number, delta: number, sampleBytes: 
 }
 
 function visualEntry(codec: 'avc1' | 'hvc1', width: number, height: number): Buffer {
-  const head = Buffer.concat([zeros(6), u16(1), zeros(16), u16(width), u16(height), u32(0x00480000), u32(0x00480000), zeros(4), u16(1), zeros(32), u16(0x0018), u16(0xffff)]);
+  const head = Buffer.concat([
+    zeros(6),
+    u16(1),
+    zeros(16),
+    u16(width),
+    u16(height),
+    u32(0x00480000),
+    u32(0x00480000),
+    zeros(4),
+    u16(1),
+    zeros(32),
+    u16(0x0018),
+    u16(0xffff),
+  ]);
   if (codec === 'avc1') {
     // High profile, level 4.0, one SPS and one PPS (content irrelevant for probing).
     const sps = Buffer.from([0x67, 0x64, 0x00, 0x28, 0xac]);
     const pps = Buffer.from([0x68, 0xee, 0x3c, 0x80]);
-    const avcC = box('avcC', Buffer.from([1, 0x64, 0x00, 0x28, 0xff, 0xe1]), u16(sps.length), sps, u8(1), u16(pps.length), pps, Buffer.from([0xfd, 0xf8, 0xf8, 0]));
+    const avcC = box(
+      'avcC',
+      Buffer.from([1, 0x64, 0x00, 0x28, 0xff, 0xe1]),
+      u16(sps.length),
+      sps,
+      u8(1),
+      u16(pps.length),
+      pps,
+      Buffer.from([0xfd, 0xf8, 0xf8, 0]),
+    );
     return box('avc1', head, avcC);
   }
   // HEVCDecoderConfigurationRecord, Main profile, no parameter-set arrays.
-  const hvcC = box('hvcC', Buffer.from([1, 0x01, 0x60, 0, 0, 0, 0x90, 0, 0, 0, 0, 0, 0x5d, 0xf0, 0, 0xfc, 0xfd, 0xf8, 0xf8, 0, 0, 0x0f, 0]));
+  const hvcC = box(
+    'hvcC',
+    Buffer.from([1, 0x01, 0x60, 0, 0, 0, 0x90, 0, 0, 0, 0, 0, 0x5d, 0xf0, 0, 0xfc, 0xfd, 0xf8, 0xf8, 0, 0, 0x0f, 0]),
+  );
   return box('hvc1', head, hvcC);
 }
 
@@ -110,7 +167,12 @@ export function makeMp4(spec: Mp4Spec): Buffer {
       'mdia',
       mdhd(videoTimescale, frames * 100),
       hdlr('vide', 'VideoHandler'),
-      box('minf', fullBox('vmhd', 0, 1, zeros(8)), dinf(), stbl(visualEntry(spec.videoCodec ?? 'avc1', spec.width, spec.height), frames, 100, spec.frameBytes ?? 1000, 0)),
+      box(
+        'minf',
+        fullBox('vmhd', 0, 1, zeros(8)),
+        dinf(),
+        stbl(visualEntry(spec.videoCodec ?? 'avc1', spec.width, spec.height), frames, 100, spec.frameBytes ?? 1000, 0),
+      ),
     ),
   );
   const traks = [videoTrak];

@@ -84,7 +84,18 @@ export async function buildAwardContest(db: Db, rulesFile: string, category: str
     const authors = e.authors ?? [{ name: `作者${e.code}`, unit: '实验小学', county: '鼓楼区' }];
     await db
       .insertInto('authors')
-      .values(authors.map((a, i) => ({ entry_id: id, position: i + 1, name: a.name, unit: a.unit, county: a.county, title: null, phone: null, role: null })))
+      .values(
+        authors.map((a, i) => ({
+          entry_id: id,
+          position: i + 1,
+          name: a.name,
+          unit: a.unit,
+          county: a.county,
+          title: null,
+          phone: null,
+          role: null,
+        })),
+      )
       .execute();
 
     const criteria = ruleSet.categories.find((c) => c.key === key)!.rubric.criteria;

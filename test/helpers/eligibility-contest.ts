@@ -16,10 +16,35 @@ import { makePdf } from '../fixtures-media/pdf.ts';
 export const ELIGIBILITY_RULES = 'rules/2024-platform-cases-teacher-training.yaml';
 
 export const SUBMISSIONS = [
-  { folder: '小学+实验小学+张明/区域研修应用案例', title: '智慧平台助力区域教研', teacher: '张明', category: 'regional-training', chars: 2000 },
-  { folder: '初中+第一中学+王芳/区域研修应用案例', title: '县域研修共同体建设', teacher: '王芳', category: 'regional-training', chars: 4200 },
-  { folder: '高中+高级中学+陈静/校本研修应用案例', title: '校本研修新样态', teacher: '陈静', category: 'school-based-training', chars: 2000, drop: '四、特色与创新' },
-  { folder: '小学+城南小学+李华/校本研修应用案例', title: '以课例研究推动校本研修', teacher: '李华', category: 'school-based-training', chars: 2000 },
+  {
+    folder: '小学+实验小学+张明/区域研修应用案例',
+    title: '智慧平台助力区域教研',
+    teacher: '张明',
+    category: 'regional-training',
+    chars: 2000,
+  },
+  {
+    folder: '初中+第一中学+王芳/区域研修应用案例',
+    title: '县域研修共同体建设',
+    teacher: '王芳',
+    category: 'regional-training',
+    chars: 4200,
+  },
+  {
+    folder: '高中+高级中学+陈静/校本研修应用案例',
+    title: '校本研修新样态',
+    teacher: '陈静',
+    category: 'school-based-training',
+    chars: 2000,
+    drop: '四、特色与创新',
+  },
+  {
+    folder: '小学+城南小学+李华/校本研修应用案例',
+    title: '以课例研究推动校本研修',
+    teacher: '李华',
+    category: 'school-based-training',
+    chars: 2000,
+  },
 ] as const;
 
 export const OVER_LIMIT = SUBMISSIONS[1];
@@ -41,7 +66,13 @@ export async function submissionFiles(): Promise<{ name: string; data: Buffer }[
     const spec = caseDocumentSpec(s.title, i + 1, s.chars);
     if ('drop' in s) spec.sections = spec.sections.filter((x) => x.heading !== s.drop);
     files.push({ name: `${dir}/案例介绍.docx`, data: await makeDocx(spec) });
-    files.push({ name: `${dir}/案例信息表.docx`, data: await makeDocx({ title: '案例信息表', sections: INFO_SHEET_SECTIONS.map(([heading, text]) => ({ heading, paragraphs: [text] })) }) });
+    files.push({
+      name: `${dir}/案例信息表.docx`,
+      data: await makeDocx({
+        title: '案例信息表',
+        sections: INFO_SHEET_SECTIONS.map(([heading, text]) => ({ heading, paragraphs: [text] })),
+      }),
+    });
     files.push({ name: `${dir}/支撑材料-通知文件.pdf`, data: makePdf(['关于开展教师研修活动的通知']) });
   }
   return files;
@@ -49,7 +80,11 @@ export async function submissionFiles(): Promise<{ name: string; data: Buffer }[
 
 /** Creates the contest and imports the submissions into it; returns the contest id and entry ids by title. */
 export async function importEligibilityContest(db: Db, blobs: BlobStore): Promise<{ contestId: number; ids: Map<string, number> }> {
-  const contestId = await createContest(db, { rulesYaml: await fs.readFile(ELIGIBILITY_RULES, 'utf8'), rulesSource: path.basename(ELIGIBILITY_RULES), userId: null });
+  const contestId = await createContest(db, {
+    rulesYaml: await fs.readFile(ELIGIBILITY_RULES, 'utf8'),
+    rulesSource: path.basename(ELIGIBILITY_RULES),
+    userId: null,
+  });
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'casejury-eligibility-submissions-'));
   try {
     for (const f of await submissionFiles()) {

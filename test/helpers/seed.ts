@@ -33,7 +33,10 @@ export async function seedContest(db: Db, opts: { entries?: number; experts?: nu
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await db.insertInto('authors').values({ entry_id: id, position: 1, name: `作者${i}`, unit: `学校${i}`, county: '东城区', title: null, phone: null, role: null }).execute();
+    await db
+      .insertInto('authors')
+      .values({ entry_id: id, position: 1, name: `作者${i}`, unit: `学校${i}`, county: '东城区', title: null, phone: null, role: null })
+      .execute();
     entryIds.push(id);
   }
   const expertIds: number[] = [];

@@ -55,4 +55,5 @@ export function writeZip(entries: ArchiveEntry[]): Buffer {
 }
 
 /** A .zip as Windows and macOS tools write it today: deflated, UTF-8 names. */
-export const makeZip = (files: { name: string; data: Buffer }[]): Buffer => writeZip(files.map((f) => ({ ...f, utf8Flag: true, deflate: true })));
+export const makeZip = (files: { name: string; data: Buffer }[]): Buffer =>
+  writeZip(files.map((f) => ({ ...f, utf8Flag: true, deflate: true })));

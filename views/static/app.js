@@ -6,5 +6,7 @@ document.addEventListener('htmx:error', (evt) => {
   const toast = document.getElementById('net-error');
   if (!toast) return;
   toast.hidden = false;
-  setTimeout(() => { toast.hidden = true; }, 6000);
+  setTimeout(() => {
+    toast.hidden = true;
+  }, 6000);
 });

@@ -19,7 +19,10 @@
 
   const fields = () => [...form.querySelectorAll('input[type=number], textarea[name=comment]')];
   /** What the expert has typed, without the version and token: two equal snapshots need no save. */
-  const snapshot = () => fields().map((f) => `${f.name}=${f.value}`).join('&');
+  const snapshot = () =>
+    fields()
+      .map((f) => `${f.name}=${f.value}`)
+      .join('&');
   let saved = snapshot();
   let inFlight = false;
   let submitting = false;

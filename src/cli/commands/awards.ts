@@ -39,7 +39,13 @@ export function awardsJson(awards: ContestAwards) {
     })),
     quotas: awards.quotas.map((q) => ({
       name: q.name,
-      units: q.units.map((u) => ({ unit: u.unit, quota: u.quota, candidates: u.candidates, recommended: u.recommended, ties: u.ties.map((t) => t.message) })),
+      units: q.units.map((u) => ({
+        unit: u.unit,
+        quota: u.quota,
+        candidates: u.candidates,
+        recommended: u.recommended,
+        ties: u.ties.map((t) => t.message),
+      })),
       exempt: q.exempt,
     })),
     blockers: awards.blockers.map((b) => b.message),
@@ -84,7 +90,10 @@ function printAwards(ctx: CommandContext, awards: ContestAwards): void {
 
 export const awardsCommand: Command = {
   name: ['awards'],
-  summary: { zh: '计算并显示各类别的奖项、名额计算与边界并列', en: 'Compute and show award bands per category, cap derivation and boundary ties' },
+  summary: {
+    zh: '计算并显示各类别的奖项、名额计算与边界并列',
+    en: 'Compute and show award bands per category, cap derivation and boundary ties',
+  },
   usage: 'CONTEST [--json]',
   async run(ctx) {
     const contestId = contestIdOf(ctx.positionals[0]);

@@ -52,7 +52,9 @@ export const checkCommand: Command = {
       const checked = board.entries.filter((e) => e.checkedAt === summary.checkedAt);
 
       if (ctx.json) {
-        ctx.printJson({ entries: checked.map((e) => ({ code: e.code, title: e.title, category: e.category?.name ?? null, checks: e.checks })) });
+        ctx.printJson({
+          entries: checked.map((e) => ({ code: e.code, title: e.title, category: e.category?.name ?? null, checks: e.checks })),
+        });
       } else {
         ctx.print(`形式审查：检查了 ${summary.checked} 件作品（用时 ${seconds.toFixed(1)} 秒）`);
         ctx.print(`  通过 ${summary.pass} 件，需人工核对 ${summary.warn} 件，不通过 ${summary.fail} 件`);

@@ -92,8 +92,10 @@ export const dbBackupCommand: Command = {
         ctx.print(`  ${command}`);
         ctx.print('恢复到新建的空数据库：');
         ctx.print(`  pg_restore --no-owner --dbname="postgres://用户:密码@主机:5432/新数据库" "${file}"`);
-        if (dump === null) ctx.print(`本机没有 pg_dump：请安装与服务器同一主版本的客户端（Debian：apt-get install postgresql-client-${status.major}）。`);
-        else if (!usable) ctx.print(`本机的 pg_dump 是 ${dump} 版，低于服务器的 ${status.major} 版，无法备份：请安装 postgresql-client-${status.major}。`);
+        if (dump === null)
+          ctx.print(`本机没有 pg_dump：请安装与服务器同一主版本的客户端（Debian：apt-get install postgresql-client-${status.major}）。`);
+        else if (!usable)
+          ctx.print(`本机的 pg_dump 是 ${dump} 版，低于服务器的 ${status.major} 版，无法备份：请安装 postgresql-client-${status.major}。`);
         ctx.print(filesNote());
       }
       return usable ? 0 : 1;
@@ -145,14 +147,20 @@ export const dbCopyCommand: Command = {
           ctx.print('');
           ctx.print('核对（行数；校验和为按主键排序的全部行的 SHA-256）：');
           // Padded for display width: a Chinese character takes two columns.
-          ctx.print(`  ${'表'.padEnd(23)} ${'源行数'.padStart(5)} ${'目标行数'.padStart(4)}  ${'源校验和'.padEnd(8)} ${'目标校验和'.padEnd(7)} 结果`);
+          ctx.print(
+            `  ${'表'.padEnd(23)} ${'源行数'.padStart(5)} ${'目标行数'.padStart(4)}  ${'源校验和'.padEnd(8)} ${'目标校验和'.padEnd(7)} 结果`,
+          );
           for (const c of checks) {
             ctx.print(
               `  ${c.table.padEnd(24)} ${String(c.sourceRows).padStart(8)} ${String(c.targetRows).padStart(8)}  ${c.sourceSha256.slice(0, 12)} ${c.targetSha256.slice(0, 12)} ${c.matches ? '一致' : '不一致'}`,
             );
           }
           const rows = checks.reduce((n, c) => n + c.sourceRows, 0);
-          ctx.print(bad.length === 0 ? `全部 ${checks.length} 张表一致，共 ${rows} 行。` : `${bad.length} 张表不一致：${bad.map((c) => c.table).join('、')}`);
+          ctx.print(
+            bad.length === 0
+              ? `全部 ${checks.length} 张表一致，共 ${rows} 行。`
+              : `${bad.length} 张表不一致：${bad.map((c) => c.table).join('、')}`,
+          );
         }
         return bad.length === 0 ? 0 : 1;
       } finally {

@@ -69,7 +69,9 @@ export const entriesCommand: Command = {
         const categoryName = e.category?.name ?? `未归类：${e.categoryLabel ?? '—'}`;
         const authors = e.authors.map((a) => a.name).join('、') || '—';
         const problems = e.fileErrors ? `（${e.fileErrors} 个有问题）` : '';
-        ctx.print(`${e.code}  ${e.title}  [${categoryName}]  ${e.group ?? '—'}  ${authors}  文件 ${e.files}${problems}  ${ENTRY_STATUSES[e.status]}`);
+        ctx.print(
+          `${e.code}  ${e.title}  [${categoryName}]  ${e.group ?? '—'}  ${authors}  文件 ${e.files}${problems}  ${ENTRY_STATUSES[e.status]}`,
+        );
       }
       return 0;
     });

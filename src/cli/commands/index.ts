@@ -10,4 +10,25 @@ import { assignCommand, expertsImportCommand, progressCommand, scoresImportComma
 import { dbBackupCommand, dbCopyCommand, dbMigrateCommand } from './db.ts';
 
 /** Every CLI command, in the order `--help` lists them. */
-export const commands: Command[] = [serveCommand, rulesCheckCommand, contestCreateCommand, contestListCommand, importCommand, entriesCommand, checkCommand, expertsImportCommand, assignCommand, scoresSheetCommand, scoresImportCommand, progressCommand, awardsCommand, awardsAdjustCommand, publishCommand, exportCommand, scanCommand, dbMigrateCommand, dbBackupCommand, dbCopyCommand];
+export const commands: Command[] = [
+  serveCommand,
+  rulesCheckCommand,
+  contestCreateCommand,
+  contestListCommand,
+  importCommand,
+  entriesCommand,
+  checkCommand,
+  expertsImportCommand,
+  assignCommand,
+  scoresSheetCommand,
+  scoresImportCommand,
+  progressCommand,
+  awardsCommand,
+  awardsAdjustCommand,
+  publishCommand,
+  exportCommand,
+  scanCommand,
+  dbMigrateCommand,
+  dbBackupCommand,
+  dbCopyCommand,
+];

@@ -16,7 +16,8 @@ function threshold(value: unknown): number {
   if (value === undefined) return DEFAULT_OPTIONS.threshold;
   const text = String(value).trim();
   const n = text.endsWith('%') ? Number(text.slice(0, -1)) / 100 : Number(text);
-  if (!Number.isFinite(n) || n <= 0 || n > 1) throw new UsageError(`--threshold 应为 0 到 1 之间的小数（如 0.30）或百分数（如 30%）：${text}`);
+  if (!Number.isFinite(n) || n <= 0 || n > 1)
+    throw new UsageError(`--threshold 应为 0 到 1 之间的小数（如 0.30）或百分数（如 30%）：${text}`);
   return n;
 }
 
@@ -43,12 +44,16 @@ function summary({ report, suspects }: FolderScan): string[] {
     lines.push('', '重复率超标的文档：');
     for (const d of flagged) {
       const top = d.sources[0];
-      lines.push(`  ${percent(d.rate)}（去除引用 ${percent(d.rateExcludingQuotes)}）  ${d.path}` + (top ? `\n      主要来源：${top.library ? '［比对库］' : ''}${top.path}（${top.sharedChars} 字）` : ''));
+      lines.push(
+        `  ${percent(d.rate)}（去除引用 ${percent(d.rateExcludingQuotes)}）  ${d.path}` +
+          (top ? `\n      主要来源：${top.library ? '［比对库］' : ''}${top.path}（${top.sharedChars} 字）` : ''),
+      );
     }
   }
   if (report.suspects?.length) {
     lines.push('', '一稿多投、相似主题嫌疑（同一作品或同一课题报送了不同参赛项目）：');
-    for (const s of report.suspects) lines.push(`  ［${s.kind}］综合得分 ${s.score.toFixed(2)}\n  ${s.a}\n  ${s.b}`, ...s.reasons.map((r) => `      ${r}`));
+    for (const s of report.suspects)
+      lines.push(`  ［${s.kind}］综合得分 ${s.score.toFixed(2)}\n  ${s.a}\n  ${s.b}`, ...s.reasons.map((r) => `      ${r}`));
   } else if (!report.suspects && suspects.length) {
     // contest scans carry only the text pairs
     lines.push('', '一稿多投嫌疑（不同参赛项目的文档大半相同）：');
@@ -85,13 +90,17 @@ async function output(ctx: CommandContext, scan: FolderScan, heading: string[] =
 }
 
 /** Progress on a terminal, never into JSON printed to the screen. */
-const showsProgress = (ctx: CommandContext): boolean => process.stderr.isTTY && !(ctx.json && !(typeof ctx.values.json === 'string' && ctx.values.json !== ''));
+const showsProgress = (ctx: CommandContext): boolean =>
+  process.stderr.isTTY && !(ctx.json && !(typeof ctx.values.json === 'string' && ctx.values.json !== ''));
 
 /** `scan --contest ID`: the contest's documents against one another and its library, stored as a new run (as the 查重 page does). */
 async function scanContest(ctx: CommandContext, id: number): Promise<number> {
   if (ctx.positionals.length) throw new UsageError(`按竞赛查重时不需要指定文件夹：${ctx.positionals.join(' ')}`);
   const refused = FOLDER_ONLY_OPTIONS.filter((o) => ctx.values[o] !== undefined);
-  if (refused.length) throw new UsageError(`按竞赛查重时不能使用 ${refused.map((o) => `--${o}`).join('、')}：阈值和最短匹配取自竞赛规则，比对库和模板在“查重”页面上传`);
+  if (refused.length)
+    throw new UsageError(
+      `按竞赛查重时不能使用 ${refused.map((o) => `--${o}`).join('、')}：阈值和最短匹配取自竞赛规则，比对库和模板在“查重”页面上传`,
+    );
   return withDb(ctx.values.db, async (db) => {
     if (!(await getContest(db, id))) {
       console.error(`找不到编号为 ${id} 的竞赛`);
@@ -115,7 +124,8 @@ export const scanCommand: Command = {
     zh: '查重：比对文件夹中的全部文档（可加比对库和模板），或竞赛中的全部作品（--contest），给出每篇的重复率、相似文档对和一稿多投嫌疑',
     en: 'Similarity scan of every document in a folder (plus library and templates), or of a contest (--contest): rates, pairs, cross-project suspects',
   },
-  usage: 'FOLDER [--library FOLDER]... [--template FILE]... [--threshold 0.30] [--min-match 13] [--json [OUT.json]] [--xlsx OUT.xlsx]\n       casejury scan --contest ID [--db URL] [--json [OUT.json]] [--xlsx OUT.xlsx]',
+  usage:
+    'FOLDER [--library FOLDER]... [--template FILE]... [--threshold 0.30] [--min-match 13] [--json [OUT.json]] [--xlsx OUT.xlsx]\n       casejury scan --contest ID [--db URL] [--json [OUT.json]] [--xlsx OUT.xlsx]',
   options: {
     contest: { type: 'string' },
     library: { type: 'string', multiple: true },
@@ -127,8 +137,10 @@ export const scanCommand: Command = {
     xlsx: { type: 'string' },
   },
   optionHelp: {
-    'contest ID': '查重竞赛中的全部作品（文档类型、阈值取自竞赛规则，另比对该竞赛的比对库），结果存入数据库 / scan a contest\'s entries and library; results are stored',
-    'library FOLDER': '比对库（往届文档、参考资料），只作比对、不排名；可多次给出 / library folder, compared against but not ranked; repeatable',
+    'contest ID':
+      "查重竞赛中的全部作品（文档类型、阈值取自竞赛规则，另比对该竞赛的比对库），结果存入数据库 / scan a contest's entries and library; results are stored",
+    'library FOLDER':
+      '比对库（往届文档、参考资料），只作比对、不排名；可多次给出 / library folder, compared against but not ranked; repeatable',
     'template FILE': '模板（通知、表格原文），其文字不计入重复率；可多次给出 / template file whose text is not counted; repeatable',
     'threshold X': '重复率阈值，默认 0.30 / flagging threshold, default 0.30',
     'min-match N': '计为重复的最短片段（字），默认 13 / shortest duplicate passage in characters, default 13',

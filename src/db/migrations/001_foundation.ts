@@ -129,7 +129,18 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of ['jobs', 'audit_log', 'import_items', 'files', 'authors', 'entries', 'import_batches', 'categories', 'contests', 'users']) {
+  for (const t of [
+    'jobs',
+    'audit_log',
+    'import_items',
+    'files',
+    'authors',
+    'entries',
+    'import_batches',
+    'categories',
+    'contests',
+    'users',
+  ]) {
     await db.schema.dropTable(t).execute();
   }
 }

@@ -111,7 +111,15 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of ['similarity_decisions', 'similarity_exclusions', 'similarity_common', 'similarity_pairs', 'similarity_reports', 'similarity_runs', 'similarity_library']) {
+  for (const t of [
+    'similarity_decisions',
+    'similarity_exclusions',
+    'similarity_common',
+    'similarity_pairs',
+    'similarity_reports',
+    'similarity_runs',
+    'similarity_library',
+  ]) {
     await db.schema.dropTable(t).execute();
   }
 }

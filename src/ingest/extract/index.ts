@@ -85,7 +85,8 @@ export async function extractText(data: Buffer, fileName: string): Promise<Extra
   if (WORD_EXTS.has(ext)) {
     const label = `不是有效的 Word 文档（.${ext}）`;
     if (!type) return fail(`${label}：文件已损坏`);
-    if (type.ext === 'zip') return fail((await isReadableZip(data)) ? `${label}：这是一个 ZIP 压缩包，不是 Word 文件` : `${label}：文件已损坏`);
+    if (type.ext === 'zip')
+      return fail((await isReadableZip(data)) ? `${label}：这是一个 ZIP 压缩包，不是 Word 文件` : `${label}：文件已损坏`);
     return fail(`${label}：内容是${describeContent(type)}`);
   }
   if (ext === 'pdf') return fail(type ? `不是有效的 PDF 文件：内容是${describeContent(type)}` : '不是有效的 PDF 文件：文件已损坏');

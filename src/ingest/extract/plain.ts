@@ -5,7 +5,9 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** A UTF-8 or UTF-16 byte-order mark; UTF-16 text would otherwise pass for MPEG audio by its first bytes. */
 export const hasUnicodeBom = (data: Buffer): boolean =>
-  (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) || (data[0] === 0xff && data[1] === 0xfe) || (data[0] === 0xfe && data[1] === 0xff);
+  (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) ||
+  (data[0] === 0xff && data[1] === 0xfe) ||
+  (data[0] === 0xfe && data[1] === 0xff);
 
 /**
  * Decodes text written on Chinese Windows (GBK/GB18030) as well as UTF-8 and UTF-16 with BOM.

@@ -75,7 +75,13 @@ async function loadUser(request: FastifyRequest): Promise<SessionUser | null> {
     signOut(request);
     return null;
   }
-  return { id: user.id, username: user.username, display_name: user.display_name, role: user.role, must_change_password: user.must_change_password };
+  return {
+    id: user.id,
+    username: user.username,
+    display_name: user.display_name,
+    role: user.role,
+    must_change_password: user.must_change_password,
+  };
 }
 
 function requireLogin(request: FastifyRequest, reply: FastifyReply): FastifyReply {

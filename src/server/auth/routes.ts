@@ -38,11 +38,25 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, { l
       const user = username ? await findUserByUsername(app.db, username) : undefined;
       const ok = await verifyPassword(user?.password_hash ?? null, password);
       if (!user || !ok) {
-        await audit(app.db, { userId: user?.id ?? null, contestId: null, action: 'auth.login_failed', subjectType: 'user', subjectId: username.slice(0, 60), reason: request.ip });
+        await audit(app.db, {
+          userId: user?.id ?? null,
+          contestId: null,
+          action: 'auth.login_failed',
+          subjectType: 'user',
+          subjectId: username.slice(0, 60),
+          reason: request.ip,
+        });
         return reply.page('auth/login', { next, username, error: '用户名或密码不正确' }, { title: '登录', status: 401 });
       }
       signIn(request, user);
-      await audit(app.db, { userId: user.id, contestId: null, action: 'auth.login', subjectType: 'user', subjectId: user.id, reason: request.ip });
+      await audit(app.db, {
+        userId: user.id,
+        contestId: null,
+        action: 'auth.login',
+        subjectType: 'user',
+        subjectId: user.id,
+        reason: request.ip,
+      });
       return reply.goTo(user.must_change_password ? `/password?next=${encodeURIComponent(next)}` : next);
     },
   );
@@ -52,8 +66,10 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, { l
     return reply.goTo('/login');
   });
 
-  app.get<{ Querystring: { next?: string } }>('/password', { config: { access: 'user', allowPendingPassword: true } }, async (request, reply) =>
-    reply.page('auth/password', { next: safeLocalPath(request.query.next), error: null }, { title: '修改密码' }),
+  app.get<{ Querystring: { next?: string } }>(
+    '/password',
+    { config: { access: 'user', allowPendingPassword: true } },
+    async (request, reply) => reply.page('auth/password', { next: safeLocalPath(request.query.next), error: null }, { title: '修改密码' }),
   );
 
   app.post<{ Body: PasswordBody }>('/password', { config: { access: 'user', allowPendingPassword: true } }, async (request, reply) => {

@@ -32,10 +32,15 @@ async function liveAwards(db: Db, contestId: number): Promise<ContestAwards> {
   }
 }
 
-const latestPublication = async (db: Db, contestId: number): Promise<Publication | null> => (await listPublications(db, contestId)).at(-1) ?? null;
+const latestPublication = async (db: Db, contestId: number): Promise<Publication | null> =>
+  (await listPublications(db, contestId)).at(-1) ?? null;
 
 async function resultsPage(db: Db, contest: Contest) {
-  const [awards, decisions, latest] = await Promise.all([liveAwards(db, contest.id), listAwardOverrides(db, contest.id), latestPublication(db, contest.id)]);
+  const [awards, decisions, latest] = await Promise.all([
+    liveAwards(db, contest.id),
+    listAwardOverrides(db, contest.id),
+    latestPublication(db, contest.id),
+  ]);
   return {
     contest,
     tab: 'awards',
@@ -67,7 +72,13 @@ interface DecisionForm extends DecisionBody {
   action: 'set' | 'clear';
 }
 
-async function renderDecision(reply: FastifyReply, contest: Contest, view: EntryDecisionView, form: DecisionForm | null, error: string | null) {
+async function renderDecision(
+  reply: FastifyReply,
+  contest: Contest,
+  view: EntryDecisionView,
+  form: DecisionForm | null,
+  error: string | null,
+) {
   return reply.page(
     'awards/entry',
     { contest, tab: 'awards', section: 'results', fmt: awardFormat, view, form, error },
@@ -179,7 +190,13 @@ export const awardRoutes: FastifyPluginAsync = async (app) => {
       const form = request.body;
       const view = await decisionView(app.db, contest.id, entryId);
       const error = await attempt(() =>
-        clearAwardOverride(app.db, { contestId: contest.id, entryId, kind: form.kind, reason: form.reason ?? '', userId: request.user!.id }),
+        clearAwardOverride(app.db, {
+          contestId: contest.id,
+          entryId,
+          kind: form.kind,
+          reason: form.reason ?? '',
+          userId: request.user!.id,
+        }),
       );
       if (error) return renderDecision(reply, contest, view, { ...form, action: 'clear' }, error);
       return showDecided(request, reply, contest, entryId);
@@ -193,7 +210,9 @@ export const awardRoutes: FastifyPluginAsync = async (app) => {
       await Promise.all(publications.map(async (p) => [p.version, (await getSnapshot(app.db, contest.id, p.version))!.intact] as const)),
     );
     const userIds = [...new Set(publications.map((p) => p.userId).filter((id): id is number => id !== null))];
-    const users = userIds.length ? await app.db.selectFrom('users').select(['id', 'display_name']).where('id', 'in', userIds).execute() : [];
+    const users = userIds.length
+      ? await app.db.selectFrom('users').select(['id', 'display_name']).where('id', 'in', userIds).execute()
+      : [];
     const names = new Map(users.map((u) => [u.id, u.display_name]));
     return {
       contest,
@@ -204,7 +223,11 @@ export const awardRoutes: FastifyPluginAsync = async (app) => {
       // Newest first: the current version is what people look for.
       publications: [...publications]
         .reverse()
-        .map((p) => ({ ...p, intact: intact.get(p.version)!, by: p.userId === null ? '命令行' : (names.get(p.userId) ?? `用户 ${p.userId}`) })),
+        .map((p) => ({
+          ...p,
+          intact: intact.get(p.version)!,
+          by: p.userId === null ? '命令行' : (names.get(p.userId) ?? `用户 ${p.userId}`),
+        })),
       reasonRequired: publications.length > 0 || !awards.canFinalize,
       reason,
       error,
@@ -234,7 +257,10 @@ export const awardRoutes: FastifyPluginAsync = async (app) => {
         version = (await publish(app.db, contest.id, request.user!.id, reason)).version;
       });
       if (error) {
-        return reply.page('awards/publications', await publicationsPage(contest, reason, error), { title: `公示 · ${contest.name}`, status: 422 });
+        return reply.page('awards/publications', await publicationsPage(contest, reason, error), {
+          title: `公示 · ${contest.name}`,
+          status: 422,
+        });
       }
       return reply.goTo(`${publicationsUrl(contest.id)}/${version}`);
     },
@@ -247,7 +273,10 @@ export const awardRoutes: FastifyPluginAsync = async (app) => {
       const contest = await requireContest(app.db, request.params.contestId);
       const published = await getSnapshot(app.db, contest.id, request.params.version);
       if (!published) throw new HttpError(404, `本竞赛没有第 ${request.params.version} 版公示`);
-      const by = published.userId === null ? null : await app.db.selectFrom('users').select('display_name').where('id', '=', published.userId).executeTakeFirst();
+      const by =
+        published.userId === null
+          ? null
+          : await app.db.selectFrom('users').select('display_name').where('id', '=', published.userId).executeTakeFirst();
       const awards = published.snapshot.awards;
       return reply.page(
         'awards/snapshot',

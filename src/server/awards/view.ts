@@ -18,7 +18,8 @@ export const awardFormat = {
   score: (v: number | null | undefined): string => (v === null || v === undefined ? '—' : v.toFixed(2)),
   /** 0.1 → "10%", 0.125 → "12.5%" */
   percent: (ratio: number): string => `${Number((ratio * 100).toFixed(2))}%`,
-  icc: (icc: Icc): string => (icc.ok ? `${icc.average.toFixed(3)}（单人 ${icc.single.toFixed(3)}，k=${Number(icc.raters.toFixed(2))}）` : icc.reason),
+  icc: (icc: Icc): string =>
+    icc.ok ? `${icc.average.toFixed(3)}（单人 ${icc.single.toFixed(3)}，k=${Number(icc.raters.toFixed(2))}）` : icc.reason,
   deviation: (v: number | null): string => (v === null ? '—' : `${v > 0 ? '+' : ''}${v.toFixed(2)}`),
   decisionValue: (d: { kind: AwardOverrideKind; value: string | null }): string =>
     d.kind === 'band' ? (d.value ?? '不获奖') : d.kind === 'quota' ? (QUOTA_VALUE_LABELS[d.value ?? ''] ?? String(d.value)) : '放行',

@@ -25,7 +25,9 @@ async function ruleSetChoices(rulesDir: string): Promise<RuleSetChoice[]> {
     files.map(async (f) => {
       const r = await loadRuleSetFile(f);
       const file = path.basename(f);
-      return r.ok ? { file, name: r.ruleSet.contest.name, error: null } : { file, name: null, error: r.errors[0]?.message ?? '规则文件有误' };
+      return r.ok
+        ? { file, name: r.ruleSet.contest.name, error: null }
+        : { file, name: null, error: r.errors[0]?.message ?? '规则文件有误' };
     }),
   );
 }

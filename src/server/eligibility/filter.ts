@@ -18,7 +18,10 @@ export interface FilterFields {
 export const FILTER_FIELDS = ['category', 'status', 'verdict', 'check', 'q'] as const;
 
 /** JSON-schema properties for the filter fields; the values themselves are checked by loadBoard (Chinese messages). */
-export const filterProperties = Object.fromEntries(FILTER_FIELDS.map((f) => [f, { type: 'string' }])) as Record<(typeof FILTER_FIELDS)[number], { type: 'string' }>;
+export const filterProperties = Object.fromEntries(FILTER_FIELDS.map((f) => [f, { type: 'string' }])) as Record<
+  (typeof FILTER_FIELDS)[number],
+  { type: 'string' }
+>;
 
 /** The category value for entries not yet assigned to a category (BoardFilter uses ''). */
 export const UNCATEGORISED = 'none';
@@ -33,7 +36,8 @@ export const BOARD_STATUS_LABELS: Record<EntryStatus, string> = {
   withdrawn: '已撤回',
 };
 
-const invalid = (field: string, value: string, allowed: string) => new HttpError(400, `筛选条件“${field}”的值“${value}”无效，应为：${allowed}`);
+const invalid = (field: string, value: string, allowed: string) =>
+  new HttpError(400, `筛选条件“${field}”的值“${value}”无效，应为：${allowed}`);
 
 /** Field values checked without the board: status, verdict and search. */
 function parseFields(f: FilterFields): BoardFilter {
@@ -64,7 +68,10 @@ function checkAgainstBoard(f: FilterFields, board: EligibilityBoard): void {
   }
   const checkNames = new Set(board.checkIds.flatMap((id) => [id, id.split(':')[0]]));
   if (f.check && !checkNames.has(f.check)) {
-    throw new HttpError(400, board.checkIds.length ? `筛选条件“检查项”的值“${f.check}”不是本竞赛的检查项` : '还没有运行过检查，不能按检查项筛选');
+    throw new HttpError(
+      400,
+      board.checkIds.length ? `筛选条件“检查项”的值“${f.check}”不是本竞赛的检查项` : '还没有运行过检查，不能按检查项筛选',
+    );
   }
 }
 
@@ -73,7 +80,11 @@ function checkAgainstBoard(f: FilterFields, board: EligibilityBoard): void {
  * one of the contest's categories, statuses, verdicts or check ids is a 400 with a Chinese message
  * naming the field, rather than an empty list that looks like a real answer.
  */
-export async function loadBoard(db: Db, contestId: number, fields: FilterFields): Promise<{ board: EligibilityBoard; filter: BoardFilter }> {
+export async function loadBoard(
+  db: Db,
+  contestId: number,
+  fields: FilterFields,
+): Promise<{ board: EligibilityBoard; filter: BoardFilter }> {
   const filter = parseFields(fields);
   const board = await eligibilityBoard(db, contestId, filter);
   checkAgainstBoard(fields, board);
@@ -100,4 +111,8 @@ export const boardUrl = (contestId: number, filter: BoardFilter = {}, extra: Rec
  * no longer holds.
  */
 export const selectionToken = (entryIds: number[]): string =>
-  crypto.createHash('sha256').update([...entryIds].sort((a, b) => a - b).join(',')).digest('hex').slice(0, 24);
+  crypto
+    .createHash('sha256')
+    .update([...entryIds].sort((a, b) => a - b).join(','))
+    .digest('hex')
+    .slice(0, 24);

@@ -108,7 +108,10 @@ export const eligibilityRoutes: FastifyPluginAsync = async (app) => {
     '/contests/:contestId/eligibility',
     {
       config: { access: ORGANIZERS },
-      schema: { params: idParams('contestId'), querystring: { type: 'object', properties: { ...filterProperties, page: { type: 'string' } } } },
+      schema: {
+        params: idParams('contestId'),
+        querystring: { type: 'object', properties: { ...filterProperties, page: { type: 'string' } } },
+      },
     },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
@@ -180,11 +183,24 @@ export const eligibilityRoutes: FastifyPluginAsync = async (app) => {
     const entry = await requireChecklist(contest.id, entryId);
     const refresh =
       isHtmx(request) && view.notice
-        ? { counts: (await eligibilityBoard(app.db, contest.id)).counts, countUrl: (extra: Record<string, string>) => boardUrl(contest.id, {}, extra) }
+        ? {
+            counts: (await eligibilityBoard(app.db, contest.id)).counts,
+            countUrl: (extra: Record<string, string>) => boardUrl(contest.id, {}, extra),
+          }
         : null;
     return reply.page(
       'eligibility/entry',
-      { contest, tab: 'eligibility', labels, e: entry, checks: checksBySeverity(entry), notice: view.notice ?? null, error: view.error ?? null, form: view.form ?? {}, refresh },
+      {
+        contest,
+        tab: 'eligibility',
+        labels,
+        e: entry,
+        checks: checksBySeverity(entry),
+        notice: view.notice ?? null,
+        error: view.error ?? null,
+        form: view.form ?? {},
+        refresh,
+      },
       { title: `形式审查 · ${entry.code} ${entry.title}`, status: view.error ? 422 : 200 },
     );
   }
@@ -200,7 +216,10 @@ export const eligibilityRoutes: FastifyPluginAsync = async (app) => {
 
   app.post<{ Params: Ids<'contestId' | 'entryId'>; Body: DecisionBody }>(
     '/contests/:contestId/eligibility/entries/:entryId/decision',
-    { config: { access: ORGANIZERS }, schema: { params: idParams('contestId', 'entryId'), body: { type: 'object', properties: decisionProperties } } },
+    {
+      config: { access: ORGANIZERS },
+      schema: { params: idParams('contestId', 'entryId'), body: { type: 'object', properties: decisionProperties } },
+    },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       const { entryId } = request.params;
@@ -250,7 +269,10 @@ export const eligibilityRoutes: FastifyPluginAsync = async (app) => {
     '/contests/:contestId/eligibility/bulk',
     {
       config: { access: ORGANIZERS },
-      schema: { params: idParams('contestId'), body: { type: 'object', properties: { ...filterProperties, ...decisionProperties, token: { type: 'string', maxLength: 64 } } } },
+      schema: {
+        params: idParams('contestId'),
+        body: { type: 'object', properties: { ...filterProperties, ...decisionProperties, token: { type: 'string', maxLength: 64 } } },
+      },
     },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);

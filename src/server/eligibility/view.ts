@@ -29,4 +29,3 @@ const RANK: Record<CheckStatus, number> = { fail: 0, warn: 1, pass: 2 };
 
 /** An entry's checks with failures first, then warnings, each group in check order. */
 export const checksBySeverity = (e: EntryChecklist) => [...e.checks].sort((a, b) => RANK[a.status] - RANK[b.status]);
-

@@ -65,7 +65,11 @@ export async function listEntries(db: Db, contestId: number, f: EntryFilter): Pr
     .leftJoin('categories as c', 'c.id', 'e.category_id')
     .select(['e.id', 'e.code', 'e.title', 'e.group_name', 'e.status', 'e.category_label', 'c.name as category_name'])
     .select((eb) =>
-      eb.selectFrom('files as f').whereRef('f.entry_id', '=', 'e.id').select((eb2) => eb2.fn.countAll<number>().as('n')).as('file_count'),
+      eb
+        .selectFrom('files as f')
+        .whereRef('f.entry_id', '=', 'e.id')
+        .select((eb2) => eb2.fn.countAll<number>().as('n'))
+        .as('file_count'),
     )
     .orderBy('e.code')
     .limit(PAGE_SIZE)
@@ -111,7 +115,12 @@ export interface EntryFacets {
 }
 
 export async function entryFacets(db: Db, contestId: number): Promise<EntryFacets> {
-  const categories = await db.selectFrom('categories').select(['id', 'name']).where('contest_id', '=', contestId).orderBy('sort_order').execute();
+  const categories = await db
+    .selectFrom('categories')
+    .select(['id', 'name'])
+    .where('contest_id', '=', contestId)
+    .orderBy('sort_order')
+    .execute();
   const groups = await db
     .selectFrom('entries')
     .select('group_name')

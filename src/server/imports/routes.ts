@@ -25,7 +25,11 @@ export interface ImportRoutesOptions {
 /** A file name from the browser made safe to use inside our own temp folder. */
 export function safeUploadName(raw: string): string {
   const base = raw.split(/[\\/]/).pop() ?? '';
-  const cleaned = base.replace(/[\x00-\x1f\x7f<>:"|?*]/g, '_').replace(/^\.+/, '').trim().slice(-120);
+  const cleaned = base
+    .replace(/[\x00-\x1f\x7f<>:"|?*]/g, '_')
+    .replace(/^\.+/, '')
+    .trim()
+    .slice(-120);
   return cleaned || 'upload';
 }
 
@@ -86,7 +90,14 @@ export const importRoutes: FastifyPluginAsync<ImportRoutesOptions> = async (app,
         await fsp.rm(tempDir, { recursive: true, force: true });
         throw refusal;
       }
-      await audit(app.db, { userId: request.user!.id, contestId: contest.id, action: 'import.upload', subjectType: 'contest', subjectId: contest.id, newValue: { name, size } });
+      await audit(app.db, {
+        userId: request.user!.id,
+        contestId: contest.id,
+        action: 'import.upload',
+        subjectType: 'contest',
+        subjectId: contest.id,
+        newValue: { name, size },
+      });
       const jobId = await startImport({ contestId: contest.id, source: dest, label: name, userId: request.user!.id, tempDir });
       return reply.goTo(jobUrl(contest.id, jobId));
     },
@@ -115,7 +126,14 @@ export const importRoutes: FastifyPluginAsync<ImportRoutesOptions> = async (app,
           { title: `导入作品 · ${contest.name}`, status: 422 },
         );
       }
-      await audit(app.db, { userId: request.user!.id, contestId: contest.id, action: 'import.folder', subjectType: 'contest', subjectId: contest.id, newValue: { path: absolute } });
+      await audit(app.db, {
+        userId: request.user!.id,
+        contestId: contest.id,
+        action: 'import.folder',
+        subjectType: 'contest',
+        subjectId: contest.id,
+        newValue: { path: absolute },
+      });
       const jobId = await startImport({ contestId: contest.id, source: absolute, label: absolute, userId: request.user!.id });
       return reply.goTo(jobUrl(contest.id, jobId));
     },

@@ -29,15 +29,27 @@ interface ImportPayload extends JobPayload {
 
 /** Registers the import job kind; returns the function that queues an import (progress and summary are kept in its `jobs` row). */
 export function importJobs(app: FastifyInstance): (r: ImportRequest) => Promise<number> {
-  const stored = (p: string) => (path.resolve(p).startsWith(path.resolve(app.dataDir) + path.sep) ? path.relative(app.dataDir, p) : path.resolve(p));
+  const stored = (p: string) =>
+    path.resolve(p).startsWith(path.resolve(app.dataDir) + path.sep) ? path.relative(app.dataDir, p) : path.resolve(p);
   const located = (p: string) => path.resolve(app.dataDir, p);
   const submit = app.jobs.register<ImportPayload>(IMPORT_JOB, {
     // A rerun after an instance died resumes the batch: importPath skips the entries already in import_items.
-    run: (p, progress) => importPath(app.db, p.contestId, located(p.path), { userId: p.userId, blobs: app.blobs, onProgress: (done, total) => progress.report(done, total) }),
+    run: (p, progress) =>
+      importPath(app.db, p.contestId, located(p.path), {
+        userId: p.userId,
+        blobs: app.blobs,
+        onProgress: (done, total) => progress.report(done, total),
+      }),
     cleanup: async (p) => {
       if (p.tempDir) await fs.rm(located(p.tempDir), { recursive: true, force: true });
     },
   });
   return (r) =>
-    submit({ contestId: r.contestId, source: r.label, path: stored(r.source), userId: r.userId, ...(r.tempDir ? { tempDir: stored(r.tempDir) } : {}) });
+    submit({
+      contestId: r.contestId,
+      source: r.label,
+      path: stored(r.source),
+      userId: r.userId,
+      ...(r.tempDir ? { tempDir: stored(r.tempDir) } : {}),
+    });
 }

@@ -77,7 +77,15 @@ export const assignmentRoutes: FastifyPluginAsync = async (app) => {
       const avoidSameCounty = field(request.body, 'avoid_county') === '1';
       const result: AssignRunResult = await runAutoAssign(app.db, contest.id, { perEntry, avoidSameCounty, userId: request.user!.id });
       const entries = result.shortfalls.length
-        ? await app.db.selectFrom('entries').select(['id', 'code', 'title']).where('id', 'in', result.shortfalls.map((s) => s.entryId)).execute()
+        ? await app.db
+            .selectFrom('entries')
+            .select(['id', 'code', 'title'])
+            .where(
+              'id',
+              'in',
+              result.shortfalls.map((s) => s.entryId),
+            )
+            .execute()
         : [];
       const run: RunSummary = {
         perEntry,
@@ -105,17 +113,40 @@ export const assignmentRoutes: FastifyPluginAsync = async (app) => {
       const detail = await entryDetail(app.db, contest.id, request.params.entryId);
       if (!detail) throw notFound('作品');
       const rules = ruleSetOf(contest);
-      const category = detail.entry.category_id ? (await contestCategories(app.db, contest.id)).find((c) => c.id === detail.entry.category_id) : undefined;
+      const category = detail.entry.category_id
+        ? (await contestCategories(app.db, contest.id)).find((c) => c.id === detail.entry.category_id)
+        : undefined;
       const rubric = categoryRubric(rules, category?.key ?? null);
-      const [reviewers, experts, options] = await Promise.all([entryReviewers(app.db, contest.id, detail.entry.id), contestExperts(app.db, contest.id), defaults(contest)]);
+      const [reviewers, experts, options] = await Promise.all([
+        entryReviewers(app.db, contest.id, detail.entry.id),
+        contestExperts(app.db, contest.id),
+        defaults(contest),
+      ]);
       const active = new Set(reviewers.filter((r) => r.status === 'active').map((r) => r.expertId));
       // Who could be added: the contest's experts who are not on it yet, each with any conflict (回避) spelled out.
       const candidates = experts
         .filter((x) => !active.has(x.id))
-        .map((x) => ({ id: x.id, name: x.name, unit: x.unit, panels: x.panels, assigned: x.assigned, conflict: conflictReason(x, detail.authors, options) }));
+        .map((x) => ({
+          id: x.id,
+          name: x.name,
+          unit: x.unit,
+          panels: x.panels,
+          assigned: x.assigned,
+          conflict: conflictReason(x, detail.authors, options),
+        }));
       return reply.page(
         'judging/entry',
-        { contest, tab: 'assignments', entry: detail.entry, category: detail.category, authors: detail.authors, rubric, reviewers, candidates, options },
+        {
+          contest,
+          tab: 'assignments',
+          entry: detail.entry,
+          category: detail.category,
+          authors: detail.authors,
+          rubric,
+          reviewers,
+          candidates,
+          options,
+        },
         { title: `${detail.entry.code} 评审 · ${contest.name}` },
       );
     },
@@ -178,8 +209,11 @@ export const assignmentRoutes: FastifyPluginAsync = async (app) => {
       const contest = await requireContest(app.db, request.params.contestId);
       const options = await defaults(contest);
       const reason = field(request.body, 'reason') || '评分分歧或缺评，增加一位评审';
-      const added = await asUserError(() => addExtraReviewer(app.db, contest.id, request.params.entryId, options.avoidSameCounty, reason, request.user!.id));
-      if (added === null) throw new HttpError(422, '该作品的评审组中已没有可增加的专家（都已分配、已回避或需回避），请先在“专家”页为评审组增加专家');
+      const added = await asUserError(() =>
+        addExtraReviewer(app.db, contest.id, request.params.entryId, options.avoidSameCounty, reason, request.user!.id),
+      );
+      if (added === null)
+        throw new HttpError(422, '该作品的评审组中已没有可增加的专家（都已分配、已回避或需回避），请先在“专家”页为评审组增加专家');
       return reply.goTo(safeLocalPath(field(request.body, 'back'), entryPage(contest.id, request.params.entryId)));
     },
   );
@@ -189,7 +223,12 @@ export const assignmentRoutes: FastifyPluginAsync = async (app) => {
     { config: { access: ORGANIZERS }, schema: { params: idParams('contestId', 'reviewId') } },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
-      const review = await app.db.selectFrom('reviews').select(['id', 'entry_id']).where('id', '=', request.params.reviewId).where('contest_id', '=', contest.id).executeTakeFirst();
+      const review = await app.db
+        .selectFrom('reviews')
+        .select(['id', 'entry_id'])
+        .where('id', '=', request.params.reviewId)
+        .where('contest_id', '=', contest.id)
+        .executeTakeFirst();
       if (!review) throw notFound('评分记录');
       const reason = reasonField(request.body, '退回评分');
       await asUserError(() => returnReview(app.db, review.id, request.user!.id, reason));

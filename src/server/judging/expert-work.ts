@@ -31,7 +31,20 @@ export async function expertTasks(db: Db, expertId: number): Promise<ExpertTask[
     .innerJoin('contests as k', 'k.id', 'a.contest_id')
     .leftJoin('categories as c', 'c.id', 'e.category_id')
     .leftJoin('reviews as r', 'r.assignment_id', 'a.id')
-    .select(['a.id', 'a.contest_id', 'k.name as contest_name', 'e.code', 'e.title', 'c.name as category', 'e.group_name', 'r.status', 'r.version', 'r.total', 'r.return_reason', 'r.updated_at'])
+    .select([
+      'a.id',
+      'a.contest_id',
+      'k.name as contest_name',
+      'e.code',
+      'e.title',
+      'c.name as category',
+      'e.group_name',
+      'r.status',
+      'r.version',
+      'r.total',
+      'r.return_reason',
+      'r.updated_at',
+    ])
     .where('a.expert_id', '=', expertId)
     .where('a.status', '=', 'active')
     .orderBy('a.contest_id')
@@ -152,7 +165,12 @@ export async function reviewContext(db: Db, assignmentId: number, expertId: numb
 
 /** The entry's authors and files (main case document first), for the expert view, which strips what a blind contest hides. */
 export async function entryMaterials(db: Db, entryId: number) {
-  const authors = await db.selectFrom('authors').select(['name', 'unit', 'county']).where('entry_id', '=', entryId).orderBy('position').execute();
+  const authors = await db
+    .selectFrom('authors')
+    .select(['name', 'unit', 'county'])
+    .where('entry_id', '=', entryId)
+    .orderBy('position')
+    .execute();
   const files = await db
     .selectFrom('files')
     .select(['id', 'original_path', 'name', 'kind', 'ext', 'size', 'sha256', 'html'])

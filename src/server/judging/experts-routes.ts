@@ -6,7 +6,15 @@ import { idParams, type Ids } from '../schemas.ts';
 import { requireContest } from '../contests/load.ts';
 import { entryFacets } from '../entries/query.ts';
 import { contestCategories } from '../../contests/index.ts';
-import { contestExperts, expertRowProblem, importExperts, parseExpertRows, type CreatedExpert, type ExpertRow, type RowProblem } from '../../judging/experts.ts';
+import {
+  contestExperts,
+  expertRowProblem,
+  importExperts,
+  parseExpertRows,
+  type CreatedExpert,
+  type ExpertRow,
+  type RowProblem,
+} from '../../judging/experts.ts';
 import { contestPanels, createPanel, setPanelMember } from '../../judging/panels.ts';
 import { gridOf, loadWorkbook, SpreadsheetError } from '../../spreadsheet/workbook.ts';
 import { asUserError, field, idField, type FormBody } from './forms.ts';
@@ -27,73 +35,114 @@ export interface ExpertsCreated {
 export const expertRoutes: FastifyPluginAsync = async (app) => {
   const contestParams = { params: idParams('contestId') };
 
-  async function renderExperts(reply: FastifyReply, contest: Contest, extra: { form?: ExpertForm; formError?: string | null; result?: ExpertsCreated | null } = {}, status = 200) {
+  async function renderExperts(
+    reply: FastifyReply,
+    contest: Contest,
+    extra: { form?: ExpertForm; formError?: string | null; result?: ExpertsCreated | null } = {},
+    status = 200,
+  ) {
     const [experts, panels, categories, facets, accounts] = await Promise.all([
       contestExperts(app.db, contest.id),
       contestPanels(app.db, contest.id),
       contestCategories(app.db, contest.id),
       entryFacets(app.db, contest.id),
-      app.db.selectFrom('users').select(['id', 'display_name', 'unit']).where('role', '=', 'expert').orderBy('display_name').orderBy('id').execute(),
+      app.db
+        .selectFrom('users')
+        .select(['id', 'display_name', 'unit'])
+        .where('role', '=', 'expert')
+        .orderBy('display_name')
+        .orderBy('id')
+        .execute(),
     ]);
     return reply.page(
       'judging/experts',
-      { contest, tab: 'experts', experts, panels, categories, groups: facets.groups, accounts, form: extra.form ?? EMPTY_FORM, formError: extra.formError ?? null, result: extra.result ?? null },
+      {
+        contest,
+        tab: 'experts',
+        experts,
+        panels,
+        categories,
+        groups: facets.groups,
+        accounts,
+        form: extra.form ?? EMPTY_FORM,
+        formError: extra.formError ?? null,
+        result: extra.result ?? null,
+      },
       { title: `评审专家 · ${contest.name}`, status },
     );
   }
 
-  app.get<{ Params: Ids<'contestId'> }>('/contests/:contestId/experts', { config: { access: ORGANIZERS }, schema: contestParams }, async (request, reply) =>
-    renderExperts(reply, await requireContest(app.db, request.params.contestId)),
+  app.get<{ Params: Ids<'contestId'> }>(
+    '/contests/:contestId/experts',
+    { config: { access: ORGANIZERS }, schema: contestParams },
+    async (request, reply) => renderExperts(reply, await requireContest(app.db, request.params.contestId)),
   );
 
   // One expert by hand: the same account and panel rules as an imported list.
-  app.post<{ Params: Ids<'contestId'>; Body: FormBody }>('/contests/:contestId/experts', { config: { access: ORGANIZERS }, schema: contestParams }, async (request, reply) => {
-    const contest = await requireContest(app.db, request.params.contestId);
-    const form = Object.fromEntries(EXPERT_FIELDS.map((f) => [f, field(request.body, f)])) as ExpertForm;
-    const categories = await contestCategories(app.db, contest.id);
-    const panelCategory = form.panel ? categories.find((c) => String(c.id) === form.panel) : null;
-    const row: Omit<ExpertRow, 'row'> = {
-      name: form.name,
-      unit: form.unit || null,
-      county: form.county || null,
-      phone: form.phone || null,
-      email: form.email || null,
-      specialties: form.specialties || null,
-      panel: panelCategory?.name ?? null,
-    };
-    const problem = form.panel && !panelCategory ? '请选择本竞赛的类别' : expertRowProblem(row);
-    if (problem) return renderExperts(reply, contest, { form, formError: problem }, 422);
-    const { created, problems } = await importExperts(app.db, contest.id, [{ ...row, row: 1 }], request.user!.id);
-    if (problems.length) return renderExperts(reply, contest, { form, formError: problems.map((p) => p.message.replace(/^第 1 行：/, '')).join('；') }, 422);
-    return renderExperts(reply, contest, { result: { created, problems: [], source: '手工添加' } });
-  });
+  app.post<{ Params: Ids<'contestId'>; Body: FormBody }>(
+    '/contests/:contestId/experts',
+    { config: { access: ORGANIZERS }, schema: contestParams },
+    async (request, reply) => {
+      const contest = await requireContest(app.db, request.params.contestId);
+      const form = Object.fromEntries(EXPERT_FIELDS.map((f) => [f, field(request.body, f)])) as ExpertForm;
+      const categories = await contestCategories(app.db, contest.id);
+      const panelCategory = form.panel ? categories.find((c) => String(c.id) === form.panel) : null;
+      const row: Omit<ExpertRow, 'row'> = {
+        name: form.name,
+        unit: form.unit || null,
+        county: form.county || null,
+        phone: form.phone || null,
+        email: form.email || null,
+        specialties: form.specialties || null,
+        panel: panelCategory?.name ?? null,
+      };
+      const problem = form.panel && !panelCategory ? '请选择本竞赛的类别' : expertRowProblem(row);
+      if (problem) return renderExperts(reply, contest, { form, formError: problem }, 422);
+      const { created, problems } = await importExperts(app.db, contest.id, [{ ...row, row: 1 }], request.user!.id);
+      if (problems.length)
+        return renderExperts(reply, contest, { form, formError: problems.map((p) => p.message.replace(/^第 1 行：/, '')).join('；') }, 422);
+      return renderExperts(reply, contest, { result: { created, problems: [], source: '手工添加' } });
+    },
+  );
 
-  app.post<{ Params: Ids<'contestId'> }>('/contests/:contestId/experts/import', { config: { access: ORGANIZERS }, schema: contestParams }, async (request, reply) => {
-    const contest = await requireContest(app.db, request.params.contestId);
-    const upload = await readUploadedSheet(request, ['.xlsx', '.csv']);
-    let grid: string[][];
-    try {
-      const workbook = await loadWorkbook(upload.bytes, upload.name);
-      grid = workbook.worksheets[0] ? gridOf(workbook.worksheets[0]) : [];
-    } catch (err) {
-      if (err instanceof SpreadsheetError) throw new HttpError(422, err.message);
-      throw err;
-    }
-    const parsed = parseExpertRows(grid, upload.name);
-    const { created, problems } = await importExperts(app.db, contest.id, parsed.rows, request.user!.id);
-    const result: ExpertsCreated = { created, problems: [...parsed.problems, ...problems].sort((a, b) => a.row - b.row), source: upload.name };
-    return reply.page('judging/experts-created', { contest, result }, { title: `导入专家 · ${contest.name}` });
-  });
+  app.post<{ Params: Ids<'contestId'> }>(
+    '/contests/:contestId/experts/import',
+    { config: { access: ORGANIZERS }, schema: contestParams },
+    async (request, reply) => {
+      const contest = await requireContest(app.db, request.params.contestId);
+      const upload = await readUploadedSheet(request, ['.xlsx', '.csv']);
+      let grid: string[][];
+      try {
+        const workbook = await loadWorkbook(upload.bytes, upload.name);
+        grid = workbook.worksheets[0] ? gridOf(workbook.worksheets[0]) : [];
+      } catch (err) {
+        if (err instanceof SpreadsheetError) throw new HttpError(422, err.message);
+        throw err;
+      }
+      const parsed = parseExpertRows(grid, upload.name);
+      const { created, problems } = await importExperts(app.db, contest.id, parsed.rows, request.user!.id);
+      const result: ExpertsCreated = {
+        created,
+        problems: [...parsed.problems, ...problems].sort((a, b) => a.row - b.row),
+        source: upload.name,
+      };
+      return reply.page('judging/experts-created', { contest, result }, { title: `导入专家 · ${contest.name}` });
+    },
+  );
 
-  app.post<{ Params: Ids<'contestId'>; Body: FormBody }>('/contests/:contestId/panels', { config: { access: ORGANIZERS }, schema: contestParams }, async (request, reply) => {
-    const contest = await requireContest(app.db, request.params.contestId);
-    const categoryId = idField(request.body, 'category_id', '类别');
-    const groupName = field(request.body, 'group') || null;
-    const name = field(request.body, 'name') || null;
-    if (name && name.length > 100) throw new HttpError(422, '评审组名称不能超过 100 字');
-    await asUserError(() => createPanel(app.db, contest.id, { categoryId, groupName, name }, request.user!.id));
-    return reply.goTo(`/contests/${contest.id}/experts#panels`);
-  });
+  app.post<{ Params: Ids<'contestId'>; Body: FormBody }>(
+    '/contests/:contestId/panels',
+    { config: { access: ORGANIZERS }, schema: contestParams },
+    async (request, reply) => {
+      const contest = await requireContest(app.db, request.params.contestId);
+      const categoryId = idField(request.body, 'category_id', '类别');
+      const groupName = field(request.body, 'group') || null;
+      const name = field(request.body, 'name') || null;
+      if (name && name.length > 100) throw new HttpError(422, '评审组名称不能超过 100 字');
+      await asUserError(() => createPanel(app.db, contest.id, { categoryId, groupName, name }, request.user!.id));
+      return reply.goTo(`/contests/${contest.id}/experts#panels`);
+    },
+  );
 
   app.post<{ Params: Ids<'contestId' | 'panelId'>; Body: FormBody }>(
     '/contests/:contestId/panels/:panelId/members',

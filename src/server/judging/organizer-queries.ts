@@ -51,7 +51,14 @@ export async function assignmentTable(db: Db, contestId: number, filter: Assignm
     byEntry.set(a.entry_id, [...(byEntry.get(a.entry_id) ?? []), { expertId: a.expert_id, name: a.display_name, state }]);
   }
   return rows
-    .map((e) => ({ entryId: e.id, code: e.code, title: e.title, category: e.category, groupName: e.group_name, reviewers: byEntry.get(e.id) ?? [] }))
+    .map((e) => ({
+      entryId: e.id,
+      code: e.code,
+      title: e.title,
+      category: e.category,
+      groupName: e.group_name,
+      reviewers: byEntry.get(e.id) ?? [],
+    }))
     .filter((r) => !filter.shortOnly || r.reviewers.length < filter.perEntry);
 }
 

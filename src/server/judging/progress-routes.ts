@@ -25,16 +25,26 @@ export const progressRoutes: FastifyPluginAsync = async (app) => {
   const contestParams = { params: idParams('contestId') };
 
   const renderProgress = async (reply: FastifyReply, contest: Contest) =>
-    reply.page('judging/progress', { contest, tab: 'progress', progress: await judgingProgress(app.db, contest.id) }, { title: `评审进度 · ${contest.name}` });
+    reply.page(
+      'judging/progress',
+      { contest, tab: 'progress', progress: await judgingProgress(app.db, contest.id) },
+      { title: `评审进度 · ${contest.name}` },
+    );
 
-  app.get<{ Params: Ids<'contestId'> }>('/contests/:contestId/progress', { config: { access: ORGANIZERS }, schema: contestParams }, async (request, reply) =>
-    renderProgress(reply, await requireContest(app.db, request.params.contestId)),
+  app.get<{ Params: Ids<'contestId'> }>(
+    '/contests/:contestId/progress',
+    { config: { access: ORGANIZERS }, schema: contestParams },
+    async (request, reply) => renderProgress(reply, await requireContest(app.db, request.params.contestId)),
   );
 
-  app.get<{ Params: Ids<'contestId'> }>('/contests/:contestId/progress/owed.xlsx', { config: { access: ORGANIZERS }, schema: contestParams }, async (request, reply) => {
-    const contest = await requireContest(app.db, request.params.contestId);
-    return sendWorkbook(reply, await owedWorkbook(await judgingProgress(app.db, contest.id)), `${contest.name}-待评清单.xlsx`);
-  });
+  app.get<{ Params: Ids<'contestId'> }>(
+    '/contests/:contestId/progress/owed.xlsx',
+    { config: { access: ORGANIZERS }, schema: contestParams },
+    async (request, reply) => {
+      const contest = await requireContest(app.db, request.params.contestId);
+      return sendWorkbook(reply, await owedWorkbook(await judgingProgress(app.db, contest.id)), `${contest.name}-待评清单.xlsx`);
+    },
+  );
 
   app.get<{ Params: Ids<'contestId'>; Querystring: { panel?: number } }>(
     '/contests/:contestId/score-sheet.xlsx',
@@ -55,23 +65,27 @@ export const progressRoutes: FastifyPluginAsync = async (app) => {
   );
 
   // A filled sheet back in: each filled row becomes a submitted review; refused rows are listed with reasons.
-  app.post<{ Params: Ids<'contestId'> }>('/contests/:contestId/score-sheet', { config: { access: ORGANIZERS }, schema: contestParams }, async (request, reply) => {
-    const contest = await requireContest(app.db, request.params.contestId);
-    const upload = await readUploadedSheet(request, ['.xlsx']);
-    try {
-      const result = await importScoreSheet(app.db, contest.id, upload.bytes, upload.name);
-      await audit(app.db, {
-        userId: request.user!.id,
-        contestId: contest.id,
-        action: 'scores.upload',
-        subjectType: 'contest',
-        subjectId: contest.id,
-        newValue: { file: upload.name, imported: result.imported, unchanged: result.unchanged, refused: result.refused.length },
-      });
-      return reply.page('judging/sheet-result', { contest, file: upload.name, result }, { title: `导入评分表 · ${contest.name}` });
-    } catch (err) {
-      if (err instanceof SpreadsheetError) throw new HttpError(422, err.message);
-      throw err;
-    }
-  });
+  app.post<{ Params: Ids<'contestId'> }>(
+    '/contests/:contestId/score-sheet',
+    { config: { access: ORGANIZERS }, schema: contestParams },
+    async (request, reply) => {
+      const contest = await requireContest(app.db, request.params.contestId);
+      const upload = await readUploadedSheet(request, ['.xlsx']);
+      try {
+        const result = await importScoreSheet(app.db, contest.id, upload.bytes, upload.name);
+        await audit(app.db, {
+          userId: request.user!.id,
+          contestId: contest.id,
+          action: 'scores.upload',
+          subjectType: 'contest',
+          subjectId: contest.id,
+          newValue: { file: upload.name, imported: result.imported, unchanged: result.unchanged, refused: result.refused.length },
+        });
+        return reply.page('judging/sheet-result', { contest, file: upload.name, result }, { title: `导入评分表 · ${contest.name}` });
+      } catch (err) {
+        if (err instanceof SpreadsheetError) throw new HttpError(422, err.message);
+        throw err;
+      }
+    },
+  );
 };

@@ -38,7 +38,12 @@ const clock = (iso: string): string => new Date(new Date(iso).getTime() + 8 * 36
 const scoresOf = (review: Review | null): Record<string, number | null> => (review ? JSON.parse(review.scores_json || '{}') : {});
 
 function saveState(ctx: ReviewContext, rubric: RubricView, outcome: SaveOutcome | null, baseVersion: number): SaveState {
-  const base = { assignmentId: ctx.assignmentId, criteria: rubric.criteria.map((c) => ({ key: c.key, name: c.name })), problems: [], server: null };
+  const base = {
+    assignmentId: ctx.assignmentId,
+    criteria: rubric.criteria.map((c) => ({ key: c.key, name: c.name })),
+    problems: [],
+    server: null,
+  };
   if (!outcome) {
     const review = ctx.review;
     return { ...base, kind: 'idle', version: review?.version ?? 0, at: review && review.version > 0 ? clock(review.updated_at) : null };
@@ -49,7 +54,13 @@ function saveState(ctx: ReviewContext, rubric: RubricView, outcome: SaveOutcome 
       return { ...base, kind: 'saved', version: review.version, at: clock(review.updated_at) };
     case 'invalid':
       // A draft keeps its valid values (new version); a refused submission changed nothing.
-      return { ...base, kind: review.version === baseVersion ? 'problems' : 'invalid', version: review.version, at: clock(review.updated_at), problems: outcome.checked.problems };
+      return {
+        ...base,
+        kind: review.version === baseVersion ? 'problems' : 'invalid',
+        version: review.version,
+        at: clock(review.updated_at),
+        problems: outcome.checked.problems,
+      };
     case 'conflict':
     case 'locked':
       return {
@@ -113,7 +124,15 @@ export const reviewRoutes: FastifyPluginAsync = async (app) => {
     return reply.page(
       'judging/review',
       {
-        task: { assignmentId: ctx.assignmentId, contestName: ctx.contestName, code: ctx.code, title: ctx.title, category: ctx.category, groupName: ctx.groupName, blind: ctx.blind },
+        task: {
+          assignmentId: ctx.assignmentId,
+          contestName: ctx.contestName,
+          code: ctx.code,
+          title: ctx.title,
+          category: ctx.category,
+          groupName: ctx.groupName,
+          blind: ctx.blind,
+        },
         view,
         rubric,
         review: ctx.review ?? { status: 'draft', version: 0, total: null, return_reason: null, submitted_at: null },
@@ -127,8 +146,10 @@ export const reviewRoutes: FastifyPluginAsync = async (app) => {
     );
   }
 
-  app.get<{ Params: Ids<'assignmentId'> }>('/reviews/:assignmentId', { config: { access: EXPERTS }, schema: params }, async (request, reply) =>
-    renderReview(request, reply, await requireContext(request)),
+  app.get<{ Params: Ids<'assignmentId'> }>(
+    '/reviews/:assignmentId',
+    { config: { access: EXPERTS }, schema: params },
+    async (request, reply) => renderReview(request, reply, await requireContext(request)),
   );
 
   /** Draft save (autosave) or submission; both refuse a stale version and a locked review without changing anything. */
@@ -140,7 +161,14 @@ export const reviewRoutes: FastifyPluginAsync = async (app) => {
     const outcome = await saveOpenedReview(
       app.db,
       review,
-      { assignmentId: ctx.assignmentId, expertId: request.user!.id, criteria: rubric.criteria, raw: posted.scores, comment: posted.comment, baseVersion: posted.version },
+      {
+        assignmentId: ctx.assignmentId,
+        expertId: request.user!.id,
+        criteria: rubric.criteria,
+        raw: posted.scores,
+        comment: posted.comment,
+        baseVersion: posted.version,
+      },
       submit,
     );
     if (submit && outcome.status === 'saved') return reply.goTo(`/reviews/${ctx.assignmentId}`);
@@ -151,22 +179,30 @@ export const reviewRoutes: FastifyPluginAsync = async (app) => {
     return renderReview(request, reply, { ...ctx, review: outcome.review }, { values: posted, state, status });
   }
 
-  app.post<{ Params: Ids<'assignmentId'>; Body: FormBody }>('/reviews/:assignmentId/save', { config: { access: EXPERTS }, schema: params }, (request, reply) =>
-    save(request, reply, false),
+  app.post<{ Params: Ids<'assignmentId'>; Body: FormBody }>(
+    '/reviews/:assignmentId/save',
+    { config: { access: EXPERTS }, schema: params },
+    (request, reply) => save(request, reply, false),
   );
-  app.post<{ Params: Ids<'assignmentId'>; Body: FormBody }>('/reviews/:assignmentId/submit', { config: { access: EXPERTS }, schema: params }, (request, reply) =>
-    save(request, reply, true),
+  app.post<{ Params: Ids<'assignmentId'>; Body: FormBody }>(
+    '/reviews/:assignmentId/submit',
+    { config: { access: EXPERTS }, schema: params },
+    (request, reply) => save(request, reply, true),
   );
 
-  app.post<{ Params: Ids<'assignmentId'>; Body: FormBody }>('/reviews/:assignmentId/decline', { config: { access: EXPERTS }, schema: params }, async (request, reply) => {
-    const ctx = await requireContext(request);
-    const reason = field(request.body, 'reason');
-    if (reason.length > 500) throw new HttpError(422, '回避原因不能超过 500 字');
-    const rules = ruleSetOf({ rules_yaml: ctx.rulesYaml, rules_source: ctx.rulesSource });
-    const options = await lastAssignOptions(app.db, ctx.contestId, rules.judging.reviewersPerEntry);
-    await asUserError(() => declareConflict(app.db, ctx.assignmentId, request.user!.id, reason, options));
-    return reply.goTo(`/?declined=${encodeURIComponent(ctx.code)}`);
-  });
+  app.post<{ Params: Ids<'assignmentId'>; Body: FormBody }>(
+    '/reviews/:assignmentId/decline',
+    { config: { access: EXPERTS }, schema: params },
+    async (request, reply) => {
+      const ctx = await requireContext(request);
+      const reason = field(request.body, 'reason');
+      if (reason.length > 500) throw new HttpError(422, '回避原因不能超过 500 字');
+      const rules = ruleSetOf({ rules_yaml: ctx.rulesYaml, rules_source: ctx.rulesSource });
+      const options = await lastAssignOptions(app.db, ctx.contestId, rules.judging.reviewersPerEntry);
+      await asUserError(() => declareConflict(app.db, ctx.assignmentId, request.user!.id, reason, options));
+      return reply.goTo(`/?declined=${encodeURIComponent(ctx.code)}`);
+    },
+  );
 
   // Only files the expert view lists as downloadable: videos, or anything when the contest is not blind.
   app.get<{ Params: Ids<'assignmentId' | 'fileId'> }>(
@@ -176,7 +212,9 @@ export const reviewRoutes: FastifyPluginAsync = async (app) => {
       const ctx = await requireContext(request as FastifyRequest<{ Params: Ids<'assignmentId'> }>);
       const { files } = await entryMaterials(app.db, ctx.entryId);
       // Built only for its file labels and download rules; the documents are not rendered here.
-      const listed = expertEntryView({ blind: ctx.blind, authors: [], files }, (html) => html).files.find((f) => f.id === request.params.fileId);
+      const listed = expertEntryView({ blind: ctx.blind, authors: [], files }, (html) => html).files.find(
+        (f) => f.id === request.params.fileId,
+      );
       const stored = files.find((f) => f.id === request.params.fileId);
       if (!listed?.downloadable || !stored) throw notFound('文件');
       const blob = app.blobs.path(stored.sha256);

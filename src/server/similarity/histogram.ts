@@ -27,17 +27,26 @@ export function rateHistogram(rates: readonly number[], threshold: number): stri
   const bw = plotW / BINS;
   const over = rates.filter((r) => r >= threshold).length;
   const parts: string[] = [];
-  parts.push(`<svg class="histogram" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-labelledby="histogram-title">`);
+  parts.push(
+    `<svg class="histogram" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-labelledby="histogram-title">`,
+  );
   parts.push(`<title id="histogram-title">重复率分布：共 ${rates.length} 篇，达到阈值 ${pct(threshold)} 的 ${over} 篇</title>`);
   counts.forEach((n, i) => {
     const [lo, hi] = [i / BINS, (i + 1) / BINS];
     const fill = lo >= threshold ? COLORS.over : hi > threshold ? COLORS.straddling : COLORS.under;
     const h = (n / max) * plotH;
     const bx = MARGIN.left + i * bw;
-    parts.push(`<rect class="bin" x="${(bx + 1).toFixed(1)}" y="${(baseline - h).toFixed(1)}" width="${(bw - 2).toFixed(1)}" height="${h.toFixed(1)}" fill="${fill}" data-count="${n}"><title>${pct(lo)}–${pct(hi)}：${n} 篇</title></rect>`);
-    if (n > 0) parts.push(`<text x="${(bx + bw / 2).toFixed(1)}" y="${(baseline - h - 4).toFixed(1)}" text-anchor="middle" font-size="11" fill="${COLORS.axis}">${n}</text>`);
+    parts.push(
+      `<rect class="bin" x="${(bx + 1).toFixed(1)}" y="${(baseline - h).toFixed(1)}" width="${(bw - 2).toFixed(1)}" height="${h.toFixed(1)}" fill="${fill}" data-count="${n}"><title>${pct(lo)}–${pct(hi)}：${n} 篇</title></rect>`,
+    );
+    if (n > 0)
+      parts.push(
+        `<text x="${(bx + bw / 2).toFixed(1)}" y="${(baseline - h - 4).toFixed(1)}" text-anchor="middle" font-size="11" fill="${COLORS.axis}">${n}</text>`,
+      );
   });
-  parts.push(`<line x1="${MARGIN.left}" y1="${baseline}" x2="${WIDTH - MARGIN.right}" y2="${baseline}" stroke="${COLORS.axis}" stroke-width="1"/>`);
+  parts.push(
+    `<line x1="${MARGIN.left}" y1="${baseline}" x2="${WIDTH - MARGIN.right}" y2="${baseline}" stroke="${COLORS.axis}" stroke-width="1"/>`,
+  );
   for (let t = 0; t <= 10; t++) {
     const tx = x(t / 10).toFixed(1);
     parts.push(`<line x1="${tx}" y1="${baseline}" x2="${tx}" y2="${baseline + 4}" stroke="${COLORS.axis}"/>`);
@@ -45,10 +54,14 @@ export function rateHistogram(rates: readonly number[], threshold: number): stri
   }
   parts.push(`<text x="${WIDTH / 2}" y="${HEIGHT - 4}" text-anchor="middle" font-size="11" fill="${COLORS.axis}">重复率（篇数）</text>`);
   const tx = x(threshold).toFixed(1);
-  parts.push(`<line class="threshold" x1="${tx}" y1="${MARGIN.top - 8}" x2="${tx}" y2="${baseline}" stroke="${COLORS.threshold}" stroke-width="2" stroke-dasharray="6 4"/>`);
+  parts.push(
+    `<line class="threshold" x1="${tx}" y1="${MARGIN.top - 8}" x2="${tx}" y2="${baseline}" stroke="${COLORS.threshold}" stroke-width="2" stroke-dasharray="6 4"/>`,
+  );
   // the label beside the line, on its left near the right edge
   const [lx, anchor] = threshold > 0.8 ? [x(threshold) - 4, 'end'] : [x(threshold) + 4, 'start'];
-  parts.push(`<text x="${lx.toFixed(1)}" y="${MARGIN.top - 10}" text-anchor="${anchor}" font-size="12" fill="${COLORS.threshold}">阈值 ${pct(threshold)}</text>`);
+  parts.push(
+    `<text x="${lx.toFixed(1)}" y="${MARGIN.top - 10}" text-anchor="${anchor}" font-size="12" fill="${COLORS.threshold}">阈值 ${pct(threshold)}</text>`,
+  );
   parts.push('</svg>');
   return parts.join('');
 }

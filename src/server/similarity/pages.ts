@@ -68,7 +68,11 @@ export async function activeScanJob(db: Db, contestId: number): Promise<Job | un
 }
 
 /** The rule set may fail to parse or name a bad setting: the page says so instead of failing. */
-async function currentState(db: Db, contestId: number, run: SimilarityRun | undefined): Promise<{ fresh: Freshness | null; settingsError: string | null }> {
+async function currentState(
+  db: Db,
+  contestId: number,
+  run: SimilarityRun | undefined,
+): Promise<{ fresh: Freshness | null; settingsError: string | null }> {
   try {
     return { fresh: await freshness(db, contestId, run), settingsError: null };
   } catch (err) {
@@ -77,26 +81,48 @@ async function currentState(db: Db, contestId: number, run: SimilarityRun | unde
 }
 
 const denominator = (r: ReportRow): number => r.countable - r.templateChars;
-const share = (shared: number, report: ReportRow | undefined): number | null => (report && denominator(report) > 0 ? shared / denominator(report) : null);
+const share = (shared: number, report: ReportRow | undefined): number | null =>
+  report && denominator(report) > 0 ? shared / denominator(report) : null;
 
 export async function ratesPage(db: Db, contest: Contest, query: { page: number; flagged: boolean }) {
   const [run, job, runs] = await Promise.all([latestRun(db, contest.id), activeScanJob(db, contest.id), listRuns(db, contest.id)]);
   const { fresh, settingsError } = await currentState(db, contest.id, run);
-  const base = { contest, tab: 'similarity', section: 'rates', fmt, job: job ? describeScanJob(job) : null, run: run ?? null, runs, fresh, settingsError };
+  const base = {
+    contest,
+    tab: 'similarity',
+    section: 'rates',
+    fmt,
+    job: job ? describeScanJob(job) : null,
+    run: run ?? null,
+    runs,
+    fresh,
+    settingsError,
+  };
   const unreadable = fresh ? await unreadableDocuments(db, contest.id, fresh.settings.documentKinds) : [];
   if (!run) return { ...base, histogram: null, rows: [], page: 1, pages: 1, total: 0, flaggedOnly: false, unreadable };
   const settings = JSON.parse(run.settings_json) as ScanSettings['summary'];
   const pageCount = (n: number) => Math.max(1, Math.ceil(n / PAGE_SIZE));
-  const { rows, total } = await listReports(db, run.id, { offset: (query.page - 1) * PAGE_SIZE, limit: PAGE_SIZE, flaggedOnly: query.flagged });
+  const { rows, total } = await listReports(db, run.id, {
+    offset: (query.page - 1) * PAGE_SIZE,
+    limit: PAGE_SIZE,
+    flaggedOnly: query.flagged,
+  });
   const [info, decisions] = await Promise.all([
-    describeDocuments(db, rows.flatMap((r) => r.sources.slice(0, 1).map((s) => s.key))),
+    describeDocuments(
+      db,
+      rows.flatMap((r) => r.sources.slice(0, 1).map((s) => s.key)),
+    ),
     latestDecisions(db, contest.id, [...new Set(rows.map((r) => r.entryId))]),
   ]);
   return {
     ...base,
     settings,
     histogram: rateHistogram(await runRates(db, run.id), settings.threshold),
-    rows: rows.map((r) => ({ ...r, topSource: r.sources[0] ? info.get(r.sources[0].key)! : null, decision: decisions.get(r.entryId) ?? null })),
+    rows: rows.map((r) => ({
+      ...r,
+      topSource: r.sources[0] ? info.get(r.sources[0].key)! : null,
+      decision: decisions.get(r.entryId) ?? null,
+    })),
     page: query.page,
     pages: pageCount(total),
     total,
@@ -128,37 +154,74 @@ async function summarizePairs(db: Db, contestId: number, runId: number, pairs: P
   const decisions = await latestDecisions(db, contestId, [...new Set([...reports.values()].map((r) => r.entryId))]);
   const side = (key: string, shared: number): PairSideSummary => {
     const report = reports.get(key) ?? null;
-    return { info: info.get(key)!, report, shared, share: share(shared, report ?? undefined), decision: report ? (decisions.get(report.entryId) ?? null) : null };
+    return {
+      info: info.get(key)!,
+      report,
+      shared,
+      share: share(shared, report ?? undefined),
+      decision: report ? (decisions.get(report.entryId) ?? null) : null,
+    };
   };
-  return pairs.map((p) => ({ id: p.id, sides: [side(p.aKey, p.aShared), side(p.bKey, p.bShared)], crossProject: p.crossProject, suspect: p.suspect, passages: p.spans.length }));
+  return pairs.map((p) => ({
+    id: p.id,
+    sides: [side(p.aKey, p.aShared), side(p.bKey, p.bShared)],
+    crossProject: p.crossProject,
+    suspect: p.suspect,
+    passages: p.spans.length,
+  }));
 }
 
 export async function suspectsPage(db: Db, contest: Contest) {
   const run = await latestRun(db, contest.id);
   const pairs = run ? await summarizePairs(db, contest.id, run.id, await listPairs(db, run.id, { crossProjectOnly: true })) : [];
-  return { contest, tab: 'similarity', section: 'suspects', fmt, run: run ?? null, suspects: pairs.filter((p) => p.suspect), others: pairs.filter((p) => !p.suspect) };
+  return {
+    contest,
+    tab: 'similarity',
+    section: 'suspects',
+    fmt,
+    run: run ?? null,
+    suspects: pairs.filter((p) => p.suspect),
+    others: pairs.filter((p) => !p.suspect),
+  };
 }
 
 /** Holders of a common passage listed by name; the rest counted. */
 const SHOWN_HOLDERS = 8;
 
-export async function commonPage(db: Db, contest: Contest, error: { commonId?: number; exclusionId?: number; message: string; reason: string } | null = null) {
+export async function commonPage(
+  db: Db,
+  contest: Contest,
+  error: { commonId?: number; exclusionId?: number; message: string; reason: string } | null = null,
+) {
   const run = await latestRun(db, contest.id);
   const passages = run ? await listCommon(db, run.id) : [];
-  const info = await describeDocuments(db, passages.flatMap((p) => p.documents.slice(0, SHOWN_HOLDERS)));
+  const info = await describeDocuments(
+    db,
+    passages.flatMap((p) => p.documents.slice(0, SHOWN_HOLDERS)),
+  );
   return {
     contest,
     tab: 'similarity',
     section: 'common',
     fmt,
     run: run ?? null,
-    passages: passages.map((p) => ({ ...p, holders: p.documents.slice(0, SHOWN_HOLDERS).map((k) => info.get(k)!), more: Math.max(0, p.documents.length - SHOWN_HOLDERS) })),
+    passages: passages.map((p) => ({
+      ...p,
+      holders: p.documents.slice(0, SHOWN_HOLDERS).map((k) => info.get(k)!),
+      more: Math.max(0, p.documents.length - SHOWN_HOLDERS),
+    })),
     exclusions: await listExclusions(db, contest.id),
     error,
   };
 }
 
-export async function libraryPage(db: Db, contest: Contest, extensions: string[], limit: number, outcome: { result?: LibraryUploadResult; error?: string } = {}) {
+export async function libraryPage(
+  db: Db,
+  contest: Contest,
+  extensions: string[],
+  limit: number,
+  outcome: { result?: LibraryUploadResult; error?: string } = {},
+) {
   const documents = await listLibrary(db, contest.id);
   return {
     contest,
@@ -249,7 +312,16 @@ export async function reportPage(db: Db, contest: Contest, fileId: number, form:
     html: text === null ? null : highlight(text, ranges),
     sources: report.sources.map((s) => {
       const pair = pairOf.get(s.key);
-      return { n: number.get(s.key)!, info: info.get(s.key)!, library: s.library, sharedChars: s.sharedChars, share: share(s.sharedChars, report), pairId: pair?.id ?? null, crossProject: pair?.crossProject ?? false, suspect: pair?.suspect ?? false };
+      return {
+        n: number.get(s.key)!,
+        info: info.get(s.key)!,
+        library: s.library,
+        sharedChars: s.sharedChars,
+        share: share(s.sharedChars, report),
+        pairId: pair?.id ?? null,
+        crossProject: pair?.crossProject ?? false,
+        suspect: pair?.suspect ?? false,
+      };
     }),
     common,
     decisions,

@@ -17,7 +17,19 @@ import { getJob } from '../jobs.ts';
 import { safeUploadName } from '../imports/routes.ts';
 import { idParams, type Ids } from '../schemas.ts';
 import { viewHelpers } from '../view-helpers.ts';
-import { activeScanJob, commonPage, type DecisionForm, describeScanJob, fmt, libraryPage, pairPage, ratesPage, reportPage, SCAN_JOB, suspectsPage } from './pages.ts';
+import {
+  activeScanJob,
+  commonPage,
+  type DecisionForm,
+  describeScanJob,
+  fmt,
+  libraryPage,
+  pairPage,
+  ratesPage,
+  reportPage,
+  SCAN_JOB,
+  suspectsPage,
+} from './pages.ts';
 import { attempt } from '../refusal.ts';
 
 /**
@@ -39,7 +51,8 @@ const base = (contestId: number): string => `/contests/${contestId}/similarity`;
 function scanJobs(app: FastifyInstance, cache: CorpusCache): (contest: Contest, userId: number) => Promise<number> {
   // A rerun after an instance died scans from scratch and stores the same results.
   const submit = app.jobs.register<{ contestId: number; userId: number }>(SCAN_JOB, {
-    run: ({ contestId, userId }, progress) => runContestScan(app.db, contestId, { userId, cache, onProgress: (done, total) => progress.report(done, total) }),
+    run: ({ contestId, userId }, progress) =>
+      runContestScan(app.db, contestId, { userId, cache, onProgress: (done, total) => progress.report(done, total) }),
   });
   return async (contest, userId) => (await activeScanJob(app.db, contest.id))?.id ?? submit({ contestId: contest.id, userId });
 }
@@ -47,7 +60,10 @@ function scanJobs(app: FastifyInstance, cache: CorpusCache): (contest: Contest, 
 const reasonSchema = { type: 'string', maxLength: 2000 } as const;
 const reasonBody = { type: 'object', properties: { reason: reasonSchema } } as const;
 
-export const similarityRoutes: FastifyPluginAsync<SimilarityRoutesOptions> = async (app, { uploadLimitBytes = LIBRARY_UPLOAD_MAX_BYTES }) => {
+export const similarityRoutes: FastifyPluginAsync<SimilarityRoutesOptions> = async (
+  app,
+  { uploadLimitBytes = LIBRARY_UPLOAD_MAX_BYTES },
+) => {
   await app.register(multipart, { limits: { fileSize: uploadLimitBytes, files: 1, fields: 5, parts: 6, fieldSize: 4096 } });
   // The prepared corpus of the last scan per contest, so documents added later are the only ones prepared.
   const cache = new CorpusCache();
@@ -59,7 +75,10 @@ export const similarityRoutes: FastifyPluginAsync<SimilarityRoutesOptions> = asy
       config: { access: ORGANIZERS },
       schema: {
         params: idParams('contestId'),
-        querystring: { type: 'object', properties: { page: { type: 'integer', minimum: 1, default: 1 }, flagged: { type: 'boolean', default: false } } },
+        querystring: {
+          type: 'object',
+          properties: { page: { type: 'integer', minimum: 1, default: 1 }, flagged: { type: 'boolean', default: false } },
+        },
       },
     },
     async (request, reply) => {
@@ -87,7 +106,11 @@ export const similarityRoutes: FastifyPluginAsync<SimilarityRoutesOptions> = asy
       const job = await getJob(app.db, request.params.jobId);
       if (!job || job.kind !== SCAN_JOB || job.contest_id !== contest.id) throw notFound('查重任务');
       if (job.status === 'done') return reply.goTo(base(contest.id));
-      return reply.page('similarity/job', { contest, tab: 'similarity', section: 'rates', fmt, job: describeScanJob(job) }, { title: `查重进度 · ${contest.name}` });
+      return reply.page(
+        'similarity/job',
+        { contest, tab: 'similarity', section: 'rates', fmt, job: describeScanJob(job) },
+        { title: `查重进度 · ${contest.name}` },
+      );
     },
   );
 
@@ -117,7 +140,11 @@ export const similarityRoutes: FastifyPluginAsync<SimilarityRoutesOptions> = asy
       const { commonId } = request.params;
       const reason = request.body?.reason ?? '';
       const error = await attempt(() => excludeCommonPassage(app.db, contest.id, commonId, reason, request.user!.id));
-      if (error) return reply.page('similarity/common', await commonPage(app.db, contest, { commonId, message: error, reason }), { title: `公共文本 · ${contest.name}`, status: 422 });
+      if (error)
+        return reply.page('similarity/common', await commonPage(app.db, contest, { commonId, message: error, reason }), {
+          title: `公共文本 · ${contest.name}`,
+          status: 422,
+        });
       return reply.goTo(`${base(contest.id)}/common`);
     },
   );
@@ -130,13 +157,20 @@ export const similarityRoutes: FastifyPluginAsync<SimilarityRoutesOptions> = asy
       const { exclusionId } = request.params;
       const reason = request.body?.reason ?? '';
       const error = await attempt(() => restoreCommonPassage(app.db, contest.id, exclusionId, reason, request.user!.id));
-      if (error) return reply.page('similarity/common', await commonPage(app.db, contest, { exclusionId, message: error, reason }), { title: `公共文本 · ${contest.name}`, status: 422 });
+      if (error)
+        return reply.page('similarity/common', await commonPage(app.db, contest, { exclusionId, message: error, reason }), {
+          title: `公共文本 · ${contest.name}`,
+          status: 422,
+        });
       return reply.goTo(`${base(contest.id)}/common`);
     },
   );
 
   const showLibrary = async (contest: Contest, outcome: Parameters<typeof libraryPage>[4] = {}, status = 200) =>
-    libraryPage(app.db, contest, LIBRARY_UPLOAD_EXTENSIONS, uploadLimitBytes, outcome).then((data) => ({ data, opts: { title: `比对库 · ${contest.name}`, status } }));
+    libraryPage(app.db, contest, LIBRARY_UPLOAD_EXTENSIONS, uploadLimitBytes, outcome).then((data) => ({
+      data,
+      opts: { title: `比对库 · ${contest.name}`, status },
+    }));
 
   app.get<{ Params: Ids<'contestId'> }>(
     '/contests/:contestId/similarity/library',
@@ -200,11 +234,16 @@ export const similarityRoutes: FastifyPluginAsync<SimilarityRoutesOptions> = asy
     '/contests/:contestId/similarity/pairs/:pairId',
     {
       config: { access: ORGANIZERS },
-      schema: { params: idParams('contestId', 'pairId'), querystring: { type: 'object', properties: { flip: { type: 'boolean', default: false } } } },
+      schema: {
+        params: idParams('contestId', 'pairId'),
+        querystring: { type: 'object', properties: { flip: { type: 'boolean', default: false } } },
+      },
     },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
-      return reply.page('similarity/pair', await pairPage(app.db, contest, request.params.pairId, request.query.flip), { title: `相似文档对照 · ${contest.name}` });
+      return reply.page('similarity/pair', await pairPage(app.db, contest, request.params.pairId, request.query.flip), {
+        title: `相似文档对照 · ${contest.name}`,
+      });
     },
   );
 
@@ -238,7 +277,9 @@ export const similarityRoutes: FastifyPluginAsync<SimilarityRoutesOptions> = asy
       const reportUrl = `${base(contest.id)}/files/${file}`;
       const error = !decision
         ? `请选择处理决定：${SIMILARITY_DECISIONS.join('或')}`
-        : await attempt(() => decideOnEntry(app.db, contest.id, entryId, decision as (typeof SIMILARITY_DECISIONS)[number], reason ?? '', request.user!.id));
+        : await attempt(() =>
+            decideOnEntry(app.db, contest.id, entryId, decision as (typeof SIMILARITY_DECISIONS)[number], reason ?? '', request.user!.id),
+          );
       if (error) {
         const data = await reportPage(app.db, contest, file, { decision, reason }, error);
         if (data.report.entryId !== entryId) throw new HttpError(400, '文档与作品不符');

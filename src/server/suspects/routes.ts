@@ -29,7 +29,11 @@ interface DecisionBody {
 
 const decisionBody = {
   type: 'object',
-  properties: { decision: { type: 'string', maxLength: 20 }, withdraw: { type: 'string', maxLength: 20 }, reason: { type: 'string', maxLength: MAX_REASON } },
+  properties: {
+    decision: { type: 'string', maxLength: 20 },
+    withdraw: { type: 'string', maxLength: 20 },
+    reason: { type: 'string', maxLength: MAX_REASON },
+  },
 } as const;
 
 type PairParams = Ids<'contestId' | 'entryA' | 'entryB'>;
@@ -104,13 +108,22 @@ export const suspectRoutes: FastifyPluginAsync = async (app) => {
       try {
         if (!isSuspectDecision(values.decision)) throw new Error(`请选择处理决定：${SUSPECT_DECISIONS.join('、')}`);
         const withdraw = values.withdraw && /^\d{1,12}$/.test(values.withdraw) ? Number(values.withdraw) : null;
-        await decideSuspect(app.db, contest.id, { entries: ids, decision: values.decision, withdraw, reason: values.reason ?? '', userId: request.user!.id });
+        await decideSuspect(app.db, contest.id, {
+          entries: ids,
+          decision: values.decision,
+          withdraw,
+          reason: values.reason ?? '',
+          userId: request.user!.id,
+        });
       } catch (err) {
         error = refusal(err);
       }
       if (error) {
         const data = await pairPage(contest, ids, { values, error });
-        return reply.page('suspects/pair', data, { title: `一稿多投对照 · ${data.sides[0].entry.code} / ${data.sides[1].entry.code}`, status: 422 });
+        return reply.page('suspects/pair', data, {
+          title: `一稿多投对照 · ${data.sides[0].entry.code} / ${data.sides[1].entry.code}`,
+          status: 422,
+        });
       }
       return reply.goTo(listUrl(contest.id));
     },

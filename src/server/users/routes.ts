@@ -31,7 +31,14 @@ export const userRoutes: FastifyPluginAsync = async (app) => {
     try {
       await createUser(
         app.db,
-        { username: String(values.username ?? ''), displayName: String(values.display_name ?? ''), role, unit: values.unit?.trim() || null, password, mustChangePassword: true },
+        {
+          username: String(values.username ?? ''),
+          displayName: String(values.display_name ?? ''),
+          role,
+          unit: values.unit?.trim() || null,
+          password,
+          mustChangePassword: true,
+        },
         request.user!.id,
       );
     } catch (err) {

@@ -70,8 +70,10 @@ export function alignPair(side: IndexedText, b: Uint16Array, params: AlignParams
     for (let s = spans.length - 1; s >= Math.max(0, spans.length - OPEN_SPANS); s--) {
       const span = spans[s];
       if (
-        aStart >= span[0] && aStart - span[1] <= gap &&
-        bStart >= span[2] && bStart - span[3] <= gap &&
+        aStart >= span[0] &&
+        aStart - span[1] <= gap &&
+        bStart >= span[2] &&
+        bStart - span[3] <= gap &&
         Math.abs(aStart - bStart - (span[1] - span[3])) <= gap
       ) {
         span[1] = Math.max(span[1], aEnd);

@@ -70,7 +70,9 @@ export function buildReports(
       bLibrary: B.library,
       crossProject,
       suspect: crossProject && (shared[0] >= denominator[a] / 2 || shared[1] >= denominator[b] / 2),
-      spans: spans.map(([as, ae, bs, be]) => [...originalRange(A.text, offsetsOf(a), as, ae), ...originalRange(B.text, offsetsOf(b), bs, be)] as Span),
+      spans: spans.map(
+        ([as, ae, bs, be]) => [...originalRange(A.text, offsetsOf(a), as, ae), ...originalRange(B.text, offsetsOf(b), bs, be)] as Span,
+      ),
       normalizedSpans: spans,
     });
   }

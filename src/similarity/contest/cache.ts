@@ -21,7 +21,11 @@ export class CorpusCache {
   constructor(private readonly capacity = 2) {}
 
   /** The cached corpus and how many of `identities` it already holds, when it can be extended to them. */
-  extendable(contestId: number, settingsSignature: string, identities: readonly string[]): { corpus: SimilarityCorpus; held: number } | null {
+  extendable(
+    contestId: number,
+    settingsSignature: string,
+    identities: readonly string[],
+  ): { corpus: SimilarityCorpus; held: number } | null {
     const c = this.cached.get(contestId);
     if (!c || c.settingsSignature !== settingsSignature || c.identities.length > identities.length) return null;
     for (let i = 0; i < c.identities.length; i++) if (c.identities[i] !== identities[i]) return null;

@@ -7,7 +7,8 @@ import { latestRun } from './queries.ts';
 
 export const SIMILARITY_DECISIONS: readonly SimilarityDecision[] = ['取消资格', '保留'];
 
-export const isSimilarityDecision = (value: unknown): value is SimilarityDecision => SIMILARITY_DECISIONS.includes(value as SimilarityDecision);
+export const isSimilarityDecision = (value: unknown): value is SimilarityDecision =>
+  SIMILARITY_DECISIONS.includes(value as SimilarityDecision);
 
 export interface StoredDecision {
   id: number;
@@ -28,7 +29,14 @@ const percent = (x: number): string => `${(x * 100).toFixed(1)}%`;
  * denominator); 保留 keeps the entry in and is recorded the same way. Refusals are plain Errors
  * with a Chinese message.
  */
-export async function decideOnEntry(db: Db, contestId: number, entryId: number, decision: SimilarityDecision, reason: string, userId: number | null): Promise<void> {
+export async function decideOnEntry(
+  db: Db,
+  contestId: number,
+  entryId: number,
+  decision: SimilarityDecision,
+  reason: string,
+  userId: number | null,
+): Promise<void> {
   if (!isSimilarityDecision(decision)) throw new Error(`未知的查重处理决定“${String(decision)}”，应为：${SIMILARITY_DECISIONS.join('、')}`);
   const why = reason?.trim();
   if (!why) throw new Error('请填写处理理由');
@@ -55,7 +63,16 @@ export async function decideOnEntry(db: Db, contestId: number, entryId: number, 
   await db.transaction().execute(async (trx) => {
     await trx
       .insertInto('similarity_decisions')
-      .values({ contest_id: contestId, entry_id: entryId, run_id: run.id, decision, rate, reason: why, user_id: userId, created_at: nowIso() })
+      .values({
+        contest_id: contestId,
+        entry_id: entryId,
+        run_id: run.id,
+        decision,
+        rate,
+        reason: why,
+        user_id: userId,
+        created_at: nowIso(),
+      })
       .execute();
     await audit(trx, {
       userId,
@@ -78,7 +95,9 @@ export async function listDecisions(db: Db, contestId: number, entryIds?: number
       .leftJoin('similarity_runs as r', 'r.id', 'd.run_id')
       .select(['d.id', 'd.entry_id', 'd.decision', 'd.rate', 'd.reason', 'd.created_at', 'u.display_name', 'r.version'])
       .where('d.contest_id', '=', contestId);
-  const rows = entryIds ? (await Promise.all(inChunks(entryIds, 500).map((ids) => query().where('d.entry_id', 'in', ids).execute()))).flat() : await query().execute();
+  const rows = entryIds
+    ? (await Promise.all(inChunks(entryIds, 500).map((ids) => query().where('d.entry_id', 'in', ids).execute()))).flat()
+    : await query().execute();
   return rows
     .map((r) => ({
       id: r.id,

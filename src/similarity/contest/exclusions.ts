@@ -33,7 +33,13 @@ const requireReason = (reason: string): string => {
 };
 
 /** Excludes the common passage `commonId` of one of the contest's runs. */
-export async function excludeCommonPassage(db: Db, contestId: number, commonId: number, reason: string, userId: number | null): Promise<void> {
+export async function excludeCommonPassage(
+  db: Db,
+  contestId: number,
+  commonId: number,
+  reason: string,
+  userId: number | null,
+): Promise<void> {
   const why = requireReason(reason);
   await db.transaction().execute(async (trx) => {
     const common = await trx
@@ -44,24 +50,56 @@ export async function excludeCommonPassage(db: Db, contestId: number, commonId: 
       .where('r.contest_id', '=', contestId)
       .executeTakeFirst();
     if (!common) throw new Error('该公共文本不在本竞赛的查重结果中');
-    const already = await trx.selectFrom('similarity_exclusions').select('id').where('contest_id', '=', contestId).where('text', '=', common.text).executeTakeFirst();
+    const already = await trx
+      .selectFrom('similarity_exclusions')
+      .select('id')
+      .where('contest_id', '=', contestId)
+      .where('text', '=', common.text)
+      .executeTakeFirst();
     if (already) throw new Error('该公共文本已经排除');
     const { id } = await trx
       .insertInto('similarity_exclusions')
       .values({ contest_id: contestId, text: common.text, reason: why, user_id: userId, created_at: nowIso() })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await audit(trx, { userId, contestId, action: 'similarity.exclude', subjectType: 'similarity_exclusion', subjectId: id, newValue: { text: common.text, entries: common.entries }, reason: why });
+    await audit(trx, {
+      userId,
+      contestId,
+      action: 'similarity.exclude',
+      subjectType: 'similarity_exclusion',
+      subjectId: id,
+      newValue: { text: common.text, entries: common.entries },
+      reason: why,
+    });
   });
 }
 
 /** Counts an excluded passage as duplicate again (from the next scan on). */
-export async function restoreCommonPassage(db: Db, contestId: number, exclusionId: number, reason: string, userId: number | null): Promise<void> {
+export async function restoreCommonPassage(
+  db: Db,
+  contestId: number,
+  exclusionId: number,
+  reason: string,
+  userId: number | null,
+): Promise<void> {
   const why = requireReason(reason);
   await db.transaction().execute(async (trx) => {
-    const row = await trx.selectFrom('similarity_exclusions').select('text').where('id', '=', exclusionId).where('contest_id', '=', contestId).executeTakeFirst();
+    const row = await trx
+      .selectFrom('similarity_exclusions')
+      .select('text')
+      .where('id', '=', exclusionId)
+      .where('contest_id', '=', contestId)
+      .executeTakeFirst();
     if (!row) throw new Error('该排除记录不存在');
     await trx.deleteFrom('similarity_exclusions').where('id', '=', exclusionId).execute();
-    await audit(trx, { userId, contestId, action: 'similarity.restore', subjectType: 'similarity_exclusion', subjectId: exclusionId, oldValue: { text: row.text }, reason: why });
+    await audit(trx, {
+      userId,
+      contestId,
+      action: 'similarity.restore',
+      subjectType: 'similarity_exclusion',
+      subjectId: exclusionId,
+      oldValue: { text: row.text },
+      reason: why,
+    });
   });
 }

@@ -100,17 +100,42 @@ export async function addLibraryUpload(
     for (const d of readable) {
       const known =
         seen.has(d.sha256) ||
-        (await trx.selectFrom('similarity_library').select('id').where('contest_id', '=', contestId).where('role', '=', role).where('sha256', '=', d.sha256).executeTakeFirst());
+        (await trx
+          .selectFrom('similarity_library')
+          .select('id')
+          .where('contest_id', '=', contestId)
+          .where('role', '=', role)
+          .where('sha256', '=', d.sha256)
+          .executeTakeFirst());
       seen.add(d.sha256);
       if (known) {
         result.duplicates.push(d.name);
         continue;
       }
-      await trx.insertInto('similarity_library').values({ contest_id: contestId, role, name: d.name, sha256: d.sha256, size: d.size, text: d.text, user_id: userId, created_at: now }).execute();
+      await trx
+        .insertInto('similarity_library')
+        .values({
+          contest_id: contestId,
+          role,
+          name: d.name,
+          sha256: d.sha256,
+          size: d.size,
+          text: d.text,
+          user_id: userId,
+          created_at: now,
+        })
+        .execute();
       result.added.push(d.name);
     }
     if (result.added.length) {
-      await audit(trx, { userId, contestId, action: `similarity.${role}.add`, subjectType: 'contest', subjectId: contestId, newValue: { upload: file.name, added: result.added } });
+      await audit(trx, {
+        userId,
+        contestId,
+        action: `similarity.${role}.add`,
+        subjectType: 'contest',
+        subjectId: contestId,
+        newValue: { upload: file.name, added: result.added },
+      });
     }
   });
   return result;
@@ -120,20 +145,48 @@ export async function listLibrary(db: Db, contestId: number): Promise<LibraryDoc
   const rows = await db
     .selectFrom('similarity_library as l')
     .leftJoin('users as u', 'u.id', 'l.user_id')
-    .select((eb) => ['l.id', 'l.role', 'l.name', 'l.size', 'l.created_at', 'u.display_name', eb.fn<number>('length', ['l.text']).as('chars')])
+    .select((eb) => [
+      'l.id',
+      'l.role',
+      'l.name',
+      'l.size',
+      'l.created_at',
+      'u.display_name',
+      eb.fn<number>('length', ['l.text']).as('chars'),
+    ])
     .where('l.contest_id', '=', contestId)
     .orderBy('l.role')
     .orderBy('l.id')
     .execute();
-  return rows.map((r) => ({ id: r.id, role: r.role, name: r.name, size: Number(r.size), chars: Number(r.chars), by: r.display_name, createdAt: r.created_at }));
+  return rows.map((r) => ({
+    id: r.id,
+    role: r.role,
+    name: r.name,
+    size: Number(r.size),
+    chars: Number(r.chars),
+    by: r.display_name,
+    createdAt: r.created_at,
+  }));
 }
 
 /** Removes a library document or template; the next scan compares without it. */
 export async function removeLibraryDocument(db: Db, contestId: number, id: number, userId: number | null): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const row = await trx.selectFrom('similarity_library').select(['role', 'name']).where('id', '=', id).where('contest_id', '=', contestId).executeTakeFirst();
+    const row = await trx
+      .selectFrom('similarity_library')
+      .select(['role', 'name'])
+      .where('id', '=', id)
+      .where('contest_id', '=', contestId)
+      .executeTakeFirst();
     if (!row) throw new Error('该文档不在本竞赛的比对库中');
     await trx.deleteFrom('similarity_library').where('id', '=', id).execute();
-    await audit(trx, { userId, contestId, action: `similarity.${row.role}.remove`, subjectType: 'similarity_library', subjectId: id, oldValue: { name: row.name } });
+    await audit(trx, {
+      userId,
+      contestId,
+      action: `similarity.${row.role}.remove`,
+      subjectType: 'similarity_library',
+      subjectId: id,
+      oldValue: { name: row.name },
+    });
   });
 }

@@ -50,7 +50,12 @@ export async function listMembers(db: Db, contestId: number, documentKinds: read
           .where('f.kind', 'in', [...documentKinds])
           .where('f.text', 'is not', null)
           .execute(),
-    db.selectFrom('similarity_library').select(['id', 'sha256', 'created_at']).where('contest_id', '=', contestId).where('role', '=', 'library').execute(),
+    db
+      .selectFrom('similarity_library')
+      .select(['id', 'sha256', 'created_at'])
+      .where('contest_id', '=', contestId)
+      .where('role', '=', 'library')
+      .execute(),
   ]);
   const members: CorpusMember[] = [
     ...files.map((f) => ({
@@ -62,9 +67,19 @@ export async function listMembers(db: Db, contestId: number, documentKinds: read
       category: f.category ?? f.category_label ?? null,
       createdAt: f.created_at,
     })),
-    ...library.map((l) => ({ key: libraryKey(l.id), library: true, id: l.id, entryId: null, sha256: l.sha256, category: null, createdAt: l.created_at })),
+    ...library.map((l) => ({
+      key: libraryKey(l.id),
+      library: true,
+      id: l.id,
+      entryId: null,
+      sha256: l.sha256,
+      category: null,
+      createdAt: l.created_at,
+    })),
   ];
-  return members.sort((x, y) => (x.createdAt < y.createdAt ? -1 : x.createdAt > y.createdAt ? 1 : Number(x.library) - Number(y.library) || x.id - y.id));
+  return members.sort((x, y) =>
+    x.createdAt < y.createdAt ? -1 : x.createdAt > y.createdAt ? 1 : Number(x.library) - Number(y.library) || x.id - y.id,
+  );
 }
 
 /** Texts of the given members, by key. */
@@ -73,10 +88,12 @@ export async function loadTexts(db: Db, members: readonly CorpusMember[]): Promi
   const fileIds = members.filter((m) => !m.library).map((m) => m.id);
   const libraryIds = members.filter((m) => m.library).map((m) => m.id);
   for (const ids of inChunks(fileIds, 500)) {
-    for (const f of await db.selectFrom('files').select(['id', 'text']).where('id', 'in', ids).execute()) texts.set(fileKey(f.id), f.text ?? '');
+    for (const f of await db.selectFrom('files').select(['id', 'text']).where('id', 'in', ids).execute())
+      texts.set(fileKey(f.id), f.text ?? '');
   }
   for (const ids of inChunks(libraryIds, 500)) {
-    for (const l of await db.selectFrom('similarity_library').select(['id', 'text']).where('id', 'in', ids).execute()) texts.set(libraryKey(l.id), l.text);
+    for (const l of await db.selectFrom('similarity_library').select(['id', 'text']).where('id', 'in', ids).execute())
+      texts.set(libraryKey(l.id), l.text);
   }
   return texts;
 }

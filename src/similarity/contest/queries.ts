@@ -8,7 +8,14 @@ import { loadScanSettings, type ScanSettings } from './settings.ts';
 /** Reads of stored scan results, for the pages and the CLI. */
 
 export const latestRun = (db: Db, contestId: number): Promise<SimilarityRun | undefined> =>
-  db.selectFrom('similarity_runs').selectAll().where('contest_id', '=', contestId).where('status', '=', 'done').orderBy('version', 'desc').limit(1).executeTakeFirst();
+  db
+    .selectFrom('similarity_runs')
+    .selectAll()
+    .where('contest_id', '=', contestId)
+    .where('status', '=', 'done')
+    .orderBy('version', 'desc')
+    .limit(1)
+    .executeTakeFirst();
 
 export const getRun = (db: Db, contestId: number, runId: number): Promise<SimilarityRun | undefined> =>
   db.selectFrom('similarity_runs').selectAll().where('contest_id', '=', contestId).where('id', '=', runId).executeTakeFirst();
@@ -38,7 +45,10 @@ export interface DocInfo {
 export async function describeDocuments(db: Db, keys: Iterable<string>): Promise<Map<string, DocInfo>> {
   const parsed = [...new Set(keys)].map((key) => ({ key, ...parseKey(key) }));
   const info = new Map<string, DocInfo>();
-  for (const part of inChunks(parsed.filter((p) => !p.library).map((p) => p.id), 500)) {
+  for (const part of inChunks(
+    parsed.filter((p) => !p.library).map((p) => p.id),
+    500,
+  )) {
     const rows = await db
       .selectFrom('files as f')
       .innerJoin('entries as e', 'e.id', 'f.entry_id')
@@ -62,15 +72,42 @@ export async function describeDocuments(db: Db, keys: Iterable<string>): Promise
       });
     }
   }
-  for (const part of inChunks(parsed.filter((p) => p.library).map((p) => p.id), 500)) {
+  for (const part of inChunks(
+    parsed.filter((p) => p.library).map((p) => p.id),
+    500,
+  )) {
     for (const r of await db.selectFrom('similarity_library').select(['id', 'name']).where('id', 'in', part).execute()) {
-      info.set(`l${r.id}`, { key: `l${r.id}`, library: true, label: r.name, entryId: null, fileId: null, code: null, title: null, fileName: r.name, category: null, status: null, exists: true });
+      info.set(`l${r.id}`, {
+        key: `l${r.id}`,
+        library: true,
+        label: r.name,
+        entryId: null,
+        fileId: null,
+        code: null,
+        title: null,
+        fileName: r.name,
+        category: null,
+        status: null,
+        exists: true,
+      });
     }
   }
   for (const p of parsed) {
     if (info.has(p.key)) continue;
     const label = p.library ? `（已删除的比对库文档 ${p.id}）` : `（已删除的文件 ${p.id}）`;
-    info.set(p.key, { key: p.key, library: p.library, label, entryId: null, fileId: p.library ? null : p.id, code: null, title: null, fileName: label, category: null, status: null, exists: false });
+    info.set(p.key, {
+      key: p.key,
+      library: p.library,
+      label,
+      entryId: null,
+      fileId: p.library ? null : p.id,
+      code: null,
+      title: null,
+      fileName: label,
+      category: null,
+      status: null,
+      exists: false,
+    });
   }
   return info;
 }
@@ -99,9 +136,27 @@ function reportQuery(db: Db, runId: number) {
     .innerJoin('entries as e', 'e.id', 'r.entry_id')
     .leftJoin('files as f', 'f.id', 'r.file_id')
     .select([
-      'r.id', 'r.run_id', 'r.doc_key', 'r.entry_id', 'r.file_id', 'r.sha256', 'r.category', 'r.countable', 'r.template_chars', 'r.duplicate_chars',
-      'r.common_chars', 'r.quoted_duplicate_chars', 'r.rate', 'r.rate_excluding_quotes', 'r.max_source_rate', 'r.flagged', 'r.sources_json',
-      'e.code', 'e.title', 'e.status', 'f.name as file_name',
+      'r.id',
+      'r.run_id',
+      'r.doc_key',
+      'r.entry_id',
+      'r.file_id',
+      'r.sha256',
+      'r.category',
+      'r.countable',
+      'r.template_chars',
+      'r.duplicate_chars',
+      'r.common_chars',
+      'r.quoted_duplicate_chars',
+      'r.rate',
+      'r.rate_excluding_quotes',
+      'r.max_source_rate',
+      'r.flagged',
+      'r.sources_json',
+      'e.code',
+      'e.title',
+      'e.status',
+      'f.name as file_name',
     ])
     .where('r.run_id', '=', runId);
 }
@@ -133,8 +188,15 @@ const toReportRow = (r: ReportQueryRow): ReportRow => ({
 });
 
 /** Entry documents of a run, highest rate first. */
-export async function listReports(db: Db, runId: number, page: { offset: number; limit: number; flaggedOnly?: boolean }): Promise<{ rows: ReportRow[]; total: number }> {
-  let count = db.selectFrom('similarity_reports').select((eb) => eb.fn.countAll().as('n')).where('run_id', '=', runId);
+export async function listReports(
+  db: Db,
+  runId: number,
+  page: { offset: number; limit: number; flaggedOnly?: boolean },
+): Promise<{ rows: ReportRow[]; total: number }> {
+  let count = db
+    .selectFrom('similarity_reports')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('run_id', '=', runId);
   let rows = reportQuery(db, runId);
   if (page.flaggedOnly) {
     count = count.where('flagged', '=', 1);
@@ -150,7 +212,8 @@ export async function listReports(db: Db, runId: number, page: { offset: number;
 /** The reports of a run for the given document keys. */
 export async function reportsByKey(db: Db, runId: number, keys: string[]): Promise<Map<string, ReportRow>> {
   const map = new Map<string, ReportRow>();
-  for (const part of inChunks([...new Set(keys)], 500)) for (const r of await reportQuery(db, runId).where('r.doc_key', 'in', part).execute()) map.set(r.doc_key, toReportRow(r));
+  for (const part of inChunks([...new Set(keys)], 500))
+    for (const r of await reportQuery(db, runId).where('r.doc_key', 'in', part).execute()) map.set(r.doc_key, toReportRow(r));
   return map;
 }
 
@@ -173,7 +236,19 @@ export interface PairRow {
   spans: Span[];
 }
 
-type PairTableRow = { id: number; run_id: number; a_key: string; b_key: string; a_shared: number; b_shared: number; a_library: number; b_library: number; cross_project: number; suspect: number; spans_json: string };
+type PairTableRow = {
+  id: number;
+  run_id: number;
+  a_key: string;
+  b_key: string;
+  a_shared: number;
+  b_shared: number;
+  a_library: number;
+  b_library: number;
+  cross_project: number;
+  suspect: number;
+  spans_json: string;
+};
 
 const toPairRow = (p: PairTableRow): PairRow => ({
   id: p.id,
@@ -261,7 +336,12 @@ export async function freshness(db: Db, contestId: number, run: SimilarityRun | 
   let changed = 0;
   let removed = 0;
   if (corpusChanged) {
-    const scanned = new Map((await db.selectFrom('similarity_reports').select(['doc_key', 'sha256']).where('run_id', '=', run.id).execute()).map((r) => [r.doc_key, r.sha256]));
+    const scanned = new Map(
+      (await db.selectFrom('similarity_reports').select(['doc_key', 'sha256']).where('run_id', '=', run.id).execute()).map((r) => [
+        r.doc_key,
+        r.sha256,
+      ]),
+    );
     for (const m of entries) {
       const sha = scanned.get(m.key);
       if (sha === undefined) added++;

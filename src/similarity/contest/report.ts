@@ -27,11 +27,22 @@ export async function contestScanReport(db: Db, contestId: number, run: Similari
     listLibrary(db, contestId),
     unreadableDocuments(db, contestId, settings.documentKinds),
   ]);
-  const keys = [...rows.flatMap((r) => [r.docKey, ...r.sources.map((s) => s.key)]), ...pairs.flatMap((p) => [p.aKey, p.bKey]), ...common.flatMap((c) => c.documents)];
+  const keys = [
+    ...rows.flatMap((r) => [r.docKey, ...r.sources.map((s) => s.key)]),
+    ...pairs.flatMap((p) => [p.aKey, p.bKey]),
+    ...common.flatMap((c) => c.documents),
+  ];
   const info = await describeDocuments(db, keys);
   const at = (key: string): string => pathOf(info.get(key)!);
   const scanPairs = pairs.map((p) => ({
-    pair: { a: at(p.aKey), b: at(p.bKey), aShared: p.aShared, bShared: p.bShared, crossProject: p.crossProject, spans: p.spans } satisfies ScanPair,
+    pair: {
+      a: at(p.aKey),
+      b: at(p.bKey),
+      aShared: p.aShared,
+      bShared: p.bShared,
+      crossProject: p.crossProject,
+      spans: p.spans,
+    } satisfies ScanPair,
     suspect: p.suspect,
   }));
   return {

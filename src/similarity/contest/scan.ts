@@ -102,7 +102,14 @@ export async function runContestScan(db: Db, contestId: number, opts: ContestSca
         action: 'similarity.scan',
         subjectType: 'similarity_run',
         subjectId: run.id,
-        newValue: { version: run.version, mode, documents: summary.documents, library: summary.library_documents, flagged: summary.flagged, suspects: summary.suspects },
+        newValue: {
+          version: run.version,
+          mode,
+          documents: summary.documents,
+          library: summary.library_documents,
+          flagged: summary.flagged,
+          suspects: summary.suspects,
+        },
       });
       await pruneOldRuns(trx, contestId);
     });
@@ -143,8 +150,17 @@ const INTERRUPTED = '查重未完成：进程在查重过程中退出';
 /** A new run row, numbered after the contest's last one. */
 async function openRun(db: Db, contestId: number, fields: RunFields): Promise<{ id: number; version: number }> {
   return db.transaction().execute(async (trx) => {
-    await trx.updateTable('similarity_runs').set({ status: 'failed', error: INTERRUPTED }).where('contest_id', '=', contestId).where('status', '=', 'running').execute();
-    const last = await trx.selectFrom('similarity_runs').select((eb) => eb.fn.max('version').as('v')).where('contest_id', '=', contestId).executeTakeFirst();
+    await trx
+      .updateTable('similarity_runs')
+      .set({ status: 'failed', error: INTERRUPTED })
+      .where('contest_id', '=', contestId)
+      .where('status', '=', 'running')
+      .execute();
+    const last = await trx
+      .selectFrom('similarity_runs')
+      .select((eb) => eb.fn.max('version').as('v'))
+      .where('contest_id', '=', contestId)
+      .executeTakeFirst();
     const version = Number(last?.v ?? 0) + 1;
     const { id } = await trx
       .insertInto('similarity_runs')

@@ -30,7 +30,13 @@ export async function loadScanSettings(db: Db, contestId: number): Promise<ScanS
   // the engine's k-gram length: shorter passages would match everywhere
   if (similarity.minMatch < 4) throw new Error(`规则中的查重最短匹配长度 minMatch 为 ${similarity.minMatch}，至少应为 4 个字`);
   const [templateFiles, exclusions] = await Promise.all([
-    db.selectFrom('similarity_library').select(['name', 'text']).where('contest_id', '=', contestId).where('role', '=', 'template').orderBy('id').execute(),
+    db
+      .selectFrom('similarity_library')
+      .select(['name', 'text'])
+      .where('contest_id', '=', contestId)
+      .where('role', '=', 'template')
+      .orderBy('id')
+      .execute(),
     db.selectFrom('similarity_exclusions').select('text').where('contest_id', '=', contestId).orderBy('id').execute(),
   ]);
   const options = { threshold: similarity.threshold, minMatch: similarity.minMatch };

@@ -24,7 +24,12 @@ function entryFirst(p: PairReport): PairReport {
 }
 
 /** Writes a run's results: one report per entry document, the pairs with their spans, the common passages. */
-export async function storeResult(trx: Transaction<Database>, runId: number, result: SimilarityResult, members: ReadonlyMap<string, CorpusMember>): Promise<void> {
+export async function storeResult(
+  trx: Transaction<Database>,
+  runId: number,
+  result: SimilarityResult,
+  members: ReadonlyMap<string, CorpusMember>,
+): Promise<void> {
   const reports = result.documents.map((d) => {
     const m = members.get(d.id)!;
     return {
@@ -62,7 +67,12 @@ export async function storeResult(trx: Transaction<Database>, runId: number, res
   }));
   for (const rows of inChunks(pairs, 200)) await trx.insertInto('similarity_pairs').values(rows).execute();
 
-  const common = result.common.map((c) => ({ run_id: runId, text: c.text, entries: c.documents.length, documents_json: JSON.stringify([...c.documents].sort()) }));
+  const common = result.common.map((c) => ({
+    run_id: runId,
+    text: c.text,
+    entries: c.documents.length,
+    documents_json: JSON.stringify([...c.documents].sort()),
+  }));
   for (const rows of inChunks(common, 200)) await trx.insertInto('similarity_common').values(rows).execute();
 }
 

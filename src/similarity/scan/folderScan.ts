@@ -160,7 +160,10 @@ export async function scanFolder(request: FolderScanRequest): Promise<FolderScan
   const { options } = result;
   const pairs = [...result.pairs]
     .sort((x, y) => y.aShared + y.bShared - (x.aShared + x.bShared))
-    .map((p) => ({ pair: { a: p.a, b: p.b, aShared: p.aShared, bShared: p.bShared, crossProject: p.crossProject, spans: p.spans }, suspect: p.suspect }));
+    .map((p) => ({
+      pair: { a: p.a, b: p.b, aShared: p.aShared, bShared: p.bShared, crossProject: p.crossProject, spans: p.spans },
+      suspect: p.suspect,
+    }));
   const report: ScanReport = {
     params: {
       folder: toSlash(request.folder),

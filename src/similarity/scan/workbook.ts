@@ -38,7 +38,10 @@ export async function scanWorkbook({ report, suspects }: FolderScan): Promise<Bu
         percent(d.rateExcludingQuotes),
         percent(d.maxSourceRate),
         d.flagged ? '是' : '否',
-        d.sources.slice(0, 3).map((s) => `${s.library ? '［比对库］' : ''}${s.path}（${s.sharedChars}字）`).join('\n'),
+        d.sources
+          .slice(0, 3)
+          .map((s) => `${s.library ? '［比对库］' : ''}${s.path}（${s.sharedChars}字）`)
+          .join('\n'),
       ]),
       notes: [`重复率 = 模板以外的重复字数 ÷ 模板以外的可计字数；重复率达到 ${percent(threshold)}% 的文档以红色标出。`],
     },
