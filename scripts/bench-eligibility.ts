@@ -27,9 +27,9 @@ process.env.CASEJURY_DATA = path.join(work, 'data');
 const { openMigratedDb } = await import('../src/db/connect.ts');
 const { createContest } = await import('../src/contests/index.ts');
 const { importPath } = await import('../src/ingest/import.ts');
-const { runChecks } = await import('../src/eligibility/run.ts');
-const { eligibilityBoard } = await import('../src/eligibility/board.ts');
-const { eligibilityXlsx } = await import('../src/eligibility/export.ts');
+const { runChecks } = await import('../src/eligibility/store/run.ts');
+const { eligibilityBoard } = await import('../src/eligibility/store/board.ts');
+const { eligibilityXlsx } = await import('../src/eligibility/store/export.ts');
 
 const STAGES = ['小学', '初中', '高中'];
 const SURNAMES = '张王李赵刘陈杨黄周吴徐孙马朱胡郭何林罗高';

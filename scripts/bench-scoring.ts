@@ -144,7 +144,7 @@ async function runBenchmark(): Promise<void> {
       ),
     );
     experts.forEach((x, i) => (x.base = `http://127.0.0.1:${ports[i % ports.length]}`));
-    let t0 = performance.now();
+    const t0 = performance.now();
     for (let i = 0; i < experts.length; i += 20) await Promise.all(experts.slice(i, i + 20).map((x) => signIn(x, password)));
     console.log(`${experts.length} 位专家已登录（各自的会话与 CSRF 令牌），用时 ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
@@ -280,16 +280,14 @@ async function seed(db: Db, runId: string, expertCount: number, tasksPerExpert: 
       await trx
         .insertInto('assignments')
         .values(
-          pairs
-            .slice(i, i + 500)
-            .map((p) => ({
-              contest_id: contestId,
-              entry_id: p.entryId,
-              expert_id: p.userId,
-              status: 'active' as const,
-              reason: null,
-              created_at: now,
-            })),
+          pairs.slice(i, i + 500).map((p) => ({
+            contest_id: contestId,
+            entry_id: p.entryId,
+            expert_id: p.userId,
+            status: 'active' as const,
+            reason: null,
+            created_at: now,
+          })),
         )
         .execute();
     }

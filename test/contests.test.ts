@@ -114,7 +114,7 @@ describe('updateContestRules', () => {
     const id = await createContest(db, { rulesYaml: TWO_CATEGORIES, rulesSource: 'small.yaml', userId: null });
     const before = await contestCategories(db, id);
     await addEntry(id, 'beta');
-    const next = TWO_CATEGORIES.replace(/  - key: alpha[\s\S]*?(?=  - key: beta)/, '') // drop alpha
+    const next = TWO_CATEGORIES.replace(/ {2}- key: alpha[\s\S]*?(?= {2}- key: beta)/, '') // drop alpha
       .replace('name: 乙类', 'name: 乙类（改名）')
       .concat(`  - key: gamma
     name: 丙类
@@ -155,7 +155,7 @@ describe('updateContestRules', () => {
     const id = await createContest(db, { rulesYaml: TWO_CATEGORIES, rulesSource: 'small.yaml', userId: null });
     await addEntry(id, 'alpha');
     const categories = await contestCategories(db, id);
-    const withoutAlpha = TWO_CATEGORIES.replace(/  - key: alpha[\s\S]*?(?=  - key: beta)/, '').replace('name: 乙类', 'name: 乙类二');
+    const withoutAlpha = TWO_CATEGORIES.replace(/ {2}- key: alpha[\s\S]*?(?= {2}- key: beta)/, '').replace('name: 乙类', 'name: 乙类二');
     await expect(updateContestRules(db, id, withoutAlpha, null)).rejects.toThrow('“甲类”（alpha，1 件作品）');
     expect(await contestCategories(db, id)).toEqual(categories);
     expect((await getContest(db, id))!.rules_yaml).toBe(TWO_CATEGORIES);

@@ -9,10 +9,11 @@ import { type DocxLayout, readDocxLayout, sameFont } from '../src/eligibility/fo
 import { checkHistory, readPriorAwards } from '../src/eligibility/history.ts';
 import { checkFileTypes, checkSizes } from '../src/eligibility/materials.ts';
 import type { CheckResult, EntryAuthor, EntryFile } from '../src/eligibility/types.ts';
-import { checkVideos, probeMp4, type VideoInfo } from '../src/eligibility/video.ts';
+import { checkVideos, type VideoInfo } from '../src/eligibility/video.ts';
+import { probeMp4 } from '../src/ingest/media.ts';
 import { classifyEntryFiles } from '../src/ingest/classify.ts';
 import { extractText } from '../src/ingest/extract/index.ts';
-import { loadRuleSetFile } from '../src/rules/load.ts';
+import { loadRuleSetFile } from '../src/rules/store/files.ts';
 import { authorLimitsFor, type CategoryRules, materialsFor, type RuleSet } from '../src/rules/schema.ts';
 import { sha256Of } from '../src/storage/blobs.ts';
 import { makeDocx } from './helpers/docx.ts';

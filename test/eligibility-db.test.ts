@@ -6,11 +6,11 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { runCli } from '../src/cli/main.ts';
 import { createContest } from '../src/contests/index.ts';
 import { type Db, openMigratedDb } from '../src/db/connect.ts';
-import { eligibilityBoard, entryChecklist, filteredEntryIds } from '../src/eligibility/board.ts';
-import { decide } from '../src/eligibility/decisions.ts';
-import { eligibilityXlsx } from '../src/eligibility/export.ts';
-import { importPriorAwards } from '../src/eligibility/prior-awards.ts';
-import { runChecks } from '../src/eligibility/run.ts';
+import { eligibilityBoard, entryChecklist, filteredEntryIds } from '../src/eligibility/store/board.ts';
+import { decide } from '../src/eligibility/store/decisions.ts';
+import { eligibilityXlsx } from '../src/eligibility/store/export.ts';
+import { importPriorAwards } from '../src/eligibility/store/prior-awards.ts';
+import { runChecks } from '../src/eligibility/store/run.ts';
 import { importPath } from '../src/ingest/import.ts';
 import { makeDocx } from './helpers/docx.ts';
 import { testDatabases } from './helpers/db.ts';

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/connect.ts';
 import { testDatabases } from './helpers/db.ts';
-import { declareConflict, runAutoAssign, setAssignment } from '../src/judging/assignments.ts';
-import { saveReview } from '../src/judging/reviews.ts';
+import { declareConflict, runAutoAssign, setAssignment } from '../src/judging/store/assignments.ts';
+import { saveReview } from '../src/judging/store/reviews.ts';
 import { seedContest } from './helpers/seed.ts';
 
 describe.each(testDatabases)('assignment store on $name', ({ open }) => {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Db, nowIso } from '../src/db/connect.ts';
 import { testDatabases } from './helpers/db.ts';
-import { openReview, returnReview, saveReview } from '../src/judging/reviews.ts';
+import { openReview, returnReview, saveReview } from '../src/judging/store/reviews.ts';
 import { checkScores, checkSubmission, type ScoringCriterion } from '../src/judging/rubric.ts';
 import { seedContest } from './helpers/seed.ts';
 

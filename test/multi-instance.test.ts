@@ -10,7 +10,7 @@ import { type Db, openMigratedDb } from '../src/db/connect.ts';
 import { createContest } from '../src/contests/index.ts';
 import { importPath } from '../src/ingest/import.ts';
 import { createUser } from '../src/users/accounts.ts';
-import { runContestScan } from '../src/similarity/contest/scan.ts';
+import { runContestScan } from '../src/similarity/store/scan.ts';
 import { LocalBlobStore } from '../src/storage/blobs.ts';
 import { ACCURACY_SPEC, plantCorpus, writePlantedCorpus } from '../scripts/lib/plantedCorpus.ts';
 import { createTestPgDatabase } from './helpers/db.ts';

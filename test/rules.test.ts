@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { listRuleSetFiles, loadRuleSetFile, parseRuleSet, requireRuleSet, RuleSetInvalidError } from '../src/rules/load.ts';
+import { parseRuleSet, requireRuleSet, RuleSetInvalidError } from '../src/rules/load.ts';
+import { listRuleSetFiles, loadRuleSetFile } from '../src/rules/store/files.ts';
 import {
   authorLimitsFor,
   criterionLevels,

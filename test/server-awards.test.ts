@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contestAwards } from '../src/awards/contest.ts';
+import { contestAwards } from '../src/awards/store/contest.ts';
 import { buildAwardContest, type BuiltContest, type EntrySpec } from './helpers/awards-contest.ts';
 import { Client, csrfField, PASSWORD, startTestServer, type Response, type TestServer } from './server-helpers.ts';
 

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { contestAwards } from '../src/awards/contest.ts';
+import { contestAwards } from '../src/awards/store/contest.ts';
 import { MISSING_SECTION, OVER_LIMIT, SUBMISSIONS, importEligibilityContest } from './helpers/eligibility-contest.ts';
 import { Client, csrfField, startTestServer, type Response, type TestServer } from './server-helpers.ts';
 

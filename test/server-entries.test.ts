@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nowIso } from '../src/db/connect.ts';
 import { createContest, contestCategories } from '../src/contests/index.ts';
-import { LocalBlobStore } from '../src/storage/blobs.ts';
+import type { LocalBlobStore } from '../src/storage/blobs.ts';
 import { Client, startTestServer, type TestServer } from './server-helpers.ts';
 
 let server: TestServer;

@@ -2,11 +2,18 @@ import fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Db, nowIso } from '../src/db/connect.ts';
 import { pickExtraReviewer, type AssignableExpert } from '../src/judging/assign.ts';
-import { addExtraReviewer, assignmentConflict, lastAssignOptions, moveAssignment, runAutoAssign } from '../src/judging/assignments.ts';
-import { contestExperts, expertRowProblem, importExperts } from '../src/judging/experts.ts';
+import {
+  addExtraReviewer,
+  assignmentConflict,
+  lastAssignOptions,
+  moveAssignment,
+  runAutoAssign,
+} from '../src/judging/store/assignments.ts';
+import { expertRowProblem } from '../src/judging/experts.ts';
+import { contestExperts, importExperts } from '../src/judging/store/experts.ts';
 import { expertEntryView } from '../src/judging/expert-view.ts';
-import { contestPanels, createPanel, setPanelMember } from '../src/judging/panels.ts';
-import { openReview, saveOpenedReview } from '../src/judging/reviews.ts';
+import { contestPanels, createPanel, setPanelMember } from '../src/judging/store/panels.ts';
+import { openReview, saveOpenedReview } from '../src/judging/store/reviews.ts';
 import { testDatabases } from './helpers/db.ts';
 import { seedContest } from './helpers/seed.ts';
 

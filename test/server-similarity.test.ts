@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContest } from '../src/contests/index.ts';
 import { importPath } from '../src/ingest/import.ts';
-import { latestRun } from '../src/similarity/contest/queries.ts';
+import { latestRun } from '../src/similarity/store/queries.ts';
 import { ProseGenerator } from '../scripts/lib/prose.ts';
 import { Random } from '../scripts/lib/random.ts';
 import { makeDocx } from './helpers/docx.ts';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/main.ts';
 import { findSimilarity, type SimilarityResult } from '../src/similarity/index.ts';
 import { normalize, unitsToString } from '../src/similarity/text/normalize.ts';
-import type { ScanReport } from '../src/similarity/scan/folderScan.ts';
+import type { ScanReport } from '../src/similarity/store/folder-scan.ts';
 import { ACCURACY_SPEC, ALTERATIONS, type PlantedCorpus, plantCorpus, writePlantedCorpus } from '../scripts/lib/plantedCorpus.ts';
 import { makeDocx } from './helpers/docx.ts';
 

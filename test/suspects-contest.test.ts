@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GeneratedWork, SuspectsContestGenerator, type SuspectsContest } from '../scripts/lib/suspectsCorpus.ts';
-import type { ScanReport } from '../src/similarity/scan/folderScan.ts';
+import type { ScanReport } from '../src/similarity/store/folder-scan.ts';
 import { cli, cliJson } from './helpers/cli.ts';
 import { makeDocx } from './helpers/docx.ts';
 import { makeMp4 } from './fixtures-media/mp4.ts';

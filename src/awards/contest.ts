@@ -1,8 +1,6 @@
-import type { Db } from '../db/connect.ts';
-import type { AwardOverrideKind, EntryStatus } from '../db/schema.ts';
-import { contestCategories, contestRuleSet, getContest } from '../contests/index.ts';
-import { contestAuthors } from '../contests/authors.ts';
-import { REVIEWABLE_STATUSES } from '../judging/assignments.ts';
+import type { EntryStatus } from '../entries/status.ts';
+import type { AwardOverrideKind } from './overrides.ts';
+import { VALID_STATUSES } from '../entries/status.ts';
 import type { CategoryRules, Quota, RuleSet } from '../rules/schema.ts';
 import { rubricMax } from '../rules/schema.ts';
 import { scoreEntries, type EntryScore, type ScoringRule } from '../scoring/aggregate.ts';
@@ -199,8 +197,6 @@ export interface AwardInput {
   panels: { id: number; name: string; categoryId: number | null; group: string | null }[];
   overrides: { entryId: number; kind: AwardOverrideKind; value: string | null; reason: string }[];
 }
-
-export const VALID_STATUSES: readonly EntryStatus[] = REVIEWABLE_STATUSES;
 
 const ROUNDING: Record<CategoryRules['awards']['rounding'], BandOptions['rounding']> = {
   'cumulative-floor': 'cumulative-floor',
@@ -604,66 +600,3 @@ export function nextStageSeed(awards: ContestAwards, qualifying: readonly string
 }
 
 /** Loads what buildContestAwards needs. Works on a transaction too (publication reads inside one). */
-export async function loadAwardInput(db: Db, contestId: number): Promise<AwardInput> {
-  const contest = await getContest(db, contestId);
-  if (!contest) throw new Error(`找不到编号为 ${contestId} 的竞赛`);
-  const ruleSet = await contestRuleSet(db, contestId);
-  const categories = await contestCategories(db, contestId);
-  const entries = await db
-    .selectFrom('entries')
-    .select(['id', 'code', 'title', 'category_id', 'group_name', 'status'])
-    .where('contest_id', '=', contestId)
-    .orderBy('code')
-    .execute();
-  const authors = await contestAuthors(db, contestId);
-  const reviews = await db
-    .selectFrom('reviews')
-    .innerJoin('assignments', 'assignments.id', 'reviews.assignment_id')
-    .innerJoin('users', 'users.id', 'reviews.expert_id')
-    .select(['reviews.entry_id', 'reviews.expert_id', 'users.display_name', 'reviews.scores_json', 'reviews.comment'])
-    .where('reviews.contest_id', '=', contestId)
-    .where('reviews.status', '=', 'submitted')
-    .where('assignments.status', '=', 'active')
-    .orderBy('reviews.id')
-    .execute();
-  const panels = await db
-    .selectFrom('panels')
-    .select(['id', 'name', 'category_id', 'group_name'])
-    .where('contest_id', '=', contestId)
-    .orderBy('id')
-    .execute();
-  const overrides = await db
-    .selectFrom('award_overrides')
-    .select(['entry_id', 'kind', 'value', 'reason'])
-    .where('contest_id', '=', contestId)
-    .orderBy('id')
-    .execute();
-  return {
-    contest: { id: contest.id, name: contest.name, rulesSource: contest.rules_source },
-    ruleSet,
-    categories: categories.map((c) => ({ id: c.id, key: c.key, name: c.name })),
-    entries: entries.map((e) => ({
-      id: e.id,
-      code: e.code,
-      title: e.title,
-      categoryId: e.category_id,
-      group: e.group_name,
-      status: e.status,
-    })),
-    authors: authors.map((a) => ({ entryId: a.entry_id, name: a.name, unit: a.unit, county: a.county })),
-    reviews: reviews.map((r) => ({
-      entryId: r.entry_id,
-      expertId: r.expert_id,
-      expert: r.display_name,
-      scores: JSON.parse(r.scores_json || '{}'),
-      comment: r.comment,
-    })),
-    panels: panels.map((p) => ({ id: p.id, name: p.name, categoryId: p.category_id, group: p.group_name })),
-    overrides: overrides.map((o) => ({ entryId: o.entry_id, kind: o.kind, value: o.value, reason: o.reason })),
-  };
-}
-
-/** The contest's awards as they stand now (live computation). */
-export async function contestAwards(db: Db, contestId: number): Promise<ContestAwards> {
-  return buildContestAwards(await loadAwardInput(db, contestId));
-}

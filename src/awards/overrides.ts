@@ -1,3 +1,11 @@
+/**
+ * An organizer's decision on one entry, with a required reason (also audited):
+ * 'band' puts it in `value` (a band name) or, with null, out of every band; 'quota' sets its
+ * recommendation (推优) to `value` 'recommend' or 'withhold'; 'release' lets it through despite
+ * missing reviews or a score discrepancy (`value` null).
+ */
+export type AwardOverrideKind = 'band' | 'quota' | 'release';
+
 /** The organizer puts an entry in a band (or, with null, out of every band); a reason is required. */
 export interface BandOverride {
   entryId: string;

@@ -1,4 +1,6 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { AwardOverrideKind } from '../awards/overrides.ts';
+import type { EntryStatus } from '../entries/status.ts';
 
 /** Every table of casejury. Timestamps are ISO-8601 strings so SQLite and PostgreSQL agree. */
 export interface Database {
@@ -70,7 +72,7 @@ export interface CategoriesTable {
   sort_order: number;
 }
 
-export type EntryStatus = 'submitted' | 'eligible' | 'returned' | 'disqualified' | 'withdrawn';
+export type { EntryStatus };
 
 export interface EntriesTable {
   id: Generated<number>;
@@ -242,13 +244,7 @@ export type Panel = Selectable<PanelsTable>;
 export type Assignment = Selectable<AssignmentsTable>;
 export type Review = Selectable<ReviewsTable>;
 
-/**
- * An organizer's decision on one entry, with a required reason (also audited):
- * 'band' puts it in `value` (a band name) or, with null, out of every band; 'quota' sets its
- * recommendation (推优) to `value` 'recommend' or 'withhold'; 'release' lets it through despite
- * missing reviews or a score discrepancy (`value` null).
- */
-export type AwardOverrideKind = 'band' | 'quota' | 'release';
+export type { AwardOverrideKind };
 
 export interface AwardOverridesTable {
   id: Generated<number>;

@@ -112,7 +112,3 @@ export function checkLabel(id: string): string {
 }
 
 export const STATUS_LABELS: Record<CheckStatus, string> = { pass: '通过', warn: '需核对', fail: '不通过' };
-
-/** Items in runs of `size`: queries and inserts stay well under SQLite's and PostgreSQL's bound-parameter limits. */
-export const inChunks = <T>(items: T[], size: number): T[][] =>
-  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));

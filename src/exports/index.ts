@@ -1,6 +1,7 @@
 import type { Db } from '../db/connect.ts';
-import { contestAwards, type ContestAwards } from '../awards/contest.ts';
-import { getSnapshot } from '../awards/publication.ts';
+import type { ContestAwards } from '../awards/contest.ts';
+import { contestAwards } from '../awards/store/contest.ts';
+import { getSnapshot } from '../awards/store/publication.ts';
 import { awardListCsv, awardListWorkbook, type ExportSource } from './award-list.ts';
 import { scoreDetailCsv, scoreDetailWorkbook } from './score-details.ts';
 

@@ -102,3 +102,12 @@ const MATERIAL_FOLDER =
 
 /** A subfolder that holds an entry's materials rather than being a level of the layout. */
 export const isMaterialFolderName = (name: string): boolean => MATERIAL_FOLDER.test(stripNumbering(name));
+
+/** Documents in the order a reader wants them: the main case document (案例介绍) first, then by path. */
+const DOCUMENT_ORDER = ['案例介绍', '案例概述', '总结报告', '实施方案', '实施报告', '教学设计', '说明文档', '信息表'];
+const documentRank = (kind: string): number => {
+  const i = DOCUMENT_ORDER.indexOf(kind);
+  return i === -1 ? DOCUMENT_ORDER.length : i;
+};
+export const byDocumentOrder = (a: { kind: string; original_path: string }, b: { kind: string; original_path: string }): number =>
+  documentRank(a.kind) - documentRank(b.kind) || a.original_path.localeCompare(b.original_path);

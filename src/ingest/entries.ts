@@ -2,14 +2,6 @@ import type { Db } from '../db/connect.ts';
 import { authorsByEntry } from '../contests/authors.ts';
 import type { EntryStatus } from '../db/schema.ts';
 
-export const ENTRY_STATUSES: Record<EntryStatus, string> = {
-  submitted: '已提交',
-  eligible: '形式审查通过',
-  returned: '退回修改',
-  disqualified: '取消资格',
-  withdrawn: '已撤回',
-};
-
 export interface EntryListItem {
   id: number;
   code: string;

@@ -81,7 +81,7 @@ const headerScore = (c: Columns): number => Object.keys(c.single).length + (c.nu
 
 const splitNames = (text: string): string[] =>
   text
-    .split(/[、，,；;\/\s]+/)
+    .split(/[、，,；;/\s]+/)
     .map((n) => n.trim())
     .filter(Boolean);
 

@@ -1,5 +1,3 @@
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { z } from 'zod';
 import { ruleSetSchema, type RuleSet } from './schema.ts';
@@ -92,7 +90,7 @@ function offsetOf(doc: Document, p: readonly PropertyKey[]): number {
   return offset;
 }
 
-function makeError(file: string, line: number, column: number, field: string, reason: string): RuleSetError {
+export function makeError(file: string, line: number, column: number, field: string, reason: string): RuleSetError {
   const where = line > 0 ? ` 第${line}行` : '';
   return { file, line, column, field, reason, message: `${file}${where}${field ? ` ${field}` : ''}：${reason}` };
 }
@@ -144,26 +142,4 @@ export function requireRuleSet(text: string, fileName: string): RuleSet {
   const result = parseRuleSet(text, fileName);
   if (!result.ok) throw new RuleSetInvalidError(result.errors);
   return result.ruleSet;
-}
-
-export async function loadRuleSetFile(file: string): Promise<RuleSetResult> {
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch (err) {
-    return {
-      ok: false,
-      errors: [makeError(file, 0, 0, '', `无法读取文件（${(err as NodeJS.ErrnoException).code ?? (err as Error).message}）`)],
-    };
-  }
-  return parseRuleSet(text, file);
-}
-
-/** Rule-set files (.yaml, .yml) in `dir`, sorted by name. */
-export async function listRuleSetFiles(dir = 'rules'): Promise<string[]> {
-  const names = await fs.readdir(dir);
-  return names
-    .filter((n) => /\.ya?ml$/i.test(n))
-    .sort()
-    .map((n) => path.join(dir, n));
 }

@@ -16,5 +16,5 @@
 export type { AttachmentInput } from './attachments.ts';
 export type { AuthorInput } from './names.ts';
 export { entryTextOverlaps, type TextOverlap } from './overlaps.ts';
-export { type SignalStrengths, type SuspectEntry, type SuspectKind } from './signals.ts';
+export type { SignalStrengths, SuspectEntry, SuspectKind } from './signals.ts';
 export { DEFAULT_SUSPECT_OPTIONS, findSuspects, type Suspect, type SuspectOptions } from './detect.ts';

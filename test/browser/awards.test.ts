@@ -4,7 +4,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Db } from '../../src/db/connect.ts';
-import { contestAwards } from '../../src/awards/contest.ts';
+import { contestAwards } from '../../src/awards/store/contest.ts';
 import { createUser } from '../../src/users/accounts.ts';
 import { cli, cliJson } from '../helpers/cli.ts';
 import { caseDocumentSpec, makeDocx } from '../helpers/docx.ts';

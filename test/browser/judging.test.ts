@@ -111,13 +111,11 @@ describe.skipIf(skipBrowserTests)('browser: expert judging from assignment to a 
     expect(await organizer.locator('.stats div').first().locator('strong').textContent()).toBe(String(ENTRIES.length));
 
     await organizer.getByRole('link', { name: '专家', exact: true }).click();
-    await organizer
-      .getByLabel('专家名单文件')
-      .setInputFiles({
-        name: '专家名单.xlsx',
-        mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-        buffer: await expertList(),
-      });
+    await organizer.getByLabel('专家名单文件').setInputFiles({
+      name: '专家名单.xlsx',
+      mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      buffer: await expertList(),
+    });
     await organizer.getByRole('button', { name: '导入', exact: true }).click();
     const created = organizer.locator('#experts-import-result');
     await created.locator('.secret').first().waitFor();

@@ -2,9 +2,10 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { type Command, type CommandContext, UsageError } from '../command.ts';
 import { contestId as contestIdOf, withDb } from '../db.ts';
-import { contestAwards, entriesInBand, type ContestAwards } from '../../awards/contest.ts';
-import { publish } from '../../awards/publication.ts';
-import { entryIdByCode, setAwardOverride } from '../../awards/store.ts';
+import { entriesInBand, type ContestAwards } from '../../awards/contest.ts';
+import { contestAwards } from '../../awards/store/contest.ts';
+import { publish } from '../../awards/store/publication.ts';
+import { entryIdByCode, setAwardOverride } from '../../awards/store/overrides.ts';
 import { exportAwards } from '../../exports/index.ts';
 
 const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);

@@ -3,10 +3,10 @@ import path from 'node:path';
 import type { Command } from '../command.ts';
 import { contestId as contestIdOf, withDb } from '../db.ts';
 import { getContest } from '../../contests/index.ts';
-import { eligibilityBoard } from '../../eligibility/board.ts';
-import { eligibilityXlsx } from '../../eligibility/export.ts';
-import { importPriorAwards } from '../../eligibility/prior-awards.ts';
-import { runChecks } from '../../eligibility/run.ts';
+import { eligibilityBoard } from '../../eligibility/store/board.ts';
+import { eligibilityXlsx } from '../../eligibility/store/export.ts';
+import { importPriorAwards } from '../../eligibility/store/prior-awards.ts';
+import { runChecks } from '../../eligibility/store/run.ts';
 import { checkLabel } from '../../eligibility/types.ts';
 
 export const checkCommand: Command = {

@@ -1,7 +1,8 @@
 import { type Command, UsageError } from '../command.ts';
 import { contestId, withDb } from '../db.ts';
 import type { EntryStatus } from '../../db/schema.ts';
-import { ENTRY_STATUSES, listEntries } from '../../ingest/entries.ts';
+import { ENTRY_STATUSES } from '../../entries/status.ts';
+import { listEntries } from '../../ingest/entries.ts';
 import { importPath } from '../../ingest/import.ts';
 
 export const importCommand: Command = {

@@ -3,10 +3,11 @@ import path from 'node:path';
 import { type Command, UsageError } from '../command.ts';
 import { contestId, withDb } from '../db.ts';
 import { contestRuleSet } from '../../contests/index.ts';
-import { importExperts, parseExpertRows } from '../../judging/experts.ts';
-import { runAutoAssign } from '../../judging/assignments.ts';
-import { contestScoreSheet, importScoreSheet } from '../../judging/offline.ts';
-import { judgingProgress, owedWorkbook } from '../../judging/progress.ts';
+import { parseExpertRows } from '../../judging/experts.ts';
+import { importExperts } from '../../judging/store/experts.ts';
+import { runAutoAssign } from '../../judging/store/assignments.ts';
+import { contestScoreSheet, importScoreSheet } from '../../judging/store/offline.ts';
+import { judgingProgress, owedWorkbook } from '../../judging/store/progress.ts';
 import { gridOf, loadWorkbook } from '../../spreadsheet/workbook.ts';
 
 const optionalNumber = (value: unknown, name: string): number | undefined => {

@@ -1,5 +1,5 @@
 import type { Command } from '../command.ts';
-import { listRuleSetFiles, loadRuleSetFile } from '../../rules/load.ts';
+import { listRuleSetFiles, loadRuleSetFile } from '../../rules/store/files.ts';
 
 export const rulesCheckCommand: Command = {
   name: ['rules', 'check'],

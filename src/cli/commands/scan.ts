@@ -2,12 +2,12 @@ import { stat, writeFile } from 'node:fs/promises';
 import { type Command, type CommandContext, UsageError } from '../command.ts';
 import { contestId as contestIdOf, withDb } from '../db.ts';
 import { getContest } from '../../contests/index.ts';
-import { type FolderScan, ScanInputError, scanFolder } from '../../similarity/scan/folderScan.ts';
-import { scanWorkbook } from '../../similarity/scan/workbook.ts';
+import { type FolderScan, ScanInputError, scanFolder } from '../../similarity/store/folder-scan.ts';
+import { scanWorkbook } from '../../similarity/store/workbook.ts';
 import { DEFAULT_OPTIONS } from '../../similarity/index.ts';
-import { runContestScan } from '../../similarity/contest/scan.ts';
-import { getRun } from '../../similarity/contest/queries.ts';
-import { contestScanReport } from '../../similarity/contest/report.ts';
+import { runContestScan } from '../../similarity/store/scan.ts';
+import { getRun } from '../../similarity/store/queries.ts';
+import { contestScanReport } from '../../similarity/store/report.ts';
 
 const list = (value: unknown): string[] => (Array.isArray(value) ? value : typeof value === 'string' ? [value] : []);
 const percent = (x: number): string => `${(x * 100).toFixed(1)}%`;

@@ -1,9 +1,11 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../../db/connect.ts';
 import type { AwardOverrideKind, Contest } from '../../db/schema.ts';
-import { contestAwards, type ContestAwards } from '../../awards/contest.ts';
-import { clearAwardOverride, listAwardOverrides, setAwardOverride } from '../../awards/store.ts';
-import { getSnapshot, listPublications, publish, type Publication } from '../../awards/publication.ts';
+import type { ContestAwards } from '../../awards/contest.ts';
+import { contestAwards } from '../../awards/store/contest.ts';
+import { clearAwardOverride, listAwardOverrides, setAwardOverride } from '../../awards/store/overrides.ts';
+import type { Publication } from '../../awards/publication.ts';
+import { getSnapshot, listPublications, publish } from '../../awards/store/publication.ts';
 import { exportAwards } from '../../exports/index.ts';
 import { ORGANIZERS } from '../auth/access.ts';
 import { idParams, type Ids } from '../schemas.ts';
@@ -221,13 +223,11 @@ export const awardRoutes: FastifyPluginAsync = async (app) => {
       fmt: awardFormat,
       awards,
       // Newest first: the current version is what people look for.
-      publications: [...publications]
-        .reverse()
-        .map((p) => ({
-          ...p,
-          intact: intact.get(p.version)!,
-          by: p.userId === null ? '命令行' : (names.get(p.userId) ?? `用户 ${p.userId}`),
-        })),
+      publications: [...publications].reverse().map((p) => ({
+        ...p,
+        intact: intact.get(p.version)!,
+        by: p.userId === null ? '命令行' : (names.get(p.userId) ?? `用户 ${p.userId}`),
+      })),
       reasonRequired: publications.length > 0 || !awards.canFinalize,
       reason,
       error,

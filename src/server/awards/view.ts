@@ -1,5 +1,5 @@
 import type { AwardBlocker, AwardCategory, AwardEntry, AwardGroup, AwardTie, ContestAwards } from '../../awards/contest.ts';
-import type { StoredDecision } from '../../awards/store.ts';
+import type { StoredDecision } from '../../awards/store/overrides.ts';
 import type { Assignment } from '../../awards/seats.ts';
 import type { FinalizationBlocker } from '../../scoring/blockers.ts';
 import type { Icc } from '../../scoring/reliability.ts';

@@ -4,7 +4,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import { ORGANIZERS } from '../auth/access.ts';
 import { idParams, type Ids } from '../schemas.ts';
 import { createContest, listContests } from '../../contests/index.ts';
-import { listRuleSetFiles, loadRuleSetFile, RuleSetInvalidError } from '../../rules/load.ts';
+import { RuleSetInvalidError } from '../../rules/load.ts';
+import { listRuleSetFiles, loadRuleSetFile } from '../../rules/store/files.ts';
 import { requireContest } from './load.ts';
 import { contestOverview } from './overview.ts';
 

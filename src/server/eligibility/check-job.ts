@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../db/connect.ts';
 import type { Job } from '../../db/schema.ts';
-import { runChecks, type RunSummary } from '../../eligibility/run.ts';
+import { runChecks, type RunSummary } from '../../eligibility/store/run.ts';
 
 export const CHECK_JOB = 'eligibility-check';
 

@@ -1,8 +1,8 @@
 import crypto from 'node:crypto';
 import type { Db } from '../../db/connect.ts';
 import type { EntryStatus } from '../../db/schema.ts';
-import { type BoardFilter, type EligibilityBoard, eligibilityBoard, type Verdict, VERDICT_LABELS } from '../../eligibility/board.ts';
-import { ENTRY_STATUSES } from '../../ingest/entries.ts';
+import { type BoardFilter, type EligibilityBoard, eligibilityBoard, type Verdict, VERDICT_LABELS } from '../../eligibility/store/board.ts';
+import { ENTRY_STATUSES } from '../../entries/status.ts';
 import { HttpError } from '../http-error.ts';
 import { viewHelpers } from '../view-helpers.ts';
 

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/connect.ts';
-import { type EntryChecklist, type Verdict, VERDICT_LABELS } from '../../eligibility/board.ts';
-import { DECISIONS } from '../../eligibility/decisions.ts';
+import { type EntryChecklist, type Verdict, VERDICT_LABELS } from '../../eligibility/store/board.ts';
+import { DECISIONS } from '../../eligibility/store/decisions.ts';
 import { checkLabel, type CheckStatus, STATUS_LABELS } from '../../eligibility/types.ts';
 import { BOARD_STATUS_LABELS } from './filter.ts';
 

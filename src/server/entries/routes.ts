@@ -1,3 +1,4 @@
+import { byDocumentOrder } from '../../ingest/classify.ts';
 import fs from 'node:fs';
 import type { FastifyPluginAsync } from 'fastify';
 import type { EntryStatus } from '../../db/schema.ts';
@@ -35,13 +36,6 @@ function toFilter(q: ListQuery): EntryFilter {
   return { category, group: q.group || undefined, status, q: q.q?.trim() || undefined, page: q.page ?? 1 };
 }
 
-/** Documents with extracted HTML, the main case document (案例介绍) first. */
-const DOCUMENT_ORDER = ['案例介绍', '案例概述', '总结报告', '实施方案', '实施报告', '教学设计', '说明文档', '信息表'];
-export const documentRank = (kind: string): number => {
-  const i = DOCUMENT_ORDER.indexOf(kind);
-  return i === -1 ? DOCUMENT_ORDER.length : i;
-};
-
 /** 作品列表, 作品详情 and file downloads. */
 export const entryRoutes: FastifyPluginAsync = async (app) => {
   app.get<{ Params: Ids<'contestId'>; Querystring: ListQuery }>(
@@ -70,7 +64,7 @@ export const entryRoutes: FastifyPluginAsync = async (app) => {
       // written by something else (defense in depth).
       const documents = detail.files
         .filter((f) => f.html)
-        .sort((a, b) => documentRank(a.kind) - documentRank(b.kind) || a.original_path.localeCompare(b.original_path))
+        .sort(byDocumentOrder)
         .map((f) => ({ id: f.id, name: f.name, kind: f.kind, html: sanitizeDocumentHtml(f.html!) }));
       return reply.page(
         'entries/detail',

@@ -1,3 +1,4 @@
+import { safeUploadName } from '../upload-name.ts';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
@@ -20,17 +21,6 @@ export const UPLOAD_EXTENSIONS = ['.zip', '.rar', '.xlsx', '.csv'];
 export interface ImportRoutesOptions {
   /** Largest accepted upload in bytes. */
   uploadLimitBytes: number;
-}
-
-/** A file name from the browser made safe to use inside our own temp folder. */
-export function safeUploadName(raw: string): string {
-  const base = raw.split(/[\\/]/).pop() ?? '';
-  const cleaned = base
-    .replace(/[\x00-\x1f\x7f<>:"|?*]/g, '_')
-    .replace(/^\.+/, '')
-    .trim()
-    .slice(-120);
-  return cleaned || 'upload';
 }
 
 /** 上传导入: upload an archive or sheet, or (admins) name a folder on the server; watch the job. */

@@ -7,8 +7,8 @@ import { requireContest } from '../contests/load.ts';
 import { entryDetail } from '../entries/query.ts';
 import { contestCategories } from '../../contests/index.ts';
 import { conflictReason } from '../../judging/conflicts.ts';
-import { contestExperts } from '../../judging/experts.ts';
-import { returnReview } from '../../judging/reviews.ts';
+import { contestExperts } from '../../judging/store/experts.ts';
+import { returnReview } from '../../judging/store/reviews.ts';
 import {
   addExtraReviewer,
   assignmentConflict,
@@ -17,7 +17,7 @@ import {
   runAutoAssign,
   setAssignment,
   type AssignRunResult,
-} from '../../judging/assignments.ts';
+} from '../../judging/store/assignments.ts';
 import { ruleSetOf } from '../../contests/index.ts';
 import { categoryRubric } from './rubrics.ts';
 import { assignmentTable, entryReviewers } from './organizer-queries.ts';

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/connect.ts';
 import type { Review } from '../../db/schema.ts';
-import { documentRank } from '../entries/routes.ts';
+import { byDocumentOrder } from '../../ingest/classify.ts';
 
 /** An expert's own work: the queries behind 我的评审 and the scoring screen. Every one is scoped to the expert. */
 
@@ -177,6 +177,6 @@ export async function entryMaterials(db: Db, entryId: number) {
     .where('entry_id', '=', entryId)
     .orderBy('original_path')
     .execute();
-  files.sort((a, b) => documentRank(a.kind) - documentRank(b.kind) || a.original_path.localeCompare(b.original_path));
+  files.sort(byDocumentOrder);
   return { authors, files };
 }

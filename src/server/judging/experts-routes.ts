@@ -6,16 +6,9 @@ import { idParams, type Ids } from '../schemas.ts';
 import { requireContest } from '../contests/load.ts';
 import { entryFacets } from '../entries/query.ts';
 import { contestCategories } from '../../contests/index.ts';
-import {
-  contestExperts,
-  expertRowProblem,
-  importExperts,
-  parseExpertRows,
-  type CreatedExpert,
-  type ExpertRow,
-  type RowProblem,
-} from '../../judging/experts.ts';
-import { contestPanels, createPanel, setPanelMember } from '../../judging/panels.ts';
+import { expertRowProblem, parseExpertRows, type ExpertRow, type RowProblem } from '../../judging/experts.ts';
+import { contestExperts, importExperts, type CreatedExpert } from '../../judging/store/experts.ts';
+import { contestPanels, createPanel, setPanelMember } from '../../judging/store/panels.ts';
 import { gridOf, loadWorkbook, SpreadsheetError } from '../../spreadsheet/workbook.ts';
 import { asUserError, field, idField, type FormBody } from './forms.ts';
 import { readUploadedSheet } from './uploads.ts';

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/connect.ts';
 import type { AssignmentStatus, ReviewStatus } from '../../db/schema.ts';
-import { REVIEWABLE_STATUSES } from '../../judging/assignments.ts';
+import { VALID_STATUSES } from '../../entries/status.ts';
 
 /** The organizer's judging tables: who reviews which entry, and one entry's reviews in full. */
 
@@ -33,7 +33,7 @@ export async function assignmentTable(db: Db, contestId: number, filter: Assignm
     .leftJoin('categories as c', 'c.id', 'e.category_id')
     .select(['e.id', 'e.code', 'e.title', 'e.group_name', 'c.name as category'])
     .where('e.contest_id', '=', contestId)
-    .where('e.status', 'in', [...REVIEWABLE_STATUSES]);
+    .where('e.status', 'in', [...VALID_STATUSES]);
   if (filter.categoryId) entries = entries.where('e.category_id', '=', filter.categoryId);
   const rows = await entries.orderBy('e.code').execute();
   const assigned = await db

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { FastifyRequest } from 'fastify';
 import { HttpError } from '../http-error.ts';
-import { safeUploadName } from '../imports/routes.ts';
+import { safeUploadName } from '../upload-name.ts';
 
 /** Spreadsheets organizers upload here (expert lists, filled score sheets) are small: read into memory. */
 export const SHEET_LIMIT_BYTES = 20 * 1024 * 1024;

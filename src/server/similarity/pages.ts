@@ -1,9 +1,9 @@
 import type { Db } from '../../db/connect.ts';
 import type { Contest, Job, SimilarityRun } from '../../db/schema.ts';
-import { latestDecisions, listDecisions, type StoredDecision } from '../../similarity/contest/decisions.ts';
-import { listExclusions } from '../../similarity/contest/exclusions.ts';
-import { listLibrary, type LibraryUploadResult } from '../../similarity/contest/library.ts';
-import { unreadableDocuments } from '../../similarity/contest/members.ts';
+import { latestDecisions, listDecisions, type StoredDecision } from '../../similarity/store/decisions.ts';
+import { listExclusions } from '../../similarity/store/exclusions.ts';
+import { listLibrary, type LibraryUploadResult } from '../../similarity/store/library.ts';
+import { unreadableDocuments } from '../../similarity/store/members.ts';
 import {
   type DocInfo,
   describeDocuments,
@@ -21,8 +21,8 @@ import {
   reportsByKey,
   runRates,
   scannedText,
-} from '../../similarity/contest/queries.ts';
-import type { ScanSettings } from '../../similarity/contest/settings.ts';
+} from '../../similarity/store/queries.ts';
+import type { ScanSettings } from '../../similarity/store/settings.ts';
 import { HttpError } from '../http-error.ts';
 import { highlight } from './highlight.ts';
 import { rateHistogram } from './histogram.ts';

@@ -1,10 +1,16 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Contest } from '../../db/schema.ts';
 import { sanitizeDocumentHtml } from '../../ingest/extract/sanitize.ts';
-import { contestSuspects, decideSuspect, isSuspectDecision, listSuspectDecisions, SUSPECT_DECISIONS } from '../../suspects/store.ts';
+import {
+  contestSuspects,
+  decideSuspect,
+  isSuspectDecision,
+  listSuspectDecisions,
+  SUSPECT_DECISIONS,
+} from '../../suspects/store/suspects.ts';
 import { ORGANIZERS } from '../auth/access.ts';
 import { requireContest } from '../contests/load.ts';
-import { documentRank } from '../entries/routes.ts';
+import { byDocumentOrder } from '../../ingest/classify.ts';
 import { entryDetail } from '../entries/query.ts';
 import { notFound } from '../http-error.ts';
 import { idParams, type Ids } from '../schemas.ts';
@@ -78,7 +84,7 @@ export const suspectRoutes: FastifyPluginAsync = async (app) => {
         shared,
         documents: d!.files
           .filter((f) => f.html)
-          .sort((x, y) => documentRank(x.kind) - documentRank(y.kind) || x.original_path.localeCompare(y.original_path))
+          .sort(byDocumentOrder)
           .map((f) => ({ id: f.id, name: f.name, kind: f.kind, html: sanitizeDocumentHtml(f.html!) })),
       })),
       action: `${pairUrl(contest.id, a, b)}/decision`,

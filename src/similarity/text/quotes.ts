@@ -12,7 +12,7 @@ const SENTENCE_END = /[。！？!?；;.\n]/;
 const MAX_QUOTE = 3000;
 const ATTRIBUTION = /引自|參見|参见|引用自/g;
 /** An attribution in brackets (or after a dash) opening its sentence names the sentence before it. */
-const LEADING = /^\s*(?:[（(【\[]|——|--)\s*$/;
+const LEADING = /^\s*(?:[（(【[]|——|--)\s*$/;
 const BRACKETS: Record<string, string> = { '（': '）', '(': ')', '【': '】', '[': ']' };
 
 /** Quoted ranges `[start, end)` of `text`, ascending, overlaps merged. */

@@ -1,11 +1,11 @@
 import { audit } from '../../audit/log.ts';
 import { type Db, nowIso } from '../../db/connect.ts';
-import { inChunks } from '../../eligibility/types.ts';
+import { inChunks } from '../../util/chunks.ts';
 import { SimilarityCorpus } from '../index.ts';
 import type { CorpusCache } from './cache.ts';
 import { corpusSignature, identity, listMembers, loadTexts } from './members.ts';
 import { loadScanSettings } from './settings.ts';
-import { pruneOldRuns, storeResult } from './store.ts';
+import { pruneOldRuns, storeResult } from './results.ts';
 
 export interface ContestScanOptions {
   userId: number | null;

@@ -1,8 +1,8 @@
-import type { Db } from '../db/connect.ts';
-import { nowIso } from '../db/connect.ts';
-import type { Review } from '../db/schema.ts';
-import { audit } from '../audit/log.ts';
-import { type CheckedScores, type ScoringCriterion, checkScores, checkSubmission } from './rubric.ts';
+import type { Db } from '../../db/connect.ts';
+import { nowIso } from '../../db/connect.ts';
+import type { Review } from '../../db/schema.ts';
+import { audit } from '../../audit/log.ts';
+import { type CheckedScores, type ScoringCriterion, checkScores, checkSubmission } from '../rubric.ts';
 
 /** Saving, submitting and returning reviews. Every change is versioned and audited. */
 

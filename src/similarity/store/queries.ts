@@ -1,6 +1,6 @@
 import type { Db } from '../../db/connect.ts';
 import type { EntryStatus, SimilarityRun } from '../../db/schema.ts';
-import { inChunks } from '../../eligibility/types.ts';
+import { inChunks } from '../../util/chunks.ts';
 import type { DocumentReport, SourceShare as EngineSourceShare, Span } from '../types.ts';
 import { corpusSignature, listMembers, parseKey } from './members.ts';
 import { loadScanSettings, type ScanSettings } from './settings.ts';

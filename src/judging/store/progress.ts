@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
-import type { Db } from '../db/connect.ts';
-import { contestAwards } from '../awards/contest.ts';
+import type { Db } from '../../db/connect.ts';
+import { contestAwards } from '../../awards/store/contest.ts';
 
 /** The organizer's live view of judging: who has done what, what is missing, where reviewers disagree. */
 

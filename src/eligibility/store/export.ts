@@ -1,8 +1,8 @@
 import ExcelJS from 'exceljs';
-import { getContest } from '../contests/index.ts';
-import type { Db } from '../db/connect.ts';
+import { getContest } from '../../contests/index.ts';
+import type { Db } from '../../db/connect.ts';
 import { eligibilityBoard, type EntryChecklist, VERDICT_LABELS } from './board.ts';
-import { checkLabel, STATUS_LABELS } from './types.ts';
+import { checkLabel, STATUS_LABELS } from '../types.ts';
 
 const FILLS = {
   fail: { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFFC7CE' } },

@@ -1,7 +1,7 @@
-import { audit } from '../audit/log.ts';
-import { type Db, nowIso } from '../db/connect.ts';
-import { type PriorAward, readPriorAwards, splitNames } from './history.ts';
-import { inChunks } from './types.ts';
+import { audit } from '../../audit/log.ts';
+import { type Db, nowIso } from '../../db/connect.ts';
+import { type PriorAward, readPriorAwards, splitNames } from '../history.ts';
+import { inChunks } from '../../util/chunks.ts';
 
 /**
  * Replaces the contest's 往届获奖名单 with the rows of an uploaded .xlsx (作品名称, 作者,

@@ -1,8 +1,8 @@
-import type { Db } from '../db/connect.ts';
-import type { EntryStatus } from '../db/schema.ts';
-import { ENTRY_STATUSES } from '../ingest/entries.ts';
+import type { Db } from '../../db/connect.ts';
+import type { EntryStatus } from '../../db/schema.ts';
+import { ENTRY_STATUSES } from '../../entries/status.ts';
 import { decisionOf, type EligibilityDecision } from './decisions.ts';
-import { type CheckResult, type CheckStatus, STATUS_LABELS } from './types.ts';
+import { type CheckResult, type CheckStatus, STATUS_LABELS } from '../types.ts';
 
 /** An entry's check outcome: its worst check, or 'unchecked' before the first run. */
 export type Verdict = CheckStatus | 'unchecked';

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { type TableSheet, tablesWorkbook } from '../../exports/workbook.ts';
-import type { FolderScan } from './folderScan.ts';
+import type { FolderScan } from './folder-scan.ts';
 
 const percent = (x: number): number => Math.round(x * 1000) / 10;
 const FLAGGED_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFFC7CE' } };

@@ -1,10 +1,10 @@
-import type { Db } from '../db/connect.ts';
-import { nowIso } from '../db/connect.ts';
-import type { AwardOverrideKind } from '../db/schema.ts';
-import { audit } from '../audit/log.ts';
-import { contestRuleSet } from '../contests/index.ts';
-import { ENTRY_STATUSES } from '../ingest/entries.ts';
-import { VALID_STATUSES } from './contest.ts';
+import type { Db } from '../../db/connect.ts';
+import { nowIso } from '../../db/connect.ts';
+import type { AwardOverrideKind } from '../../db/schema.ts';
+import { audit } from '../../audit/log.ts';
+import { contestRuleSet } from '../../contests/index.ts';
+import { ENTRY_STATUSES } from '../../entries/status.ts';
+import { VALID_STATUSES } from '../../entries/status.ts';
 
 /** The organizer's decisions on single entries (band, 推优, release from a blocker), each with a reason and audited. */
 

@@ -1,15 +1,17 @@
-import { audit } from '../audit/log.ts';
-import { contestRuleSet } from '../contests/index.ts';
-import { authorsByEntry } from '../contests/authors.ts';
-import { type Db, nowIso } from '../db/connect.ts';
-import { type BlobStore, defaultBlobStore } from '../storage/blobs.ts';
-import { worksByFirstAuthor } from './authors.ts';
-import { checkEntry, type EntryForCheck, filesToRead } from './entry.ts';
-import { type DocxLayout, readDocxLayout } from './format.ts';
+import { audit } from '../../audit/log.ts';
+import { contestRuleSet } from '../../contests/index.ts';
+import { authorsByEntry } from '../../contests/authors.ts';
+import { type Db, nowIso } from '../../db/connect.ts';
+import { type BlobStore, defaultBlobStore } from '../../storage/blobs.ts';
+import { worksByFirstAuthor } from '../authors.ts';
+import { checkEntry, type EntryForCheck, filesToRead } from '../entry.ts';
+import { type DocxLayout, readDocxLayout } from '../format.ts';
 import { loadPriorAwards } from './prior-awards.ts';
-import type { EntryFile } from './types.ts';
-import { inChunks, worstStatus } from './types.ts';
-import { probeMp4, type VideoInfo } from './video.ts';
+import type { EntryFile } from '../types.ts';
+import { inChunks } from '../../util/chunks.ts';
+import { worstStatus } from '../types.ts';
+import { probeMp4 } from '../../ingest/media.ts';
+import type { VideoInfo } from '../video.ts';
 
 export interface RunOptions {
   /** Only these entries (of this contest); default: every entry not withdrawn. */

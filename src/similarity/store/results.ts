@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../../db/schema.ts';
-import { inChunks } from '../../eligibility/types.ts';
+import { inChunks } from '../../util/chunks.ts';
 import type { PairReport, SimilarityResult, Span } from '../types.ts';
 import type { CorpusMember } from './members.ts';
 

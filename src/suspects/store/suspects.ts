@@ -1,13 +1,13 @@
-import { audit } from '../audit/log.ts';
-import { contestRuleSet } from '../contests/index.ts';
-import { authorsByEntry } from '../contests/authors.ts';
-import { type Db, nowIso } from '../db/connect.ts';
-import type { EntryStatus, SuspectDecision } from '../db/schema.ts';
-import { decide } from '../eligibility/decisions.ts';
-import type { RuleSet } from '../rules/schema.ts';
-import { findSuspects, type Suspect } from './detect.ts';
-import { entryOverlaps, type TextOverlap } from './overlaps.ts';
-import type { SuspectEntry } from './signals.ts';
+import { audit } from '../../audit/log.ts';
+import { contestRuleSet } from '../../contests/index.ts';
+import { authorsByEntry } from '../../contests/authors.ts';
+import { type Db, nowIso } from '../../db/connect.ts';
+import type { EntryStatus, SuspectDecision } from '../../db/schema.ts';
+import { decide } from '../../eligibility/store/decisions.ts';
+import type { RuleSet } from '../../rules/schema.ts';
+import { findSuspects, type Suspect } from '../detect.ts';
+import { entryOverlaps, type TextOverlap } from '../overlaps.ts';
+import type { SuspectEntry } from '../signals.ts';
 
 /**
  * A contest's 一稿多投 / 相似主题 suspects, computed from what is stored (entries, authors,

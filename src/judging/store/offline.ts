@@ -1,7 +1,7 @@
-import type { Db } from '../db/connect.ts';
-import { contestCategories, contestRuleSet } from '../contests/index.ts';
+import type { Db } from '../../db/connect.ts';
+import { contestCategories, contestRuleSet } from '../../contests/index.ts';
 import { openReview, saveReview } from './reviews.ts';
-import { buildScoreSheet, parseScoreSheet, rowScores, type SheetSection } from './score-sheet.ts';
+import { buildScoreSheet, parseScoreSheet, rowScores, type SheetSection } from '../score-sheet.ts';
 
 /** The offline path: score sheets out of the database and filled sheets back in. */
 

@@ -1,15 +1,13 @@
 import type { Transaction } from 'kysely';
-import type { Db } from '../db/connect.ts';
-import { nowIso } from '../db/connect.ts';
-import type { Database } from '../db/schema.ts';
-import { audit } from '../audit/log.ts';
-import { type AssignableEntry, type AssignableExpert, type AssignmentPlan, pickExtraReviewer, planAssignments } from './assign.ts';
-import { conflictReason } from './conflicts.ts';
+import type { Db } from '../../db/connect.ts';
+import { nowIso } from '../../db/connect.ts';
+import type { Database } from '../../db/schema.ts';
+import { audit } from '../../audit/log.ts';
+import { type AssignableEntry, type AssignableExpert, type AssignmentPlan, pickExtraReviewer, planAssignments } from '../assign.ts';
+import { conflictReason } from '../conflicts.ts';
+import { VALID_STATUSES } from '../../entries/status.ts';
 
 /** Applies the pure assignment plan to a contest's panels, entries and experts. */
-
-/** Entry statuses that are reviewed: disqualified, withdrawn and returned entries are not. */
-export const REVIEWABLE_STATUSES = ['submitted', 'eligible'] as const;
 
 /** A panel key that ties a category (and optionally a group) to its experts. */
 const panelKey = (categoryId: number | null, group: string | null) => `${categoryId ?? ''}|${group ?? ''}`;
@@ -44,7 +42,7 @@ async function loadAssignables(db: Db, contestId: number) {
     .selectFrom('entries')
     .select(['id', 'category_id', 'group_name'])
     .where('contest_id', '=', contestId)
-    .where('status', 'in', [...REVIEWABLE_STATUSES])
+    .where('status', 'in', [...VALID_STATUSES])
     .orderBy('id')
     .execute();
   const authors = entries.length

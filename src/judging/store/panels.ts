@@ -1,5 +1,5 @@
-import type { Db } from '../db/connect.ts';
-import { audit } from '../audit/log.ts';
+import type { Db } from '../../db/connect.ts';
+import { audit } from '../../audit/log.ts';
 
 /** 评审组 of a contest: which experts review which category (or group of it). */
 

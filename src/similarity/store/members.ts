@@ -1,5 +1,5 @@
 import type { Db } from '../../db/connect.ts';
-import { inChunks } from '../../eligibility/types.ts';
+import { inChunks } from '../../util/chunks.ts';
 import { sha256Of } from '../../storage/blobs.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { getContest } from '../../contests/index.ts';
 import type { Db } from '../../db/connect.ts';
 import type { SimilarityRun } from '../../db/schema.ts';
-import type { FolderScan, ScanPair } from '../scan/folderScan.ts';
+import type { FolderScan, ScanPair } from './folder-scan.ts';
 import { listLibrary } from './library.ts';
 import { unreadableDocuments } from './members.ts';
 import { type DocInfo, describeDocuments, listCommon, listPairs, listReports } from './queries.ts';

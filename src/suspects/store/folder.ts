@@ -2,13 +2,13 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { classifyEntryFiles } from '../ingest/classify.ts';
-import type { LayoutEntry } from '../ingest/layout.ts';
-import type { SimilarityResult } from '../similarity/index.ts';
-import { type AttachmentInput, attachmentClass } from './attachments.ts';
-import { findSuspects, type SuspectOptions } from './detect.ts';
-import { entryTextOverlaps } from './overlaps.ts';
-import type { SuspectEntry, SuspectKind } from './signals.ts';
+import { classifyEntryFiles } from '../../ingest/classify.ts';
+import type { LayoutEntry } from '../../ingest/layout.ts';
+import type { SimilarityResult } from '../../similarity/index.ts';
+import { type AttachmentInput, attachmentClass } from '../attachments.ts';
+import { findSuspects, type SuspectOptions } from '../detect.ts';
+import { entryTextOverlaps } from '../overlaps.ts';
+import type { SuspectEntry, SuspectKind } from '../signals.ts';
 
 /** A suspect in the folder scan's JSON: a and b are entry folders (the 作品名称 level) relative to the scanned folder. */
 export interface ScanSuspect {

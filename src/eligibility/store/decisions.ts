@@ -1,7 +1,7 @@
-import { audit } from '../audit/log.ts';
-import { type Db, nowIso } from '../db/connect.ts';
-import type { EntryStatus } from '../db/schema.ts';
-import { inChunks } from './types.ts';
+import { audit } from '../../audit/log.ts';
+import { type Db, nowIso } from '../../db/connect.ts';
+import type { EntryStatus } from '../../db/schema.ts';
+import { inChunks } from '../../util/chunks.ts';
 
 /** The organizer's decisions and the entry status each one sets. */
 export const DECISIONS = { 通过: 'eligible', 退回修改: 'returned', 取消资格: 'disqualified' } as const satisfies Record<

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { extractText } from '../../ingest/extract/index.ts';
 import { groupIntoEntries, junkReason } from '../../ingest/layout.ts';
 import { SimilarityCorpus } from '../index.ts';
-import { folderSuspects, type ScanSuspect } from '../../suspects/folder.ts';
+import { folderSuspects, type ScanSuspect } from '../../suspects/store/folder.ts';
 import type { SimilarityOptions } from '../types.ts';
 
 /**

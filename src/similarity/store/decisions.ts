@@ -1,8 +1,8 @@
 import { audit } from '../../audit/log.ts';
 import { type Db, nowIso } from '../../db/connect.ts';
 import type { SimilarityDecision } from '../../db/schema.ts';
-import { decide } from '../../eligibility/decisions.ts';
-import { inChunks } from '../../eligibility/types.ts';
+import { decide } from '../../eligibility/store/decisions.ts';
+import { inChunks } from '../../util/chunks.ts';
 import { latestRun } from './queries.ts';
 
 export const SIMILARITY_DECISIONS: readonly SimilarityDecision[] = ['取消资格', '保留'];

@@ -1,0 +1,10 @@
+/** A file name from the browser made safe to use inside our own temp folder. */
+export function safeUploadName(raw: string): string {
+  const base = raw.split(/[\\/]/).pop() ?? '';
+  const cleaned = base
+    .replace(/[\x00-\x1f\x7f<>:"|?*]/g, '_')
+    .replace(/^\.+/, '')
+    .trim()
+    .slice(-120);
+  return cleaned || 'upload';
+}
