@@ -358,7 +358,7 @@ describe.each(testDatabases)('contest awards on $name', ({ open }) => {
       .executeTakeFirstOrThrow();
     await db
       .updateTable('award_publications')
-      .set({ snapshot_json: row.snapshot_json.replace('FJ001', 'FJ999') })
+      .set({ snapshot_json: row.snapshot_json.replace('FJ001', 'FJ999') as typeof row.snapshot_json })
       .where('id', '=', row.id)
       .execute();
     expect((await getSnapshot(db, built.contestId, 1))!.intact).toBe(false);

@@ -7,6 +7,7 @@ import { compareDatabases, sqliteTables, tableChecksum } from '../src/db/copy.ts
 import { createDemoContest } from '../scripts/demo.ts';
 import { cli, cliJson } from './helpers/cli.ts';
 import { createTestPgDatabase } from './helpers/db.ts';
+import { jobPayload, jobResult, suspectReasons } from '../src/db/columns.ts';
 
 /** `casejury db migrate | backup | copy` on a populated installation (the demo contest). */
 
@@ -39,7 +40,7 @@ beforeAll(async () => {
       withdrawn_entry_id: null,
       kind: '相似主题',
       score: 0.8734567891234,
-      reasons_json: '["题目相近"]',
+      reasons_json: suspectReasons.write(['题目相近']),
       reason: '内容不同',
       user_id: null,
       created_at: nowIso(),
@@ -53,8 +54,8 @@ beforeAll(async () => {
       status: 'done',
       progress: 1 / 3,
       message: '已完成',
-      payload_json: JSON.stringify({ contestId: demo.contestId, userId: 1 }),
-      result_json: '{"runId":1}',
+      payload_json: jobPayload.write({ contestId: demo.contestId, userId: 1 }),
+      result_json: jobResult.write({ runId: 1 }),
       locked_by: 'host:1:ab',
       locked_at: nowIso(),
       created_at: nowIso(),

@@ -7,6 +7,7 @@ import { type Db, nowIso, openDb, openMigratedDb } from '../src/db/connect.ts';
 import { createContest } from '../src/contests/index.ts';
 import { INTERRUPTED_MESSAGE, JobQueue, type JobTimings, MAX_ATTEMPTS } from '../src/server/jobs.ts';
 import { createTestPgDatabase } from './helpers/db.ts';
+import { jobPayload, jobResult } from '../src/db/columns.ts';
 
 /**
  * The durable job queue with two instances on one database: each instance is its own connection
@@ -114,7 +115,7 @@ describe.each(backends)('job queue on $name', (backend) => {
       .execute();
     expect(rows.map((r) => r.id)).toEqual(ids);
     for (const row of rows) {
-      const result = JSON.parse(row.result_json!) as { n: number; by: string };
+      const result = jobResult.read(row.result_json ?? 'null') as { n: number; by: string };
       expect(row).toMatchObject({ status: 'done', attempts: 1, locked_by: result.by, progress: 1 });
       expect(ran.find((r) => r.n === result.n)!.by).toBe(result.by);
     }
@@ -178,7 +179,7 @@ describe.each(backends)('job queue on $name', (backend) => {
             status: 'running',
             progress: 0.5,
             message: '已处理 1 / 2',
-            payload_json: JSON.stringify({ contestId: null, n }),
+            payload_json: jobPayload.write({ contestId: null, n }),
             result_json: null,
             locked_by: 'killed-instance',
             locked_at: lockedAt,
@@ -249,7 +250,7 @@ describe.each(backends)('job queue on $name', (backend) => {
       status: 'done',
       attempts: 2,
       locked_by: other.queue.instanceId,
-      result_json: JSON.stringify({ by: other.queue.instanceId }),
+      result_json: jobResult.write({ by: other.queue.instanceId }),
     });
 
     release();
@@ -257,7 +258,7 @@ describe.each(backends)('job queue on $name', (backend) => {
     expect(await row()).toMatchObject({
       status: 'done',
       locked_by: other.queue.instanceId,
-      result_json: JSON.stringify({ by: other.queue.instanceId }),
+      result_json: jobResult.write({ by: other.queue.instanceId }),
     });
     expect(cleaned).toEqual([other.queue.instanceId]);
     expect(stalled.log.warnings).toContain('job finished here after another instance took it over; its outcome here is dropped');

@@ -347,7 +347,7 @@ describe('公示 and downloads', () => {
       .executeTakeFirstOrThrow();
     await server.db
       .updateTable('award_publications')
-      .set({ snapshot_json: row.snapshot_json.replace('R01', 'R99') })
+      .set({ snapshot_json: row.snapshot_json.replace('R01', 'R99') as typeof row.snapshot_json })
       .where('id', '=', row.id)
       .execute();
     const page = await organizer.get(`${base}/publications/1`);

@@ -7,6 +7,7 @@ import { createContest } from '../src/contests/index.ts';
 import { INTERRUPTED_MESSAGE, MAX_ATTEMPTS } from '../src/server/jobs.ts';
 import { makeDocx } from './helpers/docx.ts';
 import { Client, makeZip, startTestServer, type Response, type TestServer } from './server-helpers.ts';
+import { jobPayload } from '../src/db/columns.ts';
 
 const RULES = 'rules/2024-platform-cases-teacher-training.yaml';
 let server: TestServer;
@@ -196,7 +197,7 @@ describe('progress kept in the jobs table', () => {
         status,
         progress,
         message: '已处理 4 / 10',
-        payload_json: JSON.stringify({ source: 'x.zip' }),
+        payload_json: jobPayload.write({ contestId, source: 'x.zip' }),
         result_json: null,
         locked_by: 'another-instance',
         locked_at: lockedAt,
@@ -238,7 +239,7 @@ describe('progress kept in the jobs table', () => {
           status: 'running',
           progress: 0.2,
           message: '已处理 0 / 1',
-          payload_json: JSON.stringify({ contestId: contest, source: 'taken-over', path: 'taken-over', userId: server.users.admin }),
+          payload_json: jobPayload.write({ contestId: contest, source: 'taken-over', path: 'taken-over', userId: server.users.admin }),
           result_json: null,
           locked_by: 'killed-instance',
           locked_at: new Date(Date.now() - 3600_000).toISOString(),

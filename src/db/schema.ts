@@ -1,6 +1,11 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { AwardOverrideKind } from '../awards/overrides.ts';
+import type { AwardSnapshot } from '../awards/publication.ts';
 import type { EntryStatus } from '../entries/status.ts';
+import type { CheckResult } from '../eligibility/types.ts';
+import type { ImportProblem } from '../ingest/problems.ts';
+import type { ScanSettingsSummary, StoredJobPayload, StoredSourceShare } from './columns.ts';
+import type { JsonText } from './json.ts';
 
 /** Every table of casejury. Timestamps are ISO-8601 strings so SQLite and PostgreSQL agree. */
 export interface Database {
@@ -134,7 +139,7 @@ export interface ImportBatchesTable {
   imported: number;
   skipped: number;
   error_count: number;
-  errors_json: string;
+  errors_json: JsonText<ImportProblem[]>;
   user_id: number | null;
   started_at: string;
   finished_at: string | null;
@@ -170,8 +175,8 @@ export interface JobsTable {
   progress: number;
   message: string | null;
   /** What the job works on; its kind's handler rebuilds the work from it on whichever instance claims it. */
-  payload_json: string;
-  result_json: string | null;
+  payload_json: JsonText<StoredJobPayload>;
+  result_json: JsonText<unknown> | null;
   /** The instance running it, and its last heartbeat. */
   locked_by: string | null;
   locked_at: string | null;
@@ -217,7 +222,7 @@ export interface ReviewsTable {
   entry_id: number;
   expert_id: number;
   /** Criterion key → points. */
-  scores_json: string;
+  scores_json: JsonText<Record<string, number | null>>;
   /** 评语 */
   comment: string;
   total: number | null;
@@ -267,7 +272,7 @@ export interface AwardPublicationsTable {
   /** Why this version was published (required from version 2 on, and when blockers remained). */
   reason: string | null;
   sha256: string;
-  snapshot_json: string;
+  snapshot_json: JsonText<AwardSnapshot>;
 }
 
 export type AwardOverride = Selectable<AwardOverridesTable>;
@@ -279,7 +284,7 @@ export interface EligibilityResultsTable {
   contest_id: number;
   entry_id: number;
   /** The check results, `{ id, status, message }[]`, as JSON. */
-  checks_json: string;
+  checks_json: JsonText<CheckResult[]>;
   /** The worst status among the checks. */
   verdict: 'pass' | 'warn' | 'fail';
   fail_count: number;
@@ -345,7 +350,7 @@ export interface SimilarityRunsTable {
   /** 'incremental': documents added to the previous run's prepared corpus; 'full': everything prepared anew. */
   mode: 'full' | 'incremental';
   /** Threshold, minimum match, document kinds, template names. */
-  settings_json: string;
+  settings_json: JsonText<ScanSettingsSummary>;
   /** Hash of everything that changes results besides the documents (options, template texts, exclusions). */
   settings_signature: string;
   /** Hash of the compared documents (keys, contents, categories) in scan order. */
@@ -387,7 +392,7 @@ export interface SimilarityReportsTable {
   max_source_rate: number;
   flagged: number;
   /** `{ key, library, sharedChars }[]`, most shared first. */
-  sources_json: string;
+  sources_json: JsonText<StoredSourceShare[]>;
 }
 
 export interface SimilarityPairsTable {
@@ -403,7 +408,7 @@ export interface SimilarityPairsTable {
   /** 一稿多投 suspect. */
   suspect: number;
   /** `[aStart, aEnd, bStart, bEnd][]` in UTF-16 offsets of each document's extracted text. */
-  spans_json: string;
+  spans_json: JsonText<[number, number, number, number][]>;
 }
 
 export interface SimilarityCommonTable {
@@ -413,7 +418,7 @@ export interface SimilarityCommonTable {
   text: string;
   entries: number;
   /** Document keys holding it. */
-  documents_json: string;
+  documents_json: JsonText<string[]>;
 }
 
 /** A common passage the organizer ruled is not duplication (template text from the next scan on). */
@@ -458,7 +463,7 @@ export interface SuspectDecisionsTable {
   /** The suspect as it stood when decided: 一稿多投 or 相似主题, its score and its reasons (JSON array). */
   kind: '一稿多投' | '相似主题';
   score: number;
-  reasons_json: string;
+  reasons_json: JsonText<string[]>;
   reason: string;
   user_id: number | null;
   created_at: string;

@@ -2,6 +2,7 @@ import JSZip from 'jszip';
 import { CHINESE_FONT_SIZES, type FontSpec, type FormatHints, type Material, fontSizePt } from '../rules/schema.ts';
 import type { CheckResult, EntryFile, Finding } from './types.ts';
 import { combine } from './types.ts';
+import { Tally } from '../util/tally.ts';
 
 /** Font, size and weight of some text, as Word renders it after styles are applied. */
 export interface TextStyle {
@@ -280,9 +281,9 @@ export async function readDocxLayout(data: Buffer): Promise<DocxLayout> {
     return out;
   };
 
-  const result: Record<'title' | 'body' | 'captions', Map<string, number>> = { title: new Map(), body: new Map(), captions: new Map() };
-  const headingUses = new Map<number, Map<string, number>>();
-  const spacingUses = new Map<string, number>();
+  const result: Record<'title' | 'body' | 'captions', Tally<TextStyle>> = { title: new Tally(), body: new Tally(), captions: new Tally() };
+  const headingUses = new Map<number, Tally<TextStyle>>();
+  const spacingUses = new Tally<LineSpacing>();
 
   let seenTitle = false;
   for (const p of parseDocument(documentXml)) {
@@ -298,13 +299,13 @@ export async function readDocxLayout(data: Buffer): Promise<DocxLayout> {
     const namedLevel = /^(?:heading|标题)\s*(\d)$/.exec(styleName)?.[1];
     const headingLevel = outline !== undefined && outline < 9 ? outline + 1 : namedLevel ? Number(namedLevel) : numberedLevel(text);
 
-    let uses: Map<string, number>;
+    let uses: Tally<TextStyle>;
     if (!seenTitle && /^附[件表]\s*\d*$/.test(text)) continue; // the 附件3 label of a notice's template, not the title
     if (!seenTitle) {
       seenTitle = true;
       uses = result.title;
     } else if (headingLevel !== null) {
-      uses = headingUses.get(headingLevel) ?? new Map();
+      uses = headingUses.get(headingLevel) ?? new Tally();
       headingUses.set(headingLevel, uses);
     } else if (/caption|题注/.test(styleName) || (CAPTION_TEXT.test(text) && text.length <= 60)) {
       uses = result.captions;
@@ -313,8 +314,7 @@ export async function readDocxLayout(data: Buffer): Promise<DocxLayout> {
       const spacing = p.props.spacing ??
         paraStyles.find((s) => s.para.spacing)?.para.spacing ??
         styles.defaults.para.spacing ?? { multiple: 1 };
-      const key = JSON.stringify(spacing);
-      spacingUses.set(key, (spacingUses.get(key) ?? 0) + chars);
+      spacingUses.add(spacing, chars);
     }
 
     for (const r of p.runs) {
@@ -338,26 +338,19 @@ export async function readDocxLayout(data: Buffer): Promise<DocxLayout> {
       })();
       const halfPoints = levels.find((l) => l.halfPoints !== undefined)?.halfPoints ?? 20; // Word's default: 10 pt
       const bold = levels.find((l) => l.bold !== undefined)?.bold ?? false;
-      const key = JSON.stringify([font, halfPoints / 2, bold]);
-      uses.set(key, (uses.get(key) ?? 0) + n);
+      uses.add({ font, sizePt: halfPoints / 2, bold }, n);
     }
   }
 
-  const dominant = (uses: Map<string, number> | undefined): StyleUse | null => {
-    if (!uses || uses.size === 0) return null;
-    const total = [...uses.values()].reduce((s, n) => s + n, 0);
-    const [key, n] = [...uses.entries()].reduce((a, b) => (b[1] > a[1] ? b : a));
-    const [font, sizePt, bold] = JSON.parse(key) as [string | null, number, boolean];
-    return { font, sizePt, bold, share: n / total };
+  const dominant = (uses: Tally<TextStyle>): StyleUse | null => {
+    const top = uses.top();
+    return top ? { ...top.value, share: top.n / uses.total } : null;
   };
-  const spacing = spacingUses.size
-    ? (JSON.parse([...spacingUses.entries()].reduce((a, b) => (b[1] > a[1] ? b : a))[0]) as LineSpacing)
-    : null;
   return {
     title: dominant(result.title),
-    headings: [...headingUses.keys()].sort((a, b) => a - b).map((level) => dominant(headingUses.get(level))!),
+    headings: [...headingUses.entries()].sort(([a], [b]) => a - b).flatMap(([, uses]) => dominant(uses) ?? []),
     body: dominant(result.body),
-    bodyLineSpacing: spacing,
+    bodyLineSpacing: spacingUses.top()?.value ?? null,
     captions: dominant(result.captions),
   };
 }

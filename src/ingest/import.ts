@@ -19,6 +19,7 @@ import { type PlannedEntry, planFromLayout, planFromSheet } from './plan.ts';
 import type { ImportProblem } from './problems.ts';
 import { readSummarySheet } from './sheet.ts';
 import { type ImportSource, openSource, type SourceFile } from './source.ts';
+import { importProblems } from '../db/columns.ts';
 
 export interface ImportOptions {
   userId?: number | null;
@@ -326,9 +327,7 @@ async function commitEntry(
         .select(['imported', 'errors_json'])
         .where('id', '=', batchId)
         .executeTakeFirstOrThrow();
-      const errors = problems.length
-        ? JSON.stringify([...(JSON.parse(batch.errors_json) as ImportProblem[]), ...problems])
-        : batch.errors_json;
+      const errors = problems.length ? importProblems.write([...importProblems.read(batch.errors_json), ...problems]) : batch.errors_json;
       await trx
         .updateTable('import_batches')
         .set({ imported: batch.imported + (changed ? 1 : 0), errors_json: errors })
@@ -362,7 +361,7 @@ async function openBatch(db: Db, contestId: number, source: string, userId: numb
       imported: 0,
       skipped: 0,
       error_count: 0,
-      errors_json: '[]',
+      errors_json: importProblems.write([]),
       user_id: userId,
       started_at: nowIso(),
     })
@@ -459,11 +458,11 @@ async function finishBatch(
       .select((eb) => eb.fn.countAll().as('n'))
       .where('batch_id', '=', batchId)
       .executeTakeFirstOrThrow();
-    const errors = [...globalProblems, ...(JSON.parse(batch.errors_json) as ImportProblem[])];
+    const errors = [...globalProblems, ...importProblems.read(batch.errors_json)];
     const summary: ImportSummary = { batchId, imported: batch.imported, skipped, unchanged: Number(n) - batch.imported, errors };
     await trx
       .updateTable('import_batches')
-      .set({ status: 'done', finished_at: nowIso(), skipped, error_count: errors.length, errors_json: JSON.stringify(errors) })
+      .set({ status: 'done', finished_at: nowIso(), skipped, error_count: errors.length, errors_json: importProblems.write(errors) })
       .where('id', '=', batchId)
       .execute();
     await audit(trx, {

@@ -5,6 +5,7 @@ import type { Db } from '../db/connect.ts';
 import { nowIso } from '../db/connect.ts';
 import { dialectOf } from '../db/dialect.ts';
 import type { Job } from '../db/schema.ts';
+import { jobPayload, jobResult } from '../db/columns.ts';
 
 export interface JobProgress {
   /** Records how far the job is; written to the `jobs` row at most twice a second. */
@@ -12,10 +13,10 @@ export interface JobProgress {
 }
 
 /** What a job works on, stored with it as JSON: all its handler needs to do the work on any instance. */
-export interface JobPayload {
+export type JobPayload = {
   /** Also the row's `contest_id`: the pages find a contest's jobs by it, and a contest runs one job at a time. */
   contestId: number | null;
-}
+};
 
 export interface JobHandler<P extends JobPayload> {
   /**
@@ -142,7 +143,7 @@ export class JobQueue {
         status: 'queued',
         progress: 0,
         message: '排队中',
-        payload_json: JSON.stringify(payload),
+        payload_json: jobPayload.write(payload),
         result_json: null,
         locked_by: null,
         locked_at: null,
@@ -236,13 +237,13 @@ export class JobQueue {
       .execute();
     for (const job of abandoned) {
       const handler = this.handlers.get(job.kind);
-      if (handler) await this.cleanup(job.id, handler, JSON.parse(job.payload_json) as JobPayload);
+      if (handler) await this.cleanup(job.id, handler, jobPayload.read(job.payload_json));
     }
   }
 
   private async execute(job: Job): Promise<void> {
     const handler = this.handlers.get(job.kind)!;
-    const payload = JSON.parse(job.payload_json) as JobPayload;
+    const payload = jobPayload.read(job.payload_json);
     // Every write is conditional on this instance still holding the job: if it was taken over
     // (this process stalled past the stale limit), the new holder's row is left alone.
     const held = () =>
@@ -288,7 +289,7 @@ export class JobQueue {
           status: outcome.status,
           message: outcome.message,
           progress: outcome.status === 'done' ? 1 : undefined,
-          result_json: outcome.result === null ? null : JSON.stringify(outcome.result),
+          result_json: outcome.result === null ? null : jobResult.write(outcome.result),
           finished_at: nowIso(),
           locked_at: nowIso(),
         })

@@ -4,6 +4,7 @@ import type { Db } from '../../src/db/connect.ts';
 import { nowIso } from '../../src/db/connect.ts';
 import type { EntryStatus } from '../../src/db/schema.ts';
 import { contestRuleSet, createContest } from '../../src/contests/index.ts';
+import { reviewScores } from '../../src/db/columns.ts';
 
 /** A contest created from a real rule set in rules/, with entries, authors, experts and their reviews. */
 
@@ -113,7 +114,7 @@ export async function buildAwardContest(db: Db, rulesFile: string, category: str
           contest_id: contestId,
           entry_id: id,
           expert_id: expertIds[i],
-          scores_json: JSON.stringify(Object.fromEntries(criteria.map((c, j) => [c.key, scores[j]]))),
+          scores_json: reviewScores.write(Object.fromEntries(criteria.map((c, j) => [c.key, scores[j]]))),
           comment: `${EXPERT_NAMES[i]}：${e.title}结构完整，建议补充数据。`,
           total: Math.round(scores.reduce((s, v) => s + v, 0) * 100) / 100,
           status: submitted ? 'submitted' : 'draft',

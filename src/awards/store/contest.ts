@@ -2,6 +2,7 @@ import { contestAuthors } from '../../contests/authors.ts';
 import { contestCategories, contestRuleSet, getContest } from '../../contests/index.ts';
 import type { Db } from '../../db/connect.ts';
 import { type AwardInput, buildContestAwards, type ContestAwards } from '../contest.ts';
+import { reviewScores } from '../../db/columns.ts';
 
 /** Loads what the pure award computation reads from the database. */
 export async function loadAwardInput(db: Db, contestId: number): Promise<AwardInput> {
@@ -55,7 +56,7 @@ export async function loadAwardInput(db: Db, contestId: number): Promise<AwardIn
       entryId: r.entry_id,
       expertId: r.expert_id,
       expert: r.display_name,
-      scores: JSON.parse(r.scores_json || '{}'),
+      scores: reviewScores.read(r.scores_json),
       comment: r.comment,
     })),
     panels: panels.map((p) => ({ id: p.id, name: p.name, categoryId: p.category_id, group: p.group_name })),

@@ -3,6 +3,7 @@ import type { Db } from '../../db/connect.ts';
 import { nowIso } from '../../db/connect.ts';
 import { type AwardSnapshot, canonicalJson, type Publication, type PublishedSnapshot, sha256Hex } from '../publication.ts';
 import { contestAwards } from './contest.ts';
+import { awardSnapshot } from '../../db/columns.ts';
 
 /** 公示 versions of a contest, stored and read back with their hash checked. */
 
@@ -48,7 +49,7 @@ export async function publish(db: Db, contestId: number, userId: number | null, 
       throw new Error(`尚有 ${awards.blockers.length} 项问题未解决，不能公示：\n${list}\n如确需公示，请填写理由`);
     }
     const snapshot: AwardSnapshot = { format: 1, rules: { source: contest.rules_source, yaml: contest.rules_yaml }, awards };
-    const text = canonicalJson(snapshot);
+    const text = awardSnapshot.write(snapshot);
     const row = {
       contest_id: contestId,
       version,
@@ -93,7 +94,7 @@ export async function getSnapshot(db: Db, contestId: number, version?: number): 
   if (!row) return undefined;
   return {
     ...toPublication(row),
-    snapshot: JSON.parse(row.snapshot_json) as AwardSnapshot,
+    snapshot: awardSnapshot.read(row.snapshot_json),
     intact: sha256Hex(row.snapshot_json) === row.sha256,
   };
 }

@@ -3,6 +3,7 @@ import type { EntryStatus } from '../../db/schema.ts';
 import { ENTRY_STATUSES } from '../../entries/status.ts';
 import { decisionOf, type EligibilityDecision } from './decisions.ts';
 import { type CheckResult, type CheckStatus, STATUS_LABELS } from '../types.ts';
+import { eligibilityChecks } from '../../db/columns.ts';
 
 /** An entry's check outcome: its worst check, or 'unchecked' before the first run. */
 export type Verdict = CheckStatus | 'unchecked';
@@ -120,7 +121,7 @@ async function loadChecklists(db: Db, contestId: number, entryId?: number): Prom
       statusLabel: ENTRY_STATUSES[r.status],
       authors: authors.get(r.id) ?? [],
       verdict: r.verdict ?? 'unchecked',
-      checks: r.checks_json ? (JSON.parse(r.checks_json) as CheckResult[]) : [],
+      checks: r.checks_json ? eligibilityChecks.read(r.checks_json) : [],
       checkedAt: r.checked_at,
       decision,
       resubmitted: r.status === 'returned' && decision !== null && r.updated_at > decision.at,

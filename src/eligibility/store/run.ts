@@ -12,6 +12,7 @@ import { inChunks } from '../../util/chunks.ts';
 import { worstStatus } from '../types.ts';
 import { probeMp4 } from '../../ingest/media.ts';
 import type { VideoInfo } from '../video.ts';
+import { eligibilityChecks } from '../../db/columns.ts';
 
 export interface RunOptions {
   /** Only these entries (of this contest); default: every entry not withdrawn. */
@@ -184,7 +185,7 @@ export async function runChecks(db: Db, contestId: number, options: RunOptions =
     return {
       contest_id: contestId,
       entry_id: entry.id,
-      checks_json: JSON.stringify(checks),
+      checks_json: eligibilityChecks.write(checks),
       verdict: worstStatus(checks.map((c) => c.status)),
       fail_count: checks.filter((c) => c.status === 'fail').length,
       warn_count: checks.filter((c) => c.status === 'warn').length,

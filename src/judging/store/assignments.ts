@@ -6,6 +6,7 @@ import { audit } from '../../audit/log.ts';
 import { type AssignableEntry, type AssignableExpert, type AssignmentPlan, pickExtraReviewer, planAssignments } from '../assign.ts';
 import { conflictReason } from '../conflicts.ts';
 import { VALID_STATUSES } from '../../entries/status.ts';
+import { autoAssignAudit } from '../../db/columns.ts';
 
 /** Applies the pure assignment plan to a contest's panels, entries and experts. */
 
@@ -286,7 +287,7 @@ export async function lastAssignOptions(db: Db, contestId: number, defaultPerEnt
     .orderBy('id', 'desc')
     .limit(1)
     .executeTakeFirst();
-  const saved = last?.new_value ? (JSON.parse(last.new_value) as { perEntry?: number; avoidSameCounty?: boolean }) : {};
+  const saved = last?.new_value ? autoAssignAudit.read(last.new_value) : {};
   return { perEntry: saved.perEntry ?? defaultPerEntry, avoidSameCounty: saved.avoidSameCounty ?? false };
 }
 

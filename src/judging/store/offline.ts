@@ -2,6 +2,7 @@ import type { Db } from '../../db/connect.ts';
 import { contestCategories, contestRuleSet } from '../../contests/index.ts';
 import { openReview, saveReview } from './reviews.ts';
 import { buildScoreSheet, parseScoreSheet, rowScores, type SheetSection } from '../score-sheet.ts';
+import { reviewScores } from '../../db/columns.ts';
 
 /** The offline path: score sheets out of the database and filled sheets back in. */
 
@@ -43,7 +44,7 @@ export async function contestScoreSheet(db: Db, contestId: number, filter: Sheet
         code: r.code,
         title: r.title,
         expert: r.display_name,
-        scores: JSON.parse(r.scores_json ?? '{}'),
+        scores: r.scores_json === null ? {} : reviewScores.read(r.scores_json),
         comment: r.comment ?? '',
       })),
     });
@@ -109,7 +110,7 @@ export async function importScoreSheet(db: Db, contestId: number, bytes: Buffer,
       const review = (await openReview(db, assignment.id, assignment.expert_id))!;
       if (review.status === 'submitted') {
         const same =
-          criteria.every((c) => String(JSON.parse(review.scores_json)[c.key]) === String(Number(raw[c.key]))) &&
+          criteria.every((c) => String(reviewScores.read(review.scores_json)[c.key]) === String(Number(raw[c.key]))) &&
           review.comment === row.comment;
         if (same) result.unchanged++;
         else refuse('该评分已提交，如需修改请先由组织者退回');

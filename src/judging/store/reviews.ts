@@ -3,6 +3,7 @@ import { nowIso } from '../../db/connect.ts';
 import type { Review } from '../../db/schema.ts';
 import { audit } from '../../audit/log.ts';
 import { type CheckedScores, type ScoringCriterion, checkScores, checkSubmission } from '../rubric.ts';
+import { reviewScores } from '../../db/columns.ts';
 
 /** Saving, submitting and returning reviews. Every change is versioned and audited. */
 
@@ -23,8 +24,6 @@ export interface ReviewInput {
   baseVersion: number;
 }
 
-const parseScores = (json: string): Record<string, number | null> => JSON.parse(json || '{}');
-
 /** The expert's review of an assignment, created empty on first open. Returns null when the assignment is not theirs. */
 export async function openReview(db: Db, assignmentId: number, expertId: number): Promise<Review | null> {
   const assignment = await db
@@ -44,7 +43,7 @@ export async function openReview(db: Db, assignmentId: number, expertId: number)
       contest_id: assignment.contest_id,
       entry_id: assignment.entry_id,
       expert_id: expertId,
-      scores_json: '{}',
+      scores_json: reviewScores.write({}),
       comment: '',
       total: null,
       status: 'draft',
@@ -76,7 +75,7 @@ export async function saveOpenedReview(db: Db, review: Review, input: ReviewInpu
   if (submit && checked.problems.length) return { status: 'invalid', review, checked };
 
   // Invalid values in a draft are not stored; the valid ones are, so nothing typed correctly is lost.
-  const before = parseScores(review.scores_json);
+  const before = reviewScores.read(review.scores_json);
   const after: Record<string, number | null> = { ...before };
   for (const c of input.criteria) {
     if (!checked.problems.some((p) => p.field === c.key)) after[c.key] = checked.scores[c.key];
@@ -87,7 +86,7 @@ export async function saveOpenedReview(db: Db, review: Review, input: ReviewInpu
   const now = nowIso();
   const next: Review = {
     ...review,
-    scores_json: JSON.stringify(after),
+    scores_json: reviewScores.write(after),
     comment: input.comment,
     total,
     status: submit ? 'submitted' : review.status,

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../db/connect.ts';
 import type { Job } from '../../db/schema.ts';
 import { runChecks, type RunSummary } from '../../eligibility/store/run.ts';
+import { checkJobResult } from '../../db/columns.ts';
 
 export const CHECK_JOB = 'eligibility-check';
 
@@ -23,7 +24,7 @@ const describe = (job: Job): CheckRunView => ({
   message: job.message,
   createdAt: job.created_at,
   finishedAt: job.finished_at,
-  summary: job.result_json ? (JSON.parse(job.result_json) as RunSummary) : null,
+  summary: job.result_json ? checkJobResult.read(job.result_json) : null,
 });
 
 /** The contest's most recent check run, or one given by id; null when there is none. */

@@ -1,6 +1,7 @@
 import type { Db } from '../../db/connect.ts';
 import type { Job } from '../../db/schema.ts';
 import type { ImportSummary } from '../../ingest/import.ts';
+import { importJobResult, jobPayload } from '../../db/columns.ts';
 
 export interface ImportJobView {
   id: number;
@@ -15,17 +16,17 @@ export interface ImportJobView {
 }
 
 export function describeImportJob(job: Job): ImportJobView {
-  const payload = JSON.parse(job.payload_json || '{}') as { source?: string };
+  const { source } = jobPayload.read(job.payload_json) as { source?: unknown };
   return {
     id: job.id,
     status: job.status,
     active: job.status === 'queued' || job.status === 'running',
     progress: Number(job.progress),
     message: job.message,
-    source: payload.source ?? '',
+    source: typeof source === 'string' ? source : '',
     createdAt: job.created_at,
     finishedAt: job.finished_at,
-    summary: job.result_json ? (JSON.parse(job.result_json) as ImportSummary) : null,
+    summary: job.result_json ? importJobResult.read(job.result_json) : null,
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Db } from '../../db/connect.ts';
 import type { AssignmentStatus, ReviewStatus } from '../../db/schema.ts';
 import { VALID_STATUSES } from '../../entries/status.ts';
+import { reviewScores } from '../../db/columns.ts';
 
 /** The organizer's judging tables: who reviews which entry, and one entry's reviews in full. */
 
@@ -117,13 +118,13 @@ export async function entryReviewers(db: Db, contestId: number, entryId: number)
     status: r.status,
     reason: r.reason,
     review:
-      r.review_id === null
+      r.review_id === null || r.review_status === null || r.version === null || r.scores_json === null
         ? null
         : {
             id: r.review_id,
-            status: r.review_status!,
-            version: r.version!,
-            scores: JSON.parse(r.scores_json ?? '{}'),
+            status: r.review_status,
+            version: r.version,
+            scores: reviewScores.read(r.scores_json),
             total: r.total,
             comment: r.comment ?? '',
             returnReason: r.return_reason,

@@ -15,6 +15,7 @@ import { ruleSetOf } from '../../contests/index.ts';
 import { categoryRubric, type RubricView } from './rubrics.ts';
 import { entryMaterials, expertTasks, nextUnscored, reviewContext, type ReviewContext } from './expert-work.ts';
 import { asUserError, field, type FormBody } from './forms.ts';
+import { reviewScores } from '../../db/columns.ts';
 
 /** Form field of a criterion's score. */
 export const scoreField = (key: string): string => `s_${key}`;
@@ -35,7 +36,7 @@ export interface SaveState {
 /** "14:03:27" in China time: when a draft was saved. */
 const clock = (iso: string): string => new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString().slice(11, 19);
 
-const scoresOf = (review: Review | null): Record<string, number | null> => (review ? JSON.parse(review.scores_json || '{}') : {});
+const scoresOf = (review: Review | null): Record<string, number | null> => (review ? reviewScores.read(review.scores_json) : {});
 
 function saveState(ctx: ReviewContext, rubric: RubricView, outcome: SaveOutcome | null, baseVersion: number): SaveState {
   const base = {

@@ -26,6 +26,7 @@ import type { ScanSettings } from '../../similarity/store/settings.ts';
 import { HttpError } from '../http-error.ts';
 import { highlight } from './highlight.ts';
 import { rateHistogram } from './histogram.ts';
+import { scanSettingsSummary } from '../../db/columns.ts';
 
 /** What each 查重 page shows, read from the stored runs; the routes only render it. */
 
@@ -100,7 +101,7 @@ export async function ratesPage(db: Db, contest: Contest, query: { page: number;
   };
   const unreadable = fresh ? await unreadableDocuments(db, contest.id, fresh.settings.documentKinds) : [];
   if (!run) return { ...base, histogram: null, rows: [], page: 1, pages: 1, total: 0, flaggedOnly: false, unreadable };
-  const settings = JSON.parse(run.settings_json) as ScanSettings['summary'];
+  const settings = scanSettingsSummary.read(run.settings_json);
   const pageCount = (n: number) => Math.max(1, Math.ceil(n / PAGE_SIZE));
   const { rows, total } = await listReports(db, run.id, {
     offset: (query.page - 1) * PAGE_SIZE,
@@ -299,7 +300,7 @@ export async function reportPage(db: Db, contest: Contest, fileId: number, form:
     const note = `[${number.get(other) ?? '?'}]`;
     return p.spans.map((span) => ({ start: span[2 * side], end: span[2 * side + 1], key: String(number.get(other) ?? 0), note }));
   });
-  const settings = JSON.parse(run.settings_json) as ScanSettings['summary'];
+  const settings = scanSettingsSummary.read(run.settings_json);
   return {
     contest,
     tab: 'similarity',

@@ -1,9 +1,11 @@
+import { sql } from 'kysely';
 import type { Db } from '../../db/connect.ts';
 import type { EntryStatus, SimilarityRun } from '../../db/schema.ts';
 import { inChunks } from '../../util/chunks.ts';
 import type { DocumentReport, SourceShare as EngineSourceShare, Span } from '../types.ts';
 import { corpusSignature, listMembers, parseKey } from './members.ts';
 import { loadScanSettings, type ScanSettings } from './settings.ts';
+import { commonDocuments, pairSpans, reportSources } from '../../db/columns.ts';
 
 /** Reads of stored scan results, for the pages and the CLI. */
 
@@ -184,7 +186,7 @@ const toReportRow = (r: ReportQueryRow): ReportRow => ({
   rateExcludingQuotes: Number(r.rate_excluding_quotes),
   maxSourceRate: Number(r.max_source_rate),
   flagged: r.flagged === 1,
-  sources: JSON.parse(r.sources_json) as SourceShare[],
+  sources: reportSources.read(r.sources_json),
 });
 
 /** Entry documents of a run, highest rate first. */
@@ -261,7 +263,7 @@ const toPairRow = (p: PairTableRow): PairRow => ({
   bLibrary: p.b_library === 1,
   crossProject: p.cross_project === 1,
   suspect: p.suspect === 1,
-  spans: JSON.parse(p.spans_json) as Span[],
+  spans: pairSpans.read(p.spans_json),
 });
 
 /** Pairs of a run, most shared first: all, the cross-project ones, or those of one document. */
@@ -292,9 +294,9 @@ export interface CommonRow {
 export async function listCommon(db: Db, runId: number, key?: string): Promise<CommonRow[]> {
   let q = db.selectFrom('similarity_common').select(['id', 'text', 'entries', 'documents_json']).where('run_id', '=', runId);
   // keys are quoted in the JSON list, so `"f1"` does not match "f12"
-  if (key) q = q.where('documents_json', 'like', `%"${key}"%`);
+  if (key) q = q.where(sql.ref<string>('documents_json'), 'like', `%"${key}"%`);
   const rows = await q.orderBy('entries', 'desc').orderBy('id').execute();
-  return rows.map((r) => ({ id: r.id, text: r.text, entries: r.entries, documents: JSON.parse(r.documents_json) as string[] }));
+  return rows.map((r) => ({ id: r.id, text: r.text, entries: r.entries, documents: commonDocuments.read(r.documents_json) }));
 }
 
 /** The text a document had when it was scanned, or null when it has changed or gone since. */

@@ -6,6 +6,7 @@ import { listLibrary } from './library.ts';
 import { unreadableDocuments } from './members.ts';
 import { type DocInfo, describeDocuments, listCommon, listPairs, listReports } from './queries.ts';
 import type { ScanSettings } from './settings.ts';
+import { scanSettingsSummary } from '../../db/columns.ts';
 
 const round = (x: number): number => Math.round(x * 10000) / 10000;
 
@@ -18,7 +19,7 @@ const pathOf = (d: DocInfo): string => (d.library ? `比对库/${d.fileName}` : 
  * kinds whose text could not be read.
  */
 export async function contestScanReport(db: Db, contestId: number, run: SimilarityRun): Promise<FolderScan> {
-  const settings = JSON.parse(run.settings_json) as ScanSettings['summary'];
+  const settings = scanSettingsSummary.read(run.settings_json);
   const [contest, { rows }, pairs, common, library, unreadable] = await Promise.all([
     getContest(db, contestId),
     listReports(db, run.id, { offset: 0, limit: 10_000_000 }),

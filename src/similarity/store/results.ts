@@ -3,6 +3,7 @@ import type { Database } from '../../db/schema.ts';
 import { inChunks } from '../../util/chunks.ts';
 import type { PairReport, SimilarityResult, Span } from '../types.ts';
 import type { CorpusMember } from './members.ts';
+import { commonDocuments, pairSpans, reportSources } from '../../db/columns.ts';
 
 /** Runs whose reports, pairs and common text are kept; older runs keep only their summary row. */
 const KEPT_RUNS = 5;
@@ -48,7 +49,7 @@ export async function storeResult(
       rate_excluding_quotes: d.rateExcludingQuotes,
       max_source_rate: d.maxSourceRate,
       flagged: d.flagged ? 1 : 0,
-      sources_json: JSON.stringify(d.sources.map((s) => ({ key: s.id, library: s.library, sharedChars: s.sharedChars }))),
+      sources_json: reportSources.write(d.sources.map((s) => ({ key: s.id, library: s.library, sharedChars: s.sharedChars }))),
     };
   });
   for (const rows of inChunks(reports, 200)) await trx.insertInto('similarity_reports').values(rows).execute();
@@ -63,7 +64,7 @@ export async function storeResult(
     b_library: p.bLibrary ? 1 : 0,
     cross_project: p.crossProject ? 1 : 0,
     suspect: p.suspect ? 1 : 0,
-    spans_json: JSON.stringify(p.spans),
+    spans_json: pairSpans.write(p.spans),
   }));
   for (const rows of inChunks(pairs, 200)) await trx.insertInto('similarity_pairs').values(rows).execute();
 
@@ -71,7 +72,7 @@ export async function storeResult(
     run_id: runId,
     text: c.text,
     entries: c.documents.length,
-    documents_json: JSON.stringify([...c.documents].sort()),
+    documents_json: commonDocuments.write([...c.documents].sort()),
   }));
   for (const rows of inChunks(common, 200)) await trx.insertInto('similarity_common').values(rows).execute();
 }

@@ -6,6 +6,8 @@ import type { CorpusCache } from './cache.ts';
 import { corpusSignature, identity, listMembers, loadTexts } from './members.ts';
 import { loadScanSettings } from './settings.ts';
 import { pruneOldRuns, storeResult } from './results.ts';
+import { type ScanSettingsSummary, scanSettingsSummary } from '../../db/columns.ts';
+import type { JsonText } from '../../db/json.ts';
 
 export interface ContestScanOptions {
   userId: number | null;
@@ -49,7 +51,7 @@ export async function runContestScan(db: Db, contestId: number, opts: ContestSca
   const mode = reusable ? 'incremental' : 'full';
   const run = await openRun(db, contestId, {
     mode,
-    settings_json: JSON.stringify(settings.summary),
+    settings_json: scanSettingsSummary.write(settings.summary),
     settings_signature: settings.signature,
     corpus_signature: corpusSignature(members),
     user_id: opts.userId,
@@ -138,7 +140,7 @@ export async function runContestScan(db: Db, contestId: number, opts: ContestSca
 
 interface RunFields {
   mode: 'full' | 'incremental';
-  settings_json: string;
+  settings_json: JsonText<ScanSettingsSummary>;
   settings_signature: string;
   corpus_signature: string;
   user_id: number | null;

@@ -2,6 +2,7 @@ import { contestRuleSet } from '../../contests/index.ts';
 import type { Db } from '../../db/connect.ts';
 import { sha256Of } from '../../storage/blobs.ts';
 import { DEFAULT_OPTIONS, type SimilarityOptions } from '../types.ts';
+import type { ScanSettingsSummary } from '../../db/columns.ts';
 
 /** What a contest's scan compares with what, from its rule set, uploaded templates and the organizer's exclusions. */
 export interface ScanSettings {
@@ -11,16 +12,7 @@ export interface ScanSettings {
   /** Texts not counted: the rule set's template text, uploaded templates, excluded common passages. */
   templates: string[];
   /** For the run record and the pages. */
-  summary: {
-    threshold: number;
-    minMatch: number;
-    commonMinShare: number;
-    commonMinEntries: number;
-    documentKinds: string[];
-    ruleTemplateTexts: number;
-    templateFiles: string[];
-    exclusions: number;
-  };
+  summary: ScanSettingsSummary;
   /** Changes whenever anything here changes the results. */
   signature: string;
 }

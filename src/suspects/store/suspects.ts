@@ -8,6 +8,7 @@ import type { RuleSet } from '../../rules/schema.ts';
 import { findSuspects, type Suspect } from '../detect.ts';
 import { entryOverlaps, type TextOverlap } from '../overlaps.ts';
 import type { SuspectEntry } from '../signals.ts';
+import { suspectReasons } from '../../db/columns.ts';
 
 /**
  * A contest's 一稿多投 / 相似主题 suspects, computed from what is stored (entries, authors,
@@ -226,7 +227,7 @@ export async function listSuspectDecisions(db: Db, contestId: number): Promise<S
     withdrawnEntryId: r.withdrawn_entry_id,
     kind: r.kind,
     score: Number(r.score),
-    reasons: JSON.parse(r.reasons_json) as string[],
+    reasons: suspectReasons.read(r.reasons_json),
     reason: r.reason,
     by: r.display_name,
     createdAt: r.created_at,
@@ -297,7 +298,7 @@ export async function decideSuspect(db: Db, contestId: number, input: SuspectDec
         withdrawn_entry_id: withdrawn?.id ?? null,
         kind: suspect.kind,
         score: suspect.score,
-        reasons_json: JSON.stringify(suspect.reasons),
+        reasons_json: suspectReasons.write(suspect.reasons),
         reason: why,
         user_id: input.userId,
         created_at: nowIso(),
