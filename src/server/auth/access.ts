@@ -38,6 +38,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The signed-in user, or null. Loaded from the session on every request. */
     user: SessionUser | null;
+    /** The signed-in user on a route whose access requires one (the guard has refused everyone else). */
+    readonly signedIn: SessionUser;
   }
   interface FastifyReply {
     /** Sends the browser to `url`: a 303 for plain forms, `HX-Redirect` for htmx requests. */
@@ -99,6 +101,12 @@ export const accessGuard = fp(
   async (app) => {
     const routes: RouteOptions[] = [];
     app.decorateRequest('user', null);
+    app.decorateRequest('signedIn', {
+      getter(this: FastifyRequest): SessionUser {
+        if (!this.user) throw new HttpError(401, '登录已失效，请重新登录');
+        return this.user;
+      },
+    });
     app.decorateReply('goTo', function (this: FastifyReply, url: string) {
       return isHtmx(this.request) ? this.code(204).header('HX-Redirect', url).send() : this.redirect(url, 303);
     });

@@ -73,7 +73,7 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, { l
   );
 
   app.post<{ Body: PasswordBody }>('/password', { config: { access: 'user', allowPendingPassword: true } }, async (request, reply) => {
-    const me = (await findUser(app.db, request.user!.id))!;
+    const me = (await findUser(app.db, request.signedIn.id))!;
     const body = request.body ?? {};
     const next = safeLocalPath(body.next);
     const password = String(body.password ?? '');

@@ -175,7 +175,7 @@ export const awardRoutes: FastifyPluginAsync = async (app) => {
           kind: form.kind,
           value: decisionValue(form.kind, form.value),
           reason: form.reason ?? '',
-          userId: request.user!.id,
+          userId: request.signedIn.id,
         }),
       );
       if (error) return renderDecision(reply, contest, view, { ...form, action: 'set' }, error);
@@ -197,7 +197,7 @@ export const awardRoutes: FastifyPluginAsync = async (app) => {
           entryId,
           kind: form.kind,
           reason: form.reason ?? '',
-          userId: request.user!.id,
+          userId: request.signedIn.id,
         }),
       );
       if (error) return renderDecision(reply, contest, view, { ...form, action: 'clear' }, error);
@@ -254,7 +254,7 @@ export const awardRoutes: FastifyPluginAsync = async (app) => {
       const reason = request.body?.reason ?? '';
       let version = 0;
       const error = await attempt(async () => {
-        version = (await publish(app.db, contest.id, request.user!.id, reason)).version;
+        version = (await publish(app.db, contest.id, request.signedIn.id, reason)).version;
       });
       if (error) {
         return reply.page('awards/publications', await publicationsPage(contest, reason, error), {

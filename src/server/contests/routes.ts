@@ -66,7 +66,7 @@ export const contestRoutes: FastifyPluginAsync<ContestRoutesOptions> = async (ap
     const rulesYaml = await fs.readFile(path.join(rulesDir, choice!.file), 'utf8');
     let id: number;
     try {
-      id = await createContest(app.db, { name: values.name || undefined, rulesYaml, rulesSource: choice!.file, userId: request.user!.id });
+      id = await createContest(app.db, { name: values.name || undefined, rulesYaml, rulesSource: choice!.file, userId: request.signedIn.id });
     } catch (err) {
       // The file may have changed since it was listed.
       if (!(err instanceof RuleSetInvalidError)) throw err;

@@ -142,7 +142,7 @@ export const eligibilityRoutes: FastifyPluginAsync = async (app) => {
     { config: { access: ORGANIZERS }, schema: { params: idParams('contestId') } },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
-      await startCheckRun(contest.id, request.user!.id);
+      await startCheckRun(contest.id, request.signedIn.id);
       return reply.goTo(boardUrl(contest.id));
     },
   );
@@ -229,7 +229,7 @@ export const eligibilityRoutes: FastifyPluginAsync = async (app) => {
       let error: string | null = null;
       try {
         if (!isDecision(decision)) throw new Error(chooseDecision);
-        await decide(app.db, contest.id, [entryId], decision, form.reason ?? '', request.user!.id);
+        await decide(app.db, contest.id, [entryId], decision, form.reason ?? '', request.signedIn.id);
       } catch (err) {
         error = refusal(err);
       }
@@ -248,7 +248,7 @@ export const eligibilityRoutes: FastifyPluginAsync = async (app) => {
       await requireChecklist(contest.id, entryId);
       let result;
       try {
-        result = await runChecks(app.db, contest.id, { entryIds: [entryId], blobs: app.blobs, userId: request.user!.id });
+        result = await runChecks(app.db, contest.id, { entryIds: [entryId], blobs: app.blobs, userId: request.signedIn.id });
       } catch (err) {
         return showChecklist(request, reply, contest, entryId, { error: refusal(err) });
       }
@@ -307,7 +307,7 @@ export const eligibilityRoutes: FastifyPluginAsync = async (app) => {
 
       let result;
       try {
-        result = await decide(app.db, contest.id, ids, decision, reason, request.user!.id);
+        result = await decide(app.db, contest.id, ids, decision, reason, request.signedIn.id);
       } catch (err) {
         return panel(422, { confirm: confirmation, error: refusal(err) });
       }
@@ -342,7 +342,7 @@ export const eligibilityRoutes: FastifyPluginAsync = async (app) => {
         } else {
           const data = await part.toBuffer();
           try {
-            const rows = await importPriorAwards(app.db, contest.id, data, name, request.user!.id);
+            const rows = await importPriorAwards(app.db, contest.id, data, name, request.signedIn.id);
             notice = `已导入“${name}”，共 ${rows} 件往届获奖作品。重新运行检查后比对结果才会更新。`;
           } catch (err) {
             error = refusal(err);

@@ -81,14 +81,14 @@ export const importRoutes: FastifyPluginAsync<ImportRoutesOptions> = async (app,
         throw refusal;
       }
       await audit(app.db, {
-        userId: request.user!.id,
+        userId: request.signedIn.id,
         contestId: contest.id,
         action: 'import.upload',
         subjectType: 'contest',
         subjectId: contest.id,
         newValue: { name, size },
       });
-      const jobId = await startImport({ contestId: contest.id, source: dest, label: name, userId: request.user!.id, tempDir });
+      const jobId = await startImport({ contestId: contest.id, source: dest, label: name, userId: request.signedIn.id, tempDir });
       return reply.goTo(jobUrl(contest.id, jobId));
     },
   );
@@ -117,14 +117,14 @@ export const importRoutes: FastifyPluginAsync<ImportRoutesOptions> = async (app,
         );
       }
       await audit(app.db, {
-        userId: request.user!.id,
+        userId: request.signedIn.id,
         contestId: contest.id,
         action: 'import.folder',
         subjectType: 'contest',
         subjectId: contest.id,
         newValue: { path: absolute },
       });
-      const jobId = await startImport({ contestId: contest.id, source: absolute, label: absolute, userId: request.user!.id });
+      const jobId = await startImport({ contestId: contest.id, source: absolute, label: absolute, userId: request.signedIn.id });
       return reply.goTo(jobUrl(contest.id, jobId));
     },
   );

@@ -75,7 +75,7 @@ export const assignmentRoutes: FastifyPluginAsync = async (app) => {
       const perEntry = Number(field(request.body, 'per_entry'));
       if (!Number.isInteger(perEntry) || perEntry < 1 || perEntry > 20) throw new HttpError(422, '每件作品的专家人数应为 1–20 的整数');
       const avoidSameCounty = field(request.body, 'avoid_county') === '1';
-      const result: AssignRunResult = await runAutoAssign(app.db, contest.id, { perEntry, avoidSameCounty, userId: request.user!.id });
+      const result: AssignRunResult = await runAutoAssign(app.db, contest.id, { perEntry, avoidSameCounty, userId: request.signedIn.id });
       const entries = result.shortfalls.length
         ? await app.db
             .selectFrom('entries')
@@ -168,7 +168,7 @@ export const assignmentRoutes: FastifyPluginAsync = async (app) => {
       const reason = reasonField(request.body, '增加评审专家');
       await requireContest(app.db, contestId);
       await requireNoConflict(contestId, entryId, expertId);
-      await asUserError(() => setAssignment(app.db, contestId, entryId, expertId, true, reason, request.user!.id));
+      await asUserError(() => setAssignment(app.db, contestId, entryId, expertId, true, reason, request.signedIn.id));
       return reply.goTo(entryPage(contestId, entryId));
     },
   );
@@ -181,7 +181,7 @@ export const assignmentRoutes: FastifyPluginAsync = async (app) => {
       const expertId = idField(request.body, 'expert_id', '专家');
       const reason = reasonField(request.body, '撤销评审分配');
       await requireContest(app.db, contestId);
-      await asUserError(() => setAssignment(app.db, contestId, entryId, expertId, false, reason, request.user!.id));
+      await asUserError(() => setAssignment(app.db, contestId, entryId, expertId, false, reason, request.signedIn.id));
       return reply.goTo(entryPage(contestId, entryId));
     },
   );
@@ -196,7 +196,7 @@ export const assignmentRoutes: FastifyPluginAsync = async (app) => {
       const reason = reasonField(request.body, '更换评审专家');
       await requireContest(app.db, contestId);
       await requireNoConflict(contestId, entryId, to);
-      await asUserError(() => moveAssignment(app.db, contestId, entryId, from, to, reason, request.user!.id));
+      await asUserError(() => moveAssignment(app.db, contestId, entryId, from, to, reason, request.signedIn.id));
       return reply.goTo(entryPage(contestId, entryId));
     },
   );
@@ -210,7 +210,7 @@ export const assignmentRoutes: FastifyPluginAsync = async (app) => {
       const options = await defaults(contest);
       const reason = field(request.body, 'reason') || '评分分歧或缺评，增加一位评审';
       const added = await asUserError(() =>
-        addExtraReviewer(app.db, contest.id, request.params.entryId, options.avoidSameCounty, reason, request.user!.id),
+        addExtraReviewer(app.db, contest.id, request.params.entryId, options.avoidSameCounty, reason, request.signedIn.id),
       );
       if (added === null)
         throw new HttpError(422, '该作品的评审组中已没有可增加的专家（都已分配、已回避或需回避），请先在“专家”页为评审组增加专家');
@@ -231,7 +231,7 @@ export const assignmentRoutes: FastifyPluginAsync = async (app) => {
         .executeTakeFirst();
       if (!review) throw notFound('评分记录');
       const reason = reasonField(request.body, '退回评分');
-      await asUserError(() => returnReview(app.db, review.id, request.user!.id, reason));
+      await asUserError(() => returnReview(app.db, review.id, request.signedIn.id, reason));
       return reply.goTo(entryPage(contest.id, review.entry_id));
     },
   );

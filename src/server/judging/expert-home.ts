@@ -3,7 +3,7 @@ import { expertTasks, nextUnscored, type ExpertTask } from './expert-work.ts';
 
 /** 我的评审: the expert's own tasks per contest with progress (已评/待评), and the next one to score. */
 export async function renderExpertHome(request: FastifyRequest<{ Querystring: { declined?: string } }>, reply: FastifyReply) {
-  const tasks = await expertTasks(request.server.db, request.user!.id);
+  const tasks = await expertTasks(request.server.db, request.signedIn.id);
   const contests = new Map<number, { id: number; name: string; tasks: ExpertTask[] }>();
   for (const t of tasks) {
     const c = contests.get(t.contestId) ?? { id: t.contestId, name: t.contestName, tasks: [] };

@@ -91,7 +91,7 @@ export const expertRoutes: FastifyPluginAsync = async (app) => {
       };
       const problem = form.panel && !panelCategory ? '请选择本竞赛的类别' : expertRowProblem(row);
       if (problem) return renderExperts(reply, contest, { form, formError: problem }, 422);
-      const { created, problems } = await importExperts(app.db, contest.id, [{ ...row, row: 1 }], request.user!.id);
+      const { created, problems } = await importExperts(app.db, contest.id, [{ ...row, row: 1 }], request.signedIn.id);
       if (problems.length)
         return renderExperts(reply, contest, { form, formError: problems.map((p) => p.message.replace(/^第 1 行：/, '')).join('；') }, 422);
       return renderExperts(reply, contest, { result: { created, problems: [], source: '手工添加' } });
@@ -113,7 +113,7 @@ export const expertRoutes: FastifyPluginAsync = async (app) => {
         throw err;
       }
       const parsed = parseExpertRows(grid, upload.name);
-      const { created, problems } = await importExperts(app.db, contest.id, parsed.rows, request.user!.id);
+      const { created, problems } = await importExperts(app.db, contest.id, parsed.rows, request.signedIn.id);
       const result: ExpertsCreated = {
         created,
         problems: [...parsed.problems, ...problems].sort((a, b) => a.row - b.row),
@@ -132,7 +132,7 @@ export const expertRoutes: FastifyPluginAsync = async (app) => {
       const groupName = field(request.body, 'group') || null;
       const name = field(request.body, 'name') || null;
       if (name && name.length > 100) throw new HttpError(422, '评审组名称不能超过 100 字');
-      await asUserError(() => createPanel(app.db, contest.id, { categoryId, groupName, name }, request.user!.id));
+      await asUserError(() => createPanel(app.db, contest.id, { categoryId, groupName, name }, request.signedIn.id));
       return reply.goTo(`/contests/${contest.id}/experts#panels`);
     },
   );
@@ -143,7 +143,7 @@ export const expertRoutes: FastifyPluginAsync = async (app) => {
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       const expertId = idField(request.body, 'expert_id', '专家');
-      await asUserError(() => setPanelMember(app.db, contest.id, request.params.panelId, expertId, true, request.user!.id));
+      await asUserError(() => setPanelMember(app.db, contest.id, request.params.panelId, expertId, true, request.signedIn.id));
       return reply.goTo(`/contests/${contest.id}/experts#panel-${request.params.panelId}`);
     },
   );
@@ -153,7 +153,7 @@ export const expertRoutes: FastifyPluginAsync = async (app) => {
     { config: { access: ORGANIZERS }, schema: { params: idParams('contestId', 'panelId', 'userId') } },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
-      await asUserError(() => setPanelMember(app.db, contest.id, request.params.panelId, request.params.userId, false, request.user!.id));
+      await asUserError(() => setPanelMember(app.db, contest.id, request.params.panelId, request.params.userId, false, request.signedIn.id));
       return reply.goTo(`/contests/${contest.id}/experts#panel-${request.params.panelId}`);
     },
   );

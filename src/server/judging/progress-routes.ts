@@ -74,7 +74,7 @@ export const progressRoutes: FastifyPluginAsync = async (app) => {
       try {
         const result = await importScoreSheet(app.db, contest.id, upload.bytes, upload.name);
         await audit(app.db, {
-          userId: request.user!.id,
+          userId: request.signedIn.id,
           contestId: contest.id,
           action: 'scores.upload',
           subjectType: 'contest',

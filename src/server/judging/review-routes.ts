@@ -76,7 +76,7 @@ function saveState(ctx: ReviewContext, rubric: RubricView, outcome: SaveOutcome 
 }
 
 async function requireContext(request: FastifyRequest<{ Params: Ids<'assignmentId'> }>): Promise<ReviewContext> {
-  const ctx = await reviewContext(request.server.db, request.params.assignmentId, request.user!.id);
+  const ctx = await reviewContext(request.server.db, request.params.assignmentId, request.signedIn.id);
   // Someone else's assignment looks exactly like one that does not exist.
   if (!ctx) throw notFound('评审任务');
   return ctx;
@@ -120,7 +120,7 @@ export const reviewRoutes: FastifyPluginAsync = async (app) => {
     const rubric = categoryRubric(rules, ctx.categoryKey);
     const { authors, files } = await entryMaterials(app.db, ctx.entryId);
     const view = expertEntryView({ blind: ctx.blind, authors, files }, sanitizeDocumentHtml);
-    const tasks = await expertTasks(app.db, request.user!.id);
+    const tasks = await expertTasks(app.db, request.signedIn.id);
     const inContest = tasks.filter((t) => t.contestId === ctx.contestId);
     return reply.page(
       'judging/review',
@@ -158,13 +158,13 @@ export const reviewRoutes: FastifyPluginAsync = async (app) => {
     const ctx = await requireContext(request);
     const rubric = requireRubric(ctx);
     const posted = postedValues(rubric, request.body);
-    const review = ctx.review ?? (await openReview(app.db, ctx.assignmentId, request.user!.id))!;
+    const review = ctx.review ?? (await openReview(app.db, ctx.assignmentId, request.signedIn.id))!;
     const outcome = await saveOpenedReview(
       app.db,
       review,
       {
         assignmentId: ctx.assignmentId,
-        expertId: request.user!.id,
+        expertId: request.signedIn.id,
         criteria: rubric.criteria,
         raw: posted.scores,
         comment: posted.comment,
@@ -200,7 +200,7 @@ export const reviewRoutes: FastifyPluginAsync = async (app) => {
       if (reason.length > 500) throw new HttpError(422, '回避原因不能超过 500 字');
       const rules = ruleSetOf({ rules_yaml: ctx.rulesYaml, rules_source: ctx.rulesSource });
       const options = await lastAssignOptions(app.db, ctx.contestId, rules.judging.reviewersPerEntry);
-      await asUserError(() => declareConflict(app.db, ctx.assignmentId, request.user!.id, reason, options));
+      await asUserError(() => declareConflict(app.db, ctx.assignmentId, request.signedIn.id, reason, options));
       return reply.goTo(`/?declined=${encodeURIComponent(ctx.code)}`);
     },
   );

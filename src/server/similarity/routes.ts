@@ -92,7 +92,7 @@ export const similarityRoutes: FastifyPluginAsync<SimilarityRoutesOptions> = asy
     { config: { access: ORGANIZERS }, schema: { params: idParams('contestId') } },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
-      const jobId = await startScan(contest, request.user!.id);
+      const jobId = await startScan(contest, request.signedIn.id);
       return reply.goTo(`${base(contest.id)}/jobs/${jobId}`);
     },
   );
@@ -139,7 +139,7 @@ export const similarityRoutes: FastifyPluginAsync<SimilarityRoutesOptions> = asy
       const contest = await requireContest(app.db, request.params.contestId);
       const { commonId } = request.params;
       const reason = request.body?.reason ?? '';
-      const error = await attempt(() => excludeCommonPassage(app.db, contest.id, commonId, reason, request.user!.id));
+      const error = await attempt(() => excludeCommonPassage(app.db, contest.id, commonId, reason, request.signedIn.id));
       if (error)
         return reply.page('similarity/common', await commonPage(app.db, contest, { commonId, message: error, reason }), {
           title: `公共文本 · ${contest.name}`,
@@ -156,7 +156,7 @@ export const similarityRoutes: FastifyPluginAsync<SimilarityRoutesOptions> = asy
       const contest = await requireContest(app.db, request.params.contestId);
       const { exclusionId } = request.params;
       const reason = request.body?.reason ?? '';
-      const error = await attempt(() => restoreCommonPassage(app.db, contest.id, exclusionId, reason, request.user!.id));
+      const error = await attempt(() => restoreCommonPassage(app.db, contest.id, exclusionId, reason, request.signedIn.id));
       if (error)
         return reply.page('similarity/common', await commonPage(app.db, contest, { exclusionId, message: error, reason }), {
           title: `公共文本 · ${contest.name}`,
@@ -209,7 +209,7 @@ export const similarityRoutes: FastifyPluginAsync<SimilarityRoutesOptions> = asy
         if (part.file.truncated) throw new HttpError(413, `上传的文件“${name}”超过大小限制（${viewHelpers.size(uploadLimitBytes)}）`);
         let result;
         const error = await attempt(async () => {
-          result = await addLibraryUpload(app.db, contest.id, role, { name, path: dest }, request.user!.id, workDir);
+          result = await addLibraryUpload(app.db, contest.id, role, { name, path: dest }, request.signedIn.id, workDir);
         });
         const { data, opts } = await showLibrary(contest, error ? { error } : { result }, error ? 422 : 200);
         return reply.page('similarity/library', data, opts);
@@ -224,7 +224,7 @@ export const similarityRoutes: FastifyPluginAsync<SimilarityRoutesOptions> = asy
     { config: { access: ORGANIZERS }, schema: { params: idParams('contestId', 'documentId') } },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
-      const error = await attempt(() => removeLibraryDocument(app.db, contest.id, request.params.documentId, request.user!.id));
+      const error = await attempt(() => removeLibraryDocument(app.db, contest.id, request.params.documentId, request.signedIn.id));
       if (error) throw new HttpError(404, error);
       return reply.goTo(`${base(contest.id)}/library`);
     },
@@ -278,7 +278,7 @@ export const similarityRoutes: FastifyPluginAsync<SimilarityRoutesOptions> = asy
       const error = !decision
         ? `请选择处理决定：${SIMILARITY_DECISIONS.join('或')}`
         : await attempt(() =>
-            decideOnEntry(app.db, contest.id, entryId, decision as (typeof SIMILARITY_DECISIONS)[number], reason ?? '', request.user!.id),
+            decideOnEntry(app.db, contest.id, entryId, decision as (typeof SIMILARITY_DECISIONS)[number], reason ?? '', request.signedIn.id),
           );
       if (error) {
         const data = await reportPage(app.db, contest, file, { decision, reason }, error);

@@ -119,7 +119,7 @@ export const suspectRoutes: FastifyPluginAsync = async (app) => {
           decision: values.decision,
           withdraw,
           reason: values.reason ?? '',
-          userId: request.user!.id,
+          userId: request.signedIn.id,
         });
       } catch (err) {
         error = refusal(err);

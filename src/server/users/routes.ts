@@ -39,7 +39,7 @@ export const userRoutes: FastifyPluginAsync = async (app) => {
           password,
           mustChangePassword: true,
         },
-        request.user!.id,
+        request.signedIn.id,
       );
     } catch (err) {
       if (err instanceof UserInputError) return render(reply, { values, error: err.message, created: null }, 422);
