@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -40,17 +41,16 @@ const walk = (dir: string): string[] =>
 
 const rel = (file: string) => path.relative(SRC, file).split(path.sep).join('/');
 
-export function isPure(file: string): boolean {
+function isPure(file: string): boolean {
   const r = rel(file);
   if (r.split('/').includes('store')) return false;
   return PURE_AREAS.includes(r.split('/')[0]) || PURE_FILES.includes(r);
 }
 
 /** Every module specifier a file names: static imports and exports (type-only included) and dynamic imports. */
-export function specifiers(text: string): string[] {
+function specifiers(text: string): string[] {
   const found: string[] = [];
-  const re =
-    /(?:^|[\s;])(?:import|export)\s[^'"`;]*?from\s*['"]([^'"]+)['"]|(?:^|[\s;])import\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/gm;
+  const re = /^\s*(?:import|export)\s[^'"`;]*?from\s*['"]([^'"]+)['"]|^\s*import\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/gm;
   for (const m of text.matchAll(re)) found.push(m[1] ?? m[2] ?? m[3]);
   return found;
 }
@@ -102,5 +102,22 @@ describe('layout', () => {
 
   it('keeps database, file-system and server code out of the pure core', () => {
     expect(files.filter(isPure).flatMap((f) => violations(f))).toEqual([]);
+  });
+
+  it('declares every package it imports: runtime code in dependencies, tests and scripts in either', () => {
+    const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8')) as {
+      dependencies: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
+    const packageOf = (spec: string) => (spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]);
+    const undeclared = (dirs: string[], declared: Record<string, string>) =>
+      dirs
+        .flatMap((d) => walk(path.resolve(d)))
+        .flatMap((f) => specifiers(fs.readFileSync(f, 'utf8')).map((s) => [rel(f), s] as const))
+        .filter(([, s]) => !s.startsWith('.') && !s.startsWith('node:') && !builtinModules.includes(packageOf(s)))
+        .filter(([, s]) => !(packageOf(s) in declared))
+        .map(([f, s]) => `${f} imports ${s}`);
+    expect(undeclared(['src'], pkg.dependencies)).toEqual([]);
+    expect(undeclared(['test', 'scripts'], { ...pkg.dependencies, ...pkg.devDependencies })).toEqual([]);
   });
 });

@@ -91,7 +91,8 @@ export async function runCli(argv: string[]): Promise<number> {
   }
 }
 
-const isMain = process.argv[1] && /(main\.ts|casejury(\.js)?)$/.test(process.argv[1]);
+// Run directly (`tsx src/cli/main.ts`, `node dist/cli/main.js`); bin/casejury.js imports runCli instead.
+const isMain = process.argv[1] && /[\\/]cli[\\/]main\.[jt]s$/.test(process.argv[1]);
 if (isMain) {
   runCli(process.argv.slice(2)).then(
     (code) => {

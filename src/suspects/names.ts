@@ -1,4 +1,4 @@
-import { DiceCoefficient } from 'natural/lib/natural/distance/index.js';
+import { diceCoefficient } from './dice.ts';
 import { foldText } from './fold.ts';
 
 /**
@@ -46,7 +46,7 @@ export function sameUnit(a: string, b: string): boolean {
   if (a === b) return true;
   const [short, long] = a.length <= b.length ? [a, b] : [b, a];
   if (short.length >= SHORTEST_CONTAINED_UNIT && long.includes(short)) return true;
-  return DiceCoefficient(a, b) >= UNIT_SPELLING_SIMILARITY;
+  return diceCoefficient(a, b) >= UNIT_SPELLING_SIMILARITY;
 }
 
 /** Null when the names differ. */

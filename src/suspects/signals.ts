@@ -1,4 +1,4 @@
-import { DiceCoefficient } from 'natural/lib/natural/distance/index.js';
+import { diceCoefficient } from './dice.ts';
 import { ATTACHMENT_STRENGTH, type AttachmentClass, type AttachmentInput, attachmentClass } from './attachments.ts';
 import { anyOf, ramp } from './fold.ts';
 import { type AuthorInput, describePerson, identity, type Person, personOf } from './names.ts';
@@ -191,7 +191,7 @@ export function measure(p: PreparedEntry, q: PreparedEntry, overlap: TextOverlap
 
   let [titleLiteral, titleKeywords] = [0, 0];
   if (p.titleCore && q.titleCore) {
-    titleLiteral = p.titleCore === q.titleCore ? 1 : DiceCoefficient(p.titleCore, q.titleCore);
+    titleLiteral = p.titleCore === q.titleCore ? 1 : diceCoefficient(p.titleCore, q.titleCore);
     titleKeywords = cosine(p.titleVector, q.titleVector);
   }
   const topicCosine = cosine(p.topic, q.topic);

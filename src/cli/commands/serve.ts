@@ -54,11 +54,13 @@ export const serveCommand: Command = {
     const address = app.server.address();
     const actualPort = typeof address === 'object' && address ? address.port : port;
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
+    // From process start, so it includes loading the code (built JavaScript, or TypeScript through tsx).
+    const startupMs = Math.round(process.uptime() * 1000);
 
     if (ctx.json) {
-      ctx.printJson({ url, admin: admin ? { username: admin.username, oneTimePassword: admin.generatedPassword } : null });
+      ctx.printJson({ url, startupMs, admin: admin ? { username: admin.username, oneTimePassword: admin.generatedPassword } : null });
     } else {
-      ctx.print(`案例评选已启动：${url}`);
+      ctx.print(`案例评选已启动：${url}（启动用时 ${(startupMs / 1000).toFixed(1)} s）`);
       if (admin?.generatedPassword) {
         ctx.print('');
         ctx.print('已创建管理员账号（只显示这一次，请妥善保存）：');
