@@ -7,9 +7,14 @@ import { runCli } from '../src/cli/main.ts';
 
 const started: ChildProcess[] = [];
 
+const FROM_SOURCE = ['--import', 'tsx', 'src/cli/main.ts'];
+
 /** Runs `casejury serve --port 0` as a user would, until it prints its address. */
-function serve(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0'], {
+function serve(
+  env: Record<string, string>,
+  entry: string[] = FROM_SOURCE,
+): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  const child = spawn(process.execPath, [...entry, 'serve', '--port', '0'], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -41,6 +46,33 @@ afterEach(() => {
 });
 
 describe('casejury serve', () => {
+  it('npm start runs the built JavaScript in dist/, built from the current src/', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'casejury-serve-'));
+    const env = { CASEJURY_DATA: root, CASEJURY_DB: path.join(root, 'casejury.db'), CASEJURY_ADMIN_PASSWORD: 'built-js-12345' };
+    try {
+      const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> };
+      expect(pkg.scripts.start).toBe('node bin/casejury.js serve');
+      const server = await serve(env, ['bin/casejury.js']);
+      expect(server.output()).toMatch(/启动用时 \d+\.\d s/);
+      const login = await fetch(`${server.url}/login`);
+      expect(login.status).toBe(200);
+      expect(await login.text()).toContain('登录');
+      expect(await stop(server.child)).toBe(0);
+      // dist/ is at least as new as every source file: what ran was today's code, compiled.
+      const newest = (dir: string): number =>
+        Math.max(
+          ...fs.readdirSync(dir, { withFileTypes: true }).map((d) => {
+            const p = path.join(dir, d.name);
+            return d.isDirectory() ? newest(p) : fs.statSync(p).mtimeMs;
+          }),
+        );
+      expect(fs.statSync('dist/.tsbuildinfo').mtimeMs).toBeGreaterThanOrEqual(newest('src'));
+      expect(fs.existsSync('dist/server/app.js')).toBe(true);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('on first start creates the data folder and an administrator whose password is printed once', async () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'casejury-serve-'));
     const env = {
