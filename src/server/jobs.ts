@@ -242,7 +242,9 @@ export class JobQueue {
   }
 
   private async execute(job: Job): Promise<void> {
-    const handler = this.handlers.get(job.kind)!;
+    const handler = this.handlers.get(job.kind);
+    // claim() only takes kinds registered here.
+    if (!handler) throw new Error(`Claimed job ${job.id} of unregistered kind "${job.kind}"`);
     const payload = jobPayload.read(job.payload_json);
     // Every write is conditional on this instance still holding the job: if it was taken over
     // (this process stalled past the stale limit), the new holder's row is left alone.

@@ -26,7 +26,7 @@ export function loadSessionKey(dataDir: string, env: NodeJS.ProcessEnv = process
     // Write a private temp file, then link it into place: link fails if another instance won the
     // race, and nobody ever reads a half-written key.
     const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}`;
-    fs.writeFileSync(tmp, crypto.randomBytes(SESSION_KEY_BYTES).toString('hex') + '\n', { flag: 'wx', mode: 0o600 });
+    fs.writeFileSync(tmp, `${crypto.randomBytes(SESSION_KEY_BYTES).toString('hex')}\n`, { flag: 'wx', mode: 0o600 });
     try {
       fs.linkSync(tmp, file);
     } catch (err) {

@@ -2,7 +2,7 @@
 export function safeUploadName(raw: string): string {
   const base = raw.split(/[\\/]/).pop() ?? '';
   const cleaned = base
-    .replace(/[\x00-\x1f\x7f<>:"|?*]/g, '_')
+    .replace(/[\p{Cc}<>:"|?*]/gu, '_')
     .replace(/^\.+/, '')
     .trim()
     .slice(-120);

@@ -1,8 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify';
+import type { Db } from '../../db/connect.ts';
+import type { User } from '../../db/schema.ts';
 import { findUserByUsername, setPassword, findUser } from '../../users/accounts.ts';
 import { passwordProblem, verifyPassword } from '../../users/passwords.ts';
 import { safeLocalPath, signIn, signOut } from './access.ts';
 import { audit } from '../../audit/log.ts';
+import { HttpError } from '../http-error.ts';
 
 interface LoginBody {
   username?: string;
@@ -14,6 +17,13 @@ interface PasswordBody {
   password?: string;
   confirm?: string;
   next?: string;
+}
+
+/** The signed-in user's account row; missing only when the account was deleted during the request. */
+async function accountOf(db: Db, id: number): Promise<User> {
+  const user = await findUser(db, id);
+  if (!user) throw new HttpError(401, '登录已失效，请重新登录');
+  return user;
 }
 
 export interface AuthRoutesOptions {
@@ -73,7 +83,7 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, { l
   );
 
   app.post<{ Body: PasswordBody }>('/password', { config: { access: 'user', allowPendingPassword: true } }, async (request, reply) => {
-    const me = (await findUser(app.db, request.signedIn.id))!;
+    const me = await accountOf(app.db, request.signedIn.id);
     const body = request.body ?? {};
     const next = safeLocalPath(body.next);
     const password = String(body.password ?? '');
@@ -86,7 +96,7 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, { l
           : passwordProblem(password, me.username);
     if (error) return reply.page('auth/password', { next, error }, { title: '修改密码', status: 422 });
     await setPassword(app.db, me.id, password);
-    signIn(request, (await findUser(app.db, me.id))!);
+    signIn(request, await accountOf(app.db, me.id));
     return reply.goTo(next);
   });
 };

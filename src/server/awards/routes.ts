@@ -208,8 +208,9 @@ export const awardRoutes: FastifyPluginAsync = async (app) => {
   const publicationsPage = async (contest: Contest, reason: string, error: string | null) => {
     const [awards, publications] = await Promise.all([liveAwards(app.db, contest.id), listPublications(app.db, contest.id)]);
     // Each version's stored text checked against its hash, so a tampered version shows in the list.
-    const intact = new Map(
-      await Promise.all(publications.map(async (p) => [p.version, (await getSnapshot(app.db, contest.id, p.version))!.intact] as const)),
+    // A version whose snapshot cannot be read back counts as tampered.
+    const checked = await Promise.all(
+      publications.map(async (p) => ({ ...p, intact: (await getSnapshot(app.db, contest.id, p.version))?.intact ?? false })),
     );
     const userIds = [...new Set(publications.map((p) => p.userId).filter((id): id is number => id !== null))];
     const users = userIds.length
@@ -223,9 +224,8 @@ export const awardRoutes: FastifyPluginAsync = async (app) => {
       fmt: awardFormat,
       awards,
       // Newest first: the current version is what people look for.
-      publications: [...publications].reverse().map((p) => ({
+      publications: checked.reverse().map((p) => ({
         ...p,
-        intact: intact.get(p.version)!,
         by: p.userId === null ? '命令行' : (names.get(p.userId) ?? `用户 ${p.userId}`),
       })),
       reasonRequired: publications.length > 0 || !awards.canFinalize,
@@ -305,12 +305,11 @@ export const awardRoutes: FastifyPluginAsync = async (app) => {
       if (version !== undefined && !(await getSnapshot(app.db, contest.id, version))) {
         throw new HttpError(404, `本竞赛没有第 ${version} 版公示`);
       }
-      let file;
-      try {
-        file = await exportAwards(app.db, contest.id, { kind, format, comments: kind === 'details' && comments, version });
-      } catch (err) {
-        throw new HttpError(409, `无法导出：${refusal(err)}`);
-      }
+      const file = await exportAwards(app.db, contest.id, { kind, format, comments: kind === 'details' && comments, version }).catch(
+        (err: unknown) => {
+          throw new HttpError(409, `无法导出：${refusal(err)}`);
+        },
+      );
       return reply
         .header('Content-Type', file.contentType)
         .header('Content-Disposition', attachmentDisposition(file.fileName))

@@ -64,7 +64,8 @@ export function entryDecision(awards: ContestAwards, decisions: StoredDecision[]
   for (const group of awards.groups) {
     const entry = group.entries.find((e) => e.id === entryId);
     if (!entry) continue;
-    const category = awards.categories.find((c) => c.key === group.categoryKey)!;
+    const category = awards.categories.find((c) => c.key === group.categoryKey);
+    if (!category) throw new Error(`Award group ${group.categoryKey} has no category in the contest's awards`);
     const quota = awards.quotas
       .flatMap((q) =>
         q.units.flatMap((u) =>

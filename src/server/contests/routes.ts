@@ -62,11 +62,16 @@ export const contestRoutes: FastifyPluginAsync<ContestRoutesOptions> = async (ap
         : values.name.length > 200
           ? '竞赛名称不能超过 200 字'
           : null;
-    if (problem) return reply.page('contests/new', { choices, values, error: problem }, { title: '新建竞赛', status: 422 });
-    const rulesYaml = await fs.readFile(path.join(rulesDir, choice!.file), 'utf8');
+    if (!choice || problem) return reply.page('contests/new', { choices, values, error: problem }, { title: '新建竞赛', status: 422 });
+    const rulesYaml = await fs.readFile(path.join(rulesDir, choice.file), 'utf8');
     let id: number;
     try {
-      id = await createContest(app.db, { name: values.name || undefined, rulesYaml, rulesSource: choice!.file, userId: request.signedIn.id });
+      id = await createContest(app.db, {
+        name: values.name || undefined,
+        rulesYaml,
+        rulesSource: choice.file,
+        userId: request.signedIn.id,
+      });
     } catch (err) {
       // The file may have changed since it was listed.
       if (!(err instanceof RuleSetInvalidError)) throw err;

@@ -80,11 +80,12 @@ function checkAgainstBoard(f: FilterFields, board: EligibilityBoard): void {
  * one of the contest's categories, statuses, verdicts or check ids is a 400 with a Chinese message
  * naming the field, rather than an empty list that looks like a real answer.
  */
-export async function loadBoard(
-  db: Db,
-  contestId: number,
-  fields: FilterFields,
-): Promise<{ board: EligibilityBoard; filter: BoardFilter }> {
+export interface LoadedBoard {
+  board: EligibilityBoard;
+  filter: BoardFilter;
+}
+
+export async function loadBoard(db: Db, contestId: number, fields: FilterFields): Promise<LoadedBoard> {
   const filter = parseFields(fields);
   const board = await eligibilityBoard(db, contestId, filter);
   checkAgainstBoard(fields, board);

@@ -6,7 +6,7 @@ import { eligibilityBoard, entryChecklist } from '../../eligibility/store/board.
 import { decide, isDecision } from '../../eligibility/store/decisions.ts';
 import { eligibilityXlsx } from '../../eligibility/store/export.ts';
 import { importPriorAwards } from '../../eligibility/store/prior-awards.ts';
-import { runChecks } from '../../eligibility/store/run.ts';
+import { type RunSummary, runChecks } from '../../eligibility/store/run.ts';
 import { ORGANIZERS } from '../auth/access.ts';
 import { requireContest } from '../contests/load.ts';
 import { attachmentDisposition } from '../entries/download.ts';
@@ -15,7 +15,7 @@ import { HttpError, notFound } from '../http-error.ts';
 import { idParams, type Ids } from '../schemas.ts';
 import { safeUploadName } from '../upload-name.ts';
 import { checkJobs, checkRun } from './check-job.ts';
-import { boardUrl, type FilterFields, filterFields, filterProperties, loadBoard, selectionToken } from './filter.ts';
+import { boardUrl, type FilterFields, filterFields, filterProperties, type LoadedBoard, loadBoard, selectionToken } from './filter.ts';
 import { checksBySeverity, labels, priorAwardsInfo } from './view.ts';
 import { refusal } from '../refusal.ts';
 
@@ -62,7 +62,7 @@ export const eligibilityRoutes: FastifyPluginAsync = async (app) => {
 
   /** The whole board: run panel, counts, filters, the selected entries (one page) and the bulk form. */
   async function boardData(contest: Contest, fields: FilterFields, page: number) {
-    let loaded;
+    let loaded: LoadedBoard;
     let error: string | null = null;
     try {
       loaded = await loadBoard(app.db, contest.id, fields);
@@ -246,7 +246,7 @@ export const eligibilityRoutes: FastifyPluginAsync = async (app) => {
       const contest = await requireContest(app.db, request.params.contestId);
       const { entryId } = request.params;
       await requireChecklist(contest.id, entryId);
-      let result;
+      let result: RunSummary;
       try {
         result = await runChecks(app.db, contest.id, { entryIds: [entryId], blobs: app.blobs, userId: request.signedIn.id });
       } catch (err) {
@@ -305,7 +305,7 @@ export const eligibilityRoutes: FastifyPluginAsync = async (app) => {
         return panel(409, { confirm: confirmation, error: `筛选结果已经变化，现在是 ${ids.length} 件作品，请核对后再确认` });
       }
 
-      let result;
+      let result: Awaited<ReturnType<typeof decide>>;
       try {
         result = await decide(app.db, contest.id, ids, decision, reason, request.signedIn.id);
       } catch (err) {

@@ -22,7 +22,9 @@ export async function priorAwardsInfo(db: Db, contestId: number): Promise<{ rows
     .select((eb) => [eb.fn.countAll<number>().as('rows'), eb.fn.max('source').as('source'), eb.fn.max('created_at').as('at')])
     .where('contest_id', '=', contestId)
     .executeTakeFirst();
-  return row && Number(row.rows) > 0 ? { rows: Number(row.rows), source: row.source!, at: row.at! } : null;
+  // max() is null only over no rows.
+  if (!row || Number(row.rows) === 0 || row.source === null || row.at === null) return null;
+  return { rows: Number(row.rows), source: row.source, at: row.at };
 }
 
 const RANK: Record<CheckStatus, number> = { fail: 0, warn: 1, pass: 2 };

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type NotNull, sql } from 'kysely';
 import type { Db } from '../../db/connect.ts';
 import type { Author, Category, Entry, EntryStatus, StoredFile } from '../../db/schema.ts';
 
@@ -127,6 +127,7 @@ export async function entryFacets(db: Db, contestId: number): Promise<EntryFacet
     .distinct()
     .where('contest_id', '=', contestId)
     .where('group_name', 'is not', null)
+    .$narrowType<{ group_name: NotNull }>()
     .orderBy('group_name')
     .execute();
   const uncategorised = await db
@@ -136,7 +137,7 @@ export async function entryFacets(db: Db, contestId: number): Promise<EntryFacet
     .where('category_id', 'is', null)
     .limit(1)
     .executeTakeFirst();
-  return { categories, groups: groups.map((g) => g.group_name!), hasUncategorised: Boolean(uncategorised) };
+  return { categories, groups: groups.map((g) => g.group_name), hasUncategorised: Boolean(uncategorised) };
 }
 
 export type EntryFile = Pick<StoredFile, 'id' | 'original_path' | 'name' | 'kind' | 'ext' | 'size' | 'error' | 'html'>;

@@ -1,4 +1,3 @@
-import { byDocumentOrder } from '../../ingest/classify.ts';
 import fs from 'node:fs';
 import type { FastifyPluginAsync } from 'fastify';
 import type { EntryStatus } from '../../db/schema.ts';
@@ -7,9 +6,9 @@ import { idParams, type Ids } from '../schemas.ts';
 import { notFound } from '../http-error.ts';
 import { requireContest } from '../contests/load.ts';
 import { ENTRY_STATUS_LABELS } from '../view-helpers.ts';
-import { sanitizeDocumentHtml } from '../../ingest/extract/sanitize.ts';
 import { contestFile, entryDetail, entryFacets, listEntries, type EntryFilter } from './query.ts';
 import { attachmentDisposition } from './download.ts';
+import { shownDocuments } from './documents.ts';
 
 interface ListQuery {
   category?: string;
@@ -60,12 +59,7 @@ export const entryRoutes: FastifyPluginAsync = async (app) => {
       const contest = await requireContest(app.db, request.params.contestId);
       const detail = await entryDetail(app.db, contest.id, request.params.entryId);
       if (!detail) throw notFound('作品');
-      // Ingestion sanitized this HTML already; sanitize again on display in case a stored row was
-      // written by something else (defense in depth).
-      const documents = detail.files
-        .filter((f) => f.html)
-        .sort(byDocumentOrder)
-        .map((f) => ({ id: f.id, name: f.name, kind: f.kind, html: sanitizeDocumentHtml(f.html!) }));
+      const documents = shownDocuments(detail.files);
       return reply.page(
         'entries/detail',
         { contest, tab: 'entries', ...detail, documents },

@@ -54,7 +54,7 @@ export const importRoutes: FastifyPluginAsync<ImportRoutesOptions> = async (app,
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       const part = await request.file();
-      if (!part || !part.filename) throw new HttpError(400, '请选择要上传的文件');
+      if (!part?.filename) throw new HttpError(400, '请选择要上传的文件');
       const name = safeUploadName(part.filename);
       const ext = path.extname(name).toLowerCase();
       if (!UPLOAD_EXTENSIONS.includes(ext)) {
@@ -136,7 +136,7 @@ export const importRoutes: FastifyPluginAsync<ImportRoutesOptions> = async (app,
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       const job = await getJob(app.db, request.params.jobId);
-      if (!job || job.kind !== 'import' || job.contest_id !== contest.id) throw notFound('导入任务');
+      if (job?.kind !== 'import' || job.contest_id !== contest.id) throw notFound('导入任务');
       return reply.page('imports/job', { contest, tab: 'imports', job: describeImportJob(job) }, { title: `导入进度 · ${contest.name}` });
     },
   );

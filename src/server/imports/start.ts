@@ -17,7 +17,10 @@ export interface ImportRequest {
   tempDir?: string;
 }
 
-/** An import as stored with its job; paths inside the data folder are kept relative to it, so every instance sharing the folder finds them. */
+/**
+ * An import as stored with its job; paths inside the data folder are kept relative to it, so every instance
+ * sharing the folder finds them.
+ */
 interface ImportPayload extends JobPayload {
   contestId: number;
   /** The label shown on the pages. */

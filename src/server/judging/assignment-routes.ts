@@ -95,7 +95,8 @@ export const assignmentRoutes: FastifyPluginAsync = async (app) => {
         removed: result.removed.length,
         unpanelled: result.unpanelled.length,
         shortfalls: result.shortfalls.map((s) => {
-          const e = entries.find((x) => x.id === s.entryId)!;
+          const e = entries.find((x) => x.id === s.entryId);
+          if (!e) throw new Error(`Assignment shortfall names entry ${s.entryId}, which is not in the contest`);
           return { ...s, code: e.code, title: e.title };
         }),
       };

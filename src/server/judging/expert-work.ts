@@ -128,8 +128,14 @@ export async function reviewContext(db: Db, assignmentId: number, expertId: numb
     .where('a.status', '=', 'active')
     .executeTakeFirst();
   if (!row) return null;
+  // Left-joined: the review's NOT NULL columns are null together, exactly when there is no review.
   const review: Review | null =
-    row.review_id === null
+    row.review_id === null ||
+    row.scores_json === null ||
+    row.comment === null ||
+    row.status === null ||
+    row.version === null ||
+    row.updated_at === null
       ? null
       : {
           id: row.review_id,
@@ -137,13 +143,13 @@ export async function reviewContext(db: Db, assignmentId: number, expertId: numb
           contest_id: row.contest_id,
           entry_id: row.entry_id,
           expert_id: expertId,
-          scores_json: row.scores_json!,
-          comment: row.comment!,
+          scores_json: row.scores_json,
+          comment: row.comment,
           total: row.total,
-          status: row.status!,
-          version: row.version!,
+          status: row.status,
+          version: row.version,
           return_reason: row.return_reason,
-          updated_at: row.updated_at!,
+          updated_at: row.updated_at,
           submitted_at: row.submitted_at,
         };
   return {

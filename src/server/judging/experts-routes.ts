@@ -153,7 +153,9 @@ export const expertRoutes: FastifyPluginAsync = async (app) => {
     { config: { access: ORGANIZERS }, schema: { params: idParams('contestId', 'panelId', 'userId') } },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
-      await asUserError(() => setPanelMember(app.db, contest.id, request.params.panelId, request.params.userId, false, request.signedIn.id));
+      await asUserError(() =>
+        setPanelMember(app.db, contest.id, request.params.panelId, request.params.userId, false, request.signedIn.id),
+      );
       return reply.goTo(`/contests/${contest.id}/experts#panel-${request.params.panelId}`);
     },
   );

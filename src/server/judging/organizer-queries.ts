@@ -118,7 +118,8 @@ export async function entryReviewers(db: Db, contestId: number, entryId: number)
     status: r.status,
     reason: r.reason,
     review:
-      r.review_id === null || r.review_status === null || r.version === null || r.scores_json === null
+      // Left-joined: the review's NOT NULL columns are null together, exactly when there is no review.
+      r.review_id === null || r.review_status === null || r.version === null || r.scores_json === null || r.updated_at === null
         ? null
         : {
             id: r.review_id,
@@ -128,7 +129,7 @@ export async function entryReviewers(db: Db, contestId: number, entryId: number)
             total: r.total,
             comment: r.comment ?? '',
             returnReason: r.return_reason,
-            updatedAt: r.updated_at!,
+            updatedAt: r.updated_at,
             submittedAt: r.submitted_at,
           },
   }));

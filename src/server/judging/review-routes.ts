@@ -158,7 +158,9 @@ export const reviewRoutes: FastifyPluginAsync = async (app) => {
     const ctx = await requireContext(request);
     const rubric = requireRubric(ctx);
     const posted = postedValues(rubric, request.body);
-    const review = ctx.review ?? (await openReview(app.db, ctx.assignmentId, request.signedIn.id))!;
+    // Null only when the assignment was removed since the context was read.
+    const review = ctx.review ?? (await openReview(app.db, ctx.assignmentId, request.signedIn.id));
+    if (!review) throw notFound('评审任务');
     const outcome = await saveOpenedReview(
       app.db,
       review,

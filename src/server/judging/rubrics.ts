@@ -1,4 +1,3 @@
-import { ruleSetOf } from '../../contests/index.ts';
 import { criterionLevels, type RubricCriterion, type RubricLevel, type RuleSet } from '../../rules/schema.ts';
 
 export interface LevelView extends RubricLevel {

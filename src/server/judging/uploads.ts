@@ -12,7 +12,7 @@ export const SHEET_LIMIT_BYTES = 20 * 1024 * 1024;
  */
 export async function readUploadedSheet(request: FastifyRequest, extensions: string[]): Promise<{ name: string; bytes: Buffer }> {
   const part = await request.file();
-  if (!part || !part.filename) throw new HttpError(400, '请选择要上传的文件');
+  if (!part?.filename) throw new HttpError(400, '请选择要上传的文件');
   const name = safeUploadName(part.filename);
   if (!extensions.includes(path.extname(name).toLowerCase())) {
     part.file.resume();

@@ -23,12 +23,17 @@ export function highlight(text: string, ranges: readonly HighlightRange[], opts:
     .map((r) => ({ ...r, start: Math.max(0, Math.min(text.length, r.start)), end: Math.max(0, Math.min(text.length, r.end)) }))
     .filter((r) => r.end > r.start);
   const points = [...new Set([0, text.length, ...clamped.flatMap((r) => [r.start, r.end])])].sort((x, y) => x - y);
-  const starting = new Map<number, typeof clamped>();
-  const ending = new Map<number, typeof clamped>();
-  for (const r of clamped) {
-    (starting.get(r.start) ?? starting.set(r.start, []).get(r.start)!).push(r);
-    (ending.get(r.end) ?? ending.set(r.end, []).get(r.end)!).push(r);
-  }
+  const byPoint = (point: (r: HighlightRange) => number) => {
+    const at = new Map<number, typeof clamped>();
+    for (const r of clamped) {
+      const list = at.get(point(r));
+      if (list) list.push(r);
+      else at.set(point(r), [r]);
+    }
+    return at;
+  };
+  const starting = byPoint((r) => r.start);
+  const ending = byPoint((r) => r.end);
   const active = new Set<HighlightRange>();
   let html = '';
   for (let i = 0; i + 1 < points.length; i++) {
@@ -42,7 +47,7 @@ export function highlight(text: string, ranges: readonly HighlightRange[], opts:
     }
     const keys = [...new Set([...active].map((r) => r.key))].join(' ');
     html += `<mark data-s="${escapeHtml(keys)}"${tab}>${segment}</mark>`;
-    const notes = [...new Set((ending.get(to) ?? []).filter((r) => r.note).map((r) => r.note!))];
+    const notes = [...new Set((ending.get(to) ?? []).flatMap((r) => (r.note ? [r.note] : [])))];
     if (notes.length) html += `<sup class="note">${escapeHtml(notes.join(','))}</sup>`;
   }
   return html;

@@ -13,6 +13,15 @@ function binCounts(rates: readonly number[]): number[] {
 
 const pct = (x: number): string => `${Math.round(x * 100)}%`;
 
+/** An SVG element; attribute values are numbers and fixed strings (escaped all the same). */
+function svg(name: string, attrs: Record<string, string | number>, content?: string): string {
+  const quoted = (v: string | number) => String(v).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+  const attributes = Object.entries(attrs)
+    .map(([k, v]) => ` ${k}="${quoted(v)}"`)
+    .join('');
+  return content === undefined ? `<${name}${attributes}/>` : `<${name}${attributes}>${content}</${name}>`;
+}
+
 /**
  * The distribution of rates as an SVG drawn here (no script, no library): one bar per 5%, bars
  * at or over the threshold in red, the threshold as a dashed line.
@@ -26,42 +35,34 @@ export function rateHistogram(rates: readonly number[], threshold: number): stri
   const baseline = MARGIN.top + plotH;
   const bw = plotW / BINS;
   const over = rates.filter((r) => r >= threshold).length;
+  const small = { 'text-anchor': 'middle', 'font-size': 11, fill: COLORS.axis };
   const parts: string[] = [];
-  parts.push(
-    `<svg class="histogram" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-labelledby="histogram-title">`,
-  );
   parts.push(`<title id="histogram-title">重复率分布：共 ${rates.length} 篇，达到阈值 ${pct(threshold)} 的 ${over} 篇</title>`);
   counts.forEach((n, i) => {
     const [lo, hi] = [i / BINS, (i + 1) / BINS];
     const fill = lo >= threshold ? COLORS.over : hi > threshold ? COLORS.straddling : COLORS.under;
     const h = (n / max) * plotH;
     const bx = MARGIN.left + i * bw;
-    parts.push(
-      `<rect class="bin" x="${(bx + 1).toFixed(1)}" y="${(baseline - h).toFixed(1)}" width="${(bw - 2).toFixed(1)}" height="${h.toFixed(1)}" fill="${fill}" data-count="${n}"><title>${pct(lo)}–${pct(hi)}：${n} 篇</title></rect>`,
-    );
-    if (n > 0)
-      parts.push(
-        `<text x="${(bx + bw / 2).toFixed(1)}" y="${(baseline - h - 4).toFixed(1)}" text-anchor="middle" font-size="11" fill="${COLORS.axis}">${n}</text>`,
-      );
+    const bar = { x: (bx + 1).toFixed(1), y: (baseline - h).toFixed(1), width: (bw - 2).toFixed(1), height: h.toFixed(1) };
+    parts.push(svg('rect', { class: 'bin', ...bar, fill, 'data-count': n }, `<title>${pct(lo)}–${pct(hi)}：${n} 篇</title>`));
+    if (n > 0) parts.push(svg('text', { x: (bx + bw / 2).toFixed(1), y: (baseline - h - 4).toFixed(1), ...small }, String(n)));
   });
   parts.push(
-    `<line x1="${MARGIN.left}" y1="${baseline}" x2="${WIDTH - MARGIN.right}" y2="${baseline}" stroke="${COLORS.axis}" stroke-width="1"/>`,
+    svg('line', { x1: MARGIN.left, y1: baseline, x2: WIDTH - MARGIN.right, y2: baseline, stroke: COLORS.axis, 'stroke-width': 1 }),
   );
   for (let t = 0; t <= 10; t++) {
     const tx = x(t / 10).toFixed(1);
-    parts.push(`<line x1="${tx}" y1="${baseline}" x2="${tx}" y2="${baseline + 4}" stroke="${COLORS.axis}"/>`);
-    parts.push(`<text x="${tx}" y="${baseline + 17}" text-anchor="middle" font-size="11" fill="${COLORS.axis}">${t * 10}%</text>`);
+    parts.push(svg('line', { x1: tx, y1: baseline, x2: tx, y2: baseline + 4, stroke: COLORS.axis }));
+    parts.push(svg('text', { x: tx, y: baseline + 17, ...small }, `${t * 10}%`));
   }
-  parts.push(`<text x="${WIDTH / 2}" y="${HEIGHT - 4}" text-anchor="middle" font-size="11" fill="${COLORS.axis}">重复率（篇数）</text>`);
+  parts.push(svg('text', { x: WIDTH / 2, y: HEIGHT - 4, ...small }, '重复率（篇数）'));
   const tx = x(threshold).toFixed(1);
-  parts.push(
-    `<line class="threshold" x1="${tx}" y1="${MARGIN.top - 8}" x2="${tx}" y2="${baseline}" stroke="${COLORS.threshold}" stroke-width="2" stroke-dasharray="6 4"/>`,
-  );
+  const dashed = { stroke: COLORS.threshold, 'stroke-width': 2, 'stroke-dasharray': '6 4' };
+  parts.push(svg('line', { class: 'threshold', x1: tx, y1: MARGIN.top - 8, x2: tx, y2: baseline, ...dashed }));
   // the label beside the line, on its left near the right edge
   const [lx, anchor] = threshold > 0.8 ? [x(threshold) - 4, 'end'] : [x(threshold) + 4, 'start'];
-  parts.push(
-    `<text x="${lx.toFixed(1)}" y="${MARGIN.top - 10}" text-anchor="${anchor}" font-size="12" fill="${COLORS.threshold}">阈值 ${pct(threshold)}</text>`,
-  );
-  parts.push('</svg>');
-  return parts.join('');
+  const label = { x: lx.toFixed(1), y: MARGIN.top - 10, 'text-anchor': anchor, 'font-size': 12, fill: COLORS.threshold };
+  parts.push(svg('text', label, `阈值 ${pct(threshold)}`));
+  const frame = { class: 'histogram', xmlns: 'http://www.w3.org/2000/svg', viewBox: `0 0 ${WIDTH} ${HEIGHT}` };
+  return svg('svg', { ...frame, role: 'img', 'aria-labelledby': 'histogram-title' }, parts.join(''));
 }

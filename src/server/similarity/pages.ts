@@ -22,13 +22,22 @@ import {
   runRates,
   scannedText,
 } from '../../similarity/store/queries.ts';
-import type { ScanSettings } from '../../similarity/store/settings.ts';
 import { HttpError } from '../http-error.ts';
 import { highlight } from './highlight.ts';
 import { rateHistogram } from './histogram.ts';
 import { scanSettingsSummary } from '../../db/columns.ts';
 
 /** What each 查重 page shows, read from the stored runs; the routes only render it. */
+
+/** A lookup of the documents behind `keys`; describeDocuments answers every key (a deleted one with a placeholder). */
+async function documentInfo(db: Db, keys: Iterable<string>): Promise<(key: string) => DocInfo> {
+  const info = await describeDocuments(db, keys);
+  return (key) => {
+    const found = info.get(key);
+    if (!found) throw new Error(`Document ${key} was not described`);
+    return found;
+  };
+}
 
 export const SCAN_JOB = 'similarity';
 const PAGE_SIZE = 100;
@@ -108,8 +117,8 @@ export async function ratesPage(db: Db, contest: Contest, query: { page: number;
     limit: PAGE_SIZE,
     flaggedOnly: query.flagged,
   });
-  const [info, decisions] = await Promise.all([
-    describeDocuments(
+  const [infoOf, decisions] = await Promise.all([
+    documentInfo(
       db,
       rows.flatMap((r) => r.sources.slice(0, 1).map((s) => s.key)),
     ),
@@ -121,7 +130,7 @@ export async function ratesPage(db: Db, contest: Contest, query: { page: number;
     histogram: rateHistogram(await runRates(db, run.id), settings.threshold),
     rows: rows.map((r) => ({
       ...r,
-      topSource: r.sources[0] ? info.get(r.sources[0].key)! : null,
+      topSource: r.sources[0] ? infoOf(r.sources[0].key) : null,
       decision: decisions.get(r.entryId) ?? null,
     })),
     page: query.page,
@@ -151,12 +160,12 @@ export interface PairSummary {
 
 async function summarizePairs(db: Db, contestId: number, runId: number, pairs: PairRow[]): Promise<PairSummary[]> {
   const keys = pairs.flatMap((p) => [p.aKey, p.bKey]);
-  const [info, reports] = await Promise.all([describeDocuments(db, keys), reportsByKey(db, runId, keys)]);
+  const [infoOf, reports] = await Promise.all([documentInfo(db, keys), reportsByKey(db, runId, keys)]);
   const decisions = await latestDecisions(db, contestId, [...new Set([...reports.values()].map((r) => r.entryId))]);
   const side = (key: string, shared: number): PairSideSummary => {
     const report = reports.get(key) ?? null;
     return {
-      info: info.get(key)!,
+      info: infoOf(key),
       report,
       shared,
       share: share(shared, report ?? undefined),
@@ -196,7 +205,7 @@ export async function commonPage(
 ) {
   const run = await latestRun(db, contest.id);
   const passages = run ? await listCommon(db, run.id) : [];
-  const info = await describeDocuments(
+  const infoOf = await documentInfo(
     db,
     passages.flatMap((p) => p.documents.slice(0, SHOWN_HOLDERS)),
   );
@@ -208,7 +217,7 @@ export async function commonPage(
     run: run ?? null,
     passages: passages.map((p) => ({
       ...p,
-      holders: p.documents.slice(0, SHOWN_HOLDERS).map((k) => info.get(k)!),
+      holders: p.documents.slice(0, SHOWN_HOLDERS).map(infoOf),
       more: Math.max(0, p.documents.length - SHOWN_HOLDERS),
     })),
     exclusions: await listExclusions(db, contest.id),
@@ -285,8 +294,8 @@ export async function reportPage(db: Db, contest: Contest, fileId: number, form:
   if (!run || !report) throw new HttpError(404, '该文档不在最近一次查重结果中');
   const pairs = await listPairs(db, run.id, { key: report.docKey });
   const keys = [report.docKey, ...report.sources.map((s) => s.key)];
-  const [info, text, common, decisions] = await Promise.all([
-    describeDocuments(db, keys),
+  const [infoOf, text, common, decisions] = await Promise.all([
+    documentInfo(db, keys),
     scannedText(db, report.docKey, report.sha256),
     listCommon(db, run.id, report.docKey),
     listDecisions(db, contest.id, [report.entryId]),
@@ -309,13 +318,13 @@ export async function reportPage(db: Db, contest: Contest, fileId: number, form:
     run,
     settings,
     report,
-    info: info.get(report.docKey)!,
+    info: infoOf(report.docKey),
     html: text === null ? null : highlight(text, ranges),
-    sources: report.sources.map((s) => {
+    sources: report.sources.map((s, i) => {
       const pair = pairOf.get(s.key);
       return {
-        n: number.get(s.key)!,
-        info: info.get(s.key)!,
+        n: i + 1,
+        info: infoOf(s.key),
         library: s.library,
         sharedChars: s.sharedChars,
         share: share(s.sharedChars, report),

@@ -8,7 +8,12 @@ import type { Contest, SimilarityRole } from '../../db/schema.ts';
 import { CorpusCache } from '../../similarity/store/cache.ts';
 import { decideOnEntry, SIMILARITY_DECISIONS } from '../../similarity/store/decisions.ts';
 import { excludeCommonPassage, restoreCommonPassage } from '../../similarity/store/exclusions.ts';
-import { addLibraryUpload, LIBRARY_UPLOAD_EXTENSIONS, removeLibraryDocument } from '../../similarity/store/library.ts';
+import {
+  addLibraryUpload,
+  LIBRARY_UPLOAD_EXTENSIONS,
+  type LibraryUploadResult,
+  removeLibraryDocument,
+} from '../../similarity/store/library.ts';
 import { runContestScan } from '../../similarity/store/scan.ts';
 import { ORGANIZERS } from '../auth/access.ts';
 import { requireContest } from '../contests/load.ts';
@@ -189,7 +194,7 @@ export const similarityRoutes: FastifyPluginAsync<SimilarityRoutesOptions> = asy
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       const part = await request.file();
-      if (!part || !part.filename) throw new HttpError(400, '请选择要上传的文件');
+      if (!part?.filename) throw new HttpError(400, '请选择要上传的文件');
       const roleField = part.fields.role;
       const roleValue = roleField && !Array.isArray(roleField) && roleField.type === 'field' ? roleField.value : 'library';
       if (roleValue !== 'library' && roleValue !== 'template') {
@@ -207,7 +212,7 @@ export const similarityRoutes: FastifyPluginAsync<SimilarityRoutesOptions> = asy
         const dest = path.join(workDir, name);
         await pipeline(part.file, fs.createWriteStream(dest, { mode: 0o600 }));
         if (part.file.truncated) throw new HttpError(413, `上传的文件“${name}”超过大小限制（${viewHelpers.size(uploadLimitBytes)}）`);
-        let result;
+        let result: LibraryUploadResult | undefined;
         const error = await attempt(async () => {
           result = await addLibraryUpload(app.db, contest.id, role, { name, path: dest }, request.signedIn.id, workDir);
         });
@@ -278,7 +283,14 @@ export const similarityRoutes: FastifyPluginAsync<SimilarityRoutesOptions> = asy
       const error = !decision
         ? `请选择处理决定：${SIMILARITY_DECISIONS.join('或')}`
         : await attempt(() =>
-            decideOnEntry(app.db, contest.id, entryId, decision as (typeof SIMILARITY_DECISIONS)[number], reason ?? '', request.signedIn.id),
+            decideOnEntry(
+              app.db,
+              contest.id,
+              entryId,
+              decision as (typeof SIMILARITY_DECISIONS)[number],
+              reason ?? '',
+              request.signedIn.id,
+            ),
           );
       if (error) {
         const data = await reportPage(app.db, contest, file, { decision, reason }, error);

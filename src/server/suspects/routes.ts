@@ -1,6 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Contest } from '../../db/schema.ts';
-import { sanitizeDocumentHtml } from '../../ingest/extract/sanitize.ts';
 import {
   contestSuspects,
   decideSuspect,
@@ -10,7 +9,7 @@ import {
 } from '../../suspects/store/suspects.ts';
 import { ORGANIZERS } from '../auth/access.ts';
 import { requireContest } from '../contests/load.ts';
-import { byDocumentOrder } from '../../ingest/classify.ts';
+import { shownDocuments } from '../entries/documents.ts';
 import { entryDetail } from '../entries/query.ts';
 import { notFound } from '../http-error.ts';
 import { idParams, type Ids } from '../schemas.ts';
@@ -62,16 +61,16 @@ export const suspectRoutes: FastifyPluginAsync = async (app) => {
   /** Both entries side by side (files, shared ones marked, and documents), the suspect's reasons, decisions and the form. */
   async function pairPage(contest: Contest, ids: [number, number], form: { values: DecisionBody; error: string | null }) {
     const [a, b] = [...ids].sort((x, y) => x - y);
-    const sides = await Promise.all([a, b].map((id) => entryDetail(app.db, contest.id, id)));
-    if (!sides[0] || !sides[1] || a === b) throw notFound('作品');
+    const [sideA, sideB] = await Promise.all([a, b].map((id) => entryDetail(app.db, contest.id, id)));
+    if (!sideA || !sideB || a === b) throw notFound('作品');
     const [{ suspects, threshold }, decisions, hashes] = await Promise.all([
       contestSuspects(app.db, contest.id),
       listSuspectDecisions(app.db, contest.id),
       app.db.selectFrom('files').select(['id', 'entry_id', 'sha256']).where('entry_id', 'in', [a, b]).execute(),
     ]);
-    const holders = new Map<string, Set<number>>();
-    for (const f of hashes) holders.set(f.sha256, (holders.get(f.sha256) ?? new Set()).add(f.entry_id));
-    const shared = new Set(hashes.filter((f) => holders.get(f.sha256)!.size === 2).map((f) => f.id));
+    const hashesOf = (entryId: number) => new Set(hashes.filter((f) => f.entry_id === entryId).map((f) => f.sha256));
+    const [ofA, ofB] = [hashesOf(a), hashesOf(b)];
+    const shared = new Set(hashes.filter((f) => ofA.has(f.sha256) && ofB.has(f.sha256)).map((f) => f.id));
     return {
       contest,
       tab: 'suspects',
@@ -79,14 +78,7 @@ export const suspectRoutes: FastifyPluginAsync = async (app) => {
       threshold,
       decisions: decisions.filter((d) => d.a === a && d.b === b),
       choices: SUSPECT_DECISIONS,
-      sides: sides.map((d) => ({
-        ...d!,
-        shared,
-        documents: d!.files
-          .filter((f) => f.html)
-          .sort(byDocumentOrder)
-          .map((f) => ({ id: f.id, name: f.name, kind: f.kind, html: sanitizeDocumentHtml(f.html!) })),
-      })),
+      sides: [sideA, sideB].map((d) => ({ ...d, shared, documents: shownDocuments(d.files) })),
       action: `${pairUrl(contest.id, a, b)}/decision`,
       form: form.values,
       error: form.error,
