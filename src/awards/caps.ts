@@ -86,7 +86,8 @@ export function bandCaps(valid: number, bands: readonly BandSpec[], options: Ban
       text = `${label} ⌊${valid}×${percent(share)}⌋${middle}=${cumulative}`;
     } else {
       cumulative = product.toDecimalPlaces(0, Decimal.ROUND_HALF_UP).toNumber();
-      text = `${label} ${valid}×${percent(share)}=${product.toString()}` + (product.isInteger() ? '' : `，四舍五入得 ${cumulative}`);
+      const rounded = product.isInteger() ? '' : `，四舍五入得 ${cumulative}`;
+      text = `${label} ${valid}×${percent(share)}=${product.toString()}${rounded}`;
     }
     if (i === 0 && options.atLeastOneFirst && valid > 0 && cumulative < 1) {
       cumulative = 1;

@@ -133,7 +133,9 @@ const unreadable = (f: EntryFile, what: string): Finding => ({
 function describeLimit(w: { min?: number; max?: number; about?: number }): string {
   if (w.about !== undefined) return `${formatCount(w.about)} 字左右`;
   if (w.min !== undefined && w.max !== undefined) return `${formatCount(w.min)}–${formatCount(w.max)} 字`;
-  return w.max !== undefined ? `不超过 ${formatCount(w.max)} 字` : `不少于 ${formatCount(w.min!)} 字`;
+  if (w.max !== undefined) return `不超过 ${formatCount(w.max)} 字`;
+  if (w.min !== undefined) return `不少于 ${formatCount(w.min)} 字`;
+  throw new Error('A length limit needs about, min or max');
 }
 
 /** The document's 字数 against the material's limit. */
@@ -180,7 +182,7 @@ export function checkSectionLengths(m: Material, files: EntryFile[]): CheckResul
   const findings: Finding[] = [];
   for (const f of files) {
     if (!f.text && !f.html) {
-      findings.push(unreadable(f, limited.map((s) => `“${s.name}”`).join('') + '的字数'));
+      findings.push(unreadable(f, `${limited.map((s) => `“${s.name}”`).join('')}的字数`));
       continue;
     }
     const blocks = documentBlocks(f);

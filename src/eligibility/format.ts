@@ -217,13 +217,19 @@ function parseDocument(xml: string): RawParagraph[] {
           return;
         case 'w:p':
           if (t.open) open.push({ props: {}, runs: [], inTable: tableDepth > 0, inTextBox: textBoxDepth > 0 });
-          if (t.close) done.push(open.pop()!);
+          if (t.close) {
+            const closed = open.pop();
+            if (closed) done.push(closed);
+          }
           return;
         case 'w:pPr':
           inPPr = t.open && !t.close;
           return;
         case 'w:r':
-          if (t.open && para) para.runs.push((run = { props: {}, text: '' }));
+          if (t.open && para) {
+            run = { props: {}, text: '' };
+            para.runs.push(run);
+          }
           if (t.close) run = null;
           return;
         case 'w:rPr':
@@ -417,7 +423,9 @@ function layoutMismatches(layout: DocxLayout, hints: FormatHints): string[] {
   };
   role('标题', layout.title, hints.title);
   const levelNames = ['一级标题', '二级标题', '三级标题', '四级标题', '五级标题'];
-  hints.headings?.forEach((spec, i) => role(levelNames[i] ?? `${i + 1} 级标题`, layout.headings[i] ?? null, spec));
+  hints.headings?.forEach((spec, i) => {
+    role(levelNames[i] ?? `${i + 1} 级标题`, layout.headings[i] ?? null, spec);
+  });
   role('正文', layout.body, hints.body);
   role('图表标题', layout.captions, hints.captions);
   const wantSpacing = hints.body?.lineSpacing;

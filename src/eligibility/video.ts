@@ -97,8 +97,10 @@ function problems(group: Group, info: VideoInfo, l: Limits, hard: boolean): stri
 
 function passSummary(group: Group, info: VideoInfo): string {
   if (group === 'video-duration') return `时长 ${formatDuration(info.durationSec)}`;
-  if (group === 'video-picture')
-    return `${info.width}×${info.height}，${showAspect(info.width, info.height)}${info.frameRate ? `，${+info.frameRate.toFixed(2)} 帧/秒` : ''}`;
+  if (group === 'video-picture') {
+    const rate = info.frameRate ? `，${+info.frameRate.toFixed(2)} 帧/秒` : '';
+    return `${info.width}×${info.height}，${showAspect(info.width, info.height)}${rate}`;
+  }
   return `${info.container.toUpperCase()}，视频 ${showCodec(info.videoCodec)}，音频 ${showCodec(info.audioCodec)}`;
 }
 

@@ -1,7 +1,7 @@
 import { audit } from '../../audit/log.ts';
 import type { Db } from '../../db/connect.ts';
 import { nowIso } from '../../db/connect.ts';
-import { type AwardSnapshot, canonicalJson, type Publication, type PublishedSnapshot, sha256Hex } from '../publication.ts';
+import { type AwardSnapshot, type Publication, type PublishedSnapshot, sha256Hex } from '../publication.ts';
 import { contestAwards } from './contest.ts';
 import { awardSnapshot } from '../../db/columns.ts';
 

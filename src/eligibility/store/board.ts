@@ -138,17 +138,21 @@ async function decisionRows(db: Db, contestId: number, entryId?: number) {
     .where('d.contest_id', '=', contestId);
   if (entryId !== undefined) query = query.where('d.entry_id', '=', entryId);
   const rows = await query.orderBy('d.id', 'desc').execute();
-  return rows.map((r) => ({
-    entryId: r.entry_id,
-    info: {
-      decision: decisionOf(r.status)!,
-      status: r.status,
-      reason: r.reason,
-      userId: r.user_id,
-      userName: r.display_name,
-      at: r.created_at,
-    } satisfies DecisionInfo,
-  }));
+  return rows.map((r) => {
+    const decision = decisionOf(r.status);
+    if (!decision) throw new Error(`Eligibility decision ${r.id} stored status "${r.status}", which no decision sets`);
+    return {
+      entryId: r.entry_id,
+      info: {
+        decision,
+        status: r.status,
+        reason: r.reason,
+        userId: r.user_id,
+        userName: r.display_name,
+        at: r.created_at,
+      } satisfies DecisionInfo,
+    };
+  });
 }
 
 async function latestDecisions(db: Db, contestId: number, entryId?: number): Promise<Map<number, DecisionInfo>> {
@@ -186,8 +190,12 @@ export async function eligibilityBoard(db: Db, contestId: number, filter: BoardF
   for (const e of all) {
     addTo(counts, e);
     const key = e.category?.key ?? '';
-    if (!perCategory.has(key)) perCategory.set(key, { key, name: '未归类', ...emptyCounts() });
-    addTo(perCategory.get(key)!, e);
+    let bucket = perCategory.get(key);
+    if (!bucket) {
+      bucket = { key, name: '未归类', ...emptyCounts() };
+      perCategory.set(key, bucket);
+    }
+    addTo(bucket, e);
     // A check first seen here goes right after the check it follows in this entry, so 信息表's columns stay together.
     e.checks.forEach((c, i) => {
       if (!checkIds.includes(c.id)) checkIds.splice(i === 0 ? 0 : checkIds.indexOf(e.checks[i - 1].id) + 1, 0, c.id);

@@ -102,7 +102,9 @@ export async function eligibilityXlsx(db: Db, contestId: number): Promise<Buffer
     });
   }
   const widths = [14, 30, 18, 10, 16, 20, 10, 9, 9, ...board.checkIds.map(() => 28), 10, 30, 10, 17, 12];
-  widths.forEach((w, i) => (sheet.getColumn(i + 1).width = w));
+  widths.forEach((w, i) => {
+    sheet.getColumn(i + 1).width = w;
+  });
   sheet.autoFilter = { from: { row: 2, column: 1 }, to: { row: 2, column: headers.length } };
 
   const issues = workbook.addWorksheet('问题清单', { views: [{ state: 'frozen', ySplit: 2 }] });
@@ -126,7 +128,9 @@ export async function eligibilityXlsx(db: Db, contestId: number): Promise<Buffer
       row.getCell(5).fill = FILLS[c.status];
     }
   }
-  [14, 30, 18, 22, 10, 60, 12].forEach((w, i) => (issues.getColumn(i + 1).width = w));
+  [14, 30, 18, 22, 10, 60, 12].forEach((w, i) => {
+    issues.getColumn(i + 1).width = w;
+  });
   issues.autoFilter = { from: { row: 2, column: 1 }, to: { row: 2, column: issueHeaders.length } };
 
   return Buffer.from(await workbook.xlsx.writeBuffer());
