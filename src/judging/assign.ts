@@ -49,6 +49,24 @@ export interface AssignmentPlan {
 
 const pairKey = (entryId: number, expertId: number) => `${entryId}:${expertId}`;
 
+/** An entry during planning: who may review it and who does. */
+interface Slot {
+  entry: AssignableEntry;
+  eligible: Set<number>;
+  reviewers: Set<number>;
+}
+
+/** Experts' review counts while planning. */
+class Loads {
+  private readonly counts = new Map<number, number>();
+  of = (expertId: number): number => this.counts.get(expertId) ?? 0;
+  change(expertId: number, by: number): void {
+    this.counts.set(expertId, this.of(expertId) + by);
+  }
+  /** Least loaded first, lowest id on a tie. */
+  byLoadThenId = (a: number, b: number): number => this.of(a) - this.of(b) || a - b;
+}
+
 export function planAssignments(
   entries: AssignableEntry[],
   experts: AssignableExpert[],
@@ -57,87 +75,80 @@ export function planAssignments(
 ): AssignmentPlan {
   const expertById = new Map(experts.map((x) => [x.id, x]));
   const declined = new Set((options.declined ?? []).map((d) => pairKey(d.entryId, d.expertId)));
-  const entryIds = new Set(entries.map((e) => e.id));
 
-  const eligibleFor = new Map<number, Set<number>>();
-  for (const entry of entries) {
-    const ok = new Set<number>();
+  const slots = entries.map((entry): Slot => {
+    const eligible = new Set<number>();
     for (const x of experts) {
       if (!x.panels.includes(entry.panel) || declined.has(pairKey(entry.id, x.id))) continue;
-      if (conflictReason(x, entry.authors, options) === null) ok.add(x.id);
+      if (conflictReason(x, entry.authors, options) === null) eligible.add(x.id);
     }
-    eligibleFor.set(entry.id, ok);
-  }
+    return { entry, eligible, reviewers: new Set<number>() };
+  });
+  const slotOf = new Map(slots.map((s) => [s.entry.id, s]));
 
-  const reviewers = new Map<number, Set<number>>(entries.map((e) => [e.id, new Set<number>()]));
   const lockedPairs = new Set<string>();
-  const load = new Map<number, number>(experts.map((x) => [x.id, 0]));
+  const loads = new Loads();
   const removed: Pair[] = [];
-  const assign = (entryId: number, expertId: number) => {
-    reviewers.get(entryId)!.add(expertId);
-    load.set(expertId, (load.get(expertId) ?? 0) + 1);
+  const assign = (slot: Slot, expertId: number) => {
+    slot.reviewers.add(expertId);
+    loads.change(expertId, +1);
   };
-  const unassign = (entryId: number, expertId: number) => {
-    reviewers.get(entryId)!.delete(expertId);
-    load.set(expertId, load.get(expertId)! - 1);
+  const unassign = (slot: Slot, expertId: number) => {
+    slot.reviewers.delete(expertId);
+    loads.change(expertId, -1);
   };
 
   // Keep what still holds; locked work is kept even when it no longer fits (a person decides).
   for (const a of current) {
-    const valid = entryIds.has(a.entryId) && eligibleFor.get(a.entryId)!.has(a.expertId);
-    if (a.locked && entryIds.has(a.entryId) && expertById.has(a.expertId)) {
-      assign(a.entryId, a.expertId);
+    const slot = slotOf.get(a.entryId);
+    if (slot && a.locked && expertById.has(a.expertId)) {
+      assign(slot, a.expertId);
       lockedPairs.add(pairKey(a.entryId, a.expertId));
-    } else if (valid) {
-      assign(a.entryId, a.expertId);
+    } else if (slot?.eligible.has(a.expertId)) {
+      assign(slot, a.expertId);
     } else {
       removed.push({ entryId: a.entryId, expertId: a.expertId });
     }
   }
 
-  const byLoadThenId = (a: number, b: number) => load.get(a)! - load.get(b)! || a - b;
-
   // Drop surplus unlocked reviewers (perEntry lowered), most loaded first.
-  for (const entry of entries) {
-    const set = reviewers.get(entry.id)!;
-    const movable = [...set].filter((x) => !lockedPairs.has(pairKey(entry.id, x))).sort((a, b) => byLoadThenId(b, a));
-    while (set.size > options.perEntry && movable.length) {
-      const x = movable.shift()!;
-      unassign(entry.id, x);
-      removed.push({ entryId: entry.id, expertId: x });
+  for (const slot of slots) {
+    const movable = [...slot.reviewers].filter((x) => !lockedPairs.has(pairKey(slot.entry.id, x))).sort((a, b) => loads.byLoadThenId(b, a));
+    for (const x of movable) {
+      if (slot.reviewers.size <= options.perEntry) break;
+      unassign(slot, x);
+      removed.push({ entryId: slot.entry.id, expertId: x });
     }
   }
 
   // Fill, most constrained entries first, always with the least-loaded eligible expert.
-  const order = [...entries].sort((a, b) => eligibleFor.get(a.id)!.size - eligibleFor.get(b.id)!.size || a.id - b.id);
-  for (const entry of order) {
-    const set = reviewers.get(entry.id)!;
-    const candidates = [...eligibleFor.get(entry.id)!].filter((x) => !set.has(x));
-    while (set.size < options.perEntry && candidates.length) {
-      candidates.sort(byLoadThenId);
-      assign(entry.id, candidates.shift()!);
+  const order = [...slots].sort((a, b) => a.eligible.size - b.eligible.size || a.entry.id - b.entry.id);
+  for (const slot of order) {
+    const candidates = [...slot.eligible].filter((x) => !slot.reviewers.has(x));
+    while (slot.reviewers.size < options.perEntry) {
+      const next = candidates.sort(loads.byLoadThenId).shift();
+      if (next === undefined) break;
+      assign(slot, next);
     }
   }
 
-  rebalance(entries, experts, reviewers, eligibleFor, lockedPairs, load, assign, unassign);
+  rebalance(slots, experts, lockedPairs, loads, assign, unassign);
 
   const before = new Set(current.map((a) => pairKey(a.entryId, a.expertId)));
   const assignments: Pair[] = [];
   const added: Pair[] = [];
   const shortfalls: Shortfall[] = [];
-  for (const entry of entries) {
-    const set = reviewers.get(entry.id)!;
-    for (const expertId of [...set].sort((a, b) => a - b)) {
+  for (const { entry, eligible, reviewers } of slots) {
+    for (const expertId of [...reviewers].sort((a, b) => a - b)) {
       assignments.push({ entryId: entry.id, expertId });
       if (!before.has(pairKey(entry.id, expertId))) added.push({ entryId: entry.id, expertId });
     }
-    if (set.size < options.perEntry) {
-      const eligible = eligibleFor.get(entry.id)!.size;
+    if (reviewers.size < options.perEntry) {
       shortfalls.push({
         entryId: entry.id,
-        assigned: set.size,
+        assigned: reviewers.size,
         needed: options.perEntry,
-        reason: `评审组“${entry.panel}”中可回避冲突的专家只有 ${eligible} 位，少于每件 ${options.perEntry} 位`,
+        reason: `评审组“${entry.panel}”中可回避冲突的专家只有 ${eligible.size} 位，少于每件 ${options.perEntry} 位`,
       });
     }
   }
@@ -155,33 +166,31 @@ export function planAssignments(
  * or no move is allowed by the conflict rules.
  */
 function rebalance(
-  entries: AssignableEntry[],
+  slots: Slot[],
   experts: AssignableExpert[],
-  reviewers: Map<number, Set<number>>,
-  eligibleFor: Map<number, Set<number>>,
   lockedPairs: Set<string>,
-  load: Map<number, number>,
-  assign: (entryId: number, expertId: number) => void,
-  unassign: (entryId: number, expertId: number) => void,
+  loads: Loads,
+  assign: (slot: Slot, expertId: number) => void,
+  unassign: (slot: Slot, expertId: number) => void,
 ): void {
-  const panels = new Set(entries.map((e) => e.panel));
+  const panels = new Set(slots.map((s) => s.entry.panel));
   for (const panel of panels) {
     const members = experts.filter((x) => x.panels.includes(panel)).map((x) => x.id);
-    const panelEntries = entries.filter((e) => e.panel === panel);
+    const panelSlots = slots.filter((s) => s.entry.panel === panel);
     // Each move lowers the sum of squared loads, so this terminates; the cap is a safety net.
     for (let guard = 0; guard < 100_000; guard++) {
-      members.sort((a, b) => load.get(a)! - load.get(b)! || a - b);
+      members.sort(loads.byLoadThenId);
       let moved = false;
       outer: for (let hi = members.length - 1; hi > 0; hi--) {
         for (let lo = 0; lo < hi; lo++) {
           const from = members[hi];
           const to = members[lo];
-          if (load.get(from)! - load.get(to)! <= 1) break;
-          for (const entry of panelEntries) {
-            const set = reviewers.get(entry.id)!;
-            if (set.has(from) && !set.has(to) && !lockedPairs.has(pairKey(entry.id, from)) && eligibleFor.get(entry.id)!.has(to)) {
-              unassign(entry.id, from);
-              assign(entry.id, to);
+          if (loads.of(from) - loads.of(to) <= 1) break;
+          for (const slot of panelSlots) {
+            const set = slot.reviewers;
+            if (set.has(from) && !set.has(to) && !lockedPairs.has(pairKey(slot.entry.id, from)) && slot.eligible.has(to)) {
+              unassign(slot, from);
+              assign(slot, to);
               moved = true;
               break outer;
             }

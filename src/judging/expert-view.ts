@@ -48,12 +48,12 @@ export function expertEntryView(input: ExpertViewInput, sanitize: (html: string)
   const labelled = visible.map((f) => {
     const n = (seen.get(f.kind) ?? 0) + 1;
     seen.set(f.kind, n);
-    const neutral = `${f.kind}${perKind.get(f.kind)! > 1 ? ` ${n}` : ''}${f.ext ? `.${f.ext.replace(/^\./, '')}` : ''}`;
+    const neutral = `${f.kind}${(perKind.get(f.kind) ?? 0) > 1 ? ` ${n}` : ''}${f.ext ? `.${f.ext.replace(/^\./, '')}` : ''}`;
     return { ...f, label: input.blind ? neutral : f.original_path };
   });
   return {
     authors: input.blind ? null : input.authors,
     files: labelled.map((f) => ({ id: f.id, label: f.label, kind: f.kind, size: f.size, downloadable: isVideo(f.kind) || !input.blind })),
-    documents: labelled.filter((f) => f.html).map((f) => ({ fileId: f.id, label: f.label, html: sanitize(f.html!) })),
+    documents: labelled.flatMap((f) => (f.html ? [{ fileId: f.id, label: f.label, html: sanitize(f.html) }] : [])),
   };
 }

@@ -46,7 +46,10 @@ export function parseExpertRows(grid: string[][], fileName: string): { rows: Exp
   for (let i = headerIndex + 1; i < grid.length; i++) {
     const cells = grid[i];
     if (!cells.some((c) => c.trim())) continue;
-    const at = (f: Field) => (columns[f] === undefined ? null : cells[columns[f]!]?.trim() || null);
+    const at = (f: Field) => {
+      const column = columns[f];
+      return column === undefined ? null : cells[column]?.trim() || null;
+    };
     const row: ExpertRow = {
       row: i + 1,
       name: at('name') ?? '',

@@ -96,9 +96,9 @@ export async function parseScoreSheet(buffer: Buffer, fileName = '评分表.xlsx
       rows.push({
         sheet: ws.name,
         row: rowNumber,
-        code: byHeader['编号'] ?? '',
-        title: byHeader['作品名称'] ?? '',
-        expert: byHeader['专家'] ?? '',
+        code: byHeader.编号 ?? '',
+        title: byHeader.作品名称 ?? '',
+        expert: byHeader.专家 ?? '',
         cells,
         comment,
       });

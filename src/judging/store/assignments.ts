@@ -65,7 +65,8 @@ async function loadAssignables(db: Db, contestId: number) {
 
   const experts = new Map<number, AssignableExpert>();
   for (const m of members) {
-    const panel = panels.find((p) => p.id === m.panel_id)!;
+    const panel = panels.find((p) => p.id === m.panel_id);
+    if (!panel) throw new Error(`Panel member ${m.id} belongs to panel ${m.panel_id}, which was not loaded`);
     const x = experts.get(m.id) ?? { id: m.id, unit: m.unit, county: m.county, panels: [] };
     x.panels.push(panelKey(panel.category_id, panel.group_name));
     experts.set(m.id, x);
@@ -156,7 +157,7 @@ export async function declareConflict(
     .where('id', '=', assignmentId)
     .where('expert_id', '=', expertId)
     .executeTakeFirst();
-  if (!a || a.status !== 'active') throw new Error('该评审任务不存在或已调整');
+  if (a?.status !== 'active') throw new Error('该评审任务不存在或已调整');
   const review = await db.selectFrom('reviews').select('status').where('assignment_id', '=', assignmentId).executeTakeFirst();
   if (review?.status === 'submitted') throw new Error('评分已提交，不能再申请回避');
   await db.transaction().execute(async (trx) => {

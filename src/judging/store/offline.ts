@@ -37,9 +37,11 @@ export async function contestScoreSheet(db: Db, contestId: number, filter: Sheet
   for (const category of categories) {
     const mine = rows.filter((r) => r.category_id === category.id);
     if (mine.length === 0) continue;
+    const rules = ruleSet.categories.find((c) => c.key === category.key);
+    if (!rules) throw new Error(`Category ${category.key} has no rubric in the contest's rule set`);
     sections.push({
       name: category.name,
-      criteria: ruleSet.categories.find((c) => c.key === category.key)!.rubric.criteria,
+      criteria: rules.rubric.criteria,
       rows: mine.map((r) => ({
         code: r.code,
         title: r.title,
@@ -107,7 +109,11 @@ export async function importScoreSheet(db: Db, contestId: number, bytes: Buffer,
         continue;
       }
       const [assignment] = assignments;
-      const review = (await openReview(db, assignment.id, assignment.expert_id))!;
+      const review = await openReview(db, assignment.id, assignment.expert_id);
+      if (!review) {
+        refuse(`专家“${row.expert}”对作品“${row.code}”的评审任务已调整，未导入`);
+        continue;
+      }
       if (review.status === 'submitted') {
         const same =
           criteria.every((c) => String(reviewScores.read(review.scores_json)[c.key]) === String(Number(raw[c.key]))) &&

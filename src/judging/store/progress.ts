@@ -148,6 +148,8 @@ export async function owedWorkbook(progress: JudgingProgress): Promise<Buffer> {
     if (x.owed.length)
       ws.addRow([names.join('、'), x.name, x.unit ?? '', x.phone ?? '', x.assigned, x.submitted, x.owed.length, x.owed.join('、')]);
   }
-  ws.columns.forEach((c, i) => (c.width = [24, 12, 24, 14, 8, 8, 8, 60][i]));
+  ws.columns.forEach((c, i) => {
+    c.width = [24, 12, 24, 14, 8, 8, 8, 60][i];
+  });
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
