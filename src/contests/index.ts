@@ -4,6 +4,7 @@ import type { Category, Contest } from '../db/schema.ts';
 import { audit } from '../audit/log.ts';
 import { requireRuleSet } from '../rules/load.ts';
 import type { RuleSet } from '../rules/schema.ts';
+import { CappedMap } from '../util/capped-map.ts';
 
 export interface CreateContestInput {
   /** Defaults to the rule set's contest name. */
@@ -94,15 +95,13 @@ export async function contestRuleSet(db: Db, id: number): Promise<RuleSet> {
 // Parsing and validating a rule set costs milliseconds, and every draft save needs its rubric. Keyed by the
 // contest's own YAML text, so an edited rule set is parsed afresh and the old entry just ages out.
 // Callers share the cached object: it is read, never changed.
-const parsedRuleSets = new Map<string, RuleSet>();
-const MAX_CACHED_RULE_SETS = 32;
+const parsedRuleSets = new CappedMap<string, RuleSet>(32);
 
 /** A contest row's rule set, parsed once per version of its text. */
 export function ruleSetOf(contest: Pick<Contest, 'rules_yaml' | 'rules_source'>): RuleSet {
   let ruleSet = parsedRuleSets.get(contest.rules_yaml);
   if (!ruleSet) {
     ruleSet = requireRuleSet(contest.rules_yaml, contest.rules_source);
-    if (parsedRuleSets.size >= MAX_CACHED_RULE_SETS) parsedRuleSets.delete(parsedRuleSets.keys().next().value!);
     parsedRuleSets.set(contest.rules_yaml, ruleSet);
   }
   return ruleSet;
@@ -132,9 +131,10 @@ export async function updateContestRules(db: Db, id: number, rulesYaml: string, 
         .groupBy('category_id')
         .execute();
       if (used.length) {
-        const names = used.map((u) => {
-          const c = dropped.find((d) => d.id === u.category_id)!;
-          return `“${c.name}”（${c.key}，${Number(u.n)} 件作品）`;
+        const entriesOf = new Map(used.map((u) => [u.category_id, Number(u.n)]));
+        const names = dropped.flatMap((c) => {
+          const n = entriesOf.get(c.id);
+          return n ? [`“${c.name}”（${c.key}，${n} 件作品）`] : [];
         });
         throw new Error(`新规则删去了已有作品的类别 ${names.join('、')}；请先把这些作品改到其他类别，或在规则中保留这些类别`);
       }

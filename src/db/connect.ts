@@ -6,6 +6,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
 import type { Database } from './schema.ts';
 import { migrationProvider } from './migrations/index.ts';
 import { dataDir } from '../config.ts';
+import { CappedMap } from '../util/capped-map.ts';
 
 export type Db = Kysely<Database>;
 
@@ -44,11 +45,10 @@ export function openDb({ url }: DbOptions): Db {
  */
 function cacheStatements(sqlite: SQLite.Database, limit = 2000): void {
   const prepare = sqlite.prepare.bind(sqlite);
-  const cache = new Map<string, SQLite.Statement>();
+  const cache = new CappedMap<string, SQLite.Statement>(limit);
   sqlite.prepare = ((sql: string) => {
     let statement = cache.get(sql);
     if (!statement) {
-      if (cache.size >= limit) cache.delete(cache.keys().next().value!);
       statement = prepare(sql);
       cache.set(sql, statement);
     }

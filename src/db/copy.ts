@@ -24,8 +24,9 @@ export interface TableCheck {
   matches: boolean;
 }
 
-// Dynamic table names: the copy works on whatever tables the migrations made.
-const untyped = (db: Db | Kysely<any>): Kysely<any> => db as unknown as Kysely<any>;
+/** Any table, any columns: the copy works on whatever tables the migrations made. */
+type SomeTables = Record<string, Record<string, unknown>>;
+const untyped = (db: Db): Kysely<SomeTables> => db as unknown as Kysely<SomeTables>;
 
 /** Every table comes after the tables it references; ties in name order, so the order is stable. */
 function inDependencyOrder(tables: TableInfo[]): TableInfo[] {
@@ -96,7 +97,7 @@ export async function tableChecksum(db: Db, table: TableInfo): Promise<{ rows: n
   const hash = crypto.createHash('sha256');
   let rows = 0;
   for await (const batch of batchesOf(db, table, 1000)) {
-    for (const row of batch) hash.update(JSON.stringify(table.columns.map((c) => row[c])) + '\n');
+    for (const row of batch) hash.update(`${JSON.stringify(table.columns.map((c) => row[c]))}\n`);
     rows += batch.length;
   }
   return { rows, sha256: hash.digest('hex') };
@@ -132,9 +133,8 @@ export async function copyDatabase(source: Db, target: Db, onTable?: (table: str
     if (dialectOf(target) === 'postgres') {
       // Copied rows keep their ids; the sequences must hand out the next ones after them.
       for (const table of tables.filter((t) => t.primaryKey.join() === 'id')) {
-        await sql`SELECT setval(pg_get_serial_sequence(${table.name}, 'id'), COALESCE(MAX(id), 0) + 1, false) FROM ${sql.table(table.name)}`.execute(
-          trx,
-        );
+        const next = sql`COALESCE(MAX(id), 0) + 1`;
+        await sql`SELECT setval(pg_get_serial_sequence(${table.name}, 'id'), ${next}, false) FROM ${sql.table(table.name)}`.execute(trx);
       }
     }
   });

@@ -97,7 +97,7 @@ export function scoreEntry(entryId: string, reviews: readonly SubmittedReview[],
     criterionMeans,
     spread: spread === null ? null : spread.toNumber(),
     missingReviews,
-    discrepancy: spread !== null && spread.greaterThan(threshold),
+    discrepancy: spread?.greaterThan(threshold) ?? false,
   };
 }
 

@@ -74,7 +74,8 @@ export function normalizeByExpert(reviews: readonly SubmittedReview[]): PanelNor
   });
 
   const normalizedReviews = reviews.map((r, i): NormalizedReview => {
-    const s = stats.get(r.expertId)!;
+    const s = stats.get(r.expertId);
+    if (!s) throw new Error(`No statistics for expert ${r.expertId}, though they were taken over every review`);
     const z = s.sd > 0 ? (totals[i] - s.mean) / s.sd : null;
     return {
       entryId: r.entryId,

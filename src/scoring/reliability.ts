@@ -74,8 +74,14 @@ export function panelReliability(reviews: readonly SubmittedReview[]): PanelReli
   }
   const rows = byEntry.map((list) => list.map((r) => reviewTotal(r).toNumber()));
   const complete = byEntry.every((list) => list.length === experts.length);
+  // Complete: each entry has one review (duplicates are refused) by every expert.
+  const totalOf = (list: readonly SubmittedReview[], expertId: string): number => {
+    const review = list.find((r) => r.expertId === expertId);
+    if (!review) throw new Error(`Entry ${list[0]?.entryId} has no review by expert ${expertId}`);
+    return reviewTotal(review).toNumber();
+  };
   const twoWay: Icc = complete
-    ? twoWayIcc(byEntry.map((list) => experts.map((e) => reviewTotal(list.find((r) => r.expertId === e)!).toNumber())))
+    ? twoWayIcc(byEntry.map((list) => experts.map((e) => totalOf(list, e))))
     : { ok: false, reason: '并非每位专家都评阅了每件作品，不适用双向模型' };
   return { ...shape, oneWay: oneWayIcc(rows), twoWay };
 }

@@ -9,7 +9,8 @@ let decoyHash: Promise<string> | undefined;
 
 export async function verifyPassword(storedHash: string | null, password: string): Promise<boolean> {
   if (storedHash === null) {
-    await verify(await (decoyHash ??= hash(crypto.randomBytes(16).toString('hex'))), password);
+    decoyHash ??= hash(crypto.randomBytes(16).toString('hex'));
+    await verify(await decoyHash, password);
     return false;
   }
   try {

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { withId } from './helpers.ts';
 
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('users').addColumn('specialties', 'text').execute();
 
   await withId(db, db.schema.createTable('panels'))
@@ -48,7 +48,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('reviews_contest_entry').on('reviews').columns(['contest_id', 'entry_id']).execute();
 }
 
-export async function down(db: Kysely<any>): Promise<void> {
+export async function down(db: Kysely<unknown>): Promise<void> {
   for (const t of ['reviews', 'assignments', 'panel_members', 'panels']) await db.schema.dropTable(t).execute();
   await db.schema.alterTable('users').dropColumn('specialties').execute();
 }

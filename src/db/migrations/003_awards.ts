@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { withId } from './helpers.ts';
 
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<unknown>): Promise<void> {
   // One organizer decision per entry and kind: its award band, its recommendation (推优) or its release from a blocker.
   await withId(db, db.schema.createTable('award_overrides'))
     .addColumn('contest_id', 'integer', (c) => c.notNull().references('contests.id').onDelete('cascade'))
@@ -27,6 +27,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
 }
 
-export async function down(db: Kysely<any>): Promise<void> {
+export async function down(db: Kysely<unknown>): Promise<void> {
   for (const t of ['award_publications', 'award_overrides']) await db.schema.dropTable(t).execute();
 }

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { withId } from './helpers.ts';
 
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<unknown>): Promise<void> {
   // The latest automatic check of each entry (形式审查), replaced on every run.
   await withId(db, db.schema.createTable('eligibility_results'))
     .addColumn('contest_id', 'integer', (c) => c.notNull().references('contests.id').onDelete('cascade'))
@@ -40,6 +40,6 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('prior_awards_contest').on('prior_awards').column('contest_id').execute();
 }
 
-export async function down(db: Kysely<any>): Promise<void> {
+export async function down(db: Kysely<unknown>): Promise<void> {
   for (const t of ['prior_awards', 'eligibility_decisions', 'eligibility_results']) await db.schema.dropTable(t).execute();
 }

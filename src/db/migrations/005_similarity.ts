@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { withId } from './helpers.ts';
 
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<unknown>): Promise<void> {
   // Documents compared against but never ranked (role 'library': earlier years, references) and
   // templates whose text is not counted (role 'template': the notice, the official forms).
   await withId(db, db.schema.createTable('similarity_library'))
@@ -110,7 +110,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('similarity_decisions_entry').on('similarity_decisions').columns(['contest_id', 'entry_id']).execute();
 }
 
-export async function down(db: Kysely<any>): Promise<void> {
+export async function down(db: Kysely<unknown>): Promise<void> {
   for (const t of [
     'similarity_decisions',
     'similarity_exclusions',

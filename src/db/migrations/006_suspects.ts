@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { withId } from './helpers.ts';
 
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<unknown>): Promise<void> {
   // The organizer's decisions on 一稿多投 / 相似主题 suspects (a pair of entries, a < b by id);
   // the latest one per pair is in force. The evidence is kept as it was when decided.
   await withId(db, db.schema.createTable('suspect_decisions'))
@@ -20,6 +20,6 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('suspect_decisions_pair').on('suspect_decisions').columns(['contest_id', 'entry_a', 'entry_b']).execute();
 }
 
-export async function down(db: Kysely<any>): Promise<void> {
+export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropTable('suspect_decisions').execute();
 }

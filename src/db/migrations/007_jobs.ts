@@ -7,7 +7,12 @@ import { dialectOf } from '../dialect.ts';
  * eligibility check queued behind an import still sees the finished import when another instance
  * picks it up.
  */
-export async function up(db: Kysely<any>): Promise<void> {
+/** The columns this migration writes, as they are at this point of the schema's history. */
+interface JobsBefore007 {
+  jobs: { status: string; message: string | null; finished_at: string | null };
+}
+
+export async function up(db: Kysely<JobsBefore007>): Promise<void> {
   await db.schema
     .alterTable('jobs')
     .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
@@ -40,7 +45,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   }
 }
 
-export async function down(db: Kysely<any>): Promise<void> {
+export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropIndex('jobs_one_running_per_contest').execute();
   await db.schema.alterTable('jobs').dropColumn('attempts').execute();
 }
