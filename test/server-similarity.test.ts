@@ -201,14 +201,16 @@ describe('查重 pages', () => {
     expect((await organizer.get(`${base}?page=0`)).statusCode).toBe(400);
   });
 
-  it('lists the cross-project twin as a 一稿多投 suspect', async () => {
-    const page = await organizer.get(`${base}/suspects`);
+  it('lists the cross-project twin as a 一稿多投 suspect on the one 一稿多投与相似主题 page', async () => {
+    const old = await organizer.get(`${base}/suspects`);
+    expect(old.statusCode).toBe(301);
+    expect(old.headers.location).toBe(`/contests/${contestId}/suspects`);
+    const page = await organizer.get(`/contests/${contestId}/suspects`);
     expect(page.statusCode).toBe(200);
-    const [suspects] = page.body.split('其他跨项目相似');
-    const pairIds = [...suspects.matchAll(/<tr id="pair-(\d+)"/g)].map((m) => m[1]);
-    expect(pairIds).toHaveLength(1);
-    expect(suspects).toContain(`${base}/files/${entries.get('丙')!.fileId}`);
-    expect(suspects).toContain(`${base}/files/${entries.get('丁')!.fileId}`);
+    expect(page.body).toContain('<h1>一稿多投与相似主题</h1>');
+    const pairLinks = [...page.body.matchAll(/href="\/contests\/\d+\/suspects\/(\d+)\/(\d+)"/g)].map((m) => [Number(m[1]), Number(m[2])]);
+    const twin = [entries.get('丙')!.entryId, entries.get('丁')!.entryId].sort((x, y) => x - y);
+    expect(pairLinks).toContainEqual(twin);
   });
 
   it('shows a pair side by side, the matched passages marked in the escaped extracted text on both sides', async () => {

@@ -72,7 +72,7 @@ describe('一稿多投 pages', () => {
     expect(page.body).toContain('<li>相同视频：课堂实录.mp4（文件内容完全相同）</li>');
     expect(page.body).toContain(`href="${pair(idOf(TWIN_A), idOf(TWIN_B))}"`);
     expect(page.body).not.toContain('初中数学分数乘法教学');
-    expect(page.body).toContain('aria-current="page">一稿多投</a>');
+    expect(page.body).toContain('aria-current="page">一稿多投与相似主题</a>');
 
     const expert = new Client(server.app);
     await expert.login('expert');

@@ -14,6 +14,7 @@ import type { BandOverride } from './overrides.ts';
 import { recommendByQuota, type QuotaEntry, type QuotaOverride, type UnitQuota } from './quotas.ts';
 import type { Assignment, BoundaryTie } from './seats.ts';
 import { seedNextStage, type StageSeed } from './stages.ts';
+import { compareText, sortedByText } from '../util/collate.ts';
 
 /**
  * The awards of one contest, computed from the database: valid entries, their submitted reviews and the
@@ -205,11 +206,11 @@ const ROUNDING: Record<CategoryRules['awards']['rounding'], BandOptions['roundin
 
 const distinctJoined = (values: (string | null)[]): string => [...new Set(values.filter((v): v is string => !!v))].join('、');
 
-/** Groups of a category in rule-set order, then other names by code point, then entries without a group. */
+/** Groups of a category in rule-set order, then other names by pinyin, then entries without a group. */
 function groupOrder(rules: CategoryRules, names: (string | null)[]): (string | null)[] {
   const declared = rules.groups.map((g) => g.name);
   const present = new Set(names);
-  const others = [...present].filter((n): n is string => n !== null && !declared.includes(n)).sort();
+  const others = [...present].filter((n): n is string => n !== null && !declared.includes(n)).sort(compareText);
   return [...declared.filter((n) => present.has(n)), ...others, ...(present.has(null) ? [null] : [])];
 }
 
@@ -522,7 +523,10 @@ function panelAdvisories(
       group: b.group,
       panelMean: n.panelMean,
       panelSd: n.panelSd,
-      experts: n.experts.map((x) => ({ ...x, name: names.get(x.expertId) ?? x.expertId })),
+      experts: sortedByText(
+        n.experts.map((x) => ({ ...x, name: names.get(x.expertId) ?? x.expertId })),
+        (x) => x.name,
+      ),
       reliability: panelReliability(b.reviews),
     });
   }
@@ -570,8 +574,8 @@ function quotaResults(input: AwardInput, groups: AwardGroup[], warnings: string[
     else decisions[qi].push({ entryId: code, recommend: QUOTA_VALUES[o.value as keyof typeof QUOTA_VALUES], reason: o.reason });
   }
   return quotas.map((q, i) => {
-    // Units in code-point order so the result does not depend on category order.
-    const sorted = [...candidates[i]].sort((a, b) => (a.unit < b.unit ? -1 : a.unit > b.unit ? 1 : 0));
+    // Units by pinyin so the result does not depend on category order.
+    const sorted = sortedByText(candidates[i], (c) => c.unit);
     return {
       name: q.name,
       per: q.per,

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { classifyEntryFiles, isMaterialFolderName, stripNumbering } from './classify.ts';
 import type { ImportProblem } from './problems.ts';
+import { compareText } from '../util/collate.ts';
 
 /**
  * How submissions are laid out, per the notices: level 1 `学段+学校+教师姓名`, level 2 the
@@ -147,9 +148,6 @@ export function junkReason(relPath: string): string | null {
   return null;
 }
 
-/** Entries come out in the order a Chinese reader expects (and are numbered in it). */
-const byPinyin = new Intl.Collator('zh-Hans-CN', { numeric: true });
-
 interface Node {
   name: string;
   path: string;
@@ -272,7 +270,7 @@ export function groupIntoEntries(relPaths: string[], options: LayoutOptions = {}
         entryFolder: work.folder.path,
         categoryLabel: categoryLabel ? stripNumbering(categoryLabel) : null,
         title: title ? stripNumbering(title) : (titleFromFiles(work.files) ?? (node.name || '（未命名作品）')),
-        files: work.files.sort(byPinyin.compare),
+        files: work.files.sort(compareText),
       });
     }
   };
@@ -294,10 +292,11 @@ export function groupIntoEntries(relPaths: string[], options: LayoutOptions = {}
     if (single) readTeacher(top, [], UNKNOWN_TEACHER, true);
     else for (const dir of top.dirs.values()) readTeacher(dir, [top], UNKNOWN_TEACHER, true);
   }
-  entries.sort((a, b) => byPinyin.compare(a.entryFolder, b.entryFolder));
+  // Entries come out in the order a Chinese reader expects (and are numbered in it).
+  entries.sort((a, b) => compareText(a.entryFolder, b.entryFolder));
   return {
     entries,
     skipped,
-    unassigned: loose.sort(byPinyin.compare).map((p) => ({ path: p, message: '文件不在任何作品文件夹内，未导入' })),
+    unassigned: loose.sort(compareText).map((p) => ({ path: p, message: '文件不在任何作品文件夹内，未导入' })),
   };
 }

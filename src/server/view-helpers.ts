@@ -1,21 +1,16 @@
-import type { EntryStatus, Role } from '../db/schema.ts';
+import type { Role } from '../db/schema.ts';
+import { ENTRY_STATUSES, type EntryStatus } from '../entries/status.ts';
 import { ROLE_LABELS } from '../users/accounts.ts';
-
-export const ENTRY_STATUS_LABELS: Record<EntryStatus, string> = {
-  submitted: '已提交',
-  eligible: '审查通过',
-  returned: '已退回',
-  disqualified: '不符合要求',
-  withdrawn: '已撤回',
-};
-
-const JOB_STATUS_LABELS: Record<string, string> = { queued: '排队中', running: '进行中', done: '已完成', failed: '失败' };
+import { JOB_STATES, REVIEW_STATES, TERMS } from '../util/terms.ts';
 
 /** Formatting helpers every template gets as `it.h`. */
 export const viewHelpers = {
   role: (r: Role): string => ROLE_LABELS[r] ?? r,
-  entryStatus: (s: string): string => ENTRY_STATUS_LABELS[s as EntryStatus] ?? s,
-  jobStatus: (s: string): string => JOB_STATUS_LABELS[s] ?? s,
+  entryStatus: (s: string): string => ENTRY_STATUSES[s as EntryStatus] ?? s,
+  jobStatus: (s: string): string => JOB_STATES[s as keyof typeof JOB_STATES] ?? s,
+  reviewState: (s: string): string => REVIEW_STATES[s as keyof typeof REVIEW_STATES] ?? s,
+  /** The glossary (src/util/terms.ts): `it.h.terms.suspects` and so on. */
+  terms: TERMS,
   /** 1536 → "1.5 KB" */
   size(bytes: number | string | bigint): string {
     let n = Number(bytes);

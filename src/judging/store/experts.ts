@@ -7,6 +7,7 @@ import { createUser, UserInputError } from '../../users/accounts.ts';
 import { generatePassword } from '../../users/passwords.ts';
 
 import type { ExpertRow, RowProblem } from '../experts.ts';
+import { sortedByText } from '../../util/collate.ts';
 
 /** Expert accounts of a contest and their panels. */
 
@@ -178,8 +179,12 @@ export async function contestExperts(db: Db, contestId: number): Promise<Contest
     .execute();
   const ids = [...new Set([...memberships.map((m) => m.user_id), ...work.map((w) => w.expert_id)])];
   if (ids.length === 0) return [];
-  const users = await db.selectFrom('users').selectAll().where('id', 'in', ids).orderBy('display_name').orderBy('id').execute();
-  return users.map((u) => ({
+  const users = await db.selectFrom('users').selectAll().where('id', 'in', ids).orderBy('id').execute();
+  return sortedByText(
+    users,
+    (u) => u.display_name,
+    (u) => u.unit,
+  ).map((u) => ({
     id: u.id,
     username: u.username,
     name: u.display_name,

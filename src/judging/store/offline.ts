@@ -3,6 +3,7 @@ import { contestCategories, contestRuleSet } from '../../contests/index.ts';
 import { openReview, saveReview } from './reviews.ts';
 import { buildScoreSheet, parseScoreSheet, rowScores, type SheetSection } from '../score-sheet.ts';
 import { reviewScores } from '../../db/columns.ts';
+import { sortedByText } from '../../util/collate.ts';
 
 /** The offline path: score sheets out of the database and filled sheets back in. */
 
@@ -22,9 +23,7 @@ export async function contestScoreSheet(db: Db, contestId: number, filter: Sheet
     .leftJoin('reviews', 'reviews.assignment_id', 'assignments.id')
     .select(['entries.code', 'entries.title', 'entries.category_id', 'users.display_name', 'reviews.scores_json', 'reviews.comment'])
     .where('assignments.contest_id', '=', contestId)
-    .where('assignments.status', '=', 'active')
-    .orderBy('entries.code')
-    .orderBy('users.display_name');
+    .where('assignments.status', '=', 'active');
   if (filter.expertId !== undefined) query = query.where('assignments.expert_id', '=', filter.expertId);
   if (filter.panelId !== undefined) {
     const panelId = filter.panelId;
@@ -32,7 +31,11 @@ export async function contestScoreSheet(db: Db, contestId: number, filter: Sheet
       eb.selectFrom('panel_members').select('user_id').where('panel_id', '=', panelId),
     );
   }
-  const rows = await query.execute();
+  const rows = sortedByText(
+    await query.execute(),
+    (r) => r.code,
+    (r) => r.display_name,
+  );
   const sections: SheetSection[] = [];
   for (const category of categories) {
     const mine = rows.filter((r) => r.category_id === category.id);

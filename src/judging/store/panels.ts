@@ -1,5 +1,6 @@
 import type { Db } from '../../db/connect.ts';
 import { audit } from '../../audit/log.ts';
+import { sortedByText } from '../../util/collate.ts';
 
 /** 评审组 of a contest: which experts review which category (or group of it). */
 
@@ -31,7 +32,6 @@ export async function contestPanels(db: Db, contestId: number): Promise<PanelVie
           'in',
           panels.map((p) => p.id),
         )
-        .orderBy('users.display_name')
         .execute()
     : [];
   return panels.map((p) => ({
@@ -40,7 +40,11 @@ export async function contestPanels(db: Db, contestId: number): Promise<PanelVie
     categoryId: p.category_id,
     category: p.category,
     groupName: p.group_name,
-    members: members.filter((m) => m.panel_id === p.id).map((m) => ({ id: m.id, name: m.display_name, unit: m.unit })),
+    members: sortedByText(
+      members.filter((m) => m.panel_id === p.id).map((m) => ({ id: m.id, name: m.display_name, unit: m.unit })),
+      (m) => m.name,
+      (m) => m.unit,
+    ),
   }));
 }
 

@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import type { Db } from '../../db/connect.ts';
 import { contestAwards } from '../../awards/store/contest.ts';
+import { sortedByText } from '../../util/collate.ts';
 
 /** The organizer's live view of judging: who has done what, what is missing, where reviewers disagree. */
 
@@ -101,10 +102,11 @@ export async function judgingProgress(db: Db, contestId: number): Promise<Judgin
     byExpert.set(r.expert_id, x);
   }
   const panelProgress: PanelProgress[] = panels.map((p) => {
-    const experts = members
-      .filter((m) => m.panel_id === p.id)
-      .map((m) => byExpert.get(m.user_id))
-      .filter((x): x is ExpertProgress => Boolean(x));
+    const experts = sortedByText(
+      members.map((m) => (m.panel_id === p.id ? byExpert.get(m.user_id) : undefined)).filter((x): x is ExpertProgress => Boolean(x)),
+      (x) => x.name,
+      (x) => x.unit,
+    );
     const inPanel = rows.filter((r) => r.category_id === p.category_id && (p.group_name === null || p.group_name === r.group_name));
     return {
       panelId: p.id,
@@ -144,7 +146,11 @@ export async function owedWorkbook(progress: JudgingProgress): Promise<Buffer> {
   // An expert on several panels is listed once, with all of them.
   const panelsOf = new Map<ExpertProgress, string[]>();
   for (const panel of progress.panels) for (const x of panel.experts) panelsOf.set(x, [...(panelsOf.get(x) ?? []), panel.name]);
-  for (const [x, names] of panelsOf) {
+  for (const [x, names] of sortedByText(
+    [...panelsOf],
+    ([x]) => x.name,
+    ([x]) => x.unit,
+  )) {
     if (x.owed.length)
       ws.addRow([names.join('、'), x.name, x.unit ?? '', x.phone ?? '', x.assigned, x.submitted, x.owed.length, x.owed.join('、')]);
   }

@@ -5,7 +5,7 @@ import { ORGANIZERS } from '../auth/access.ts';
 import { idParams, type Ids } from '../schemas.ts';
 import { notFound } from '../http-error.ts';
 import { requireContest } from '../contests/load.ts';
-import { ENTRY_STATUS_LABELS } from '../view-helpers.ts';
+import { ENTRY_STATUSES } from '../../entries/status.ts';
 import { contestFile, entryDetail, entryFacets, listEntries, type EntryFilter } from './query.ts';
 import { attachmentDisposition } from './download.ts';
 import { shownDocuments } from './documents.ts';
@@ -31,7 +31,7 @@ const listQuerySchema = {
 
 function toFilter(q: ListQuery): EntryFilter {
   const category = q.category === 'none' ? 'none' : /^\d+$/.test(q.category ?? '') ? Number(q.category) : undefined;
-  const status = q.status && q.status in ENTRY_STATUS_LABELS ? (q.status as EntryStatus) : undefined;
+  const status = q.status && q.status in ENTRY_STATUSES ? (q.status as EntryStatus) : undefined;
   return { category, group: q.group || undefined, status, q: q.q?.trim() || undefined, page: q.page ?? 1 };
 }
 
@@ -46,7 +46,7 @@ export const entryRoutes: FastifyPluginAsync = async (app) => {
       const [result, facets] = await Promise.all([listEntries(app.db, contest.id, filter), entryFacets(app.db, contest.id)]);
       return reply.page(
         'entries/list',
-        { contest, tab: 'entries', filter, result, facets, statuses: ENTRY_STATUS_LABELS },
+        { contest, tab: 'entries', filter, result, facets, statuses: ENTRY_STATUSES },
         { title: `作品列表 · ${contest.name}` },
       );
     },

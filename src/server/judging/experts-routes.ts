@@ -12,6 +12,7 @@ import { contestPanels, createPanel, setPanelMember } from '../../judging/store/
 import { gridOf, loadWorkbook, SpreadsheetError } from '../../spreadsheet/workbook.ts';
 import { asUserError, field, idField, type FormBody } from './forms.ts';
 import { readUploadedSheet } from './uploads.ts';
+import { sortedByText } from '../../util/collate.ts';
 
 const EXPERT_FIELDS = ['name', 'unit', 'county', 'phone', 'email', 'specialties', 'panel'] as const;
 type ExpertForm = Record<(typeof EXPERT_FIELDS)[number], string>;
@@ -43,9 +44,15 @@ export const expertRoutes: FastifyPluginAsync = async (app) => {
         .selectFrom('users')
         .select(['id', 'display_name', 'unit'])
         .where('role', '=', 'expert')
-        .orderBy('display_name')
         .orderBy('id')
-        .execute(),
+        .execute()
+        .then((rows) =>
+          sortedByText(
+            rows,
+            (u) => u.display_name,
+            (u) => u.unit,
+          ),
+        ),
     ]);
     return reply.page(
       'judging/experts',

@@ -2,6 +2,7 @@ import type { Db } from '../../db/connect.ts';
 import type { AssignmentStatus, ReviewStatus } from '../../db/schema.ts';
 import { VALID_STATUSES } from '../../entries/status.ts';
 import { reviewScores } from '../../db/columns.ts';
+import { sortedByText } from '../../util/collate.ts';
 
 /** The organizer's judging tables: who reviews which entry, and one entry's reviews in full. */
 
@@ -44,10 +45,9 @@ export async function assignmentTable(db: Db, contestId: number, filter: Assignm
     .select(['a.entry_id', 'a.expert_id', 'u.display_name', 'r.status', 'r.version'])
     .where('a.contest_id', '=', contestId)
     .where('a.status', '=', 'active')
-    .orderBy('u.display_name')
     .execute();
   const byEntry = new Map<number, ReviewerCell[]>();
-  for (const a of assigned) {
+  for (const a of sortedByText(assigned, (x) => x.display_name)) {
     const state = a.status === null || (a.status === 'draft' && (a.version ?? 0) === 0) ? 'new' : a.status;
     byEntry.set(a.entry_id, [...(byEntry.get(a.entry_id) ?? []), { expertId: a.expert_id, name: a.display_name, state }]);
   }

@@ -181,18 +181,11 @@ async function summarizePairs(db: Db, contestId: number, runId: number, pairs: P
   }));
 }
 
-export async function suspectsPage(db: Db, contest: Contest) {
-  const run = await latestRun(db, contest.id);
-  const pairs = run ? await summarizePairs(db, contest.id, run.id, await listPairs(db, run.id, { crossProjectOnly: true })) : [];
-  return {
-    contest,
-    tab: 'similarity',
-    section: 'suspects',
-    fmt,
-    run: run ?? null,
-    suspects: pairs.filter((p) => p.suspect),
-    others: pairs.filter((p) => !p.suspect),
-  };
+/** The latest scan's pairs of entries in different projects: 一稿多投 suspects by text, and the other overlaps. */
+export async function crossProjectPairs(db: Db, contestId: number) {
+  const run = await latestRun(db, contestId);
+  const pairs = run ? await summarizePairs(db, contestId, run.id, await listPairs(db, run.id, { crossProjectOnly: true })) : [];
+  return { suspects: pairs.filter((p) => p.suspect), others: pairs.filter((p) => !p.suspect) };
 }
 
 /** Holders of a common passage listed by name; the rest counted. */

@@ -33,7 +33,6 @@ import {
   ratesPage,
   reportPage,
   SCAN_JOB,
-  suspectsPage,
 } from './pages.ts';
 import { attempt } from '../refusal.ts';
 
@@ -123,8 +122,9 @@ export const similarityRoutes: FastifyPluginAsync<SimilarityRoutesOptions> = asy
     '/contests/:contestId/similarity/suspects',
     { config: { access: ORGANIZERS }, schema: { params: idParams('contestId') } },
     async (request, reply) => {
+      // 一稿多投与相似主题 is one page: the scan's cross-project pairs are listed there.
       const contest = await requireContest(app.db, request.params.contestId);
-      return reply.page('similarity/suspects', await suspectsPage(app.db, contest), { title: `一稿多投 · ${contest.name}` });
+      return reply.redirect(`/contests/${contest.id}/suspects`, 301);
     },
   );
 

@@ -14,11 +14,13 @@ import { entryDetail } from '../entries/query.ts';
 import { notFound } from '../http-error.ts';
 import { idParams, type Ids } from '../schemas.ts';
 import { refusal } from '../refusal.ts';
+import { crossProjectPairs, fmt } from '../similarity/pages.ts';
+import { TERMS } from '../../util/terms.ts';
 
 /**
- * 一稿多投: the contest's suspects (the same work or topic entered in two projects) with their
- * reasons, a pair view with both entries side by side, and the organizer's decision. The
- * detection and the decisions are src/suspects/store.ts; these routes show and pass them on.
+ * 一稿多投与相似主题: the contest's suspects (the same work or topic entered in two projects) with their
+ * reasons, the scan's other cross-project text overlaps, a pair view with both entries side by side, and the
+ * organizer's decision. The detection and the decisions are src/suspects/store; these routes show and pass them on.
  */
 
 const MAX_REASON = 2000;
@@ -49,11 +51,24 @@ export const suspectRoutes: FastifyPluginAsync = async (app) => {
     { config: { access: ORGANIZERS }, schema: { params: idParams('contestId') } },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
-      const [found, decisions] = await Promise.all([contestSuspects(app.db, contest.id), listSuspectDecisions(app.db, contest.id)]);
+      const [found, decisions, text] = await Promise.all([
+        contestSuspects(app.db, contest.id),
+        listSuspectDecisions(app.db, contest.id),
+        crossProjectPairs(app.db, contest.id),
+      ]);
       return reply.page(
         'suspects/index',
-        { contest, tab: 'suspects', ...found, decisions, pairUrl: (a: number, b: number) => pairUrl(contest.id, a, b) },
-        { title: `一稿多投 · ${contest.name}` },
+        {
+          contest,
+          tab: 'suspects',
+          ...found,
+          decisions,
+          // Cross-project pairs of the scan below the 一稿多投 share: shown here, so one page holds every such pair.
+          textOverlaps: text.others,
+          fmt,
+          pairUrl: (a: number, b: number) => pairUrl(contest.id, a, b),
+        },
+        { title: `${TERMS.suspects} · ${contest.name}` },
       );
     },
   );
@@ -91,7 +106,9 @@ export const suspectRoutes: FastifyPluginAsync = async (app) => {
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       const data = await pairPage(contest, [request.params.entryA, request.params.entryB], { values: {}, error: null });
-      return reply.page('suspects/pair', data, { title: `一稿多投对照 · ${data.sides[0].entry.code} / ${data.sides[1].entry.code}` });
+      return reply.page('suspects/pair', data, {
+        title: `${TERMS.suspects}对照 · ${data.sides[0].entry.code} / ${data.sides[1].entry.code}`,
+      });
     },
   );
 
@@ -119,7 +136,7 @@ export const suspectRoutes: FastifyPluginAsync = async (app) => {
       if (error) {
         const data = await pairPage(contest, ids, { values, error });
         return reply.page('suspects/pair', data, {
-          title: `一稿多投对照 · ${data.sides[0].entry.code} / ${data.sides[1].entry.code}`,
+          title: `${TERMS.suspects}对照 · ${data.sides[0].entry.code} / ${data.sides[1].entry.code}`,
           status: 422,
         });
       }
