@@ -217,7 +217,7 @@ async function runBenchmark(): Promise<void> {
 async function seed(db: Db, runId: string, expertCount: number, tasksPerExpert: number) {
   const { createContest, contestCategories, ruleSetOf } = await import('../src/contests/index.ts');
   const { hashPassword } = await import('../src/users/passwords.ts');
-  const { categoryRubric } = await import('../src/server/judging/rubrics.ts');
+  const { categoryRubric } = await import('../src/judging/rubric.ts');
   const rulesYaml = await fs.readFile(RULES, 'utf8');
   const contestId = await createContest(db, { name: `评分压测 ${runId}`, rulesYaml, rulesSource: path.basename(RULES), userId: null });
   const category = (await contestCategories(db, contestId)).find((c) => c.key === 'regional-training')!;

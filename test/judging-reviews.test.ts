@@ -2,7 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Db, nowIso } from '../src/db/connect.ts';
 import { testDatabases } from './helpers/db.ts';
 import { openReview, returnReview, saveReview } from '../src/judging/store/reviews.ts';
-import { checkScores, checkSubmission, type ScoringCriterion } from '../src/judging/rubric.ts';
+import fs from 'node:fs';
+import { categoryRubric, checkScores, checkSubmission, scoringCriteria, type ScoringCriterion } from '../src/judging/rubric.ts';
+import { parseRuleSet, requireRuleSet } from '../src/rules/load.ts';
 import { seedContest } from './helpers/seed.ts';
 
 const criteria: ScoringCriterion[] = [
@@ -26,6 +28,72 @@ describe('rubric checks', () => {
     const r = checkSubmission(criteria, { design: 20, effect: 30 }, '  ');
     expect(r.problems.map((p) => p.field)).toEqual(['innovation', 'comment']);
     expect(checkSubmission(criteria, { design: 20, effect: 30, innovation: 0 }, '结构完整').problems).toEqual([]);
+  });
+});
+
+describe('levels an expert clicks', () => {
+  // The district notice gives no points: its rubrics use the default scale 优秀 ≥85%, 良好 ≥70%, 合格 ≥60%.
+  const FILE = 'rules/2024-district-info-teaching-exchange.yaml';
+  const text = fs.readFileSync(FILE, 'utf8');
+  const firstRubric = 'rubric:\n      editableDefault: true\n';
+  const withRubric = (extra: string) => requireRuleSet(text.replace(firstRubric, `${firstRubric}${extra}`), FILE);
+  const key = requireRuleSet(text, FILE).categories[0].key;
+  const levelsOf = (rules: ReturnType<typeof requireRuleSet>, i = 0) =>
+    categoryRubric(rules, key)!.criteria[i].levels.map((l) => [l.label, l.low, l.high, l.fill]);
+
+  it('by default selects a band of whole points, never filling a score nobody chose', () => {
+    // 主题与内容, max 25: 优秀 21.25–25 → 22–25, 良好 17.5–21.25 → 18–21, 合格 15–17.5 → 15–17, 不合格 0–14.
+    expect(levelsOf(requireRuleSet(text, FILE))).toEqual([
+      ['优秀', 22, 25, null],
+      ['良好', 18, 21, null],
+      ['合格', 15, 17, null],
+      ['不合格', 0, 14, null],
+    ]);
+    expect(scoringCriteria(requireRuleSet(text, FILE), key)![0]).toEqual({ key: 'content', name: '主题与内容', max: 25, step: 1 });
+  });
+
+  it('fills the level’s top where the rule set says levelClick: top, in its step', () => {
+    expect(levelsOf(withRubric('      levelClick: top\n'))).toEqual([
+      ['优秀', 22, 25, 25],
+      ['良好', 18, 21, 21],
+      ['合格', 15, 17, 17],
+      ['不合格', 0, 14, 14],
+    ]);
+    expect(levelsOf(withRubric('      levelClick: top\n      step: 0.5\n'))).toEqual([
+      ['优秀', 21.5, 25, 25],
+      ['良好', 17.5, 21, 21],
+      ['合格', 15, 17, 17],
+      ['不合格', 0, 14.5, 14.5],
+    ]);
+  });
+
+  it('fills a level’s own score, and refuses one outside its band or step', () => {
+    // Built by hand: a criterion with explicit levels carrying fixed scores.
+    const yaml = text.replace(
+      /- \{ key: content, name: 主题与内容, max: 25, description: [^}]*\}/,
+      '- { key: content, name: 主题与内容, max: 25, levels: [{ label: 优秀, min: 20, max: 25, score: 23 }, { label: 一般, min: 0, max: 20, score: 10 }] }',
+    );
+    expect(levelsOf(requireRuleSet(yaml, FILE))).toEqual([
+      ['优秀', 20, 25, 23],
+      ['一般', 0, 19, 10],
+    ]);
+    const bad = parseRuleSet(yaml.replace('score: 23', 'score: 19').replace('score: 10', 'score: 9.5'), FILE);
+    expect(bad.ok).toBe(false);
+    expect(bad.ok ? [] : bad.errors.map((e) => e.message)).toEqual([
+      expect.stringContaining('等级分 19 须在分数段 20–25 之内'),
+      expect.stringContaining('等级分 9.5 须在分数段 0–20 之内，且为 1 的倍数'),
+    ]);
+  });
+
+  it('refuses a score off the rubric’s step with the criterion named', () => {
+    const whole = criteria.map((c) => ({ ...c, step: 1 }));
+    expect(checkScores(whole, { design: '18.5', effect: '30' }).problems).toEqual([
+      { field: 'design', message: '“研修设计”的分数 18.5 须为整数' },
+    ]);
+    const halves = criteria.map((c) => ({ ...c, step: 0.5 }));
+    expect(checkScores(halves, { design: '18.5', effect: '30.25' }).problems.map((p) => p.message)).toEqual([
+      '“研修成效”的分数 30.25 须为0.5的倍数',
+    ]);
   });
 });
 

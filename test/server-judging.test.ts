@@ -323,7 +323,10 @@ describe('expert: scoring screen', () => {
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('完善工作机制');
     expect(page.body).toContain('满分 20');
-    expect(page.body).toMatch(/class="level"[^>]*data-pick="18\.5"[^>]*>.*优秀<small>17–20<\/small>/);
+    // A level selects its band (whole points by default); it fills no score the expert did not type.
+    expect(page.body).toMatch(/class="level" data-low="17" data-high="20" data-fill=""[^>]*>.*优秀<small>17–20<\/small>/);
+    expect(page.body).toMatch(/class="level" data-low="14" data-high="16" data-fill=""[^>]*>.*良好<small>14–16<\/small>/);
+    expect(page.body).toMatch(/<input type="number" name="s_mechanism"[^>]* step="1" inputmode="numeric"/);
     expect(page.body).toContain('一、基本情况');
     expect(page.body).toContain('案例介绍.docx');
     expect(page.body).not.toContain('信息表');

@@ -1,4 +1,6 @@
-/** Validation of a review's scores against a category's rubric. Pure: the store and the routes call it. */
+import { criterionLevels, type RubricCriterion, type RuleSet } from '../rules/schema.ts';
+
+/** A category's rubric as experts use it, and the validation of their scores. Pure: the store and the routes call it. */
 
 export interface RubricLevel {
   label: string;
@@ -10,8 +12,77 @@ export interface ScoringCriterion {
   key: string;
   name: string;
   max: number;
+  /** Scores are multiples of this (the rubric's `step`); without it any value with at most two decimals. */
+  step?: number;
   levels?: RubricLevel[];
 }
+
+/** A level (等级) of a criterion, with the scores an expert may choose in it. */
+export interface LevelChoice {
+  label: string;
+  /** The level's band as the rubric states it. */
+  min: number;
+  max: number;
+  text?: string;
+  /** The lowest and highest score in the band that is a multiple of the step and not in the level above. */
+  low: number;
+  high: number;
+  /**
+   * The score a click on the level sets, where the rubric says which (the level's own `score`, or its top with
+   * `levelClick: top`); null: the click selects the band and the expert types the score.
+   */
+  fill: number | null;
+}
+
+export interface CriterionChoices extends RubricCriterion {
+  step: number;
+  /** Highest first. */
+  levels: LevelChoice[];
+}
+
+export interface RubricChoices {
+  criteria: CriterionChoices[];
+  fullMarks: number;
+  step: number;
+}
+
+/** Rounds away binary noise (0.1 + 0.2) from a multiple of a decimal step. */
+const clean = (x: number): number => Math.round(x * 1e6) / 1e6;
+
+/** Levels highest first, each band cut to the scores the step allows and the level above does not take. */
+function levelChoices(levels: { label: string; min: number; max: number; text?: string; score?: number }[], step: number, top: boolean) {
+  const ordered = [...levels].sort((a, b) => b.min - a.min || b.max - a.max);
+  return ordered.map((l, i): LevelChoice => {
+    const low = clean(Math.ceil(clean(l.min / step)) * step);
+    let high = clean(Math.floor(clean(l.max / step)) * step);
+    const above = ordered[i - 1];
+    if (above && above.min <= high) high = clean((Math.ceil(clean(above.min / step)) - 1) * step);
+    const fill = l.score ?? (top ? high : null);
+    return { label: l.label, min: l.min, max: l.max, ...(l.text ? { text: l.text } : {}), low, high: Math.max(low, high), fill };
+  });
+}
+
+/** A category's rubric with every criterion's levels in points and the scores each level allows; null for an unknown category. */
+export function categoryRubric(ruleSet: RuleSet, categoryKey: string | null): RubricChoices | null {
+  const category = ruleSet.categories.find((c) => c.key === categoryKey);
+  if (!category) return null;
+  const { rubric } = category;
+  const top = rubric.levelClick === 'top';
+  return {
+    criteria: rubric.criteria.map((c) => ({ ...c, step: rubric.step, levels: levelChoices(criterionLevels(rubric, c), rubric.step, top) })),
+    fullMarks: rubric.criteria.reduce((s, c) => s + c.max, 0),
+    step: rubric.step,
+  };
+}
+
+/** The criteria of a category's rubric with its step, for validating scores (screen, sheet, CLI). */
+export function scoringCriteria(ruleSet: RuleSet, categoryKey: string): ScoringCriterion[] | null {
+  const category = ruleSet.categories.find((c) => c.key === categoryKey);
+  return category ? category.rubric.criteria.map((c) => ({ key: c.key, name: c.name, max: c.max, step: category.rubric.step })) : null;
+}
+
+/** "整数" for whole points, else e.g. "0.5的倍数". */
+export const stepText = (step: number): string => (step === 1 ? '整数' : `${step}的倍数`);
 
 export interface ScoreProblem {
   /** Criterion key, or 'comment'. */
@@ -26,7 +97,7 @@ export interface CheckedScores {
   problems: ScoreProblem[];
 }
 
-/** Scores are kept to at most two decimals: experts give whole or half points, and sheets may carry 0.25 steps. */
+/** Scores are kept to at most two decimals; the rubric's step (whole points by default) narrows that further. */
 const SCORE_PATTERN = /^\d+(\.\d{1,2})?$/;
 
 /**
@@ -52,6 +123,11 @@ export function checkScores(criteria: ScoringCriterion[], raw: Record<string, un
     const points = Number(text);
     if (points > c.max) {
       problems.push({ field: c.key, message: `“${c.name}”的分数 ${text} 超出满分 ${c.max}` });
+      scores[c.key] = null;
+      continue;
+    }
+    if (c.step && Math.abs(points / c.step - Math.round(points / c.step)) > 1e-6) {
+      problems.push({ field: c.key, message: `“${c.name}”的分数 ${text} 须为${stepText(c.step)}` });
       scores[c.key] = null;
       continue;
     }

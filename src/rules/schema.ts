@@ -205,7 +205,14 @@ const awardBands = z.strictObject({
   editableDefault: z.boolean().default(false),
 });
 
-const level = z.strictObject({ label: text, min: z.number().nonnegative(), max: z.number().nonnegative(), text: text.optional() });
+const level = z.strictObject({
+  label: text,
+  min: z.number().nonnegative(),
+  max: z.number().nonnegative(),
+  text: text.optional(),
+  /** The score a click on this level sets (a notice that gives one value per level, e.g. 优秀 = 20). */
+  score: z.number().nonnegative().optional(),
+});
 const scaleStep = z.strictObject({ label: text, from: z.number().min(0).max(1), text: text.optional() });
 
 const criterion = z.strictObject({
@@ -230,6 +237,13 @@ const rubric = z.strictObject({
   scale: z.array(scaleStep).min(1).default(DEFAULT_SCALE),
   /** The notice gives no points: these are defaults the organizer should confirm. */
   editableDefault: z.boolean().default(false),
+  /** Scores are multiples of this: whole points (1) unless the notice allows halves (0.5). */
+  step: z.number().positive({ error: '须大于 0' }).default(1),
+  /**
+   * What a click on a level does: 'band' (default) selects the level's band and the expert types a score inside it;
+   * 'top' sets the band's highest score. A level's own `score` is set whatever this says.
+   */
+  levelClick: z.enum(['band', 'top']).default('band'),
 });
 
 const quota = z.strictObject({
@@ -391,6 +405,8 @@ function crossCheck(rs: RuleSetInput): Issue[] {
       issues.push({ path: [...at, 'rubric', 'criteria'], message: '评分标准满分之和须大于 0' });
     for (const [i, key] of repeats(crit.map((k) => k.key)))
       issues.push({ path: [...at, 'rubric', 'criteria', i, 'key'], message: `评分项标识“${key}”重复` });
+    const step = c.rubric.step;
+    const offStep = (x: number) => Math.abs(x / step - Math.round(x / step)) > 1e-6;
     crit.forEach((k, ki) =>
       k.levels?.forEach((l, li) => {
         if (l.min > l.max || l.max > k.max)
@@ -398,8 +414,17 @@ function crossCheck(rs: RuleSetInput): Issue[] {
             path: [...at, 'rubric', 'criteria', ki, 'levels', li],
             message: `分数段 ${l.min}–${l.max} 须在 0–${k.max} 之内且下限不大于上限`,
           });
+        if (l.score !== undefined && (l.score < l.min || l.score > l.max || offStep(l.score)))
+          issues.push({
+            path: [...at, 'rubric', 'criteria', ki, 'levels', li, 'score'],
+            message: `等级分 ${l.score} 须在分数段 ${l.min}–${l.max} 之内，且为 ${step} 的倍数`,
+          });
       }),
     );
+    crit.forEach((k, ki) => {
+      if (offStep(k.max))
+        issues.push({ path: [...at, 'rubric', 'criteria', ki, 'max'], message: `满分 ${k.max} 须为评分步长 ${step} 的倍数` });
+    });
     const froms = c.rubric.scale.map((s) => s.from);
     if (froms.some((f, i) => i > 0 && f >= froms[i - 1]))
       issues.push({ path: [...at, 'rubric', 'scale'], message: '等级须从高到低排列，from 逐级递减' });

@@ -158,18 +158,25 @@ describe.skipIf(skipBrowserTests)('browser: expert judging from assignment to a 
     await expert.locator('article.document', { hasText: '一、基本情况' }).waitFor();
     await shot(expert, '04-scoring-empty');
 
-    // Number key 1 on the focused criterion picks its top level (优秀 17–20 → 18.5).
+    // Number key 1 on the focused criterion selects its top level's band (优秀 17–20) and puts the cursor in the
+    // score: no score is filled in until the expert types one.
     await criterion(expert, 0).focus();
     await expert.keyboard.press('1');
-    await expect.poll(() => scoreInput(expert, 0).inputValue()).toBe('18.5');
-    await expect.poll(() => saveState(expert).textContent()).toContain('已保存');
+    await expect.poll(() => criterion(expert, 0).locator('.level[aria-pressed=true]').textContent()).toContain('优秀');
+    expect(await scoreInput(expert, 0).inputValue()).toBe('');
+    expect(await criterion(expert, 0).locator('.level-text').textContent()).toContain('请输入 17–20 之间的整数');
+    await expert.keyboard.type('18');
+    await expect.poll(() => saveState(expert).textContent(), { timeout: 10_000 }).toContain('已保存');
+    // Half points are not in this rubric's step: refused on the page, never saved.
+    await scoreInput(expert, 1).fill('15.5');
+    await expect.poll(() => criterion(expert, 1).locator('.field-problem').textContent()).toContain('请输入 0–20 之间的整数');
     await scoreInput(expert, 1).fill('15');
-    await expect.poll(() => expert.locator('#review-total').textContent()).toBe('33.5');
+    await expect.poll(() => expert.locator('#review-total').textContent()).toBe('33');
     await expect.poll(() => saveState(expert).textContent(), { timeout: 10_000 }).toContain('已保存');
     await shot(expert, '05-scoring-draft-saved');
 
     await expert.reload();
-    await expect.poll(() => scoreInput(expert, 0).inputValue()).toBe('18.5');
+    await expect.poll(() => scoreInput(expert, 0).inputValue()).toBe('18');
     expect(await scoreInput(expert, 1).inputValue()).toBe('15');
     expect(await saveState(expert).textContent()).toContain('草稿已保存');
     expect(await criterion(expert, 0).locator('.level[aria-pressed=true]').textContent()).toContain('优秀');
@@ -198,7 +205,13 @@ describe.skipIf(skipBrowserTests)('browser: expert judging from assignment to a 
     await expert.reload();
     await expect.poll(() => scoreInput(expert, 2).inputValue()).toBe('16');
     await scoreInput(expert, 3).fill('14');
+    // A click on 良好 selects the band and focuses the score; the expert types a value inside it.
     await criterion(expert, 4).locator('.level').nth(1).click();
+    await expect
+      .poll(() => expert.evaluate(() => document.activeElement?.getAttribute('name')))
+      .toBe(await scoreInput(expert, 4).getAttribute('name'));
+    expect(await scoreInput(expert, 4).inputValue()).toBe('');
+    await expert.keyboard.type('15');
     await expert.getByLabel('评语（必填）').fill('研修机制健全，平台资源运用充分，模式有一定创新。');
     await expect.poll(() => saveState(expert).textContent(), { timeout: 10_000 }).toContain('已保存');
     await shot(expert, '07-scoring-complete');

@@ -40,27 +40,66 @@
   }
 
   // ---- running total, levels and range hints --------------------------------------------------
+  // A level either sets its score (data-fill, where the rubric names one) or selects its band: the expert then
+  // types a score inside it. Nothing here ever makes up a score.
+  const onStep = (value, step) => Math.abs(value / step - Math.round(value / step)) < 1e-6;
+
   function refresh() {
     let total = 0;
     for (const card of form.querySelectorAll('.criterion')) {
       const input = card.querySelector('input[type=number]');
       const max = Number(card.dataset.max);
+      const step = Number(card.dataset.step) || 1;
       const text = input.value.trim();
       const value = Number(text);
       const problem = card.querySelector('.field-problem');
-      const bad = input.validity.badInput || (text !== '' && (!Number.isFinite(value) || value < 0 || value > max));
+      const bad = input.validity.badInput || (text !== '' && (!Number.isFinite(value) || value < 0 || value > max || !onStep(value, step)));
       card.classList.toggle('invalid', bad);
-      problem.textContent = bad ? `请输入 0–${max} 之间的分数` : '';
+      problem.textContent = bad ? `请输入 0–${max} 之间的${card.dataset.stepText}` : '';
       if (!bad && text !== '') total += value;
+      const levels = [...card.querySelectorAll('.level')];
+      // A typed score shows its level; without one, the band the expert picked stays selected.
       let current = null;
-      for (const b of card.querySelectorAll('.level')) {
-        const on = !bad && text !== '' && current === null && value >= Number(b.dataset.min);
-        if (on) current = b;
-        b.setAttribute('aria-pressed', String(on));
+      if (!bad && text !== '') {
+        current = levels.find((b) => value >= Number(b.dataset.low)) ?? null;
+        delete card.dataset.band;
+      } else if (text === '' && card.dataset.band !== undefined) {
+        current = levels[Number(card.dataset.band)] ?? null;
       }
-      card.querySelector('.level-text').textContent = current ? current.dataset.text : '';
+      for (const b of levels) b.setAttribute('aria-pressed', String(b === current));
+      const hint = card.querySelector('.level-text');
+      if (current && text === '')
+        hint.textContent = `${current.dataset.label}：请输入 ${current.dataset.low}–${current.dataset.high} 之间的${card.dataset.stepText}。${current.dataset.text}`;
+      else hint.textContent = current ? current.dataset.text : `先选等级，再输入${card.dataset.stepText}分数`;
     }
     document.getElementById('review-total').textContent = String(Math.round(total * 100) / 100);
+  }
+
+  /** A click on a level: its fixed score where the rubric gives one, else its band, ready for the expert's number. */
+  function chooseLevel(level) {
+    const card = level.closest('.criterion');
+    const input = card.querySelector('input[type=number]');
+    if (level.dataset.fill !== '') {
+      input.value = level.dataset.fill;
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+      level.focus();
+      return;
+    }
+    const levels = [...card.querySelectorAll('.level')];
+    const [low, high] = [Number(level.dataset.low), Number(level.dataset.high)];
+    const value = Number(input.value);
+    card.dataset.band = String(levels.indexOf(level));
+    input.placeholder = `${low}–${high}`;
+    if (input.value.trim() !== '' && !(value >= low && value <= high)) {
+      // A score from another band no longer fits the level chosen: the expert types the new one.
+      input.value = '';
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    } else {
+      refresh();
+    }
+    input.focus();
+    input.select();
   }
 
   form.addEventListener('input', () => {
@@ -71,11 +110,7 @@
   form.addEventListener('click', (evt) => {
     const level = evt.target.closest('.level');
     if (level) {
-      const input = level.closest('.criterion').querySelector('input[type=number]');
-      input.value = level.dataset.pick;
-      input.dispatchEvent(new Event('input', { bubbles: true }));
-      input.dispatchEvent(new Event('change', { bubbles: true }));
-      level.focus();
+      chooseLevel(level);
       return;
     }
     const adopt = evt.target.closest('[data-adopt-version]');

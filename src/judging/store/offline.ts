@@ -2,6 +2,7 @@ import type { Db } from '../../db/connect.ts';
 import { contestCategories, contestRuleSet } from '../../contests/index.ts';
 import { openReview, saveReview } from './reviews.ts';
 import { buildScoreSheet, parseScoreSheet, rowScores, type SheetSection } from '../score-sheet.ts';
+import { scoringCriteria } from '../rubric.ts';
 import { reviewScores } from '../../db/columns.ts';
 import { sortedByText } from '../../util/collate.ts';
 
@@ -89,7 +90,7 @@ export async function importScoreSheet(db: Db, contestId: number, bytes: Buffer,
         continue;
       }
       const category = categories.find((c) => c.id === entry.category_id);
-      const criteria = category && ruleSet.categories.find((c) => c.key === category.key)?.rubric.criteria;
+      const criteria = category && scoringCriteria(ruleSet, category.key);
       if (!criteria) {
         refuse(`作品“${row.code}”没有类别，无法对应评分标准`);
         continue;

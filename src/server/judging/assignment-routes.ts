@@ -19,7 +19,7 @@ import {
   type AssignRunResult,
 } from '../../judging/store/assignments.ts';
 import { ruleSetOf } from '../../contests/index.ts';
-import { categoryRubric } from './rubrics.ts';
+import { categoryRubric } from '../../judging/rubric.ts';
 import { assignmentTable, entryReviewers } from './organizer-queries.ts';
 import { asUserError, field, idField, reasonField, type FormBody } from './forms.ts';
 

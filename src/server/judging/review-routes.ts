@@ -8,11 +8,10 @@ import { idParams, type Ids } from '../schemas.ts';
 import { attachmentDisposition } from '../entries/download.ts';
 import { sanitizeDocumentHtml } from '../../ingest/extract/sanitize.ts';
 import { openReview, saveOpenedReview, type SaveOutcome } from '../../judging/store/reviews.ts';
-import type { ScoreProblem } from '../../judging/rubric.ts';
+import { categoryRubric, type RubricChoices, type ScoreProblem } from '../../judging/rubric.ts';
 import { declareConflict, lastAssignOptions } from '../../judging/store/assignments.ts';
 import { expertEntryView } from '../../judging/expert-view.ts';
 import { ruleSetOf } from '../../contests/index.ts';
-import { categoryRubric, type RubricView } from './rubrics.ts';
 import { entryMaterials, expertTasks, nextUnscored, reviewContext, type ReviewContext } from './expert-work.ts';
 import { asUserError, field, type FormBody } from './forms.ts';
 import { reviewScores } from '../../db/columns.ts';
@@ -38,7 +37,7 @@ const clock = (iso: string): string => new Date(new Date(iso).getTime() + 8 * 36
 
 const scoresOf = (review: Review | null): Record<string, number | null> => (review ? reviewScores.read(review.scores_json) : {});
 
-function saveState(ctx: ReviewContext, rubric: RubricView, outcome: SaveOutcome | null, baseVersion: number): SaveState {
+function saveState(ctx: ReviewContext, rubric: RubricChoices, outcome: SaveOutcome | null, baseVersion: number): SaveState {
   const base = {
     assignmentId: ctx.assignmentId,
     criteria: rubric.criteria.map((c) => ({ key: c.key, name: c.name })),
@@ -82,7 +81,7 @@ async function requireContext(request: FastifyRequest<{ Params: Ids<'assignmentI
   return ctx;
 }
 
-function requireRubric(ctx: ReviewContext): RubricView {
+function requireRubric(ctx: ReviewContext): RubricChoices {
   const rubric = categoryRubric(ruleSetOf({ rules_yaml: ctx.rulesYaml, rules_source: ctx.rulesSource }), ctx.categoryKey);
   if (!rubric) throw new HttpError(409, '这件作品没有对应的评分标准（类别未确定），请联系组织者');
   return rubric;
@@ -98,7 +97,7 @@ const storedValues = (review: Review | null): FormValues => ({
   comment: review?.comment ?? '',
 });
 
-function postedValues(rubric: RubricView, body: FormBody): FormValues & { version: number } {
+function postedValues(rubric: RubricChoices, body: FormBody): FormValues & { version: number } {
   const version = Number(field(body, 'version'));
   if (!Number.isInteger(version) || version < 0) throw new HttpError(400, '页面缺少版本信息，请刷新后重试');
   const comment = field(body, 'comment');
