@@ -24,6 +24,16 @@ describe('pinyin order', () => {
     ]);
   });
 
+  it('sorts ordinals written in Chinese by value', () => {
+    expect(['市第十中学', '市第二中学', '市第一中学', '市第十二中学', '市第一百零五中学'].sort(compareText)).toEqual([
+      '市第一中学',
+      '市第二中学',
+      '市第十中学',
+      '市第十二中学',
+      '市第一百零五中学',
+    ]);
+  });
+
   it('breaks ties on the next key', () => {
     const people = [
       { name: '张伟', unit: '赵县中学' },
