@@ -61,7 +61,7 @@ export async function runCli(argv: string[]): Promise<number> {
   const args = rest.map((a, i) =>
     jsonTakesValue && a === '--json' && (i + 1 === rest.length || rest[i + 1].startsWith('-')) ? '--json=' : a,
   );
-  let parsed;
+  let parsed: { values: CommandContext['values']; positionals: string[] };
   try {
     parsed = parseArgs({ args, options: { ...COMMON_OPTIONS, ...command.options }, allowPositionals: true, strict: true });
   } catch (err) {
@@ -73,11 +73,11 @@ export async function runCli(argv: string[]): Promise<number> {
     return 0;
   }
   const ctx: CommandContext = {
-    values: parsed.values as CommandContext['values'],
+    values: parsed.values,
     positionals: parsed.positionals,
     json: parsed.values.json !== undefined && parsed.values.json !== false,
-    print: (line) => process.stdout.write(line + '\n'),
-    printJson: (value) => process.stdout.write(JSON.stringify(value, null, 2) + '\n'),
+    print: (line) => process.stdout.write(`${line}\n`),
+    printJson: (value) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
   };
   try {
     return await command.run(ctx);

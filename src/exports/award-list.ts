@@ -43,15 +43,25 @@ const percent = (ratio: number) => `${new Decimal(ratio).times(100).toString()}%
 /** What the 奖项 column says: the final band, or that a 边界并列 is still undecided. */
 function awardText(e: AwardEntry): string {
   if (e.band !== null) return e.band;
-  return `待定（边界并列：${e.heldByTie!.upperBand}/${e.heldByTie!.lowerBand ?? '未获奖'}）`;
+  if (!e.heldByTie) throw new Error(`Entry ${e.code} is listed with neither a band nor a tie holding it`);
+  return `待定（边界并列：${e.heldByTie.upperBand}/${e.heldByTie.lowerBand ?? '未获奖'}）`;
 }
 
 /** A group's listed entries (awarded or held by a tie), by band from the best down, then by rank. */
 function listedEntries(g: AwardGroup): AwardEntry[] {
   const bandIndex = new Map(g.bands.map((b, i) => [b.name, i]));
   // Held entries sit between the band they may reach and the next one.
-  const order = (e: AwardEntry) => (e.band !== null ? bandIndex.get(e.band)! : bandIndex.get(e.heldByTie!.upperBand)! + 0.5);
-  return g.entries.filter((e) => e.band !== null || e.pending).sort((a, b) => order(a) - order(b) || a.rank! - b.rank!);
+  const order = (e: AwardEntry): number => {
+    const index = bandIndex.get(e.band ?? e.heldByTie?.upperBand ?? '');
+    if (index === undefined) throw new Error(`Entry ${e.code} is listed under no band of its group`);
+    return e.band !== null ? index : index + 0.5;
+  };
+  // Bands are given to ranked entries only.
+  const rank = (e: AwardEntry): number => {
+    if (e.rank === null) throw new Error(`Entry ${e.code} is listed without a rank`);
+    return e.rank;
+  };
+  return g.entries.filter((e) => e.band !== null || e.pending).sort((a, b) => order(a) - order(b) || rank(a) - rank(b));
 }
 
 export interface AwardListSheet {
@@ -92,12 +102,11 @@ function summaryRows(awards: ContestAwards): Cell[][] {
 /** Explanations under the summary: method, source, and every decision or open problem, so nothing is silent. */
 function summaryNotes(awards: ContestAwards, source: ExportSource | null): string[] {
   const overrides = awards.groups.flatMap((g) =>
-    g.entries
-      .filter((e) => e.override)
-      .map(
-        (e) =>
-          `调整：${g.category} 作品 ${e.code} 由“${e.computedBand ?? (e.pending ? '边界并列待定' : '未获奖')}”调整为“${e.override!.band ?? '不获奖'}”，理由：${e.override!.reason}`,
-      ),
+    g.entries.flatMap(({ code, computedBand, pending, override }) => {
+      if (!override) return [];
+      const from = computedBand ?? (pending ? '边界并列待定' : '未获奖');
+      return [`调整：${g.category} 作品 ${code} 由“${from}”调整为“${override.band ?? '不获奖'}”，理由：${override.reason}`];
+    }),
   );
   return [
     `计分方法：${awards.scoring.note}`,
@@ -131,7 +140,8 @@ function quotaRows(awards: ContestAwards): Cell[][] {
   return awards.quotas.flatMap((q) =>
     q.units.flatMap((u) =>
       u.assignments.map((a): Cell[] => {
-        const e = byCode.get(a.entryId)!;
+        const e = byCode.get(a.entryId);
+        if (!e) throw new Error(`Quota ${q.name} names entry ${a.entryId}, which is in no group`);
         const result = a.band ?? (a.pending ? '待定（边界并列）' : '未推优');
         return [
           q.name,

@@ -19,5 +19,5 @@ function field(value: Cell): string {
 /** RFC 4180 CSV in UTF-8 with a BOM and CRLF line ends, so Excel opens Chinese text correctly. */
 export function csvBuffer(header: readonly string[], rows: readonly Cell[][]): Buffer {
   const lines = [header, ...rows].map((r) => r.map(field).join(','));
-  return Buffer.from(BOM + lines.join('\r\n') + '\r\n', 'utf8');
+  return Buffer.from(`${BOM}${lines.join('\r\n')}\r\n`, 'utf8');
 }

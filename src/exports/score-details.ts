@@ -96,7 +96,9 @@ function expertSheet(panels: PanelAdvisory[]): TableSheet {
         round2(x.mean),
         round2(x.sd),
         x.deviation === null ? null : round2(x.deviation),
-        [x.flagged ? (x.deviation! > 0 ? '评分明显偏宽' : '评分明显偏严') : '', x.note ?? ''].filter(Boolean).join('；'),
+        [x.flagged && x.deviation !== null ? (x.deviation > 0 ? '评分明显偏宽' : '评分明显偏严') : '', x.note ?? '']
+          .filter(Boolean)
+          .join('；'),
       ]),
     ),
     notes: ['偏离程度 = （该专家平均分 − 各专家平均分的均值）÷ 各专家平均分的标准差；超过 1 倍时提示。标准化分仅供参考，不参与最终得分。'],
@@ -158,20 +160,21 @@ export function scoreDetailCsv(awards: ContestAwards, options: DetailOptions): B
   );
   const criteria = new Map(awards.categories.map((c) => [c.key, c.criteria]));
   const rows = awards.reviews.flatMap((r) => {
-    const { e, category, key } = byCode.get(r.code)!;
-    return criteria
-      .get(key)!
-      .map((k): Cell[] => [
-        category,
-        e.code,
-        e.title,
-        e.group,
-        r.expert,
-        k.name,
-        k.max,
-        r.scores[k.key],
-        ...(options.comments ? [r.comment] : []),
-      ]);
+    const entry = byCode.get(r.code);
+    const rubric = entry && criteria.get(entry.key);
+    if (!entry || !rubric) throw new Error(`Review of ${r.code} belongs to no scored category`);
+    const { e, category } = entry;
+    return rubric.map((k): Cell[] => [
+      category,
+      e.code,
+      e.title,
+      e.group,
+      r.expert,
+      k.name,
+      k.max,
+      r.scores[k.key],
+      ...(options.comments ? [r.comment] : []),
+    ]);
   });
   return csvBuffer(header, rows);
 }

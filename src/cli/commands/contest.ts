@@ -35,7 +35,8 @@ export const contestCreateCommand: Command = {
         else console.error(err.message);
         return 1;
       }
-      const created = (await getContest(db, id))!;
+      const created = await getContest(db, id);
+      if (!created) throw new Error(`Contest ${id} was created but cannot be read back`);
       const categories = await contestCategories(db, id);
       if (ctx.json) ctx.printJson({ id, name: created.name, categories: categories.map((c) => ({ key: c.key, name: c.name })) });
       else {

@@ -5,7 +5,7 @@ import { type Command, UsageError } from '../command.ts';
 import { dataDir } from '../../config.ts';
 import { isPostgresUrl, migrateToLatest, openDb, openMigratedDb, resolveDbUrl } from '../../db/connect.ts';
 import { migrationProvider } from '../../db/migrations/index.ts';
-import { backupFileName, backupSqlite, defaultBackupFile, postgresStatus } from '../../db/backup.ts';
+import { backupFileName, backupSqlite, defaultBackupFile, type PostgresStatus, postgresStatus } from '../../db/backup.ts';
 import { compareDatabases, copyDatabase } from '../../db/copy.ts';
 
 /** A database URL fit to print: the password hidden. */
@@ -71,7 +71,7 @@ export const dbBackupCommand: Command = {
     const out = ctx.values.out as string | undefined;
     if (isPostgresUrl(url)) {
       const db = openDb({ url });
-      let status;
+      let status: PostgresStatus;
       try {
         status = await postgresStatus(db);
       } catch (err) {
@@ -151,9 +151,9 @@ export const dbCopyCommand: Command = {
             `  ${'表'.padEnd(23)} ${'源行数'.padStart(5)} ${'目标行数'.padStart(4)}  ${'源校验和'.padEnd(8)} ${'目标校验和'.padEnd(7)} 结果`,
           );
           for (const c of checks) {
-            ctx.print(
-              `  ${c.table.padEnd(24)} ${String(c.sourceRows).padStart(8)} ${String(c.targetRows).padStart(8)}  ${c.sourceSha256.slice(0, 12)} ${c.targetSha256.slice(0, 12)} ${c.matches ? '一致' : '不一致'}`,
-            );
+            const rows = `${String(c.sourceRows).padStart(8)} ${String(c.targetRows).padStart(8)}`;
+            const sums = `${c.sourceSha256.slice(0, 12)} ${c.targetSha256.slice(0, 12)}`;
+            ctx.print(`  ${c.table.padEnd(24)} ${rows}  ${sums} ${c.matches ? '一致' : '不一致'}`);
           }
           const rows = checks.reduce((n, c) => n + c.sourceRows, 0);
           ctx.print(

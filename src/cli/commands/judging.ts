@@ -157,10 +157,10 @@ export const progressCommand: Command = {
           for (const x of p.experts) ctx.print(`  ${x.name}：已分配 ${x.assigned}，草稿 ${x.drafted}，已提交 ${x.submitted}`);
         }
         if (progress.missing.length) ctx.print(`缺评作品 ${progress.missing.length} 件：${progress.missing.map((e) => e.code).join('、')}`);
-        if (progress.discrepancies.length)
-          ctx.print(
-            `评分分歧作品 ${progress.discrepancies.length} 件（${progress.spreadNote}）：${progress.discrepancies.map((e) => `${e.code}（极差 ${e.spread}）`).join('、')}`,
-          );
+        if (progress.discrepancies.length) {
+          const spreads = progress.discrepancies.map((e) => `${e.code}（极差 ${e.spread}）`).join('、');
+          ctx.print(`评分分歧作品 ${progress.discrepancies.length} 件（${progress.spreadNote}）：${spreads}`);
+        }
       }
       return 0;
     });

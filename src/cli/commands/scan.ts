@@ -61,7 +61,7 @@ function summary({ report, suspects }: FolderScan): string[] {
   }
   if (common.length) {
     lines.push('', '公共文本（多数文档共有，计入重复率）：');
-    for (const c of common.slice(0, 10)) lines.push(`  ${c.entries} 篇：${c.text.length > 40 ? c.text.slice(0, 40) + '…' : c.text}`);
+    for (const c of common.slice(0, 10)) lines.push(`  ${c.entries} 篇：${c.text.length > 40 ? `${c.text.slice(0, 40)}…` : c.text}`);
   }
   if (errors.length) {
     lines.push('', '无法读取的文件：');
@@ -112,8 +112,12 @@ async function scanContest(ctx: CommandContext, id: number): Promise<number> {
       onProgress: progress ? (n, total) => void process.stderr.write(`\r正在查重 ${n}/${total}…`) : undefined,
     });
     if (progress) process.stderr.write('\n');
-    const run = (await getRun(db, id, done.runId))!;
-    const heading = `第 ${done.version} 次查重：${done.documents} 篇作品文档、${done.libraryDocuments} 篇比对库文档，用时 ${(done.durationMs / 1000).toFixed(1)} 秒（比对 ${(done.compareMs / 1000).toFixed(1)} 秒）。`;
+    const run = await getRun(db, id, done.runId);
+    if (!run) throw new Error(`Similarity run ${done.runId} finished but cannot be read back`);
+    const seconds = (ms: number) => (ms / 1000).toFixed(1);
+    const heading =
+      `第 ${done.version} 次查重：${done.documents} 篇作品文档、${done.libraryDocuments} 篇比对库文档，` +
+      `用时 ${seconds(done.durationMs)} 秒（比对 ${seconds(done.compareMs)} 秒）。`;
     return output(ctx, await contestScanReport(db, id, run), [heading]);
   });
 }
@@ -122,10 +126,13 @@ export const scanCommand: Command = {
   name: ['scan'],
   summary: {
     zh: '查重：比对文件夹中的全部文档（可加比对库和模板），或竞赛中的全部作品（--contest），给出每篇的重复率、相似文档对和一稿多投嫌疑',
-    en: 'Similarity scan of every document in a folder (plus library and templates), or of a contest (--contest): rates, pairs, cross-project suspects',
+    en:
+      'Similarity scan of every document in a folder (plus library and templates), or of a contest (--contest): ' +
+      'rates, pairs, cross-project suspects',
   },
   usage:
-    'FOLDER [--library FOLDER]... [--template FILE]... [--threshold 0.30] [--min-match 13] [--json [OUT.json]] [--xlsx OUT.xlsx]\n       casejury scan --contest ID [--db URL] [--json [OUT.json]] [--xlsx OUT.xlsx]',
+    'FOLDER [--library FOLDER]... [--template FILE]... [--threshold 0.30] [--min-match 13] [--json [OUT.json]] [--xlsx OUT.xlsx]\n' +
+    '       casejury scan --contest ID [--db URL] [--json [OUT.json]] [--xlsx OUT.xlsx]',
   options: {
     contest: { type: 'string' },
     library: { type: 'string', multiple: true },

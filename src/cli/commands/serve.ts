@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { UsageError, type Command } from '../command.ts';
 import { openMigratedDb, resolveDbUrl } from '../../db/connect.ts';
 import { dataDir } from '../../config.ts';
+import type { FirstAdmin } from '../../users/accounts.ts';
 
 function parsePort(raw: string): number {
   const port = Number(raw);
@@ -43,7 +44,7 @@ export const serveCommand: Command = {
     const app = await buildApp({ db, dataDir: dir, logger: { level: process.env.LOG_LEVEL ?? 'warn' } });
     await app.listen({ port, host });
     // Only once the server is up, so a one-time password is never created without being shown.
-    let admin;
+    let admin: FirstAdmin | null;
     try {
       admin = await ensureFirstAdmin(db);
     } catch (err) {
