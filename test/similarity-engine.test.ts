@@ -3,7 +3,9 @@ import fc from 'fast-check';
 import { alignPair, indexText } from '../src/similarity/algorithm/align.ts';
 import { SimilarityCorpus, findSimilarity } from '../src/similarity/index.ts';
 import { kgramHashes } from '../src/similarity/hashing/kgrams.ts';
-import { winnow } from '../src/similarity/hashing/winnow.ts';
+import { prepareDocument } from '../src/similarity/algorithm/document.ts';
+import { buildKgramIndex, SHARED } from '../src/similarity/algorithm/kgramIndex.ts';
+import { coverage } from '../src/similarity/util/masks.ts';
 import { normalize, originalRange, unitsToString } from '../src/similarity/text/normalize.ts';
 import { quotedRanges } from '../src/similarity/text/quotes.ts';
 import { ProseGenerator } from '../scripts/lib/prose.ts';
@@ -49,21 +51,23 @@ describe('hashing', () => {
     expect(hashes.size).toBe(grams.size);
   });
 
-  it('winnowing selects a shared k-gram from every common passage of k + w - 1 characters', () => {
+  it('the k-gram index marks every passage of minMatch characters another document holds, and nothing else', () => {
     const k = 13;
-    const w = 8;
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 2 ** 31 }), fc.integer({ min: k + w - 1, max: 60 }), (seed, length) => {
+      fc.property(fc.integer({ min: 0, max: 2 ** 31 }), fc.integer({ min: k, max: 60 }), (seed, length) => {
         const g = new ProseGenerator(new Random(seed));
-        const shared = normalize(g.sentence() + g.sentence() + g.sentence()).chars.subarray(0, length);
-        const a = normalize(g.sentence() + text(shared) + g.sentence()).chars;
-        const b = normalize(g.sentence() + g.sentence() + text(shared)).chars;
-        const pick = (c: Uint16Array): Set<number> => {
-          const h = kgramHashes(c, k);
-          return new Set(Array.from(winnow(h, w), (p) => h[p]));
-        };
-        const inB = pick(b);
-        return [...pick(a)].some((h) => inB.has(h));
+        const shared = text(normalize(g.sentence() + g.sentence() + g.sentence()).chars.subarray(0, length));
+        const [before, after] = [text(normalize(g.sentence()).chars), text(normalize(g.sentence()).chars)];
+        const docs = [before + shared + after, g.sentence() + g.sentence() + shared].map((t, i) =>
+          prepareDocument({ id: String(i), text: t }, { minMatch: k, maxGap: 4, templates: null }),
+        );
+        const { states } = buildKgramIndex(docs, { minMatch: k, commonMin: 5 });
+        const covered = coverage(states[0], SHARED, docs[0].chars.length, k);
+        // by brute force: the characters of every k-gram of the first document that the second one holds
+        const [a, b] = docs.map((d) => text(d.chars));
+        const expected = new Uint8Array(a.length);
+        for (let i = 0; i + k <= a.length; i++) if (b.includes(a.slice(i, i + k))) expected.fill(1, i, i + k);
+        return expected.slice(before.length, before.length + length).every(Boolean) && covered.every((c, i) => c === expected[i]);
       }),
       { numRuns: 200 },
     );

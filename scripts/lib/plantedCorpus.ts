@@ -59,6 +59,8 @@ export interface Truth {
   maxSourceRate: number;
   /** Documents it shares planted text with. */
   sources: string[];
+  /** Characters it shares with each of them. */
+  sourceChars: Record<string, number>;
 }
 
 export interface PlantedDocument {
@@ -331,10 +333,10 @@ function alter(passage: Piece[], alteration: Alteration, random: Random): Piece[
       return order.map((i) => passage[i]);
     }
     case 'changedChar': {
-      // one character in every 60 or so changed, never within 15 of the passage's ends
+      // a character changed every 15 to 20 (light edits, as copiers make them), never within 15 of the passage's ends
       const total = passage.reduce((n, x) => n + countable(x.text), 0);
       const out = passage.map((x) => ({ ...x }));
-      for (let at = 30; at < total - 15; at += random.int(40, 80)) {
+      for (let at = 15 + random.int(0, 5); at < total - 15; at += random.int(15, 20)) {
         let skip = at;
         for (const x of out) {
           const n = countable(x.text);
@@ -398,6 +400,7 @@ function finish(d: Draft): PlantedDocument {
       rateExcludingQuotes: (duplicateChars - quotedDuplicateChars) / denominator,
       maxSourceRate: Math.max(0, ...perSource.values()) / denominator,
       sources: [...perSource.keys()],
+      sourceChars: Object.fromEntries(perSource),
     },
   };
 }

@@ -7,14 +7,21 @@ export interface SimilarityOptions {
   threshold: number;
   /** Common text: shared by at least this share of the entries… */
   commonMinShare: number;
-  /** …and by at least this many entries. */
+  /** …and by at least this many entries… */
   commonMinEntries: number;
+  /** …or by this many entries, whatever their share (in a large contest a phrase 30 entries hold is nobody's own). */
+  commonMaxEntries: number;
   /** Treat common text like template text (the organizer's choice); by default it counts as duplicate. */
   excludeCommon: boolean;
   /** Largest gap (changed, inserted or dropped characters) bridged inside one aligned passage. */
   maxGap: number;
-  /** Winnowing window: pairs sharing a passage of minMatch + window - 1 characters are always found. */
-  window: number;
+  /**
+   * Pairs (and a document's sources) are aligned and reported when the two documents share at
+   * least this many characters outside common text. Rates count every shared passage whatever
+   * this floor: it only keeps the incidental pairs (a stock phrase or two in common, thousands
+   * of them in a large contest) out of the report.
+   */
+  pairMinChars: number;
 }
 
 export const DEFAULT_OPTIONS: SimilarityOptions = {
@@ -22,9 +29,10 @@ export const DEFAULT_OPTIONS: SimilarityOptions = {
   threshold: 0.3,
   commonMinShare: 0.05,
   commonMinEntries: 5,
+  commonMaxEntries: 20,
   excludeCommon: false,
   maxGap: 4,
-  window: 8,
+  pairMinChars: 40,
 };
 
 export interface DocumentInput {
@@ -60,7 +68,7 @@ export interface DocumentReport {
   /** 单篇最大重复率: the largest share duplicated from one other document. */
   maxSourceRate: number;
   flagged: boolean;
-  /** Every document it shares text with (those copied from it too), most shared first. */
+  /** Every document it shares at least `pairMinChars` with (those copied from it too), most shared first. */
   sources: SourceShare[];
 }
 

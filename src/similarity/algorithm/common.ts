@@ -1,72 +1,48 @@
 import type { PreparedDocument } from './document.ts';
-import type { FingerprintIndex } from './fingerprintIndex.ts';
-import { dropShortRuns, mark } from '../util/masks.ts';
+import { COMMON } from './kgramIndex.ts';
+import { coverage, dropShortRuns } from '../util/masks.ts';
 import { unitsToString } from '../text/normalize.ts';
-import type { CommonPassage } from '../types.ts';
+import type { CommonPassage, SimilarityOptions } from '../types.ts';
 
 /**
- * Common text: passages held by many entries (fingerprints whose postings span at least the
- * common minimum of entries). Each occurrence is marked, and since winnowing leaves up to a
- * window of characters unselected at each end of a passage, extended while it still agrees
- * with other occurrences of the same fingerprint.
+ * Entries that must hold a passage for it to be common text: the share of the entries, but
+ * never fewer than `commonMinEntries` nor more than `commonMaxEntries` (a phrase 30 entries of
+ * a 10,000-entry contest hold is nobody's own, whatever its share).
  */
-export function commonMasks(
-  docs: readonly PreparedDocument[],
-  index: FingerprintIndex,
-  groups: readonly [number, number][],
-  params: { minMatch: number; window: number },
-): Map<number, Uint8Array> {
+export function commonMinimum(options: SimilarityOptions, entries: number): number {
+  return Math.max(options.commonMinEntries, Math.min(Math.ceil(options.commonMinShare * entries), options.commonMaxEntries));
+}
+
+/**
+ * Common text of each document: the characters covered by its k-grams held by the common
+ * minimum of entries, outside template text, as passages of at least `minMatch` characters.
+ * Library documents have theirs too: what they share with an entry leaves it out as well.
+ */
+export function commonMasks(docs: readonly PreparedDocument[], states: readonly Uint8Array[], minMatch: number): Map<number, Uint8Array> {
   const masks = new Map<number, Uint8Array>();
-  const k = params.minMatch;
-  for (const [start, end] of groups) {
-    for (let g = start; g < end; g++) {
-      const doc = index.docs[g];
-      if (docs[doc].library) continue;
-      // extend as far as two other occurrences agree, so a document's own copy of another is not taken for common text
-      const chars = docs[doc].chars;
-      const p = index.positions[g];
-      let left = params.window;
-      let right = params.window;
-      let references = 0;
-      for (let o = start; o < end && references < 2; o++) {
-        if (index.docs[o] === doc) continue;
-        references++;
-        const ref = docs[index.docs[o]].chars;
-        const q = index.positions[o];
-        let l = 0;
-        while (l < left && p - l > 0 && q - l > 0 && chars[p - l - 1] === ref[q - l - 1]) l++;
-        let r = 0;
-        while (r < right && p + k + r < chars.length && q + k + r < ref.length && chars[p + k + r] === ref[q + k + r]) r++;
-        left = l;
-        right = r;
-      }
-      let mask = masks.get(doc);
-      if (!mask) masks.set(doc, (mask = new Uint8Array(chars.length)));
-      mark(mask, p - left, p + k + right);
-    }
-  }
-  // what remains outside template text must still be a passage
-  for (const [doc, mask] of masks) {
-    const template = docs[doc].template;
-    if (template) for (let i = 0; i < mask.length; i++) mask[i] &= template[i] ^ 1;
-    dropShortRuns(mask, null, k);
-  }
+  docs.forEach((d, i) => {
+    if (!states[i].includes(COMMON)) return;
+    const mask = coverage(states[i], COMMON, d.chars.length, minMatch);
+    if (d.template) for (let c = 0; c < mask.length; c++) mask[c] &= d.template[c] ^ 1;
+    dropShortRuns(mask, null, minMatch);
+    masks.set(i, mask);
+  });
   return masks;
 }
 
-/** The common passages: each run of common text, with the entries holding it. */
+/** The common passages: each run of common text in an entry, with the entries holding it. */
 export function commonPassages(docs: readonly PreparedDocument[], masks: Map<number, Uint8Array>): CommonPassage[] {
   const byText = new Map<string, Set<string>>();
   for (const [doc, mask] of masks) {
+    if (docs[doc].library) continue;
     const chars = docs[doc].chars;
     for (let i = 0; i < mask.length; i++) {
       if (!mask[i]) continue;
       let j = i;
       while (j < mask.length && mask[j]) j++;
       const text = unitsToString(chars.subarray(i, j));
-      let holders = byText.get(text);
-      if (!holders) byText.set(text, (holders = new Set()));
-      holders.add(docs[doc].id);
+      const holders = byText.get(text) ?? new Set<string>();
+      byText.set(text, holders.add(docs[doc].id));
       i = j;
     }
   }

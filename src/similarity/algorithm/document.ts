@@ -1,12 +1,11 @@
-import { kgramHashes } from '../hashing/kgrams.ts';
-import { winnow } from '../hashing/winnow.ts';
+import { kgramHashes, kgramKeys } from '../hashing/kgrams.ts';
 import type { KgramTable } from '../hashing/kgramTable.ts';
 import { bridgeGaps, mark, maskFromOriginalRanges } from '../util/masks.ts';
 import { normalize } from '../text/normalize.ts';
 import { quotedRanges } from '../text/quotes.ts';
 import type { DocumentInput } from '../types.ts';
 
-/** A document ready for indexing: normalized text, fingerprints and masks. */
+/** A document ready for indexing: normalized text, the keys of its k-grams and its masks. */
 export interface PreparedDocument {
   id: string;
   category: string | null;
@@ -14,9 +13,13 @@ export interface PreparedDocument {
   /** The original text; offsets back into it are recomputed when a pair is reported, not kept. */
   text: string;
   chars: Uint16Array;
-  /** Winnowed k-gram hashes and their positions. */
-  fingerprintHashes: Float64Array;
-  fingerprintPositions: Uint32Array;
+  /** 32-bit key of every k-gram (`kgramKeys`). */
+  keys: Uint32Array;
+  /**
+   * 1 for the k-grams indexed, 0 for those touching template text (no evidence: template
+   * neighbours such as a heading after the form's text would pair everyone); null when all are.
+   */
+  indexed: Uint8Array | null;
   /** Characters matching a template, or null when none do. */
   template: Uint8Array | null;
   /** Characters inside quotations, or null when none are. */
@@ -25,28 +28,23 @@ export interface PreparedDocument {
 
 export interface PrepareParams {
   minMatch: number;
-  window: number;
   maxGap: number;
   templates: KgramTable | null;
 }
 
 export function prepareDocument(input: DocumentInput, params: PrepareParams): PreparedDocument {
   const { chars, offsets } = normalize(input.text);
-  const hashes = kgramHashes(chars, params.minMatch);
-  const template = params.templates ? templateMask(hashes, chars.length, params.templates, params) : null;
-  let positions = winnow(hashes, params.window);
-  // a k-gram that touches template text is no evidence: common template neighbours (a heading after the form's text) would pair everyone
-  if (template) positions = positions.filter(outsideTemplate(template, params.minMatch));
-  const fingerprintHashes = new Float64Array(positions.length);
-  for (let i = 0; i < positions.length; i++) fingerprintHashes[i] = hashes[positions[i]];
+  const k = params.minMatch;
+  const template = params.templates ? templateMask(kgramHashes(chars, k), chars.length, params.templates, params) : null;
+  const keys = kgramKeys(chars, k);
   return {
     id: input.id,
     category: input.category ?? null,
     library: input.library ?? false,
     text: input.text,
     chars,
-    fingerprintHashes,
-    fingerprintPositions: positions,
+    keys,
+    indexed: template ? outsideTemplate(template, keys.length, k) : null,
     template,
     quoted: maskFromOriginalRanges(offsets, quotedRanges(input.text)),
   };
@@ -64,11 +62,15 @@ function templateMask(hashes: Float64Array, length: number, templates: KgramTabl
   return mask;
 }
 
-/** Whether the k-gram at a position touches no template character. */
-function outsideTemplate(template: Uint8Array, k: number): (position: number) => boolean {
-  const nextTemplate = new Int32Array(template.length + 1).fill(template.length);
-  for (let i = template.length - 1; i >= 0; i--) nextTemplate[i] = template[i] ? i : nextTemplate[i + 1];
-  return (p) => nextTemplate[p] >= p + k;
+/** 1 for each k-gram that touches no template character. */
+function outsideTemplate(template: Uint8Array, kgrams: number, k: number): Uint8Array {
+  const out = new Uint8Array(kgrams);
+  let nextTemplate = template.length;
+  for (let i = template.length - 1; i >= 0; i--) {
+    if (template[i]) nextTemplate = i;
+    if (i < kgrams) out[i] = nextTemplate >= i + k ? 1 : 0;
+  }
+  return out;
 }
 
 /** The k-grams of every template, for marking template text. */

@@ -1,5 +1,6 @@
 import type { PreparedDocument } from './document.ts';
-import { countMarked, countMarkedWithin, dropShortRuns, mark } from '../util/masks.ts';
+import { SHARED } from './kgramIndex.ts';
+import { bridgeGaps, countMarked, countMarkedWithin, coverage, dropShortRuns, mark } from '../util/masks.ts';
 import { normalize, originalRange } from '../text/normalize.ts';
 import type { DocumentReport, PairReport, SimilarityOptions, SourceShare, Span } from '../types.ts';
 
@@ -15,14 +16,17 @@ const union = (target: Uint8Array, source: Uint8Array): void => {
 };
 
 /**
- * Rates, sources and pairs from the alignments and common text, following the contract:
- * template text counts in neither numerator nor denominator; duplicate text is the union of
- * every passage shared with another document, common text included unless excluded. What a
- * document shares with one source (and so its pairs) leaves common text out: that is no one
- * document's.
+ * Rates, sources and pairs, following the contract: template text counts in neither numerator
+ * nor denominator; duplicate text is the union of every passage of at least `minMatch`
+ * characters shared with another document (the k-grams another document holds, gaps of a few
+ * changed characters bridged), common text included unless excluded. It comes from the index,
+ * so every related document counts, aligned or not. Sources and pairs come from the aligned
+ * pairs, those sharing at least `pairMinChars` characters outside common text (that is no one
+ * document's) with each other.
  */
 export function buildReports(
   docs: readonly PreparedDocument[],
+  states: readonly Uint8Array[],
   alignments: readonly Alignment[],
   common: Map<number, Uint8Array>,
   options: SimilarityOptions,
@@ -32,14 +36,16 @@ export function buildReports(
   const excluded = docs.map((d, i) => withCommon(d.template, options.excludeCommon ? common.get(i) : undefined, d.chars.length));
   const unattributed = docs.map((d, i) => withCommon(excluded[i], common.get(i), d.chars.length));
   const denominator = docs.map((d, i) => d.chars.length - (excluded[i] ? countMarked(excluded[i]) : 0));
-  const duplicate: (Uint8Array | null)[] = docs.map(() => null);
   const sources: SourceShare[][] = docs.map(() => []);
   const pairs: PairReport[] = [];
   // offsets back to the original text, for the documents that have pairs (normalizing again is cheaper than keeping them all)
   const offsets = new Map<number, Int32Array>();
   const offsetsOf = (doc: number): Int32Array => {
     let o = offsets.get(doc);
-    if (!o) offsets.set(doc, (o = normalize(docs[doc].text).offsets));
+    if (!o) {
+      o = normalize(docs[doc].text).offsets;
+      offsets.set(doc, o);
+    }
     return o;
   };
 
@@ -54,9 +60,8 @@ export function buildReports(
       dropShortRuns(own, unattributed[doc], minMatch);
       return countMarked(own, unattributed[doc]);
     });
-    // a pair that shares only template or common text is no evidence of copying
-    if (shared[0] === 0 && shared[1] === 0) continue;
-    [a, b].forEach((doc, side) => union((duplicate[doc] ??= new Uint8Array(docs[doc].chars.length)), masks[side]));
+    // a pair that shares only template or common text, or a few incidental phrases, is no evidence of copying
+    if (Math.max(shared[0], shared[1]) < Math.max(1, options.pairMinChars)) continue;
     const [A, B] = [docs[a], docs[b]];
     sources[a].push({ id: B.id, library: B.library, sharedChars: shared[0] });
     sources[b].push({ id: A.id, library: A.library, sharedChars: shared[1] });
@@ -81,11 +86,11 @@ export function buildReports(
   docs.forEach((d, i) => {
     if (d.library) return;
     const commonMask = common.get(i);
-    let dup = duplicate[i];
-    if (commonMask) union((dup ??= new Uint8Array(d.chars.length)), commonMask);
-    if (dup) dropShortRuns(dup, excluded[i], minMatch);
-    const duplicateChars = dup ? countMarked(dup, excluded[i]) : 0;
-    const quotedDuplicateChars = dup && d.quoted ? countMarkedWithin(dup, d.quoted, excluded[i]) : 0;
+    const dup = coverage(states[i], SHARED, d.chars.length, minMatch);
+    bridgeGaps(dup, options.maxGap);
+    dropShortRuns(dup, excluded[i], minMatch);
+    const duplicateChars = countMarked(dup, excluded[i]);
+    const quotedDuplicateChars = d.quoted ? countMarkedWithin(dup, d.quoted, excluded[i]) : 0;
     const rateOf = (chars: number): number => (denominator[i] > 0 ? chars / denominator[i] : 0);
     const own = sources[i].sort((x, y) => y.sharedChars - x.sharedChars);
     const rate = rateOf(duplicateChars);

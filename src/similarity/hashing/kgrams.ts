@@ -47,8 +47,24 @@ export function kgramHashes(chars: Uint16Array, k: number): Float64Array {
   return out;
 }
 
-/** Divisor that gives a hash's bucket among 2^bits by its high bits: `Math.floor(hash / divisor)`. */
-export const bucketDivisor = (bits: number): number => 2 ** (53 - bits);
+/**
+ * A 32-bit key of every k-gram of `chars` (`out[i]` covers `chars[i..i+k)`): the high half of
+ * `kgramHashes`, from one rolling hash. Keys of different k-grams collide about once in 2^32
+ * comparisons, so whoever finds two equal keys compares the characters.
+ */
+export function kgramKeys(chars: Uint16Array, k: number): Uint32Array {
+  const n = chars.length;
+  const out = new Uint32Array(Math.max(0, n - k + 1));
+  if (n < k) return out;
+  const dropA = power(BASE_A, k);
+  let a = 0;
+  for (let i = 0; i < n; i++) {
+    a = (Math.imul(a, BASE_A) + chars[i]) | 0;
+    if (i >= k) a = (a - Math.imul(chars[i - k], dropA)) | 0;
+    if (i >= k - 1) out[i - k + 1] = fmix32(a);
+  }
+  return out;
+}
 
 /** A well-spread 32-bit slot number for open addressing. */
 export function hashSlot(hash: number): number {

@@ -8,6 +8,19 @@ export function mark(mask: Uint8Array, start: number, end: number): void {
   mask.fill(1, Math.max(0, start), Math.min(mask.length, end));
 }
 
+/** Characters covered by a k-gram whose state is at least `min` (`states[i]` is the k-gram at i, of `k` characters). */
+export function coverage(states: Uint8Array, min: number, length: number, k: number): Uint8Array {
+  const mask = new Uint8Array(length);
+  let covered = 0;
+  for (let i = 0; i < states.length; i++) {
+    if (states[i] < min) continue;
+    const end = i + k;
+    mask.fill(1, Math.max(i, covered), end);
+    covered = end;
+  }
+  return mask;
+}
+
 /** Fills unmarked gaps of at most `maxGap` characters between marked characters. */
 export function bridgeGaps(mask: Uint8Array, maxGap: number): void {
   let lastMarked = -1;
