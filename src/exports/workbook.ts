@@ -17,7 +17,9 @@ export interface Column {
 export interface TableSheet {
   name: string;
   columns: Column[];
-  rows: Cell[][];
+  rows: Iterable<Cell[]>;
+  /** Rows (by index) filled in red, e.g. entries over a threshold. */
+  flagged?: (row: number) => boolean;
   /** Lines printed below the table after one blank row (notes, derivations). */
   notes?: string[];
 }
@@ -37,8 +39,12 @@ export function uniqueSheetName(name: string, used: Set<string>): string {
 
 const THIN = { style: 'thin' as const };
 const BORDER = { top: THIN, left: THIN, bottom: THIN, right: THIN };
+const FLAGGED_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFFC7CE' } };
 
-function addTable(wb: ExcelJS.Workbook, sheet: TableSheet, used: Set<string>): void {
+/** A workbook built in memory, or one streamed to its file row by row (whose rows are committed as they are added). */
+type AnyWorkbook = Pick<ExcelJS.Workbook, 'addWorksheet'>;
+
+function addTable(wb: AnyWorkbook, sheet: TableSheet, used: Set<string>): void {
   const ws = wb.addWorksheet(uniqueSheetName(sheet.name, used), {
     views: [{ state: 'frozen', ySplit: 1 }],
     pageSetup: {
@@ -61,18 +67,37 @@ function addTable(wb: ExcelJS.Workbook, sheet: TableSheet, used: Set<string>): v
     cell.alignment = { vertical: 'middle', horizontal: 'center', wrapText: true };
     cell.border = BORDER;
   });
+  header.commit();
+  let index = 0;
   for (const values of sheet.rows) {
     const row = ws.addRow(values);
+    const fill = sheet.flagged?.(index++) ? FLAGGED_FILL : undefined;
     sheet.columns.forEach((c, i) => {
       const cell = row.getCell(i + 1);
       cell.border = BORDER;
       cell.alignment = { vertical: 'middle', wrapText: c.wrap ?? false };
+      if (fill) cell.fill = fill;
     });
+    row.commit();
   }
   if (sheet.notes?.length) {
-    ws.addRow([]);
-    for (const line of sheet.notes) ws.addRow([line]);
+    ws.addRow([]).commit();
+    for (const line of sheet.notes) ws.addRow([line]).commit();
   }
+  ws.commit?.();
+}
+
+/**
+ * The same workbook streamed to a file: rows are written as they are produced and never held
+ * together, so a report of any size fits in memory.
+ */
+export async function writeTablesWorkbook(file: string, sheets: TableSheet[], title: string): Promise<void> {
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useStyles: true, useSharedStrings: false });
+  wb.creator = 'casejury';
+  wb.title = title;
+  const used = new Set<string>();
+  for (const sheet of sheets) addTable(wb, sheet, used);
+  await wb.commit();
 }
 
 /** A workbook of bordered tables, one per sheet, in order. */

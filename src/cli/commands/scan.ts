@@ -1,9 +1,11 @@
-import { stat, writeFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { type Command, type CommandContext, UsageError } from '../command.ts';
 import { contestId as contestIdOf, withDb } from '../db.ts';
 import { getContest } from '../../contests/index.ts';
 import { type FolderScan, ScanInputError, scanFolder } from '../../similarity/store/folder-scan.ts';
-import { scanWorkbook } from '../../similarity/store/workbook.ts';
+import { writeScanJson } from '../../similarity/store/report-file.ts';
+import { writeScanWorkbook } from '../../similarity/store/workbook.ts';
 import { DEFAULT_OPTIONS } from '../../similarity/index.ts';
 import { runContestScan } from '../../similarity/store/scan.ts';
 import { getRun } from '../../similarity/store/queries.ts';
@@ -77,10 +79,11 @@ const FOLDER_ONLY_OPTIONS = ['library', 'template', 'threshold', 'min-match'];
 async function output(ctx: CommandContext, scan: FolderScan, heading: string[] = []): Promise<number> {
   const jsonFile = typeof ctx.values.json === 'string' && ctx.values.json !== '' ? ctx.values.json : null;
   const xlsxFile = typeof ctx.values.xlsx === 'string' ? ctx.values.xlsx : null;
-  if (jsonFile) await writeFile(jsonFile, JSON.stringify(scan.report, null, 2));
-  if (xlsxFile) await writeFile(xlsxFile, await scanWorkbook(scan));
+  // streamed: a report of any size is never one string
+  if (jsonFile) await writeScanJson(createWriteStream(jsonFile), scan.report);
+  if (xlsxFile) await writeScanWorkbook(xlsxFile, scan);
   if (ctx.json && !jsonFile) {
-    ctx.printJson(scan.report);
+    await writeScanJson(process.stdout, scan.report, { end: false });
     return 0;
   }
   for (const line of [...heading, ...summary(scan)]) ctx.print(line);

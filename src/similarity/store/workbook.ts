@@ -1,15 +1,21 @@
-import ExcelJS from 'exceljs';
-import { type TableSheet, tablesWorkbook } from '../../exports/workbook.ts';
+import { type TableSheet, writeTablesWorkbook } from '../../exports/workbook.ts';
 import type { FolderScan } from './folder-scan.ts';
 
 const percent = (x: number): number => Math.round(x * 1000) / 10;
-const FLAGGED_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFFC7CE' } };
+
+/** Rows made as the workbook is written, not held together. */
+function* rowsOf<T>(
+  items: readonly T[],
+  row: (item: T, index: number) => (string | number | null)[],
+): Iterable<(string | number | null)[]> {
+  for (let i = 0; i < items.length; i++) yield row(items[i], i);
+}
 
 /**
- * The scan as an Excel workbook in the house layout: documents by rate (flagged rows
- * highlighted), pairs, cross-project suspects, common text and unreadable files.
+ * Writes the scan as an Excel workbook in the house layout, streamed to `file`: documents by
+ * rate (flagged rows highlighted), pairs, cross-project suspects, common text and unreadable files.
  */
-export async function scanWorkbook({ report, suspects }: FolderScan): Promise<Buffer> {
+export async function writeScanWorkbook(file: string, { report, suspects }: FolderScan): Promise<void> {
   const { threshold } = report.params;
   const sheets: TableSheet[] = [
     {
@@ -27,7 +33,7 @@ export async function scanWorkbook({ report, suspects }: FolderScan): Promise<Bu
         { header: `是否超过${percent(threshold)}%`, width: 12 },
         { header: '主要来源', width: 60, wrap: true },
       ],
-      rows: report.documents.map((d, i) => [
+      rows: rowsOf(report.documents, (d, i) => [
         i + 1,
         d.path,
         d.category ?? '',
@@ -43,6 +49,7 @@ export async function scanWorkbook({ report, suspects }: FolderScan): Promise<Bu
           .map((s) => `${s.library ? '［比对库］' : ''}${s.path}（${s.sharedChars}字）`)
           .join('\n'),
       ]),
+      flagged: (i) => report.documents[i].flagged,
       notes: [`重复率 = 模板以外的重复字数 ÷ 模板以外的可计字数；重复率达到 ${percent(threshold)}% 的文档以红色标出。`],
     },
     {
@@ -55,7 +62,7 @@ export async function scanWorkbook({ report, suspects }: FolderScan): Promise<Bu
         { header: '跨项目', width: 8 },
         { header: '相似片段数', width: 10 },
       ],
-      rows: report.pairs.map((p) => [p.a, p.b, p.aShared, p.bShared, p.crossProject ? '是' : '否', p.spans.length]),
+      rows: rowsOf(report.pairs, (p) => [p.a, p.b, p.aShared, p.bShared, p.crossProject ? '是' : '否', p.spans.length]),
     },
     {
       name: '一稿多投嫌疑',
@@ -98,12 +105,5 @@ export async function scanWorkbook({ report, suspects }: FolderScan): Promise<Bu
       rows: report.errors.map((e) => [e.path, e.message]),
     },
   ];
-  const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.load((await tablesWorkbook(sheets, '查重报告')) as unknown as ArrayBuffer);
-  const documents = workbook.worksheets[0];
-  report.documents.forEach((d, i) => {
-    // a loaded workbook shares one style object among like cells: give each flagged cell its own
-    if (d.flagged) documents.getRow(i + 2).eachCell((cell) => (cell.style = { ...cell.style, fill: FLAGGED_FILL }));
-  });
-  return Buffer.from(await workbook.xlsx.writeBuffer());
+  await writeTablesWorkbook(file, sheets, '查重报告');
 }
