@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { alignPair, indexText } from '../src/similarity/algorithm/align.ts';
 import { SimilarityCorpus, findSimilarity } from '../src/similarity/index.ts';
-import { kgramHashes } from '../src/similarity/hashing/kgrams.ts';
+import { kgramHashes, kgramKeys } from '../src/similarity/hashing/kgrams.ts';
 import { prepareDocument } from '../src/similarity/algorithm/document.ts';
 import { buildKgramIndex, SHARED } from '../src/similarity/algorithm/kgramIndex.ts';
 import { coverage } from '../src/similarity/util/masks.ts';
@@ -67,7 +67,7 @@ describe('hashing', () => {
         const [a, b] = docs.map((d) => text(d.chars));
         const expected = new Uint8Array(a.length);
         for (let i = 0; i + k <= a.length; i++) if (b.includes(a.slice(i, i + k))) expected.fill(1, i, i + k);
-        return expected.slice(before.length, before.length + length).every(Boolean) && covered.every((c, i) => c === expected[i]);
+        return expected.slice(before.length, before.length + shared.length).every(Boolean) && covered.every((c, i) => c === expected[i]);
       }),
       { numRuns: 200 },
     );
@@ -84,6 +84,7 @@ describe('quotations', () => {
 
 describe('alignPair', () => {
   const params = { minMatch: 13, maxGap: 4 };
+  const keyed = (chars: Uint16Array) => ({ chars, keys: kgramKeys(chars, 13) });
   const own = (n: number): string => sentences(n).join('');
 
   it('bridges a changed character and an inserted one into a single span', () => {
@@ -91,7 +92,7 @@ describe('alignPair', () => {
     const changed = passage.slice(0, 40) + '甲' + passage.slice(41, 80) + '乙' + passage.slice(80);
     const a = normalize(own(3) + passage + own(3)).chars;
     const b = normalize(own(2) + changed + own(2)).chars;
-    const spans = alignPair(indexText(a, 13), b, params);
+    const spans = alignPair(indexText(keyed(a)), keyed(b), params);
     expect(spans).toHaveLength(1);
     const [as, ae] = spans[0];
     expect(text(a.subarray(as, ae))).toBe(text(normalize(passage).chars));
@@ -101,14 +102,14 @@ describe('alignPair', () => {
     const s = sentences(5);
     const a = normalize(own(2) + s.join('') + own(2)).chars;
     const b = normalize(own(1) + [s[3], s[0], s[4], s[2], s[1]].join('\n') + own(1)).chars;
-    const spans = alignPair(indexText(a, 13), b, params);
+    const spans = alignPair(indexText(keyed(a)), keyed(b), params);
     const covered = new Set<number>();
     for (const [as, ae] of spans) for (let i = as; i < ae; i++) covered.add(i);
     expect(covered.size).toBe(normalize(s.join('')).chars.length);
   });
 
   it('finds nothing between unrelated documents', () => {
-    expect(alignPair(indexText(normalize(own(30)).chars, 13), normalize(own(30)).chars, params)).toEqual([]);
+    expect(alignPair(indexText(keyed(normalize(own(30)).chars)), keyed(normalize(own(30)).chars), params)).toEqual([]);
   });
 });
 

@@ -62,8 +62,8 @@ export class SimilarityCorpus {
       const [a, b] = pairOf(key);
       let spans = this.aligned.get(key);
       if (!spans) {
-        if (side?.chars !== docs[a].chars) side = indexText(docs[a].chars, options.minMatch);
-        spans = alignPair(side, docs[b].chars, options);
+        if (side?.chars !== docs[a].chars) side = indexText(docs[a]);
+        spans = alignPair(side, docs[b], options);
         this.aligned.set(key, spans);
       }
       if (spans.length) alignments.push({ a, b, spans });

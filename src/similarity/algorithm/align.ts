@@ -1,4 +1,3 @@
-import { kgramHashes } from '../hashing/kgrams.ts';
 import { KgramTable } from '../hashing/kgramTable.ts';
 import type { Span } from '../types.ts';
 
@@ -12,15 +11,20 @@ const MAX_REPEATS = 8;
 /** Spans still open for extension when runs are chained. */
 const OPEN_SPANS = 16;
 
+/** Normalized characters and the keys of their k-grams (`kgramKeys`), as a prepared document has them. */
+export interface KeyedText {
+  chars: Uint16Array;
+  keys: Uint32Array;
+}
+
 /** One side of a pair with its k-grams indexed, re-used for every pair it is in. */
 export interface IndexedText {
   chars: Uint16Array;
   table: KgramTable | null;
 }
 
-export function indexText(chars: Uint16Array, minMatch: number): IndexedText {
-  const hashes = kgramHashes(chars, minMatch);
-  return { chars, table: hashes.length ? new KgramTable(hashes) : null };
+export function indexText({ chars, keys }: KeyedText): IndexedText {
+  return { chars, table: keys.length ? new KgramTable(keys) : null };
 }
 
 /**
@@ -30,10 +34,10 @@ export function indexText(chars: Uint16Array, minMatch: number): IndexedText {
  * dropped character) are chained into one span. Moved sentences give separate spans; line
  * breaks, punctuation and spacing are gone after normalization. Linear in |A| + |B|.
  */
-export function alignPair(side: IndexedText, b: Uint16Array, params: AlignParams): Span[] {
+export function alignPair(side: IndexedText, other: KeyedText, params: AlignParams): Span[] {
   const k = params.minMatch;
   const { chars: a, table } = side;
-  const bHashes = kgramHashes(b, k);
+  const { chars: b, keys: bHashes } = other;
   if (!table || bHashes.length === 0) return [];
 
   // runs of consecutive shared k-grams on one diagonal: (aStart, bStart, k-gram count)
@@ -44,7 +48,7 @@ export function alignPair(side: IndexedText, b: Uint16Array, params: AlignParams
   for (let j = 0; j < bHashes.length; j++) {
     let i = table.first(bHashes[j]);
     for (let seen = 0; i !== -1 && seen < MAX_REPEATS; seen++, i = table.next[i]) {
-      if (a[i] !== b[j] || a[i + k - 1] !== b[j + k - 1]) continue; // cheap guard against a hash collision
+      if (!sameKgram(a, i, b, j, k)) continue; // keys are 32 bits: a collision is rare, not impossible
       const diagonal = i - j;
       const r = openRun.get(diagonal);
       if (r !== undefined && runB[r] + runLength[r] === j) runLength[r]++;
@@ -85,4 +89,9 @@ export function alignPair(side: IndexedText, b: Uint16Array, params: AlignParams
     if (!joined) spans.push([aStart, aEnd, bStart, bEnd]);
   }
   return spans;
+}
+
+function sameKgram(a: Uint16Array, i: number, b: Uint16Array, j: number, k: number): boolean {
+  for (let c = 0; c < k; c++) if (a[i + c] !== b[j + c]) return false;
+  return true;
 }

@@ -76,15 +76,17 @@ export function buildKgramIndex(docs: readonly PreparedDocument[], params: { min
   const keysOut = new Uint32Array(largest);
   const idsOut = new Uint32Array(largest);
 
+  // the document of a k-gram id: the first document of its block of ids, then a few steps
+  const BLOCK = 4096;
+  const blockDoc = new Uint32Array(Math.floor(total / BLOCK) + 1);
+  for (let d = 0, b = 0; b < blockDoc.length; b++) {
+    while (d + 1 < n && base[d + 1] <= b * BLOCK) d++;
+    blockDoc[b] = d;
+  }
   const docOf = (id: number): number => {
-    let lo = 0;
-    let hi = n - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if (base[mid] <= id) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    let d = blockDoc[Math.floor(id / BLOCK)];
+    while (base[d + 1] <= id) d++;
+    return d;
   };
 
   const groupStart = new U32List();
@@ -93,8 +95,8 @@ export function buildKgramIndex(docs: readonly PreparedDocument[], params: { min
   const pairPosition = new U32List();
   const pairGroup = new U32List();
   groupStart.push(0);
-  const runDocs: number[] = [];
-  const runPositions: number[] = [];
+  let runDocs = new Uint32Array(1024);
+  let runPositions = new Uint32Array(1024);
 
   /** One k-gram held at the given (document, position) occurrences, ascending. */
   const record = (count: number): void => {
@@ -131,32 +133,34 @@ export function buildKgramIndex(docs: readonly PreparedDocument[], params: { min
 
   /** The run `[start, end)` of equal keys: split by the characters (a collision is rare), then recorded. */
   const walkRun = (start: number, end: number): void => {
-    runDocs.length = 0;
-    runPositions.length = 0;
-    for (let r = start; r < end; r++) {
-      const d = docOf(idsIn[r]);
-      runDocs.push(d);
-      runPositions.push(idsIn[r] - base[d]);
+    const count = end - start;
+    if (runDocs.length < count) {
+      runDocs = new Uint32Array(count * 2);
+      runPositions = new Uint32Array(count * 2);
     }
     let same = true;
-    for (let m = 1; m < runDocs.length && same; m++) same = sameKgram(runDocs[0], runPositions[0], runDocs[m], runPositions[m]);
+    for (let m = 0; m < count; m++) {
+      const id = idsIn[start + m];
+      const d = docOf(id);
+      runDocs[m] = d;
+      runPositions[m] = id - base[d];
+      if (m > 0 && same) same = sameKgram(runDocs[0], runPositions[0], d, runPositions[m]);
+    }
     if (same) {
-      record(runDocs.length);
+      record(count);
       return;
     }
     // k-grams of different characters under one key: each kind on its own
-    let rest = runDocs.map((d, m) => [d, runPositions[m]] as const);
+    let rest = Array.from({ length: count }, (_, m) => [runDocs[m], runPositions[m]] as const);
     while (rest.length) {
       const [d0, i0] = rest[0];
       const kind = rest.filter(([d, i]) => sameKgram(d0, i0, d, i));
       rest = rest.filter(([d, i]) => !sameKgram(d0, i0, d, i));
-      runDocs.length = 0;
-      runPositions.length = 0;
-      for (const [d, i] of kind) {
-        runDocs.push(d);
-        runPositions.push(i);
-      }
-      record(runDocs.length);
+      kind.forEach(([d, i], m) => {
+        runDocs[m] = d;
+        runPositions[m] = i;
+      });
+      record(kind.length);
     }
   };
 

@@ -2,7 +2,8 @@ import { hashSlot } from './kgrams.ts';
 
 /**
  * The k-grams of one text by hash, in typed arrays (open addressing): for a hash, the
- * positions where it occurs, ascending. Used to mark template text and to align a pair.
+ * positions where it occurs, ascending. Used to mark template text (53-bit hashes) and to
+ * align a pair (32-bit keys).
  */
 export class KgramTable {
   private readonly keys: Float64Array;
@@ -13,7 +14,7 @@ export class KgramTable {
   /** `next[p]`: the next position with the same hash as position p, or -1. */
   readonly next: Int32Array;
 
-  constructor(hashes: Float64Array) {
+  constructor(hashes: ArrayLike<number>) {
     let size = 16;
     while (size < hashes.length * 2) size *= 2;
     this.mask = size - 1;
