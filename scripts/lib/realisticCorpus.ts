@@ -292,7 +292,9 @@ function withTruth(drafts: Draft[], k: number): RealisticDocument[] {
         }
       const hashes = kgramHashes(chars[doc], k);
       for (let i = 0; i < hashes.length; i++) if (shared.has(hashes[i])) mask.fill(1, i, i + k);
-      rate = mask.reduce((n, x) => n + x, 0) / Math.max(1, mask.length);
+      let duplicate = 0;
+      for (let i = 0; i < mask.length; i++) duplicate += mask[i];
+      rate = duplicate / Math.max(1, mask.length);
     }
     return { path: d.path, category: d.category, library: d.library, role: d.role, text: texts[doc], rate };
   });

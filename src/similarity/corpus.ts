@@ -45,9 +45,21 @@ export class SimilarityCorpus {
   }
 
   add(input: DocumentInput): void {
-    if (this.ids.has(input.id)) throw new Error(`duplicate document id: ${input.id}`);
-    this.ids.set(input.id, this.docs.length);
-    this.docs.push(prepareDocument(input, { ...this.options, templates: this.templates }));
+    this.addPrepared(this.prepare(input));
+  }
+
+  /**
+   * A document prepared (normalized, keyed, masked) for a corpus of these options and templates,
+   * not added: preparing is the per-document work, done on any thread, then added in order.
+   */
+  prepare(input: DocumentInput): PreparedDocument {
+    return prepareDocument(input, { ...this.options, templates: this.templates });
+  }
+
+  addPrepared(doc: PreparedDocument): void {
+    if (this.ids.has(doc.id)) throw new Error(`duplicate document id: ${doc.id}`);
+    this.ids.set(doc.id, this.docs.length);
+    this.docs.push(doc);
   }
 
   result(): SimilarityResult {

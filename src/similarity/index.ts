@@ -8,5 +8,6 @@
  *   corpus.ts   SimilarityCorpus: documents added at any time, results updated incrementally
  *   store/      contest scans in the database, the standalone folder scan and its workbook (the edges)
  */
+export type { PreparedDocument } from './algorithm/document.ts';
 export { SimilarityCorpus, findSimilarity } from './corpus.ts';
 export * from './types.ts';

@@ -1,11 +1,14 @@
 import type { Dirent } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { extractText } from '../../ingest/extract/index.ts';
 import { groupIntoEntries, junkReason } from '../../ingest/layout.ts';
 import { SimilarityCorpus } from '../index.ts';
 import { folderSuspects, type ScanSuspect } from '../../suspects/store/folder.ts';
 import type { SimilarityOptions } from '../types.ts';
+import { inChunks } from '../../util/chunks.ts';
+import { siblingModule, WorkerPool } from '../../workers/pool.ts';
+import type { PrepareFile, PrepareRequest, PrepareResponse } from './prepare-worker.ts';
+import { readDocument } from './read-document.ts';
 
 /**
  * The standalone scan: every document under a folder (and library folders) read, compared,
@@ -103,20 +106,8 @@ async function listFiles(root: string): Promise<string[]> {
   return files.sort();
 }
 
-/** Text of one file, or the Chinese reason it has none to compare. */
-async function readDocument(file: string): Promise<{ text: string } | { error: string }> {
-  let data: Buffer;
-  try {
-    data = await readFile(file);
-  } catch {
-    return { error: '无法读取文件' };
-  }
-  const extracted = await extractText(data, path.basename(file));
-  if (extracted.error) return { error: extracted.error };
-  if (extracted.text === null) return { error: '不是可读取文字的文档' };
-  if (!/[\p{L}\p{N}]/u.test(extracted.text)) return { error: '文档中没有可查重的文字' };
-  return { text: extracted.text };
-}
+/** Files read and prepared per task of a worker thread. */
+const BATCH = 32;
 
 export async function scanFolder(request: FolderScanRequest): Promise<FolderScan> {
   const folder = path.resolve(request.folder);
@@ -141,20 +132,34 @@ export async function scanFolder(request: FolderScanRequest): Promise<FolderScan
   const corpus = new SimilarityCorpus(request.options, templates);
   const errors: ScanReport['errors'] = [];
   const texts = new Map<string, string>();
-  const total = entryFiles.length + libraryFiles.length;
+  const files: PrepareFile[] = [
+    ...entryFiles.map((rel) => ({ file: path.join(folder, rel), id: rel, category: category.get(rel) ?? null, library: false })),
+    ...libraryFiles.map((abs) => ({ file: abs, id: toSlash(path.relative(folder, abs)), category: null, library: true })),
+  ];
+  // read and prepared on every core, added in order (the result does not depend on the threads)
+  const pool = new WorkerPool<PrepareRequest, PrepareResponse>(siblingModule(import.meta.url, './prepare-worker'));
   let done = 0;
-  const add = async (abs: string, library: boolean): Promise<void> => {
-    const id = toSlash(path.relative(folder, abs));
-    const read = await readDocument(abs);
-    if ('error' in read) errors.push({ path: id, message: read.error });
-    else {
-      corpus.add({ id, text: read.text, category: library ? null : (category.get(id) ?? null), library });
-      if (!library) texts.set(id, read.text);
+  try {
+    const batches = inChunks(files, BATCH).map((batch) =>
+      pool.run({ options: request.options ?? {}, templates, files: batch }).then((prepared) => {
+        request.onProgress?.((done += batch.length), files.length);
+        return prepared;
+      }),
+    );
+    // a failed batch fails the scan when its turn comes, not as an unhandled rejection before
+    for (const b of batches) b.catch(() => undefined);
+    for (const batch of batches) {
+      for (const r of await batch) {
+        if ('error' in r) errors.push({ path: r.id, message: r.error });
+        else {
+          corpus.addPrepared(r.prepared);
+          if (!r.prepared.library) texts.set(r.id, r.prepared.text);
+        }
+      }
     }
-    request.onProgress?.(++done, total);
-  };
-  for (const rel of entryFiles) await add(path.join(folder, rel), false);
-  for (const abs of libraryFiles) await add(abs, true);
+  } finally {
+    await pool.close();
+  }
 
   const result = corpus.result();
   const { options } = result;
