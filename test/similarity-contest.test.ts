@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createContest } from '../src/contests/index.ts';
 import { type Db, nowIso, openMigratedDb } from '../src/db/connect.ts';
 import { sha256Of } from '../src/storage/blobs.ts';
-import { CorpusCache } from '../src/similarity/store/cache.ts';
+import { workerEngine } from '../src/similarity/store/engine.ts';
 import { decideOnEntry, listDecisions } from '../src/similarity/store/decisions.ts';
 import { excludeCommonPassage, listExclusions, restoreCommonPassage } from '../src/similarity/store/exclusions.ts';
 import { addLibraryUpload, listLibrary, removeLibraryDocument } from '../src/similarity/store/library.ts';
@@ -213,9 +213,9 @@ describe.each(testDatabases)('similarity of a contest ($name)', ({ open }) => {
     );
   });
 
-  it('updates after an import by extending the cached corpus, with the same results as a full scan', async () => {
-    const cache = new CorpusCache();
-    const first = await runContestScan(db, contestId, { userId: null, cache });
+  it('updates after an import by extending the cached corpus (kept by the engine on its worker thread), with the same results as a full scan', async () => {
+    const engine = workerEngine();
+    const first = await runContestScan(db, contestId, { userId: null, engine });
     expect(first.mode).toBe('full');
     expect((await freshness(db, contestId, await latestRun(db, contestId))).upToDate).toBe(true);
 
@@ -228,7 +228,7 @@ describe.each(testDatabases)('similarity of a contest ($name)', ({ open }) => {
     expect(stale).toMatchObject({ upToDate: false, settingsChanged: false, added: 2, changed: 0, removed: 0 });
 
     const progress: [number, number][] = [];
-    const incremental = await runContestScan(db, contestId, { userId: null, cache, onProgress: (d, t) => progress.push([d, t]) });
+    const incremental = await runContestScan(db, contestId, { userId: null, engine, onProgress: (d, t) => progress.push([d, t]) });
     expect(incremental).toMatchObject({ mode: 'incremental', added: 3, documents: 9, libraryDocuments: 1, version: 2 });
     expect(progress.at(-1)).toEqual([5, 5]);
     const full = await runContestScan(db, contestId, { userId: null });
@@ -247,12 +247,13 @@ describe.each(testDatabases)('similarity of a contest ($name)', ({ open }) => {
       .where('id', '=', e.E04.fileId)
       .execute();
     expect(await freshness(db, contestId, await latestRun(db, contestId))).toMatchObject({ upToDate: false, added: 0, changed: 1 });
-    expect((await runContestScan(db, contestId, { userId: null, cache })).mode).toBe('full');
+    expect((await runContestScan(db, contestId, { userId: null, engine })).mode).toBe('full');
     // new settings neither
     await removeLibraryDocument(db, contestId, (await listLibrary(db, contestId))[0].id, null);
     await upload('template', '模板.txt', Buffer.from(NOTICE));
     expect((await freshness(db, contestId, await latestRun(db, contestId))).settingsChanged).toBe(true);
-    expect((await runContestScan(db, contestId, { userId: null, cache })).mode).toBe('full');
+    expect((await runContestScan(db, contestId, { userId: null, engine })).mode).toBe('full');
+    await engine.close();
   });
 
   it('records the organizer’s decisions: 取消资格 through the eligibility decision, 保留 kept; reasons required and audited', async () => {

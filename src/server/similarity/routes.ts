@@ -5,7 +5,6 @@ import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import multipart from '@fastify/multipart';
 import type { Contest, SimilarityRole } from '../../db/schema.ts';
-import { CorpusCache } from '../../similarity/store/cache.ts';
 import { decideOnEntry, SIMILARITY_DECISIONS } from '../../similarity/store/decisions.ts';
 import { excludeCommonPassage, restoreCommonPassage } from '../../similarity/store/exclusions.ts';
 import {
@@ -14,6 +13,7 @@ import {
   type LibraryUploadResult,
   removeLibraryDocument,
 } from '../../similarity/store/library.ts';
+import { type ScanEngine, workerEngine } from '../../similarity/store/engine.ts';
 import { runContestScan } from '../../similarity/store/scan.ts';
 import { ORGANIZERS } from '../auth/access.ts';
 import { requireContest } from '../contests/load.ts';
@@ -52,11 +52,11 @@ const LIBRARY_UPLOAD_MAX_BYTES = 512 * 1024 * 1024;
 const base = (contestId: number): string => `/contests/${contestId}/similarity`;
 
 /** Registers the scan job kind; returns the function that queues a scan unless one is queued or running for the contest already. */
-function scanJobs(app: FastifyInstance, cache: CorpusCache): (contest: Contest, userId: number) => Promise<number> {
+function scanJobs(app: FastifyInstance, engine: ScanEngine): (contest: Contest, userId: number) => Promise<number> {
   // A rerun after an instance died scans from scratch and stores the same results.
   const submit = app.jobs.register<{ contestId: number; userId: number }>(SCAN_JOB, {
     run: ({ contestId, userId }, progress) =>
-      runContestScan(app.db, contestId, { userId, cache, onProgress: (done, total) => progress.report(done, total) }),
+      runContestScan(app.db, contestId, { userId, engine, onProgress: (done, total) => progress.report(done, total) }),
   });
   return async (contest, userId) => (await activeScanJob(app.db, contest.id))?.id ?? submit({ contestId: contest.id, userId });
 }
@@ -69,9 +69,11 @@ export const similarityRoutes: FastifyPluginAsync<SimilarityRoutesOptions> = asy
   { uploadLimitBytes = LIBRARY_UPLOAD_MAX_BYTES },
 ) => {
   await app.register(multipart, { limits: { fileSize: uploadLimitBytes, files: 1, fields: 5, parts: 6, fieldSize: 4096 } });
-  // The prepared corpus of the last scan per contest, so documents added later are the only ones prepared.
-  const cache = new CorpusCache();
-  const startScan = scanJobs(app, cache);
+  // The engine on its own worker thread: a scan never blocks the pages; it keeps the prepared
+  // corpus of the last scan per contest, so documents added later are the only ones prepared.
+  const engine = workerEngine();
+  app.addHook('onClose', () => engine.close());
+  const startScan = scanJobs(app, engine);
 
   app.get<{ Params: Ids<'contestId'>; Querystring: { page: number; flagged: boolean } }>(
     '/contests/:contestId/similarity',

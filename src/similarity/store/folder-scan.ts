@@ -142,7 +142,8 @@ export async function scanFolder(request: FolderScanRequest): Promise<FolderScan
   try {
     const batches = inChunks(files, BATCH).map((batch) =>
       pool.run({ options: request.options ?? {}, templates, files: batch }).then((prepared) => {
-        request.onProgress?.((done += batch.length), files.length);
+        done += batch.length;
+        request.onProgress?.(done, files.length);
         return prepared;
       }),
     );

@@ -1,8 +1,7 @@
 import { audit } from '../../audit/log.ts';
 import { type Db, nowIso } from '../../db/connect.ts';
 import { inChunks } from '../../util/chunks.ts';
-import { SimilarityCorpus } from '../index.ts';
-import type { CorpusCache } from './cache.ts';
+import { localEngine, type ScanEngine } from './engine.ts';
 import { corpusSignature, identity, listMembers, loadTexts } from './members.ts';
 import { loadScanSettings } from './settings.ts';
 import { pruneOldRuns, storeResult } from './results.ts';
@@ -11,8 +10,11 @@ import type { JsonText } from '../../db/json.ts';
 
 export interface ContestScanOptions {
   userId: number | null;
-  /** Reuse of the previous scan's prepared corpus (the server keeps one; a CLI run has none and scans in full). */
-  cache?: CorpusCache;
+  /**
+   * The engine: the server's runs on a worker thread and keeps the previous scan's prepared
+   * corpus; by default it runs here and scans in full (the CLI).
+   */
+  engine?: ScanEngine;
   /** Called as documents are prepared, then once for the comparison and once for storing. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -46,9 +48,15 @@ export async function runContestScan(db: Db, contestId: number, opts: ContestSca
   const settings = await loadScanSettings(db, contestId);
   const members = await listMembers(db, contestId, settings.documentKinds);
   const identities = members.map(identity);
-  const reusable = opts.cache?.extendable(contestId, settings.signature, identities) ?? null;
-  const held = reusable?.held ?? 0;
-  const mode = reusable ? 'incremental' : 'full';
+  const engine = opts.engine ?? localEngine();
+  const { held } = await engine.start({
+    contestId,
+    settingsSignature: settings.signature,
+    options: settings.options,
+    templates: settings.templates,
+    identities,
+  });
+  const mode = held > 0 ? 'incremental' : 'full';
   const run = await openRun(db, contestId, {
     mode,
     settings_json: scanSettingsSummary.write(settings.summary),
@@ -61,25 +69,24 @@ export async function runContestScan(db: Db, contestId: number, opts: ContestSca
     const todo = members.slice(held);
     const total = todo.length + 2;
     opts.onProgress?.(0, total);
-    let compareMs = 0;
-    const corpus = reusable?.corpus ?? new SimilarityCorpus(settings.options, settings.templates);
+    let outcome: Awaited<ReturnType<ScanEngine['finish']>>;
     try {
       let done = 0;
       for (const batch of inChunks(todo, READ_BATCH)) {
         const texts = await loadTexts(db, batch);
-        const t = performance.now();
-        for (const m of batch) corpus.add({ id: m.key, text: texts.get(m.key) ?? '', category: m.category, library: m.library });
-        compareMs += performance.now() - t;
-        opts.onProgress?.((done += batch.length), total);
+        await engine.add(
+          contestId,
+          batch.map((m) => ({ id: m.key, text: texts.get(m.key) ?? '', category: m.category, library: m.library })),
+        );
+        done += batch.length;
+        opts.onProgress?.(done, total);
       }
-      opts.cache?.remember(contestId, settings.signature, corpus, identities);
+      outcome = await engine.finish(contestId);
     } catch (err) {
-      opts.cache?.forget(contestId);
+      await engine.abort(contestId);
       throw err;
     }
-    const t = performance.now();
-    const result = corpus.result();
-    compareMs += performance.now() - t;
+    const { result, compareMs } = outcome;
     opts.onProgress?.(todo.length + 1, total);
 
     const byKey = new Map(members.map((m) => [m.key, m]));
