@@ -352,6 +352,8 @@ async function main(): Promise<void> {
     `查重基准测试 similarity benchmark — ${os.cpus().length} 核 cores, ${fmt(os.totalmem() / 2 ** 30, 1)} GB, Node ${process.version}`,
   );
   console.log(`负载 load average at start: ${loadavg()}（机器与其他任务共用时数字偏慢 / slower when shared with other jobs）\n`);
+  // the CLI runs built JavaScript, built on its first run: build before anything is timed
+  await spawnJson([path.join(ROOT, 'bin/casejury.js'), '--help']);
   for (const line of accuracyCorpus()) console.log(line);
   console.log('');
   console.log(

@@ -1,6 +1,7 @@
-// Entry of every worker thread: loads the worker module named in workerData, registering tsx
-// first when it is TypeScript (development and tests); built JavaScript loads as it is.
+// Entry of worker threads when running the TypeScript sources (development and tests): registers
+// tsx, then loads the worker module named in workerData. Built JavaScript starts its workers directly.
 import { workerData } from 'node:worker_threads';
+import { register } from 'tsx/esm/api';
 
-if (workerData.module.endsWith('.ts')) (await import('tsx/esm/api')).register();
+register();
 await import(workerData.module);

@@ -23,7 +23,8 @@ interface Task<Request, Response, Progress> {
   reject: (err: Error) => void;
 }
 
-const BOOT = new URL('./boot.mjs', import.meta.url);
+/** TypeScript sources (development, tests) start their threads through a JavaScript entry that registers tsx. */
+const BOOT = import.meta.url.endsWith('.ts') ? new URL('./boot.mjs', import.meta.url) : null;
 
 /** A worker module beside `base` (an `import.meta.url`), with base's extension: .ts in development, .js when built. */
 export const siblingModule = (base: string, name: string): URL => new URL(`${name}${path.extname(new URL(base).pathname)}`, base);
@@ -68,7 +69,7 @@ export class WorkerPool<Request, Response, Progress = never> {
   }
 
   private spawn(): Worker {
-    const worker = new Worker(BOOT, { workerData: { module: this.module.href } });
+    const worker = BOOT ? new Worker(BOOT, { workerData: { module: this.module.href } }) : new Worker(this.module);
     this.workers.push(worker);
     worker.on('message', (message: TaskMessage<Response, Progress>) => {
       const task = this.running.get(worker);
