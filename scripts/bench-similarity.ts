@@ -29,7 +29,7 @@ import { normalize, unitsToString } from '../src/similarity/text/normalize.ts';
 import type { ScanReport } from '../src/similarity/store/folder-scan.ts';
 import { chineseSentences, seedNotices, trainingProse } from './lib/chineseProse.ts';
 import { type DolosModule, loadDolos } from './lib/dolos.ts';
-import { ACCURACY_SPEC, plantCorpus } from './lib/plantedCorpus.ts';
+import { ACCURACY_SPEC, type PlantedDocument, plantCorpus } from './lib/plantedCorpus.ts';
 import { CharModel, noticeClauses, REALISTIC_SPEC, realisticCorpus } from './lib/realisticCorpus.ts';
 
 const THRESHOLD = 0.3;
@@ -124,6 +124,14 @@ async function realisticFile(size: number): Promise<CorpusFile> {
   return { file, twins: (await readCorpus(file)).twins };
 }
 
+const benchDocument = (d: PlantedDocument): BenchDocument => ({
+  id: d.path,
+  text: d.text,
+  category: d.category,
+  library: d.library,
+  rate: d.library ? null : d.truth.rate,
+});
+
 /** The planted corpus of a size. */
 async function plantedFile(size: number): Promise<CorpusFile> {
   const file = path.join(CACHE, `planted-${size}.jsonl`);
@@ -141,13 +149,7 @@ async function plantedFile(size: number): Promise<CorpusFile> {
       quotedShare: 0.1,
       thresholdMargin: 0,
     });
-    const docs = corpus.documents.map((d) => ({
-      id: d.path,
-      text: d.text,
-      category: d.category,
-      library: d.library,
-      rate: d.library ? null : d.truth.rate,
-    }));
+    const docs = corpus.documents.map(benchDocument);
     await writeCorpus(file, docs, { templates: corpus.templates, twins: corpus.twins });
   }
   return { file, twins: (await readCorpus(file)).twins };
@@ -305,13 +307,7 @@ function accuracyCorpus(): string[] {
     corpus.templates,
     { threshold: THRESHOLD },
   );
-  const docs = corpus.documents.map((d) => ({
-    id: d.path,
-    text: d.text,
-    category: d.category,
-    library: d.library,
-    rate: d.library ? null : d.truth.rate,
-  }));
+  const docs = corpus.documents.map(benchDocument);
   const s = score(docs, new Map(result.documents.map((d) => [d.id, d.rate])));
   const twins = corpus.twins.filter(([a, b]) =>
     result.pairs.some((p) => p.suspect && [p.a, p.b].sort().join() === [a, b].sort().join()),
