@@ -23,7 +23,10 @@ import { importProblems } from '../db/columns.ts';
 
 export interface ImportOptions {
   userId?: number | null;
-  /** Called after each entry is committed (and once at the start), e.g. for a progress bar. Throwing stops the import; re-running resumes it. */
+  /**
+   * Called after each entry is committed (and once at the start), e.g. for a progress bar. Throwing stops the import;
+   * re-running resumes it.
+   */
   onProgress?: (done: number, total: number) => void | Promise<void>;
   blobs?: BlobStore;
   archiveLimits?: Partial<ArchiveLimits>;
@@ -186,7 +189,10 @@ async function prepareEntry(
   const files: Omit<PreparedFile, 'kind'>[] = [];
   for (const f of plan.files) {
     try {
-      const prepared = await prepareFile(source.get(f.rel)!, f.entryPath, existing?.files, blobs);
+      // The plan lists the source's own files.
+      const file = source.get(f.rel);
+      if (!file) throw new Error('找不到该文件');
+      const prepared = await prepareFile(file, f.entryPath, existing?.files, blobs);
       const error = prepared.content ? prepared.content.error : (existing?.files.get(f.entryPath)?.error ?? null);
       if (error) problems.push({ path: f.rel, message: error });
       files.push(prepared);

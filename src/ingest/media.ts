@@ -1,6 +1,6 @@
 import fsp from 'node:fs/promises';
 import { createFile, type ISOFile, MP4BoxBuffer } from 'mp4box';
-import { normalizeCodec, type VideoInfo } from '../eligibility/video.ts';
+import type { VideoInfo } from '../eligibility/video.ts';
 
 /** Reading video headers from stored files: the edge that feeds the pure video checks in eligibility/video.ts. */
 

@@ -1,4 +1,5 @@
 import fsp from 'node:fs/promises';
+import type ExcelJS from 'exceljs';
 import path from 'node:path';
 import { SpreadsheetError, gridOf, loadWorkbook } from '../spreadsheet/workbook.ts';
 import type { ImportProblem } from './problems.ts';
@@ -150,7 +151,7 @@ export function parseSummaryRows(grid: string[][], sheetName: string): SummarySh
 /** Reads a .xlsx (first sheet with a recognisable header) or a .csv in UTF-8 or GBK. */
 export async function readSummarySheet(filePath: string): Promise<SummarySheet> {
   const fileName = path.basename(filePath);
-  let workbook;
+  let workbook: ExcelJS.Workbook;
   try {
     workbook = await loadWorkbook(await fsp.readFile(filePath), fileName);
   } catch (err) {

@@ -143,7 +143,8 @@ export function findSuspects(
   }
   const rule = pairRule(options);
 
-  const suspects: Suspect[] = [];
+  // With their positions in `entries`, the order ties are listed in.
+  const found: { suspect: Suspect; x: number; y: number }[] = [];
   for (const key of candidatePairs(prepared, overlapOf.keys())) {
     const x = Math.floor(key / 2 ** 26);
     const y = key - x * 2 ** 26;
@@ -154,14 +155,15 @@ export function findSuspects(
     const { score, kind } = combineSignals(measured.signals, options.threshold);
     if (score < options.threshold) continue;
     const reasons = describe(measured, contest);
-    suspects.push({
+    const suspect: Suspect = {
       a: p.entry.id,
       b: q.entry.id,
       kind,
       score: Math.round(score * 1000) / 1000,
       reasons: sameCategory ? [sameCategory, ...reasons] : reasons,
       signals: measured.signals,
-    });
+    };
+    found.push({ suspect, x, y });
   }
-  return suspects.sort((s, t) => t.score - s.score || index.get(s.a)! - index.get(t.a)! || index.get(s.b)! - index.get(t.b)!);
+  return found.sort((s, t) => t.suspect.score - s.suspect.score || s.x - t.x || s.y - t.y).map((f) => f.suspect);
 }

@@ -35,7 +35,7 @@ export function personOf(author: AuthorInput): Person | null {
   const key = foldText(name);
   if (!key) return null;
   const unitKey = author.unit ? foldText(author.unit) || null : null;
-  return { name, unit: unitKey ? author.unit!.trim() : null, key, unitKey };
+  return { name, unit: author.unit && unitKey ? author.unit.trim() : null, key, unitKey };
 }
 
 /** A unit written in full and the same unit written short (`佛山市南海区实验小学` / `南海区实验小学`), or with a slip. */

@@ -108,7 +108,10 @@ function topicFloor(topics: readonly TermVector[]): number {
     for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) cosines.push(cosine(topics[i], topics[j]));
   } else {
     let state = 0x2545f491;
-    const next = (): number => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) % n;
+    const next = (): number => {
+      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+      return state % n;
+    };
     while (cosines.length < FLOOR_SAMPLE) {
       const [i, j] = [next(), next()];
       if (i !== j) cosines.push(cosine(topics[i], topics[j]));
@@ -138,9 +141,9 @@ export function prepareEntries(entries: readonly SuspectEntry[], options: Prepar
   entries.forEach((e, i) => {
     for (const f of e.attachments) {
       if (!attachmentClass(f)) continue;
-      let set = holders.get(f.sha256);
-      if (!set) holders.set(f.sha256, (set = new Set()));
-      set.add(i);
+      const set = holders.get(f.sha256);
+      if (set) set.add(i);
+      else holders.set(f.sha256, new Set([i]));
     }
   });
 
@@ -148,7 +151,8 @@ export function prepareEntries(entries: readonly SuspectEntry[], options: Prepar
     const attachments = new Map<string, { name: string; class: AttachmentClass }>();
     for (const f of entry.attachments) {
       const cls = attachmentClass(f);
-      if (cls && holders.get(f.sha256)!.size <= options.commonAttachmentEntries) attachments.set(f.sha256, { name: f.name, class: cls });
+      if (cls && (holders.get(f.sha256)?.size ?? 0) <= options.commonAttachmentEntries)
+        attachments.set(f.sha256, { name: f.name, class: cls });
     }
     return {
       entry,

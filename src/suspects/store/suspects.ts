@@ -108,7 +108,12 @@ async function storedOverlaps(db: Db, contestId: number): Promise<{ overlaps: Te
     (doc) => documents.get(doc)?.entry,
   );
   // documents by their path in the entry, as the evidence names them
-  const named = overlaps.map((o) => ({ ...o, aDocument: documents.get(o.aDocument)!.path, bDocument: documents.get(o.bDocument)!.path }));
+  const pathOf = (doc: string): string => {
+    const document = documents.get(doc);
+    if (!document) throw new Error(`Overlap names document ${doc}, which has no report in the run`);
+    return document.path;
+  };
+  const named = overlaps.map((o) => ({ ...o, aDocument: pathOf(o.aDocument), bDocument: pathOf(o.bDocument) }));
   return { overlaps: named, run: { version: run.version, finishedAt: run.finished_at } };
 }
 
@@ -184,9 +189,14 @@ export async function contestSuspects(db: Db, contestId: number): Promise<Contes
   const latest = new Map<string, StoredSuspectDecision>();
   for (const d of decisions) if (!latest.has(`${d.a}-${d.b}`)) latest.set(`${d.a}-${d.b}`, d);
   const threshold = rules.suspects.threshold;
+  const sideOf = (entryId: string) => {
+    const side = sides.get(entryId);
+    if (!side) throw new Error(`Suspect names entry ${entryId}, which was not loaded`);
+    return side;
+  };
   const suspects = findSuspects(inputs, overlaps, { threshold, worksPerFirstAuthor: worksPerFirstAuthor(rules) }).map(
     (s): ContestSuspect => {
-      const [a, b] = [sides.get(s.a)!, sides.get(s.b)!].sort((x, y) => x.id - y.id);
+      const [a, b] = [sideOf(s.a), sideOf(s.b)].sort((x, y) => x.id - y.id);
       return { ...s, a, b, decision: latest.get(`${a.id}-${b.id}`) ?? null };
     },
   );
