@@ -26,6 +26,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import type { NotNull } from 'kysely';
 import { openMigratedDb, nowIso, type Db } from '../src/db/connect.ts';
 
 const { values } = parseArgs({
@@ -143,7 +144,9 @@ async function runBenchmark(): Promise<void> {
           }),
       ),
     );
-    experts.forEach((x, i) => (x.base = `http://127.0.0.1:${ports[i % ports.length]}`));
+    experts.forEach((x, i) => {
+      x.base = `http://127.0.0.1:${ports[i % ports.length]}`;
+    });
     const t0 = performance.now();
     for (let i = 0; i < experts.length; i += 20) await Promise.all(experts.slice(i, i + 20).map((x) => signIn(x, password)));
     console.log(`${experts.length} 位专家已登录（各自的会话与 CSRF 令牌），用时 ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -164,14 +167,16 @@ async function runBenchmark(): Promise<void> {
       const p99 = Number(at(0.99));
       console.log('');
       console.log(
-        `【${phase.name}】${experts.length} 个连接，测量 ${phase.seconds} s（不含开头 ${RAMP_UP_MS / 1000} s 的启动）：${l.length} 次保存请求，吞吐量 ${(l.length / result.seconds).toFixed(0)} 次/秒`,
+        `【${phase.name}】${experts.length} 个连接，测量 ${phase.seconds} s（不含开头 ${RAMP_UP_MS / 1000} s 的启动）：` +
+          `${l.length} 次保存请求，吞吐量 ${(l.length / result.seconds).toFixed(0)} 次/秒`,
       );
       console.log(
         `  延迟：p50 ${at(0.5)} ms，p90 ${at(0.9)} ms，p99 ${p99} ms，最大 ${at(1)} ms` +
           (phase.target ? `（目标 p99 ≤ 50 ms：${p99 <= 50 ? '达到' : '未达到'}）` : `（闭环满负荷下延迟 ≈ 连接数 ÷ 吞吐量）`),
       );
       console.log(
-        `  含启动阶段：已保存 ${counts.saved - before.saved}，版本冲突 ${counts.conflict - before.conflict}，其他 ${counts.other - before.other}，超时 ${result.timeouts}，连接错误 ${result.errors}`,
+        `  含启动阶段：已保存 ${counts.saved - before.saved}，版本冲突 ${counts.conflict - before.conflict}，` +
+          `其他 ${counts.other - before.other}，超时 ${result.timeouts}，连接错误 ${result.errors}`,
       );
       figures.push({
         phase: phase.name,
@@ -220,11 +225,10 @@ async function seed(db: Db, runId: string, expertCount: number, tasksPerExpert: 
   const { categoryRubric } = await import('../src/judging/rubric.ts');
   const rulesYaml = await fs.readFile(RULES, 'utf8');
   const contestId = await createContest(db, { name: `评分压测 ${runId}`, rulesYaml, rulesSource: path.basename(RULES), userId: null });
-  const category = (await contestCategories(db, contestId)).find((c) => c.key === 'regional-training')!;
-  const criteria = categoryRubric(ruleSetOf({ rules_yaml: rulesYaml, rules_source: RULES }), category.key)!.criteria.map((c) => ({
-    key: c.key,
-    max: c.max,
-  }));
+  const category = (await contestCategories(db, contestId)).find((c) => c.key === 'regional-training');
+  const rubric = category && categoryRubric(ruleSetOf({ rules_yaml: rulesYaml, rules_source: RULES }), category.key);
+  if (!category || !rubric) throw new Error(`${RULES} has no category regional-training with a rubric`);
+  const criteria = rubric.criteria.map((c) => ({ key: c.key, max: c.max }));
   const passwordHash = await hashPassword(`Bench-${runId}-pass`);
   const now = nowIso();
   const entryCount = (expertCount * tasksPerExpert) / REVIEWERS_PER_ENTRY;
@@ -326,7 +330,8 @@ async function signIn(expert: Expert, password: string): Promise<void> {
   const base = expert.base;
   const loginPage = await fetch(`${base}/login`);
   let cookie = mergeCookies('', loginPage);
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await loginPage.text())![1];
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await loginPage.text())?.[1];
+  if (!csrf) throw new Error('登录页没有 CSRF 令牌');
   const login = await fetch(`${base}/login`, {
     method: 'POST',
     redirect: 'manual',
@@ -339,7 +344,9 @@ async function signIn(expert: Expert, password: string): Promise<void> {
   const screen = await fetch(`${base}/reviews/${expert.tasks[0].assignmentId}`, { headers: { cookie } });
   if (screen.status !== 200) throw new Error(`${expert.username} 打不开评分页（${screen.status}）`);
   expert.cookie = mergeCookies(cookie, screen);
-  expert.token = /"X-CSRF-Token": "([^"]+)"/.exec(await screen.text())![1];
+  const token = /"X-CSRF-Token": "([^"]+)"/.exec(await screen.text())?.[1];
+  if (!token) throw new Error(`${expert.username} 的评分页没有 CSRF 令牌`);
+  expert.token = token;
 }
 
 // autocannon ships without types; this is the part of its API used here.
@@ -526,10 +533,11 @@ async function verify(db: Db, experts: Expert[]): Promise<{ acknowledged: number
             'in',
             rows.map((r) => String(r.id)),
           )
+          .$narrowType<{ subject_id: NotNull }>()
           .orderBy('id')
           .execute()
       : [];
-    for (const a of audit) history.set(a.subject_id!, [...(history.get(a.subject_id!) ?? []), a.new_value ?? '{}']);
+    for (const a of audit) history.set(a.subject_id, [...(history.get(a.subject_id) ?? []), a.new_value ?? '{}']);
   }
   const same = (a: Record<string, number>, b: Record<string, unknown>) => Object.keys(a).every((k) => b[k] === a[k]);
   let acknowledged = 0;
@@ -573,12 +581,15 @@ function stop(server: ChildProcess): Promise<void> {
 // Server role: the app exactly as `casejury serve` builds it, in its own process so the load generator
 // does not share its event loop; only the login rate limit is lifted (200 logins come from one address).
 async function serve(dbUrl: string): Promise<void> {
+  const dataDir = values['serve-data'];
+  const send = process.send?.bind(process);
+  if (!dataDir || !send) throw new Error('The server role runs as a forked child with --serve-db and --serve-data');
   const { buildApp } = await import('../src/server/app.ts');
   const db = await openMigratedDb(dbUrl);
-  const app = await buildApp({ db, dataDir: values['serve-data']!, loginAttemptsPerMinute: 1_000_000 });
+  const app = await buildApp({ db, dataDir, loginAttemptsPerMinute: 1_000_000 });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
-  process.send!({ port: typeof address === 'object' && address ? address.port : 0 });
+  send({ port: typeof address === 'object' && address ? address.port : 0 });
   process.on('message', async (message) => {
     if (message !== 'stop') return;
     await app.close();

@@ -63,7 +63,8 @@ for (let i = 0; i < ENTRIES / 20; i++) {
 }
 const chars = entries.reduce((n, e) => n + e.text.length, 0);
 console.log(
-  `生成 generated: ${ENTRIES} 件作品 entries, 平均 ${Math.round(chars / ENTRIES)} 字 chars/entry, ${overlaps.length} 对文字重复 overlaps (${((performance.now() - generatedAt) / 1000).toFixed(1)} s)`,
+  `生成 generated: ${ENTRIES} 件作品 entries, 平均 ${Math.round(chars / ENTRIES)} 字 chars/entry, ` +
+    `${overlaps.length} 对文字重复 overlaps (${((performance.now() - generatedAt) / 1000).toFixed(1)} s)`,
 );
 
 const rssBefore = process.memoryUsage().rss;
@@ -74,13 +75,9 @@ const peakRssMb = process.resourceUsage().maxRSS / 1024;
 
 const key = (a: string, b: string): string => (a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`);
 const twins = new Set(contest.twins.map(([a, b]) => key(entries[a].id, entries[b].id)));
+const categoryOf = (id: string) => entries[Number(id.split('#')[1])].category;
 const copies = new Set(
-  overlaps
-    .filter(
-      (o) =>
-        Math.max(o.aShare, o.bShare) >= 0.5 && entries[Number(o.a.split('#')[1])].category !== entries[Number(o.b.split('#')[1])].category,
-    )
-    .map((o) => key(o.a, o.b)),
+  overlaps.filter((o) => Math.max(o.aShare, o.bShare) >= 0.5 && categoryOf(o.a) !== categoryOf(o.b)).map((o) => key(o.a, o.b)),
 );
 const found = new Set(suspects.map((s) => key(s.a, s.b)));
 const missed = [...twins].filter((k) => !found.has(k)).length;
@@ -88,8 +85,9 @@ const falseSuspects = suspects.filter((s) => !twins.has(key(s.a, s.b)) && !copie
 
 console.log(`嫌疑检测耗时 added time: ${seconds.toFixed(2)} s（目标 target < 5 s）`);
 console.log(`峰值内存 peak RSS: ${peakRssMb.toFixed(0)} MB（检测前 before detection ${(rssBefore / 2 ** 20).toFixed(0)} MB）`);
+const ofKind = (kind: string) => suspects.filter((s) => s.kind === kind).length;
 console.log(
-  `嫌疑 suspects: ${suspects.length}（一稿多投 ${suspects.filter((s) => s.kind === '一稿多投').length}，相似主题 ${suspects.filter((s) => s.kind === '相似主题').length}）；` +
+  `嫌疑 suspects: ${suspects.length}（一稿多投 ${ofKind('一稿多投')}，相似主题 ${ofKind('相似主题')}）；` +
     `一题两投 twins ${twins.size}，漏检 missed ${missed}；跨项目抄袭 planted copies ${copies.size}；` +
     `其他嫌疑 other suspects ${falseSuspects}（每 50 件 ${((falseSuspects / ENTRIES) * 50).toFixed(2)}）`,
 );

@@ -215,14 +215,16 @@ export async function createDemoContest(db: Db, root: string, entryCount = 60): 
   for (const a of assignments) {
     const roll = random.next();
     if (roll > 0.97) continue;
-    const category = categories.find((c) => c.id === a.category_id)!;
-    const criteria = rules.categories.find((c) => c.key === category.key)!.rubric.criteria;
+    const category = categories.find((c) => c.id === a.category_id);
+    const criteria = rules.categories.find((c) => c.key === category?.key)?.rubric.criteria;
+    if (!criteria) throw new Error(`Demo entry ${a.entry_id} has no category with a rubric`);
     // Each entry has a quality the experts roughly agree on, so only a few reviews disagree enough to be flagged.
     const quality = 0.6 + ((a.entry_id * 7919) % 31) / 100 + (random.next() - 0.5) * 0.08;
     const raw = Object.fromEntries(
       criteria.map((c) => [c.key, String(Math.round(c.max * Math.min(1, quality + (random.next() - 0.5) * 0.15)))]),
     );
     const review = await openReview(db, a.id, a.expert_id);
+    if (!review) throw new Error(`Demo assignment ${a.id} is not its expert's active assignment`);
     const outcome = await saveReview(
       db,
       {
@@ -231,7 +233,7 @@ export async function createDemoContest(db: Db, root: string, entryCount = 60): 
         criteria,
         raw,
         comment: roll > 0.94 ? '' : '案例结构完整，举措具体，成效有数据支撑。',
-        baseVersion: review!.version,
+        baseVersion: review.version,
       },
       roll <= 0.94,
     );
