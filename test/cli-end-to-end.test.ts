@@ -89,11 +89,11 @@ describe('a whole contest by the CLI alone', () => {
     const ws = scores.worksheets[0];
     const header = (ws.getRow(1).values as string[]).slice(1);
     const maxima = header.slice(3, -1).map((h) => Number(/（(\d+(?:\.\d+)?)分）/.exec(h)![1]));
-    // Entry n scores n-th from the top on every criterion, the same from every expert: a clean ranking.
+    // Entry n scores n-th from the top on every criterion, the same from every expert: a clean ranking, in whole points.
     ws.eachRow((row, n) => {
       if (n === 1) return;
       const rank = Number(/（(\d+)）$/.exec(String(row.getCell(2).value))![1]);
-      maxima.forEach((max, c) => (row.getCell(4 + c).value = Math.round(max * (1 - rank * 0.03) * 2) / 2));
+      maxima.forEach((max, c) => (row.getCell(4 + c).value = Math.round(max * (1 - rank * 0.05))));
       row.getCell(header.length).value = '结构完整，举措具体';
     });
     const filled = path.join(dir, '评分表-已填.xlsx');

@@ -101,6 +101,13 @@ export class Client {
     return this.request({ method: 'GET', url, headers });
   }
 
+  /** A file download as bytes (request() keeps bodies as text, which would mangle a workbook). */
+  async download(url: string): Promise<{ statusCode: number; headers: Response['headers']; bytes: Buffer }> {
+    const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const res = await this.app.inject({ method: 'GET', url, headers: cookie ? { cookie } : {} });
+    return { statusCode: res.statusCode, headers: res.headers, bytes: res.rawPayload };
+  }
+
   /** Posts a form with the CSRF token read from `tokenPage` (a page that has a form). */
   async post(url: string, form: Record<string, string>, tokenPage = url): Promise<Response> {
     const page = await this.get(tokenPage);

@@ -25,6 +25,9 @@ const importProblem: z.ZodType<ImportProblem> = z.object({ path: z.string(), mes
 /** import_batches.errors_json */
 export const importProblems = jsonColumn<ImportProblem[]>('import_batches.errors_json', z.array(importProblem));
 
+/** reminders.entries_json: codes of the entries a reminder listed. */
+export const reminderEntries = jsonColumn<string[]>('reminders.entries_json', z.array(z.string()));
+
 /** jobs.payload_json: each job kind adds its own fields to the contest it works on (its handler reads them). */
 export type StoredJobPayload = { contestId: number | null; [field: string]: unknown };
 export const jobPayload = jsonColumn<StoredJobPayload>('jobs.payload_json', z.looseObject({ contestId: z.number().nullable() }));

@@ -6,6 +6,7 @@ import type { CheckResult } from '../eligibility/types.ts';
 import type { ImportProblem } from '../ingest/problems.ts';
 import type { ScanSettingsSummary, StoredJobPayload, StoredSourceShare } from './columns.ts';
 import type { JsonText } from './json.ts';
+import type { ImportOrigin } from '../util/terms.ts';
 
 /** Every table of casejury. Timestamps are ISO-8601 strings so SQLite and PostgreSQL agree. */
 export interface Database {
@@ -36,6 +37,8 @@ export interface Database {
   similarity_exclusions: SimilarityExclusionsTable;
   similarity_decisions: SimilarityDecisionsTable;
   suspect_decisions: SuspectDecisionsTable;
+  deadlines: DeadlinesTable;
+  reminders: RemindersTable;
 }
 
 export type Role = 'admin' | 'organizer' | 'expert';
@@ -134,7 +137,14 @@ export interface FilesTable {
 export interface ImportBatchesTable {
   id: Generated<number>;
   contest_id: number;
+  /** The imported path on the machine that ran the import (resuming matches it). */
   source: string;
+  /** Where the import came from. */
+  origin: Generated<ImportOrigin>;
+  /** What people see as the source (an uploaded file's name); null: `source`. */
+  label: string | null;
+  /** Why the import stopped, when it failed. */
+  message: string | null;
   status: 'running' | 'done' | 'failed';
   imported: number;
   skipped: number;
@@ -470,3 +480,36 @@ export interface SuspectDecisionsTable {
 }
 
 export type SuspectDecisionRow = Selectable<SuspectDecisionsTable>;
+
+/** The closing time of a contest's stage (评审 …), for the whole contest or one panel (评审组). */
+export interface DeadlinesTable {
+  id: Generated<number>;
+  contest_id: number;
+  /** A stage key of src/deadlines/stages.ts. */
+  stage: string;
+  /** A panel's own closing time; null: the contest's. */
+  panel_id: number | null;
+  /** ISO-8601 instant (UTC). */
+  closes_at: string;
+  user_id: number | null;
+  updated_at: string;
+}
+
+/** A reminder sent to an expert who owed reviews: to whom, how, what it listed, and whether it went out. */
+export interface RemindersTable {
+  id: Generated<number>;
+  contest_id: number;
+  expert_id: number;
+  channel: 'email';
+  address: string;
+  subject: string;
+  /** Codes of the entries listed as owed. */
+  entries_json: JsonText<string[]>;
+  status: 'sent' | 'failed';
+  error: string | null;
+  user_id: number | null;
+  sent_at: string;
+}
+
+export type Deadline = Selectable<DeadlinesTable>;
+export type Reminder = Selectable<RemindersTable>;

@@ -20,9 +20,14 @@ import type { ImportProblem } from './problems.ts';
 import { readSummarySheet } from './sheet.ts';
 import { type ImportSource, openSource, type SourceFile } from './source.ts';
 import { importProblems } from '../db/columns.ts';
+import type { ImportOrigin } from '../util/terms.ts';
 
 export interface ImportOptions {
   userId?: number | null;
+  /** Where the import comes from, for the 导入 history; default 'cli'. */
+  origin?: ImportOrigin;
+  /** What people see as the source (an uploaded file's name); default the path. */
+  label?: string;
   /**
    * Called after each entry is committed (and once at the start), e.g. for a progress bar. Throwing stops the import;
    * re-running resumes it.
@@ -343,8 +348,14 @@ async function commitEntry(
   });
 }
 
+interface BatchOrigin {
+  userId: number | null;
+  origin: ImportOrigin;
+  label: string | null;
+}
+
 /** The unfinished batch of the same contest and source if there is one (a killed import resumes), else a new one. */
-async function openBatch(db: Db, contestId: number, source: string, userId: number | null): Promise<{ id: number; done: Set<string> }> {
+async function openBatch(db: Db, contestId: number, source: string, from: BatchOrigin): Promise<{ id: number; done: Set<string> }> {
   const unfinished = await db
     .selectFrom('import_batches')
     .select('id')
@@ -354,7 +365,11 @@ async function openBatch(db: Db, contestId: number, source: string, userId: numb
     .orderBy('id', 'desc')
     .executeTakeFirst();
   if (unfinished) {
-    await db.updateTable('import_batches').set({ status: 'running', finished_at: null }).where('id', '=', unfinished.id).execute();
+    await db
+      .updateTable('import_batches')
+      .set({ status: 'running', finished_at: null, message: null })
+      .where('id', '=', unfinished.id)
+      .execute();
     const items = await db.selectFrom('import_items').select('entry_key').where('batch_id', '=', unfinished.id).execute();
     return { id: unfinished.id, done: new Set(items.map((i) => i.entry_key)) };
   }
@@ -368,7 +383,10 @@ async function openBatch(db: Db, contestId: number, source: string, userId: numb
       skipped: 0,
       error_count: 0,
       errors_json: importProblems.write([]),
-      user_id: userId,
+      user_id: from.userId,
+      origin: from.origin,
+      label: from.label,
+      message: null,
       started_at: nowIso(),
     })
     .returning('id')
@@ -392,6 +410,14 @@ async function planEntries(source: ImportSource, vocabulary: Vocabulary) {
   return { entries: fromSheet.entries, problems: fromSheet.problems, skipped: skipped.size };
 }
 
+/** Marks a batch failed with the reason, for the 导入 history. */
+const failBatch = (db: Db, batchId: number, err: unknown) =>
+  db
+    .updateTable('import_batches')
+    .set({ status: 'failed', finished_at: nowIso(), message: err instanceof Error ? err.message : String(err) })
+    .where('id', '=', batchId)
+    .execute();
+
 /**
  * Imports a folder, .zip, .rar or summary sheet into a contest. Each entry is written in its
  * own transaction after its files are stored, so a crash loses at most the entry in hand and
@@ -406,11 +432,24 @@ export async function importPath(db: Db, contestId: number, inputPath: string, o
   await fsp.mkdir(tmpRoot, { recursive: true });
   const workDir = await fsp.mkdtemp(path.join(tmpRoot, 'import-'));
   try {
-    const source = await openSource(sourcePath, workDir, options.archiveLimits);
-    const planned = await planEntries(source, vocabulary);
-    const globalProblems = [...source.problems, ...planned.problems];
-    const batch = await openBatch(db, contestId, sourcePath, options.userId ?? null);
-    const files = new Map(source.files.map((f) => [f.rel, f]));
+    // The batch is opened first, so an archive that cannot be read is in the 导入 history too, with its reason.
+    const batch = await openBatch(db, contestId, sourcePath, {
+      userId: options.userId ?? null,
+      origin: options.origin ?? 'cli',
+      label: options.label ?? null,
+    });
+    let planned: Awaited<ReturnType<typeof planEntries>>;
+    let globalProblems: ImportProblem[];
+    let files: Map<string, SourceFile>;
+    try {
+      const source = await openSource(sourcePath, workDir, options.archiveLimits);
+      planned = await planEntries(source, vocabulary);
+      globalProblems = [...source.problems, ...planned.problems];
+      files = new Map(source.files.map((f) => [f.rel, f]));
+    } catch (err) {
+      await failBatch(db, batch.id, err);
+      throw err;
+    }
     const todo = planned.entries.filter((e) => !batch.done.has(e.key));
     const total = planned.entries.length;
     let done = total - todo.length;
@@ -435,7 +474,7 @@ export async function importPath(db: Db, contestId: number, inputPath: string, o
         await options.onProgress?.(done, total);
       }
     } catch (err) {
-      await db.updateTable('import_batches').set({ status: 'failed', finished_at: nowIso() }).where('id', '=', batch.id).execute();
+      await failBatch(db, batch.id, err);
       throw err;
     }
     return await finishBatch(db, contestId, batch.id, sourcePath, planned.skipped, globalProblems, options.userId ?? null);

@@ -2,6 +2,7 @@ import type { Role } from '../db/schema.ts';
 import { ENTRY_STATUSES, type EntryStatus } from '../entries/status.ts';
 import { ROLE_LABELS } from '../users/accounts.ts';
 import { JOB_STATES, REVIEW_STATES, TERMS } from '../util/terms.ts';
+import { shanghaiMinute } from '../util/time.ts';
 
 /** Formatting helpers every template gets as `it.h`. */
 export const viewHelpers = {
@@ -23,11 +24,7 @@ export const viewHelpers = {
     return `${i === 0 ? n : n.toFixed(1)} ${units[i]}`;
   },
   /** ISO timestamp → "2024-05-01 14:03" in China time, whatever the server's zone. */
-  time(iso: string | null): string {
-    if (!iso) return '';
-    const d = new Date(new Date(iso).getTime() + 8 * 3600_000);
-    return d.toISOString().slice(0, 16).replace('T', ' ');
-  },
+  time: (iso: string | null): string => shanghaiMinute(iso),
   percent: (fraction: number): number => Math.round(Math.max(0, Math.min(1, fraction)) * 100),
   /** `base` with the given query parameters, empty ones dropped. */
   url(base: string, params: Record<string, string | number | null | undefined>): string {

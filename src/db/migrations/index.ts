@@ -6,6 +6,7 @@ import * as m004 from './004_eligibility.ts';
 import * as m005 from './005_similarity.ts';
 import * as m006 from './006_suspects.ts';
 import * as m007 from './007_jobs.ts';
+import * as m008 from './008_imports_deadlines_reminders.ts';
 
 /**
  * Migrations listed explicitly: kysely's FileMigrationProvider imports by path,
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '005_similarity': m005,
   '006_suspects': m006,
   '007_jobs': m007,
+  '008_imports_deadlines_reminders': m008,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { Contest } from '../../db/schema.ts';
 import multipart from '@fastify/multipart';
 import { ADMINS, ORGANIZERS } from '../auth/access.ts';
 import { HttpError, notFound } from '../http-error.ts';
@@ -12,7 +13,10 @@ import { requireContest } from '../contests/load.ts';
 import { getJob } from '../jobs.ts';
 import { audit } from '../../audit/log.ts';
 import { importJobs } from './start.ts';
-import { describeImportJob, listImportJobs } from './view.ts';
+import { activeImportJobs, describeImportJob } from './view.ts';
+import { importBatchDetail, importProblemsWorkbook, listImportBatches } from '../../ingest/store/batches.ts';
+import { sendDownload } from '../entries/download.ts';
+import { TERMS } from '../../util/terms.ts';
 import { viewHelpers } from '../view-helpers.ts';
 
 /** Upload formats importPath understands (folders come by server path instead). */
@@ -32,17 +36,53 @@ export const importRoutes: FastifyPluginAsync<ImportRoutesOptions> = async (app,
   const jobUrl = (contestId: number, jobId: number) => `/contests/${contestId}/imports/${jobId}`;
   const startImport = importJobs(app);
 
+  /** The 导入 page: the forms, imports under way, and the history of every import (browser, command line, packages). */
+  async function renderImports(reply: FastifyReply, contest: Contest, folder = '', folderError: string | null = null) {
+    const [jobs, batches] = await Promise.all([activeImportJobs(app.db, contest.id), listImportBatches(app.db, contest.id)]);
+    return reply.page(
+      'imports/index',
+      { contest, tab: 'imports', jobs, batches, extensions: UPLOAD_EXTENSIONS, limit: uploadLimitBytes, folderError, folder },
+      { title: `导入作品 · ${contest.name}`, status: folderError ? 422 : 200 },
+    );
+  }
+
   app.get<{ Params: Ids<'contestId'> }>(
     '/contests/:contestId/imports',
     { config: { access: ORGANIZERS }, schema: { params: idParams('contestId') } },
+    async (request, reply) => renderImports(reply, await requireContest(app.db, request.params.contestId)),
+  );
+
+  const sendProblems = async (reply: FastifyReply, contest: Contest, batchId?: number) =>
+    sendDownload(
+      reply,
+      await importProblemsWorkbook(app.db, contest.id, batchId),
+      `${contest.name}-${TERMS.importProblems}${batchId === undefined ? '' : `-第${batchId}批`}.xlsx`,
+    );
+
+  app.get<{ Params: Ids<'contestId'> }>(
+    '/contests/:contestId/imports/problems.xlsx',
+    { config: { access: ORGANIZERS }, schema: { params: idParams('contestId') } },
+    async (request, reply) => sendProblems(reply, await requireContest(app.db, request.params.contestId)),
+  );
+
+  app.get<{ Params: Ids<'contestId' | 'batchId'> }>(
+    '/contests/:contestId/imports/batches/:batchId',
+    { config: { access: ORGANIZERS }, schema: { params: idParams('contestId', 'batchId') } },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
-      const jobs = await listImportJobs(app.db, contest.id);
-      return reply.page(
-        'imports/index',
-        { contest, tab: 'imports', jobs, extensions: UPLOAD_EXTENSIONS, limit: uploadLimitBytes, folderError: null, folder: '' },
-        { title: `导入作品 · ${contest.name}` },
-      );
+      const batch = await importBatchDetail(app.db, contest.id, request.params.batchId);
+      if (!batch) throw notFound('导入记录');
+      return reply.page('imports/batch', { contest, tab: 'imports', batch }, { title: `导入记录 · ${batch.source}` });
+    },
+  );
+
+  app.get<{ Params: Ids<'contestId' | 'batchId'> }>(
+    '/contests/:contestId/imports/batches/:batchId/problems.xlsx',
+    { config: { access: ORGANIZERS }, schema: { params: idParams('contestId', 'batchId') } },
+    async (request, reply) => {
+      const contest = await requireContest(app.db, request.params.contestId);
+      if (!(await importBatchDetail(app.db, contest.id, request.params.batchId))) throw notFound('导入记录');
+      return sendProblems(reply, contest, request.params.batchId);
     },
   );
 
@@ -88,7 +128,14 @@ export const importRoutes: FastifyPluginAsync<ImportRoutesOptions> = async (app,
         subjectId: contest.id,
         newValue: { name, size },
       });
-      const jobId = await startImport({ contestId: contest.id, source: dest, label: name, userId: request.signedIn.id, tempDir });
+      const jobId = await startImport({
+        contestId: contest.id,
+        source: dest,
+        label: name,
+        userId: request.signedIn.id,
+        tempDir,
+        origin: 'browser',
+      });
       return reply.goTo(jobUrl(contest.id, jobId));
     },
   );
@@ -108,14 +155,7 @@ export const importRoutes: FastifyPluginAsync<ImportRoutesOptions> = async (app,
           : !stat.isDirectory() && !UPLOAD_EXTENSIONS.includes(path.extname(absolute).toLowerCase())
             ? `“${folder}”既不是文件夹，也不是 ${UPLOAD_EXTENSIONS.join('、')} 文件`
             : null;
-      if (problem) {
-        const jobs = await listImportJobs(app.db, contest.id);
-        return reply.page(
-          'imports/index',
-          { contest, tab: 'imports', jobs, extensions: UPLOAD_EXTENSIONS, limit: uploadLimitBytes, folderError: problem, folder },
-          { title: `导入作品 · ${contest.name}`, status: 422 },
-        );
-      }
+      if (problem) return renderImports(reply, contest, folder, problem);
       await audit(app.db, {
         userId: request.signedIn.id,
         contestId: contest.id,
@@ -124,7 +164,13 @@ export const importRoutes: FastifyPluginAsync<ImportRoutesOptions> = async (app,
         subjectId: contest.id,
         newValue: { path: absolute },
       });
-      const jobId = await startImport({ contestId: contest.id, source: absolute, label: absolute, userId: request.signedIn.id });
+      const jobId = await startImport({
+        contestId: contest.id,
+        source: absolute,
+        label: absolute,
+        userId: request.signedIn.id,
+        origin: 'folder',
+      });
       return reply.goTo(jobUrl(contest.id, jobId));
     },
   );

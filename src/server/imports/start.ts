@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { importPath } from '../../ingest/import.ts';
 import type { JobPayload } from '../jobs.ts';
+import type { ImportOrigin } from '../../util/terms.ts';
 
 export const IMPORT_JOB = 'import';
 
@@ -15,6 +16,8 @@ export interface ImportRequest {
   userId: number;
   /** An upload's temp folder, deleted once the import has finished (or failed). */
   tempDir?: string;
+  /** 'browser' for an upload, 'folder' for a folder on this server. */
+  origin: ImportOrigin;
 }
 
 /**
@@ -28,6 +31,7 @@ interface ImportPayload extends JobPayload {
   path: string;
   userId: number;
   tempDir?: string;
+  origin?: ImportOrigin;
 }
 
 /** Registers the import job kind; returns the function that queues an import (progress and summary are kept in its `jobs` row). */
@@ -40,6 +44,8 @@ export function importJobs(app: FastifyInstance): (r: ImportRequest) => Promise<
     run: (p, progress) =>
       importPath(app.db, p.contestId, located(p.path), {
         userId: p.userId,
+        origin: p.origin ?? 'browser',
+        label: p.source,
         blobs: app.blobs,
         onProgress: (done, total) => progress.report(done, total),
       }),
@@ -53,6 +59,7 @@ export function importJobs(app: FastifyInstance): (r: ImportRequest) => Promise<
       source: r.label,
       path: stored(r.source),
       userId: r.userId,
+      origin: r.origin,
       ...(r.tempDir ? { tempDir: stored(r.tempDir) } : {}),
     });
 }

@@ -30,14 +30,15 @@ export function describeImportJob(job: Job): ImportJobView {
   };
 }
 
-export async function listImportJobs(db: Db, contestId: number, limit = 20): Promise<ImportJobView[]> {
+/** Imports queued or running in the background (finished ones are in the import history). */
+export async function activeImportJobs(db: Db, contestId: number): Promise<ImportJobView[]> {
   const jobs = await db
     .selectFrom('jobs')
     .selectAll()
     .where('kind', '=', 'import')
     .where('contest_id', '=', contestId)
+    .where('status', 'in', ['queued', 'running'])
     .orderBy('id', 'desc')
-    .limit(limit)
     .execute();
   return jobs.map(describeImportJob);
 }

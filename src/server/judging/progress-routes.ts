@@ -4,21 +4,12 @@ import { ORGANIZERS } from '../auth/access.ts';
 import { HttpError } from '../http-error.ts';
 import { idParams, type Ids } from '../schemas.ts';
 import { requireContest } from '../contests/load.ts';
-import { attachmentDisposition } from '../entries/download.ts';
+import { sendDownload } from '../entries/download.ts';
 import { judgingProgress, owedWorkbook } from '../../judging/store/progress.ts';
 import { contestScoreSheet, importScoreSheet } from '../../judging/store/offline.ts';
 import { SpreadsheetError } from '../../spreadsheet/workbook.ts';
 import { audit } from '../../audit/log.ts';
 import { readUploadedSheet } from './uploads.ts';
-
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-
-const sendWorkbook = (reply: FastifyReply, bytes: Buffer, fileName: string) =>
-  reply
-    .header('Content-Type', XLSX)
-    .header('Content-Disposition', attachmentDisposition(fileName))
-    .header('Cache-Control', 'private, no-store')
-    .send(bytes);
 
 /** 评审进度: progress per panel and expert, missing reviews, discrepancies; owed list and the offline score sheet. */
 export const progressRoutes: FastifyPluginAsync = async (app) => {
@@ -42,7 +33,7 @@ export const progressRoutes: FastifyPluginAsync = async (app) => {
     { config: { access: ORGANIZERS }, schema: contestParams },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
-      return sendWorkbook(reply, await owedWorkbook(await judgingProgress(app.db, contest.id)), `${contest.name}-待评清单.xlsx`);
+      return sendDownload(reply, await owedWorkbook(await judgingProgress(app.db, contest.id)), `${contest.name}-待评清单.xlsx`);
     },
   );
 
@@ -60,7 +51,7 @@ export const progressRoutes: FastifyPluginAsync = async (app) => {
         : null;
       if (panelId && !panel) throw new HttpError(404, '评审组不存在');
       const bytes = await contestScoreSheet(app.db, contest.id, { panelId });
-      return sendWorkbook(reply, bytes, `${contest.name}-${panel ? `${panel.name}-` : ''}评分表.xlsx`);
+      return sendDownload(reply, bytes, `${contest.name}-${panel ? `${panel.name}-` : ''}评分表.xlsx`);
     },
   );
 

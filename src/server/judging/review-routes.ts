@@ -15,6 +15,7 @@ import { ruleSetOf } from '../../contests/index.ts';
 import { entryMaterials, expertTasks, nextUnscored, reviewContext, type ReviewContext } from './expert-work.ts';
 import { asUserError, field, type FormBody } from './forms.ts';
 import { reviewScores } from '../../db/columns.ts';
+import { shanghaiClock } from '../../util/time.ts';
 
 /** Form field of a criterion's score. */
 export const scoreField = (key: string): string => `s_${key}`;
@@ -32,9 +33,6 @@ export interface SaveState {
   criteria: { key: string; name: string }[];
 }
 
-/** "14:03:27" in China time: when a draft was saved. */
-const clock = (iso: string): string => new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString().slice(11, 19);
-
 const scoresOf = (review: Review | null): Record<string, number | null> => (review ? reviewScores.read(review.scores_json) : {});
 
 function saveState(ctx: ReviewContext, rubric: RubricChoices, outcome: SaveOutcome | null, baseVersion: number): SaveState {
@@ -46,19 +44,24 @@ function saveState(ctx: ReviewContext, rubric: RubricChoices, outcome: SaveOutco
   };
   if (!outcome) {
     const review = ctx.review;
-    return { ...base, kind: 'idle', version: review?.version ?? 0, at: review && review.version > 0 ? clock(review.updated_at) : null };
+    return {
+      ...base,
+      kind: 'idle',
+      version: review?.version ?? 0,
+      at: review && review.version > 0 ? shanghaiClock(review.updated_at) : null,
+    };
   }
   const { review } = outcome;
   switch (outcome.status) {
     case 'saved':
-      return { ...base, kind: 'saved', version: review.version, at: clock(review.updated_at) };
+      return { ...base, kind: 'saved', version: review.version, at: shanghaiClock(review.updated_at) };
     case 'invalid':
       // A draft keeps its valid values (new version); a refused submission changed nothing.
       return {
         ...base,
         kind: review.version === baseVersion ? 'problems' : 'invalid',
         version: review.version,
-        at: clock(review.updated_at),
+        at: shanghaiClock(review.updated_at),
         problems: outcome.checked.problems,
       };
     case 'conflict':
@@ -69,7 +72,7 @@ function saveState(ctx: ReviewContext, rubric: RubricChoices, outcome: SaveOutco
         // The tab keeps its own version: it must choose to load or overwrite the newer work.
         version: baseVersion,
         at: null,
-        server: { version: review.version, scores: scoresOf(review), comment: review.comment, updatedAt: clock(review.updated_at) },
+        server: { version: review.version, scores: scoresOf(review), comment: review.comment, updatedAt: shanghaiClock(review.updated_at) },
       };
   }
 }
