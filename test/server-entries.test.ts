@@ -96,7 +96,7 @@ afterAll(async () => {
 });
 
 const listUrl = (query = '') => `/contests/${contestId}/entries${query}`;
-const codes = (html: string) => [...html.matchAll(/<td>(A\d{3})<\/td>/g)].map((m) => m[1]);
+const codes = (html: string) => [...html.matchAll(/<td class="nowrap code">(A\d{3})<\/td>/g)].map((m) => m[1]);
 
 describe('entries list', () => {
   it('pages through all entries, 50 a page, sorted by code', async () => {

@@ -6,7 +6,10 @@ import { idParams, type Ids } from '../schemas.ts';
 import { notFound } from '../http-error.ts';
 import { requireContest } from '../contests/load.ts';
 import { ENTRY_STATUSES } from '../../entries/status.ts';
-import { contestFile, entryDetail, entryFacets, listEntries, type EntryFilter } from './query.ts';
+import { contestFile, entryDetail, entryFacets } from './query.ts';
+import { loadEntryTable } from '../../entries/store/table.ts';
+import { entryTablePage, type EntryTableQuery, type EntryVerdict, isSortKey } from '../../entries/table.ts';
+import { VERDICT_LABELS } from '../../eligibility/store/board.ts';
 import { attachmentDisposition } from './download.ts';
 import { shownDocuments } from './documents.ts';
 
@@ -14,7 +17,12 @@ interface ListQuery {
   category?: string;
   group?: string;
   status?: string;
+  verdict?: string;
+  flagged?: boolean;
+  award?: string;
   q?: string;
+  sort?: string;
+  desc?: boolean;
   page?: number;
 }
 
@@ -24,29 +32,56 @@ const listQuerySchema = {
     category: { type: 'string', maxLength: 20 },
     group: { type: 'string', maxLength: 100 },
     status: { type: 'string', maxLength: 20 },
+    verdict: { type: 'string', maxLength: 20 },
+    flagged: { type: 'boolean' },
+    award: { type: 'string', maxLength: 40 },
     q: { type: 'string', maxLength: 100 },
+    sort: { type: 'string', maxLength: 20 },
+    desc: { type: 'boolean' },
     page: { type: 'integer', minimum: 1, default: 1 },
   },
 } as const;
 
-function toFilter(q: ListQuery): EntryFilter {
+const isVerdict = (v: string | undefined): v is EntryVerdict => v !== undefined && v in VERDICT_LABELS;
+
+function toQuery(q: ListQuery): EntryTableQuery {
   const category = q.category === 'none' ? 'none' : /^\d+$/.test(q.category ?? '') ? Number(q.category) : undefined;
   const status = q.status && q.status in ENTRY_STATUSES ? (q.status as EntryStatus) : undefined;
-  return { category, group: q.group || undefined, status, q: q.q?.trim() || undefined, page: q.page ?? 1 };
+  return {
+    category,
+    group: q.group || undefined,
+    status,
+    verdict: isVerdict(q.verdict) ? q.verdict : undefined,
+    flagged: q.flagged || undefined,
+    award: q.award || undefined,
+    q: q.q?.trim() || undefined,
+    sort: q.sort && isSortKey(q.sort) ? q.sort : 'code',
+    desc: q.desc ?? false,
+    page: q.page ?? 1,
+  };
 }
 
-/** 作品列表, 作品详情 and file downloads. */
+/** 作品列表 (every entry at every stage: 形式审查, 查重, 评审, 评奖), 作品详情 and file downloads. */
 export const entryRoutes: FastifyPluginAsync = async (app) => {
   app.get<{ Params: Ids<'contestId'>; Querystring: ListQuery }>(
     '/contests/:contestId/entries',
     { config: { access: ORGANIZERS }, schema: { params: idParams('contestId'), querystring: listQuerySchema } },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
-      const filter = toFilter(request.query);
-      const [result, facets] = await Promise.all([listEntries(app.db, contest.id, filter), entryFacets(app.db, contest.id)]);
+      const query = toQuery(request.query);
+      const [table, facets] = await Promise.all([loadEntryTable(app.db, contest.id), entryFacets(app.db, contest.id)]);
       return reply.page(
         'entries/list',
-        { contest, tab: 'entries', filter, result, facets, statuses: ENTRY_STATUSES },
+        {
+          contest,
+          tab: 'entries',
+          filter: query,
+          result: entryTablePage(table.rows, query, table.bands),
+          table,
+          facets,
+          statuses: ENTRY_STATUSES,
+          verdicts: VERDICT_LABELS,
+        },
         { title: `作品列表 · ${contest.name}` },
       );
     },
