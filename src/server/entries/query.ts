@@ -1,6 +1,6 @@
-import { type NotNull, sql } from 'kysely';
+import type { NotNull } from 'kysely';
 import type { Db } from '../../db/connect.ts';
-import type { Author, Category, Entry, EntryStatus, StoredFile } from '../../db/schema.ts';
+import type { Author, Category, Entry, StoredFile } from '../../db/schema.ts';
 
 export interface EntryFacets {
   categories: Pick<Category, 'id' | 'name'>[];
