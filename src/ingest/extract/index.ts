@@ -1,15 +1,30 @@
 import path from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
 import yauzl from 'yauzl';
-import { readDoc, readDocx, type WordText } from './word.ts';
+import { isHtml, isMht, readHtmlDocument } from './html.ts';
+import { readOdt } from './odt.ts';
+import type { DocumentPart, DocumentProperties } from './parts.ts';
 import { PdfProblem, readPdf } from './pdf.ts';
 import { decodeText, hasUnicodeBom } from './plain.ts';
+import { readRtf } from './rtf.ts';
+import { readPpt, readPptx } from './slides.ts';
+import { readDoc, readDocx, type WordText } from './word.ts';
+
+/** Which reader the text came from, as `casejury extract` and the entry page name it. */
+export type Extractor = 'mammoth' | 'word-extractor' | 'odt' | 'rtf' | 'html' | 'unpdf' | 'pdftotext' | 'pptx' | 'ppt' | 'text';
 
 export interface ExtractResult {
-  /** Plain text, paragraphs separated by blank lines; null when none could be read. */
+  /** Body text (with tables and text boxes, in reading order), paragraphs on their own lines; null when none could be read. */
   text: string | null;
-  /** Sanitized HTML (only for .docx). */
+  /** Sanitized HTML for reading on screen (.docx and web pages). */
   html: string | null;
+  /** Everything else a reader sees: notes, headers, footers, text boxes, comments. */
+  parts: DocumentPart[];
+  /** Author, last modified by, company, as the document's own properties say. */
+  properties: DocumentProperties | null;
+  extractor: Extractor | null;
+  /** A scan or a picture: its words can only be read by OCR (a background job does it). */
+  ocr: 'pdf' | 'image' | null;
   /** Chinese reason naming the problem when a document's text could not be read. */
   error: string | null;
   /** MIME type detected from the content (not the extension). */
@@ -17,7 +32,10 @@ export interface ExtractResult {
 }
 
 /** Extensions that promise a Word document, so content that is not one is an error. */
-const WORD_EXTS = new Set(['doc', 'docx', 'docm', 'dot', 'dotx', 'wps']);
+const WORD_EXTS = new Set(['doc', 'docx', 'docm', 'dot', 'dotx', 'wps', 'wpt', 'rtf', 'odt']);
+const SLIDE_EXTS = new Set(['ppt', 'pps', 'pot', 'dps', 'dpt']);
+const WEB_EXTS = new Set(['html', 'htm', 'mht', 'mhtml']);
+const IMAGE_MIMES = new Set(['image/jpeg', 'image/png', 'image/tiff', 'image/bmp', 'image/webp', 'image/gif']);
 
 const CONTENT_NAMES: Record<string, string> = {
   zip: ' ZIP 压缩包',
@@ -26,7 +44,6 @@ const CONTENT_NAMES: Record<string, string> = {
   xlsx: ' Excel 表格（.xlsx）',
   pptx: ' PowerPoint 演示文稿（.pptx）',
   cfb: ' Office 97–2003 文件（可能是 .xls 或 .ppt）',
-  rtf: ' RTF 文档，请另存为 .docx 后再提交',
   pdf: ' PDF 文件',
   docx: ' Word 文档（.docx）',
 };
@@ -44,44 +61,91 @@ async function isReadableZip(data: Buffer): Promise<boolean> {
   }
 }
 
-async function readWord(reader: (d: Buffer) => Promise<WordText>, data: Buffer, label: string, mime: string): Promise<ExtractResult> {
+const empty = (mime: string | null): ExtractResult => ({
+  text: null,
+  html: null,
+  parts: [],
+  properties: null,
+  extractor: null,
+  ocr: null,
+  error: null,
+  mime,
+});
+
+/** A reading whose body is empty although the file has other text, or no text at all, is reported rather than stored as read. */
+async function readWith(
+  reader: (d: Buffer) => Promise<WordText> | WordText,
+  extractor: Extractor,
+  data: Buffer,
+  label: string,
+  mime: string,
+): Promise<ExtractResult> {
   let result: WordText;
   try {
     result = await reader(data);
   } catch {
-    return { text: null, html: null, error: `不是有效的 Word 文档（${label}）：文件已损坏`, mime };
+    return { ...empty(mime), error: `不是有效的${label}：文件已损坏` };
   }
-  if (!result.text) return { text: null, html: null, error: 'Word 文档中没有文字（可能只有图片）', mime };
-  return { ...result, error: null, mime };
+  const text = result.text.trim() || null;
+  const error = text
+    ? null
+    : result.parts.length
+      ? `${label}的正文中没有文字（只在${[...new Set(result.parts.map((p) => PART_NAMES[p.kind]))].join('、')}中有文字）`
+      : `${label}中没有文字（可能只有图片）`;
+  return { ...empty(mime), ...result, text, extractor, error };
 }
 
+const PART_NAMES: Record<DocumentPart['kind'], string> = {
+  footnote: '脚注',
+  endnote: '尾注',
+  header: '页眉',
+  footer: '页脚',
+  textbox: '文本框',
+  comment: '批注',
+  ocr: '识别文字',
+};
+
 /**
- * Text (and for .docx, sanitized HTML) of one submitted file. What the bytes are is decided
- * by their content, not the name: a .doc that is really a .docx is read as one, and a .docx
- * that is some other zip is reported. Files that are not documents (video, images, archives)
- * give nulls and no error.
+ * Everything casejury reads from one submitted file: body text, the other parts, document
+ * properties, and for .docx and web pages sanitized HTML. What the bytes are is decided by their
+ * content, not the name: a .doc that is really a .docx, an RTF or a web page is read as what it
+ * is, and a .docx that is some other zip is reported. Files that are not documents (video,
+ * archives) give nulls and no error; scans and pictures are marked for OCR.
  */
 export async function extractText(data: Buffer, fileName: string): Promise<ExtractResult> {
-  if (data.length === 0) return { text: null, html: null, error: '空文件（0 字节）', mime: null };
+  if (data.length === 0) return { ...empty(null), error: '空文件（0 字节）' };
   const ext = path.extname(fileName).slice(1).toLowerCase();
   const type = await fileTypeFromBuffer(data);
-  const fail = (error: string): ExtractResult => ({ text: null, html: null, error, mime: type?.mime ?? null });
+  const mime = type?.mime ?? null;
+  const fail = (error: string): ExtractResult => ({ ...empty(mime), error });
 
   if (ext === 'txt' && (!type || hasUnicodeBom(data))) {
     const text = decodeText(data);
     if (text === null) return fail('无法识别文本文件的编码');
-    return { text: text.trim(), html: null, error: null, mime: 'text/plain' };
+    return { ...empty('text/plain'), text: text.trim(), extractor: 'text' };
   }
-  if (type?.ext === 'docx') return readWord(readDocx, data, '.docx', type.mime);
-  if (type?.ext === 'cfb' && WORD_EXTS.has(ext)) return readWord(readDoc, data, '.doc', 'application/msword');
+  if (!type && (WORD_EXTS.has(ext) || WEB_EXTS.has(ext)) && (isMht(data) || isHtml(data))) {
+    const label = WEB_EXTS.has(ext) ? '网页' : `网页文件（另存为 .${ext} 的 HTML）`;
+    return readWith(readHtmlDocument, 'html', data, label, isMht(data) ? 'multipart/related' : 'text/html');
+  }
+  if (type?.ext === 'rtf') return readWith(readRtf, 'rtf', data, 'RTF 文档', type.mime);
+  if (type?.ext === 'docx') return readWith(readDocx, 'mammoth', data, 'Word 文档（.docx）', type.mime);
+  if (type?.ext === 'odt') return readWith(readOdt, 'odt', data, 'OpenDocument 文档（.odt）', type.mime);
+  if (type?.ext === 'pptx') return readWith(readPptx, 'pptx', data, '演示文稿（.pptx）', type.mime);
+  if (type?.ext === 'cfb' && WORD_EXTS.has(ext))
+    return readWith(readDoc, 'word-extractor', data, `Word 文档（.${ext}）`, 'application/msword');
+  if (type?.ext === 'cfb' && SLIDE_EXTS.has(ext))
+    return readWith(readPpt, 'ppt', data, `演示文稿（.${ext}）`, 'application/vnd.ms-powerpoint');
   if (type?.ext === 'pdf') {
     try {
-      return { text: await readPdf(data), html: null, error: null, mime: type.mime };
+      const pdf = await readPdf(data);
+      return { ...empty(type.mime), text: pdf.text, extractor: pdf.extractor, ocr: pdf.text === null ? 'pdf' : null };
     } catch (err) {
       if (err instanceof PdfProblem) return fail(err.message);
       throw err;
     }
   }
+  if (type && IMAGE_MIMES.has(type.mime)) return { ...empty(type.mime), ocr: 'image' };
   if (WORD_EXTS.has(ext)) {
     const label = `不是有效的 Word 文档（.${ext}）`;
     if (!type) return fail(`${label}：文件已损坏`);
@@ -90,5 +154,5 @@ export async function extractText(data: Buffer, fileName: string): Promise<Extra
     return fail(`${label}：内容是${describeContent(type)}`);
   }
   if (ext === 'pdf') return fail(type ? `不是有效的 PDF 文件：内容是${describeContent(type)}` : '不是有效的 PDF 文件：文件已损坏');
-  return { text: null, html: null, error: null, mime: type?.mime ?? null };
+  return empty(mime);
 }

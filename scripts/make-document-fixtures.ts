@@ -1,0 +1,282 @@
+/**
+ * Regenerates the real-office-software fixtures under test/fixtures/documents/ from source.json:
+ * one LibreOffice Writer document (flat ODF written here) with a header, footer, footnote, endnote,
+ * text box, comment, table, an insertion and a deletion tracked as revisions, converted by
+ * LibreOffice itself to .odt, .docx, .doc, .rtf, .pdf and HTML (saved as .doc, and wrapped as MHT);
+ * a xelatex PDF with ctex's default fonts; and a 登记表 printed by LibreOffice, rendered to a
+ * grey JPEG by poppler and wrapped as an image-only PDF (what a scanner produces), once with the
+ * entry's author and once naming another person.
+ *
+ * Needs: soffice (libreoffice-writer, libreoffice-impress), pdftoppm (poppler-utils), xelatex with ctex
+ * (texlive-xetex, texlive-lang-chinese). Usage: npx tsx scripts/make-document-fixtures.ts
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const OUT = path.resolve('test/fixtures/documents');
+const source = JSON.parse(fs.readFileSync(path.join(OUT, 'source.json'), 'utf8')) as {
+  title: string;
+  paragraphs: string[];
+  inserted: string;
+  deleted: string;
+  table: string[][];
+  textbox: string;
+  footnote: string;
+  endnote: string;
+  header: string;
+  footer: string;
+  comment: string;
+  author: string;
+  english: string;
+  registration: { title: string; author: string; unit: string; otherAuthor: string };
+};
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+const NAMESPACES = [
+  'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"',
+  'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0"',
+  'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"',
+  'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"',
+  'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"',
+  'xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"',
+  'xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"',
+  'xmlns:dc="http://purl.org/dc/elements/1.1/"',
+  'xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0"',
+  'office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.text"',
+].join(' ');
+
+const STYLES = `
+ <office:font-face-decls>
+  <style:font-face style:name="WenQuanYi Micro Hei" svg:font-family="'WenQuanYi Micro Hei'"/>
+ </office:font-face-decls>
+ <office:styles>
+  <style:default-style style:family="paragraph">
+   <style:text-properties style:font-name="WenQuanYi Micro Hei" style:font-name-asian="WenQuanYi Micro Hei" fo:font-size="12pt" style:font-size-asian="12pt" fo:language="zh" fo:country="CN" style:language-asian="zh" style:country-asian="CN"/>
+  </style:default-style>
+  <style:style style:name="Title" style:family="paragraph"><style:text-properties fo:font-size="18pt" style:font-size-asian="18pt" fo:font-weight="bold" style:font-weight-asian="bold"/></style:style>
+ </office:styles>
+ <office:automatic-styles>
+  <style:page-layout style:name="pm1">
+   <style:page-layout-properties fo:page-width="21cm" fo:page-height="29.7cm" fo:margin-top="2cm" fo:margin-bottom="2cm" fo:margin-left="2.5cm" fo:margin-right="2.5cm"/>
+   <style:header-style><style:header-footer-properties fo:min-height="0.6cm"/></style:header-style>
+   <style:footer-style><style:header-footer-properties fo:min-height="0.6cm"/></style:footer-style>
+  </style:page-layout>
+  <style:style style:name="fr1" style:family="graphic"><style:graphic-properties style:wrap="none" style:vertical-pos="top" style:horizontal-pos="center" fo:border="0.05pt solid #000000"/></style:style>
+ </office:automatic-styles>`;
+
+const flatOdt = (meta: string, masterPage: string, body: string) => `<?xml version="1.0" encoding="UTF-8"?>
+<office:document ${NAMESPACES}>
+ <office:meta>${meta}</office:meta>
+ ${STYLES}
+ <office:master-styles>${masterPage}</office:master-styles>
+ <office:body><office:text>${body}</office:text></office:body>
+</office:document>
+`;
+
+const change = (id: string, kind: 'deletion' | 'insertion', content = '') =>
+  `<text:changed-region xml:id="${id}" text:id="${id}"><text:${kind}><office:change-info><dc:creator>王老师</dc:creator>` +
+  `<dc:date>2024-05-06T10:00:00</dc:date></office:change-info>${content}</text:${kind}></text:changed-region>`;
+
+/**
+ * The case document: every part a teacher's Word file can have. `final` is the same document with
+ * its revisions accepted, for the formats that print what they show (PDF, HTML): LibreOffice
+ * prints a tracked deletion as struck-through text.
+ */
+function caseDocument(final: boolean): string {
+  const [p1, p2, quoted, p4, p5] = source.paragraphs;
+  const meta = `<meta:initial-creator>${esc(source.author)}</meta:initial-creator><dc:creator>${esc(source.author)}</dc:creator><dc:title>${esc(source.title)}</dc:title>`;
+  const master = `<style:master-page style:name="Standard" style:page-layout-name="pm1">
+   <style:header><text:p>${esc(source.header)}</text:p></style:header>
+   <style:footer><text:p>${esc(source.footer)}</text:p></style:footer>
+  </style:master-page>`;
+  const cells = (row: string[]) =>
+    row.map((c) => `<table:table-cell office:value-type="string"><text:p>${esc(c)}</text:p></table:table-cell>`).join('');
+  const body = `
+  ${final ? '' : `<text:tracked-changes text:track-changes="false">${change('ct1', 'deletion', `<text:p>${esc(source.deleted)}</text:p>`)}${change('ct2', 'insertion')}</text:tracked-changes>`}
+  <text:p text:style-name="Title">${esc(source.title)}</text:p>
+  <text:p><draw:frame draw:style-name="fr1" draw:name="文本框1" text:anchor-type="paragraph" svg:width="12cm" svg:min-height="1cm" draw:z-index="0"><draw:text-box><text:p>${esc(source.textbox)}</text:p></draw:text-box></draw:frame>${esc(p1)}</text:p>
+  <text:p>${esc(p2)}<office:annotation><dc:creator>王老师</dc:creator><dc:date>2024-05-06T10:00:00</dc:date><text:p>${esc(source.comment)}</text:p></office:annotation>${final ? '' : '<text:change text:change-id="ct1"/>'}</text:p>
+  <text:p>${esc(quoted)}<text:note text:id="ftn1" text:note-class="footnote"><text:note-citation>1</text:note-citation><text:note-body><text:p>${esc(source.footnote)}</text:p></text:note-body></text:note></text:p>
+  <table:table table:name="表1"><table:table-column table:number-columns-repeated="3"/>${source.table.map((r) => `<table:table-row>${cells(r)}</table:table-row>`).join('')}</table:table>
+  <text:p>${esc(p4)}${final ? esc(source.inserted) : `<text:change-start text:change-id="ct2"/>${esc(source.inserted)}<text:change-end text:change-id="ct2"/>`}</text:p>
+  <text:p>${esc(p5)}<text:note text:id="edn1" text:note-class="endnote"><text:note-citation>i</text:note-citation><text:note-body><text:p>${esc(source.endnote)}</text:p></text:note-body></text:note></text:p>`;
+  return flatOdt(meta, master, body);
+}
+
+/** A 登记表 as a one-page table, the way schools fill it in before signing and scanning it. */
+function registrationForm(author: string): string {
+  const r = source.registration;
+  const rows = [
+    ['作品名称', r.title],
+    ['作者姓名', author],
+    ['工作单位', r.unit],
+    ['学段学科', '小学语文'],
+    ['联系电话', '13800000000'],
+    ['承诺', '本人承诺所报送作品为原创，无知识产权争议。'],
+    ['签字', ''],
+  ];
+  const cells = (row: string[]) =>
+    row.map((c) => `<table:table-cell office:value-type="string"><text:p>${esc(c)}</text:p></table:table-cell>`).join('');
+  const body = `<text:p text:style-name="Title">智慧教育平台应用典型案例登记表</text:p>
+  <table:table table:name="登记表"><table:table-column table:number-columns-repeated="2"/>${rows.map((r) => `<table:table-row>${cells(r)}</table:table-row>`).join('')}</table:table>`;
+  return flatOdt('', '<style:master-page style:name="Standard" style:page-layout-name="pm1"/>', body);
+}
+
+/** Two slides of a 课件, for rule sets that compare slides. */
+const slides = () => `<?xml version="1.0" encoding="UTF-8"?>
+<office:document ${NAMESPACES.replace('application/vnd.oasis.opendocument.text', 'application/vnd.oasis.opendocument.presentation')} xmlns:presentation="urn:oasis:names:tc:opendocument:xmlns:presentation:1.0">
+ <office:body><office:presentation>${source.paragraphs
+   .slice(0, 2)
+   .map(
+     (p, i) =>
+       `<draw:page draw:name="p${i + 1}"><draw:frame svg:x="1cm" svg:y="1cm" svg:width="24cm" svg:height="15cm"><draw:text-box><text:p>${esc(p)}</text:p></draw:text-box></draw:frame></draw:page>`,
+   )
+   .join('')}</office:presentation></office:body>
+</office:document>
+`;
+
+const XELATEX_SOURCE = () => `\\documentclass{ctexart}
+\\title{${source.title}}
+\\date{}
+\\begin{document}
+\\maketitle
+${source.paragraphs.join('\n\n')}
+
+${source.inserted}
+
+${source.english}
+\\end{document}
+`;
+
+function run(cmd: string, args: string[], cwd: string): void {
+  execFileSync(cmd, args, { cwd, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, HOME: cwd } });
+}
+
+/** Converts `file` in `dir` with LibreOffice; returns the output path. */
+function soffice(dir: string, file: string, filter: string, ext: string): string {
+  run('soffice', ['--headless', '--norestore', '--convert-to', filter, '--outdir', dir, path.join(dir, file)], dir);
+  return path.join(dir, `${path.parse(file).name}.${ext}`);
+}
+
+/** A PDF holding nothing but one full-page JPEG per page: what a scanner writes. */
+function imageOnlyPdf(jpegs: { data: Buffer; width: number; height: number; components: number }[]): Buffer {
+  const parts: Buffer[] = [];
+  const offsets: number[] = [];
+  let length = 0;
+  const push = (b: Buffer | string) => {
+    const buf = typeof b === 'string' ? Buffer.from(b, 'latin1') : b;
+    parts.push(buf);
+    length += buf.length;
+  };
+  const n = jpegs.length;
+  const object = (id: number, body: (Buffer | string)[]) => {
+    offsets[id] = length;
+    push(`${id} 0 obj\n`);
+    for (const b of body) push(b);
+    push('\nendobj\n');
+  };
+  push('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n');
+  object(1, ['<< /Type /Catalog /Pages 2 0 R >>']);
+  object(2, [`<< /Type /Pages /Count ${n} /Kids [${jpegs.map((_, i) => `${3 + i * 3} 0 R`).join(' ')}] >>`]);
+  jpegs.forEach((j, i) => {
+    const [page, content, image] = [3 + i * 3, 4 + i * 3, 5 + i * 3];
+    const draw = `q 595 0 0 842 0 0 cm /Im0 Do Q`;
+    object(page, [
+      `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents ${content} 0 R /Resources << /XObject << /Im0 ${image} 0 R >> >> >>`,
+    ]);
+    object(content, [`<< /Length ${draw.length} >>\nstream\n${draw}\nendstream`]);
+    object(image, [
+      `<< /Type /XObject /Subtype /Image /Width ${j.width} /Height ${j.height} /ColorSpace /${j.components === 1 ? 'DeviceGray' : 'DeviceRGB'} /BitsPerComponent 8 /Filter /DCTDecode /Length ${j.data.length} >>\nstream\n`,
+      j.data,
+      '\nendstream',
+    ]);
+  });
+  const xref = length;
+  const count = 3 + n * 3;
+  push(`xref\n0 ${count}\n0000000000 65535 f \n`);
+  for (let id = 1; id < count; id++) push(`${String(offsets[id]).padStart(10, '0')} 00000 n \n`);
+  push(`trailer\n<< /Size ${count} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`);
+  return Buffer.concat(parts);
+}
+
+/** JPEG size and colour components from its SOF marker. */
+function jpegSize(data: Buffer): { width: number; height: number; components: number } {
+  for (let i = 2; i < data.length; ) {
+    const marker = data[i + 1];
+    const len = data.readUInt16BE(i + 2);
+    if (marker >= 0xc0 && marker <= 0xc2)
+      return { height: data.readUInt16BE(i + 5), width: data.readUInt16BE(i + 7), components: data[i + 9] };
+    i += 2 + len;
+  }
+  throw new Error('no SOF marker');
+}
+
+function scan(dir: string, pdf: string): Buffer {
+  const prefix = path.join(dir, `${path.parse(pdf).name}-scan`);
+  run('pdftoppm', ['-r', '110', '-gray', '-jpeg', '-jpegopt', 'quality=55', pdf, prefix], dir);
+  const pages = fs
+    .readdirSync(dir)
+    .filter((f) => f.startsWith(path.basename(prefix)) && f.endsWith('.jpg'))
+    .sort()
+    .map((f) => fs.readFileSync(path.join(dir, f)));
+  return imageOnlyPdf(pages.map((data) => ({ data, ...jpegSize(data) })));
+}
+
+function main(): void {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'casejury-fixtures-'));
+  try {
+    fs.writeFileSync(path.join(work, 'case.fodt'), caseDocument(false));
+    fs.writeFileSync(path.join(work, 'final.fodt'), caseDocument(true));
+    const copy = (from: string, to: string) => fs.copyFileSync(from, path.join(OUT, to));
+    copy(soffice(work, 'case.fodt', 'odt', 'odt'), 'case.odt');
+    copy(soffice(work, 'case.fodt', 'docx:MS Word 2007 XML', 'docx'), 'case.docx');
+    copy(soffice(work, 'case.fodt', 'doc:MS Word 97', 'doc'), 'case.doc');
+    // LibreOffice cannot write WPS Office's .wps; WPS writes the Word 97 format under that name, so
+    // the .wps fixture is the Word 97 file under WPS's extension (see README).
+    copy(path.join(OUT, 'case.doc'), 'case.wps');
+    copy(soffice(work, 'case.fodt', 'rtf:Rich Text Format', 'rtf'), 'case.rtf');
+    copy(soffice(work, 'final.fodt', 'pdf:writer_pdf_Export', 'pdf'), 'case-libreoffice.pdf');
+    const html = soffice(work, 'final.fodt', 'html:HTML (StarWriter)', 'html');
+    copy(html, 'case-html.doc');
+    // Word's 单个文件网页 (.mht): the same page as the HTML part of a MIME message.
+    const page = fs.readFileSync(html);
+    const mht = [
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/related; boundary="----=_NextPart_casejury"; type="text/html"',
+      '',
+      '------=_NextPart_casejury',
+      'Content-Type: text/html; charset="utf-8"',
+      'Content-Transfer-Encoding: base64',
+      'Content-Location: file:///C:/case.htm',
+      '',
+      page.toString('base64').replace(/.{76}/g, '$&\r\n'),
+      '------=_NextPart_casejury--',
+      '',
+    ].join('\r\n');
+    fs.writeFileSync(path.join(OUT, 'case-mht.doc'), mht);
+
+    fs.writeFileSync(path.join(work, 'slides.fodp'), slides());
+    copy(soffice(work, 'slides.fodp', 'pptx:Impress MS PowerPoint 2007 XML', 'pptx'), 'slides.pptx');
+
+    fs.writeFileSync(path.join(work, 'case.tex'), XELATEX_SOURCE());
+    run('xelatex', ['-interaction=batchmode', 'case.tex'], work);
+    copy(path.join(work, 'case.pdf'), 'case-xelatex.pdf');
+
+    for (const [name, author] of [
+      ['registration', source.registration.author],
+      ['registration-other', source.registration.otherAuthor],
+    ]) {
+      fs.writeFileSync(path.join(work, `${name}.fodt`), registrationForm(author));
+      const pdf = soffice(work, `${name}.fodt`, 'pdf:writer_pdf_Export', 'pdf');
+      fs.writeFileSync(path.join(OUT, `${name}-scan.pdf`), scan(work, pdf));
+    }
+    for (const f of fs.readdirSync(OUT).sort()) console.log(`${f}\t${fs.statSync(path.join(OUT, f)).size}`);
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main();

@@ -1,0 +1,156 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { type ExtractResult, extractText } from '../src/ingest/extract/index.ts';
+import type { PartKind } from '../src/ingest/extract/parts.ts';
+
+/** Files written by LibreOffice, XeTeX and Microsoft Word: see test/fixtures/documents/README.md. */
+const DIR = path.resolve('test/fixtures/documents');
+const source = JSON.parse(fs.readFileSync(path.join(DIR, 'source.json'), 'utf8')) as {
+  title: string;
+  paragraphs: string[];
+  inserted: string;
+  deleted: string;
+  table: string[][];
+  textbox: string;
+  footnote: string;
+  endnote: string;
+  header: string;
+  footer: string;
+  comment: string;
+  author: string;
+};
+
+const read = (name: string): Promise<ExtractResult> => extractText(fs.readFileSync(path.join(DIR, name)), name);
+const han = (s: string): string[] => s.match(/\p{Script=Han}/gu) ?? [];
+
+/** Share of the expected text's Han characters found in the extracted text in the same order (longest common subsequence). */
+function hanRecall(expected: string, actual: string): number {
+  const a = han(expected);
+  const b = han(actual);
+  let prev = new Uint16Array(b.length + 1);
+  let cur = new Uint16Array(b.length + 1);
+  for (const ch of a) {
+    for (let j = 1; j <= b.length; j++) cur[j] = ch === b[j - 1] ? prev[j - 1] + 1 : Math.max(prev[j], cur[j - 1]);
+    [prev, cur] = [cur, prev];
+  }
+  return prev[b.length] / a.length;
+}
+
+/** The body as written: title, paragraphs, the table and the tracked insertion (the deletion is gone). */
+const expectedBody = [
+  source.title,
+  ...source.paragraphs.slice(0, 3),
+  ...source.table.flat(),
+  source.paragraphs[3],
+  source.inserted,
+  source.paragraphs[4],
+].join('\n');
+const partTexts = (r: ExtractResult, kind: PartKind) => r.parts.filter((p) => p.kind === kind).map((p) => p.text);
+
+describe('Word processors’ files: every part a reader sees', () => {
+  it.each([
+    ['case.docx', 'mammoth'],
+    ['case.doc', 'word-extractor'],
+    ['case.wps', 'word-extractor'],
+    ['case.odt', 'odt'],
+    ['case.rtf', 'rtf'],
+  ])(
+    '%s: body in reading order with its text box, notes, comment, header and footer as parts; the deletion absent',
+    async (name, extractor) => {
+      const r = await read(name);
+      expect(r.error).toBeNull();
+      expect(r.extractor).toBe(extractor);
+      const body = r.text ?? '';
+      expect(hanRecall(expectedBody, body)).toBeGreaterThanOrEqual(0.98);
+      // The text box counts with the body, where it stands (before or after the first paragraph's text) …
+      const box = body.indexOf(source.textbox);
+      expect(box).toBeGreaterThan(body.indexOf(source.title));
+      expect(box).toBeLessThan(body.indexOf(source.paragraphs[1]));
+      // … and the notes, header and footer do not, each in its own part.
+      expect(body).not.toContain(source.deleted);
+      expect(body).not.toContain(source.footnote);
+      expect(body).not.toContain(source.header);
+      expect(body).not.toContain(source.footer);
+      expect(body).toContain(`${source.paragraphs[2]}[1]`);
+      expect(partTexts(r, 'footnote')).toEqual([source.footnote]);
+      expect(partTexts(r, 'endnote')).toEqual([source.endnote]);
+      expect(partTexts(r, 'header')).toEqual([source.header]);
+      expect(partTexts(r, 'footer')).toEqual([source.footer]);
+      expect(partTexts(r, 'textbox')).toEqual([source.textbox]);
+      expect(partTexts(r, 'comment').join('')).toContain(source.comment);
+      for (const p of r.parts) expect(p.text).not.toContain(source.deleted);
+      expect(r.properties?.author).toBe(source.author);
+    },
+  );
+
+  it.each(['case-html.doc', 'case-mht.doc'])('%s: a web page saved as Word is read, with its notes, header and footer', async (name) => {
+    const r = await read(name);
+    expect(r.error).toBeNull();
+    expect(r.extractor).toBe('html');
+    expect(hanRecall(expectedBody.replace(source.textbox, ''), r.text ?? '')).toBeGreaterThanOrEqual(0.98);
+    expect(r.text).not.toContain(source.header);
+    expect(partTexts(r, 'footnote')).toEqual([source.footnote]);
+    expect(partTexts(r, 'endnote')).toEqual([source.endnote]);
+    expect(partTexts(r, 'header')).toEqual([source.header]);
+    expect(partTexts(r, 'footer')).toEqual([source.footer]);
+    expect(r.properties?.author).toBe(source.author);
+    // What reviewers read on screen leaves the header (with its name) out.
+    expect(r.html).toContain(source.paragraphs[0].slice(0, 20));
+    expect(r.html).not.toContain('张明远');
+  });
+
+  it('Word’s own .doc files: footnotes and endnotes, and text boxes placed where they are anchored', async () => {
+    const notes = await read('word-extractor/test13.doc');
+    expect(notes.text).toBe('Endnotes and footnotes test\n\nParagraph 1[1]\n\nParagraph 2[i]');
+    expect(partTexts(notes, 'footnote')).toEqual(['This is a footnote']);
+    expect(partTexts(notes, 'endnote')).toEqual(['This is an endnote']);
+
+    const boxes = await read('word-extractor/test16.doc');
+    const body = boxes.text ?? '';
+    expect(body.indexOf('First text box, regular')).toBeLessThan(body.indexOf('Paragraph 1'));
+    expect(body.indexOf('A shape with text inside')).toBeGreaterThan(body.indexOf('Paragraph 2'));
+    expect(body.indexOf('A shape with text inside')).toBeLessThan(body.indexOf('Paragraph 3'));
+    expect(partTexts(boxes, 'textbox')).toHaveLength(4);
+    expect(partTexts(boxes, 'header')[0]).toContain('Header box 1');
+    expect(body).not.toContain('Header box');
+  });
+});
+
+describe('PDFs', () => {
+  it('reads a LibreOffice PDF with pdf.js', async () => {
+    const r = await read('case-libreoffice.pdf');
+    expect(r).toMatchObject({ error: null, extractor: 'unpdf', ocr: null });
+    expect(hanRecall(expectedBody, r.text ?? '')).toBeGreaterThanOrEqual(0.98);
+  });
+
+  it('falls back to pdftotext for a xelatex PDF whose Chinese font has no ToUnicode map', async () => {
+    const r = await read('case-xelatex.pdf');
+    expect(r).toMatchObject({ error: null, extractor: 'pdftotext', ocr: null });
+    const expected = [source.title, ...source.paragraphs, source.inserted].join('\n');
+    expect(hanRecall(expected, r.text ?? '')).toBeGreaterThanOrEqual(0.98);
+  });
+
+  it('without pdftotext the same PDF is reported, naming the reason, and not stored as read', async () => {
+    process.env.CASEJURY_PDFTOTEXT = 'off';
+    try {
+      const r = await read('case-xelatex.pdf');
+      expect(r.text).toBeNull();
+      expect(r.error).toMatch(/几乎没有中文.*ToUnicode.*未安装 poppler-utils/);
+    } finally {
+      delete process.env.CASEJURY_PDFTOTEXT;
+    }
+  });
+
+  it('marks an image-only PDF for OCR instead of calling it empty', async () => {
+    expect(await read('registration-scan.pdf')).toMatchObject({ text: null, error: null, ocr: 'pdf', extractor: null });
+  });
+});
+
+describe('slides', () => {
+  it('reads the text of a .pptx slide by slide', async () => {
+    const r = await read('slides.pptx');
+    expect(r).toMatchObject({ error: null, extractor: 'pptx' });
+    expect(r.text).toBe(`${source.paragraphs[0]}\n\n${source.paragraphs[1]}`);
+  });
+});
