@@ -14,7 +14,7 @@ import { probeMp4 } from '../src/ingest/media.ts';
 import { classifyEntryFiles } from '../src/ingest/classify.ts';
 import { extractText } from '../src/ingest/extract/index.ts';
 import { loadRuleSetFile } from '../src/rules/store/files.ts';
-import { authorLimitsFor, type CategoryRules, materialsFor, type RuleSet } from '../src/rules/schema.ts';
+import { authorLimitsFor, type CategoryRules, DEFAULT_FORMAT_ALIASES, materialsFor, type RuleSet } from '../src/rules/schema.ts';
 import { sha256Of } from '../src/storage/blobs.ts';
 import { makeDocx } from './helpers/docx.ts';
 import { makeStyledDocx, type StyledText } from './fixtures-media/docx.ts';
@@ -72,7 +72,7 @@ async function entryOf(
   const files = await Promise.all(
     opts.files.map(async (f, i): Promise<EntryFile> => {
       const name = f.path.split('/').pop()!;
-      const { text, html, error } = await extractText(f.data, name);
+      const { text, html, error, parts, properties } = await extractText(f.data, name);
       const sha256 = sha256Of(f.data);
       media.set(sha256, f.data);
       return {
@@ -86,6 +86,8 @@ async function entryOf(
         text,
         html,
         error,
+        parts,
+        properties,
       };
     }),
   );
@@ -208,6 +210,8 @@ describe('rule set 2024-platform-cases-teacher-training · 区域研修应用案
     const results = checkEntry(entry, await contextFor(rs, [entry]));
     expect(verdicts(results)).toEqual({
       category: 'pass',
+      // The form's 案例名称 matches the entry's title.
+      registration: 'pass',
       'authors.count': 'pass',
       'material:信息表': 'pass',
       'filetype:信息表': 'pass',
@@ -334,6 +338,8 @@ describe('rule set fujian · 创新场景应用', () => {
     const results = checkEntry(entry, await contextFor(rs, [entry]));
     expect(verdicts(results)).toEqual({
       category: 'pass',
+      // The form's 案例名称 matches the entry's title.
+      registration: 'pass',
       'authors.count': 'pass',
       'material:信息表': 'pass',
       'filetype:信息表': 'pass',
@@ -618,6 +624,8 @@ describe('rule set 2025-district-digital-literacy · 校本研修案例', () => 
         text,
         html,
         error: null,
+        parts: [],
+        properties: null,
       };
     };
     expect(checkWords(material, [await file(40)])).toMatchObject({
@@ -693,6 +701,8 @@ describe('rule set 2024-district-info-teaching-exchange', () => {
       text: null,
       html: null,
       error: null,
+      parts: [],
+      properties: null,
     });
     const lesson = categoryOf(rules.exchange, 'vocational-practical-teaching').materials.find((m) => m.kind === '课堂实录视频')!;
     expect(checkSizes(lesson, [file('教学录像.mp4', 612.5)])).toEqual({
@@ -723,13 +733,15 @@ describe('rule set 2024-district-info-teaching-exchange', () => {
       text: null,
       html: null,
       error,
+      parts: [],
+      properties: null,
     });
-    expect(checkFileTypes(infoSheet, [pdf(0, '空文件（0 字节）')])).toEqual({
+    expect(checkFileTypes(infoSheet, [pdf(0, '空文件（0 字节）')], DEFAULT_FORMAT_ALIASES)).toEqual({
       id: 'filetype:信息表',
       status: 'fail',
       message: '信息表.pdf：空文件（0 字节）',
     });
-    expect(checkFileTypes(infoSheet, [pdf(2048, null)])?.status).toBe('pass');
+    expect(checkFileTypes(infoSheet, [pdf(2048, null)], DEFAULT_FORMAT_ALIASES)?.status).toBe('pass');
   });
 
   it('reads frame rate, bitrate and audio of a vocational lesson video against its hard limits', async () => {
@@ -749,6 +761,8 @@ describe('rule set 2024-district-info-teaching-exchange', () => {
           text: null,
           html: null,
           error: null,
+          parts: [],
+          properties: null,
         },
         data,
       };
@@ -828,7 +842,9 @@ describe('往届获奖名单 (history)', () => {
     const ws = wb.addWorksheet('获奖名单');
     ws.addRow(['2023年获奖作品名单']);
     ws.addRow(['序号', '作品名称', '作者', '单位', '年份', '奖项']);
-    rows.forEach((r, i) => ws.addRow([i + 1, ...r]));
+    rows.forEach((r, i) => {
+      ws.addRow([i + 1, ...r]);
+    });
     return readPriorAwards(Buffer.from(await wb.xlsx.writeBuffer()), '往届获奖名单.xlsx');
   }
 
@@ -886,6 +902,8 @@ describe('anonymity', () => {
       sha256: 'x',
       html: null,
       error: null,
+      parts: [],
+      properties: null,
     };
     const authors = teachers(['刘九', '福州市鼓楼区实验小学']);
     const warned = (text: string) => checkAnonymity(authors, [{ ...file, text }])?.message;

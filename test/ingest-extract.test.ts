@@ -79,11 +79,11 @@ describe('extractText', () => {
     });
   });
 
-  it('reads the text layer of a PDF and reports a PDF without one', async () => {
+  it('reads the text layer of a PDF and marks a PDF without one for OCR', async () => {
     const withText = await extractText(makePdf('BT /F1 12 Tf 20 100 Td (Case report text) Tj ET'), '信息表.pdf');
     expect(withText).toMatchObject({ text: 'Case report text', error: null, mime: 'application/pdf' });
     const scanned = await extractText(makePdf('0 0 m 100 100 l S'), '信息表.pdf');
-    expect(scanned).toMatchObject({ text: null, error: 'PDF 没有文字层（可能是扫描件）' });
+    expect(scanned).toMatchObject({ text: null, error: null, ocr: 'pdf' });
     expect((await extractText(Buffer.from('%PDF-1.4\n垃圾'), '信息表.pdf')).error).toBe('不是有效的 PDF 文件：文件已损坏');
   });
 
@@ -97,8 +97,9 @@ describe('extractText', () => {
 
   it('returns nothing and no error for videos, images and archives', async () => {
     const mp4 = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypmp42'), Buffer.alloc(64)]);
-    expect(await extractText(mp4, '数字故事.mp4')).toEqual({ text: null, html: null, error: null, mime: 'video/mp4' });
-    expect(await extractText(Buffer.from('random bytes'), '照片.jpg')).toEqual({ text: null, html: null, error: null, mime: null });
+    const nothing = { text: null, html: null, parts: [], properties: null, extractor: null, ocr: null, error: null };
+    expect(await extractText(mp4, '数字故事.mp4')).toEqual({ ...nothing, mime: 'video/mp4' });
+    expect(await extractText(Buffer.from('random bytes'), '照片.jpg')).toEqual({ ...nothing, mime: null });
   });
 });
 

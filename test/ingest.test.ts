@@ -511,7 +511,10 @@ describe('CLI', () => {
     await writeFile(root, `${TEACHERS[0]}/${CATEGORIES[0]}/智慧教育平台应用案例第1号/空.docx`, Buffer.alloc(0));
 
     const output: string[] = [];
-    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (output.push(String(chunk)), true));
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      output.push(String(chunk));
+      return true;
+    });
     let code: number;
     try {
       code = await runCli(['import', String(id), root, '--json', '--db', dbFile]);
@@ -526,10 +529,15 @@ describe('CLI', () => {
       skipped: 0,
       unchanged: 0,
       errors: [{ path: `${TEACHERS[0]}/${CATEGORIES[0]}/智慧教育平台应用案例第1号/空.docx`, message: '空文件（0 字节）' }],
+      ocrPending: 0,
+      ocr: null,
     });
 
     output.length = 0;
-    const spy2 = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (output.push(String(chunk)), true));
+    const spy2 = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      output.push(String(chunk));
+      return true;
+    });
     try {
       code = await runCli(['entries', String(id), '--category', 'fusion', '--json', '--db', dbFile]);
     } finally {

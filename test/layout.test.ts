@@ -17,6 +17,7 @@ const PURE_FILES = [
   'ingest/classify.ts',
   'ingest/categories.ts',
   'ingest/extract/plain.ts',
+  'ingest/extract/parts.ts',
   'spreadsheet/workbook.ts',
   'exports/workbook.ts',
 ];

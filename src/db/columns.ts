@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { canonicalJson, type AwardSnapshot } from '../awards/publication.ts';
 import type { CheckResult } from '../eligibility/types.ts';
+import type { DocumentProperties } from '../ingest/extract/parts.ts';
 import type { ImportProblem } from '../ingest/problems.ts';
 import { jsonColumn } from './json.ts';
 
@@ -22,6 +23,12 @@ export const eligibilityChecks = jsonColumn<CheckResult[]>(
 
 const importProblem: z.ZodType<ImportProblem> = z.object({ path: z.string(), message: z.string() });
 
+/** files.properties_json: a document's author, last modifier and company, as its own properties say. */
+export const documentProperties = jsonColumn<DocumentProperties>(
+  'files.properties_json',
+  z.object({ author: z.string().optional(), lastModifiedBy: z.string().optional(), company: z.string().optional() }),
+);
+
 /** import_batches.errors_json */
 export const importProblems = jsonColumn<ImportProblem[]>('import_batches.errors_json', z.array(importProblem));
 
@@ -41,6 +48,8 @@ export const importJobResult = jsonColumn(
     skipped: z.number(),
     unchanged: z.number(),
     errors: z.array(importProblem),
+    // Results stored before scans were read by OCR have none.
+    ocrPending: z.number().default(0),
   }),
 );
 

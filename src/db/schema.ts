@@ -3,6 +3,7 @@ import type { AwardOverrideKind } from '../awards/overrides.ts';
 import type { AwardSnapshot } from '../awards/publication.ts';
 import type { EntryStatus } from '../entries/status.ts';
 import type { CheckResult } from '../eligibility/types.ts';
+import type { DocumentProperties, OcrStatus, PartKind } from '../ingest/extract/parts.ts';
 import type { ImportProblem } from '../ingest/problems.ts';
 import type { ScanSettingsSummary, StoredJobPayload, StoredSourceShare } from './columns.ts';
 import type { JsonText } from './json.ts';
@@ -16,6 +17,7 @@ export interface Database {
   entries: EntriesTable;
   authors: AuthorsTable;
   files: FilesTable;
+  file_parts: FilePartsTable;
   import_batches: ImportBatchesTable;
   import_items: ImportItemsTable;
   audit_log: AuditLogTable;
@@ -131,7 +133,27 @@ export interface FilesTable {
   html: string | null;
   /** Chinese reason when text could not be extracted. */
   error: string | null;
+  /** The reader the text came from (mammoth, word-extractor, unpdf, pdftotext …). */
+  extractor: string | null;
+  /** Author, last modified by, company, as the document's own properties say. */
+  properties_json: JsonText<DocumentProperties> | null;
+  /** Scans and pictures: where their OCR stands; null for files OCR has nothing to do with. */
+  ocr_status: OcrStatus | null;
+  /** Version of the extraction that read the file (EXTRACT_VERSION); older ones are read again on import. */
+  extract_version: Generated<number>;
   created_at: string;
+}
+
+/** A part of a document other than its body: notes, headers, footers, text boxes, comments, OCR text. */
+export interface FilePartsTable {
+  id: Generated<number>;
+  file_id: number;
+  /** Order of the part in the document (and among parts of its kind). */
+  position: number;
+  kind: Exclude<PartKind, 'body'>;
+  text: string;
+  /** OCR parts: tesseract's mean word confidence, 0–100. */
+  confidence: number | null;
 }
 
 export interface ImportBatchesTable {
@@ -252,6 +274,7 @@ export type NewEntry = Insertable<EntriesTable>;
 export type EntryUpdate = Updateable<EntriesTable>;
 export type Author = Selectable<AuthorsTable>;
 export type StoredFile = Selectable<FilesTable>;
+export type StoredFilePart = Selectable<FilePartsTable>;
 export type ImportBatch = Selectable<ImportBatchesTable>;
 export type AuditRow = Selectable<AuditLogTable>;
 export type Job = Selectable<JobsTable>;

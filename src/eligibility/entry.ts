@@ -4,6 +4,7 @@ import { checkAuthors, personKey } from './authors.ts';
 import { checkKeywords, checkSectionLengths, checkSections, checkTitle, checkWords } from './documents.ts';
 import { checkTypesetting, type DocxLayout } from './format.ts';
 import { checkHistory, type PriorAward } from './history.ts';
+import { checkRegistration } from './registration.ts';
 import { assignFiles, checkFileTypes, checkPresence, checkSizes, checkTotalSize } from './materials.ts';
 import type { CheckResult, EntryAuthor, EntryFile } from './types.ts';
 import { checkVideos, isVideoFile, type VideoInfo } from './video.ts';
@@ -92,7 +93,7 @@ export function checkEntry(entry: EntryForCheck, ctx: CheckContext): CheckResult
   materials.forEach((m, i) => {
     const files = byMaterial[i];
     push(checkPresence(m, files, unassigned));
-    push(checkFileTypes(m, files));
+    push(checkFileTypes(m, files, ctx.ruleSet.formatAliases));
     push(checkSizes(m, files));
     push(checkWords(m, files));
     push(checkSections(m, files));
@@ -102,6 +103,13 @@ export function checkEntry(entry: EntryForCheck, ctx: CheckContext): CheckResult
     results.push(...checkVideos(category, m, files, ctx.videoOf));
   });
   push(checkTotalSize(category, entry.files));
+  push(
+    checkRegistration(
+      entry.title,
+      entry.authors,
+      materials.flatMap((m, i) => (m.kind === '信息表' ? byMaterial[i] : [])),
+    ),
+  );
   if (ctx.priorAwards) push(checkHistory(entry.title, entry.authors, ctx.priorAwards));
   if (ctx.ruleSet.blind) {
     // The documents reviewers judge as the work (the rule set's documentKinds, e.g. 案例介绍), not forms or evidence.

@@ -1,4 +1,4 @@
-import type { CategoryRules, Material, MaterialKind } from '../rules/schema.ts';
+import { acceptsFormat, type CategoryRules, type Material, type MaterialKind } from '../rules/schema.ts';
 import type { CheckResult, EntryFile, Finding } from './types.ts';
 import { BYTES_PER_MB, combine, formatMb } from './types.ts';
 
@@ -69,13 +69,16 @@ export function checkPresence(m: Material, files: EntryFile[], unassigned: Entry
 /** Empty, or the importer found the content is not what the extension claims (a .docx that is a zip …). */
 const isUnusable = (f: EntryFile) => f.size === 0 || (f.error?.startsWith('不是有效的') ?? false);
 
-/** Each file in an allowed format (by extension) and really of that format. Null when nothing to check. */
-export function checkFileTypes(m: Material, files: EntryFile[]): CheckResult | null {
+/**
+ * Each file in an allowed format (by extension, or an alias of one: .wps for .doc/.docx) and really
+ * of that format. Null when nothing to check.
+ */
+export function checkFileTypes(m: Material, files: EntryFile[], aliases: Record<string, string[]>): CheckResult | null {
   if (files.length === 0 || (m.formats.length === 0 && !files.some(isUnusable))) return null;
   const allowed = m.formats.map((f) => f.toUpperCase()).join('、');
   const findings: Finding[] = [];
   for (const f of files) {
-    if (m.formats.length && !m.formats.includes(f.ext))
+    if (!acceptsFormat(m, f.ext, aliases))
       findings.push({ status: 'fail', message: `${f.name}：格式为 ${f.ext ? f.ext.toUpperCase() : '无扩展名'}，应为 ${allowed}` });
     else if (isUnusable(f)) findings.push({ status: 'fail', message: `${f.name}：${f.error ?? '空文件（0 字节）'}` });
   }

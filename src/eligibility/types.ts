@@ -4,6 +4,8 @@
  * loads the data from the database and stores the results.
  */
 
+import type { DocumentPart, DocumentProperties } from '../ingest/extract/parts.ts';
+
 export type CheckStatus = 'pass' | 'warn' | 'fail';
 
 export interface CheckResult {
@@ -29,6 +31,10 @@ export interface EntryFile {
   html: string | null;
   /** Why the text could not be read, in Chinese. */
   error: string | null;
+  /** Everything else a reader sees of it: notes, headers, footers, text boxes, comments, and the OCR text of a scan. */
+  parts: Pick<DocumentPart, 'kind' | 'text' | 'confidence'>[];
+  /** Author, last modified by and company, as the document's own properties say. */
+  properties: DocumentProperties | null;
 }
 
 export interface EntryAuthor {
@@ -101,6 +107,7 @@ const CHECK_NAMES: Record<string, string> = {
   'video-picture': '视频画面',
   'video-encoding': '视频编码',
   history: '往届获奖',
+  registration: '登记表核对',
   anonymity: '匿名要求',
 };
 

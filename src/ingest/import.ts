@@ -1,11 +1,12 @@
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { fileTypeFromFile } from 'file-type';
-import type { Transaction } from 'kysely';
+import type { Insertable, Transaction } from 'kysely';
 import { audit } from '../audit/log.ts';
 import { dataDir } from '../config.ts';
 import { type Db, nowIso } from '../db/connect.ts';
-import type { Database } from '../db/schema.ts';
+import type { Database, FilePartsTable, FilesTable } from '../db/schema.ts';
+import { inChunks } from '../util/chunks.ts';
 import { parseRuleSet } from '../rules/load.ts';
 import { findGroup } from '../rules/match.ts';
 import { type CategoryRules, materialsFor } from '../rules/schema.ts';
@@ -13,13 +14,16 @@ import { type BlobStore, defaultBlobStore, sha256Of, sha256OfFile } from '../sto
 import type { ArchiveLimits } from './archive.ts';
 import { type CategoryRef, matchCategory } from './categories.ts';
 import { classifyEntryFiles, type KindPattern } from './classify.ts';
-import { extractText } from './extract/index.ts';
+import { EXTRACT_VERSION, type ExtractResult, extractText } from './extract/index.ts';
+import { ocrUnavailable } from './extract/ocr.ts';
+import { countOcrWork } from './ocr-run.ts';
+import type { DocumentPart, OcrStatus } from './extract/parts.ts';
 import { groupIntoEntries } from './layout.ts';
 import { type PlannedEntry, planFromLayout, planFromSheet } from './plan.ts';
 import type { ImportProblem } from './problems.ts';
 import { readSummarySheet } from './sheet.ts';
 import { type ImportSource, openSource, type SourceFile } from './source.ts';
-import { importProblems } from '../db/columns.ts';
+import { documentProperties, importProblems } from '../db/columns.ts';
 import type { ImportOrigin } from '../util/terms.ts';
 
 export interface ImportOptions {
@@ -47,13 +51,22 @@ export interface ImportSummary {
   unchanged: number;
   /** Bad files, unmatched categories, unreadable rows …: where, and why in Chinese. */
   errors: ImportProblem[];
+  /** Scans and pictures of the contest waiting for OCR (runPendingOcr reads them). */
+  ocrPending: number;
 }
 
 /** Files up to this size are read into memory and their text extracted; larger ones (videos) are streamed. */
 const IN_MEMORY_MAX_BYTES = 64 * 1024 * 1024;
 /** Entries whose files are read and extracted ahead of the one being written. */
 const READ_AHEAD = 6;
-const DOCUMENT_EXT = /\.(docx?|wps|pdf|txt)$/i;
+const DOCUMENT_EXT = /\.(docx?|wps|pdf|txt|rtf|odt)$/i;
+/** Pictures worth reading by OCR: photographed forms and documents, not the photos of 支撑材料. */
+const FORM_KINDS = ['信息表', '承诺书', '汇总表'];
+/** Where OCR goes for the files of one import: whether it can run here (asked once), and how many scans it cannot read. */
+interface OcrContext {
+  unavailable: () => Promise<string | null>;
+  skipped: number;
+}
 
 interface ContestCategory extends CategoryRef {
   rules: CategoryRules | null;
@@ -64,6 +77,8 @@ interface Vocabulary {
   /** Naming patterns of every category's materials, for entries whose category is unknown. */
   allPatterns: KindPattern[];
   codePrefix: string;
+  /** Kinds whose pictures (.jpg, .png) are read by OCR: forms and the documents the rule set compares. */
+  ocrImageKinds: Set<string>;
 }
 
 async function loadVocabulary(db: Db, contestId: number): Promise<Vocabulary> {
@@ -86,7 +101,8 @@ async function loadVocabulary(db: Db, contestId: number): Promise<Vocabulary> {
     return { ...row, aliases: rules?.aliases ?? [], rules };
   });
   const allPatterns = categories.flatMap((c) => (c.rules ? patternsOf(c.rules, null) : []));
-  return { categories, allPatterns, codePrefix: `C${contest.created_at.slice(0, 4)}-` };
+  const ocrImageKinds = new Set([...FORM_KINDS, ...(parsed.ok ? parsed.ruleSet.similarity.documentKinds : [])]);
+  return { categories, allPatterns, codePrefix: `C${contest.created_at.slice(0, 4)}-`, ocrImageKinds };
 }
 
 const patternsOf = (rules: CategoryRules, group: string | null): KindPattern[] =>
@@ -100,7 +116,7 @@ interface ExistingEntry {
   category_id: number | null;
   category_label: string | null;
   authors: { name: string; unit: string | null; county: string | null; phone: string | null }[];
-  files: Map<string, { id: number; sha256: string; kind: string; error: string | null }>;
+  files: Map<string, { id: number; sha256: string; kind: string; error: string | null; extract_version: number }>;
 }
 
 async function loadExisting(db: Db, contestId: number, key: string): Promise<ExistingEntry | null> {
@@ -113,7 +129,11 @@ async function loadExisting(db: Db, contestId: number, key: string): Promise<Exi
   if (!entry) return null;
   const [authors, files] = await Promise.all([
     db.selectFrom('authors').select(['name', 'unit', 'county', 'phone']).where('entry_id', '=', entry.id).orderBy('position').execute(),
-    db.selectFrom('files').select(['id', 'original_path', 'sha256', 'kind', 'error']).where('entry_id', '=', entry.id).execute(),
+    db
+      .selectFrom('files')
+      .select(['id', 'original_path', 'sha256', 'kind', 'error', 'extract_version'])
+      .where('entry_id', '=', entry.id)
+      .execute(),
   ]);
   return { ...entry, authors, files: new Map(files.map((f) => [f.original_path, f])) };
 }
@@ -127,7 +147,9 @@ interface PreparedFile {
   sha256: string;
   kind: string;
   /** Null when the stored row already has this content: nothing to extract or write. */
-  content: { mime: string | null; text: string | null; html: string | null; error: string | null } | null;
+  content: (Omit<ExtractResult, 'ocr'> & { ocr_status: OcrStatus | null }) | null;
+  /** What OCR the extraction asked for (its status is decided once the file's kind is known). */
+  ocr?: ExtractResult['ocr'];
 }
 
 interface PreparedEntry {
@@ -151,21 +173,26 @@ async function prepareFile(
   const name = path.posix.basename(entryPath);
   const ext = path.posix.extname(name).slice(1).toLowerCase();
   const { size } = await fsp.stat(file.abs);
-  const same = (sha256: string) => stored?.get(entryPath)?.sha256 === sha256;
+  // A file read by an older version of the extraction is read again, so its parts are filled in.
+  const same = (sha256: string) => {
+    const row = stored?.get(entryPath);
+    return row?.sha256 === sha256 && row.extract_version === EXTRACT_VERSION;
+  };
   if (size > IN_MEMORY_MAX_BYTES) {
     const sha256 = await sha256OfFile(file.abs);
     if (same(sha256)) return { rel: file.rel, entryPath, name, ext, size, sha256, content: null };
     if (!(await blobs.has(sha256))) await blobs.putFile(file.abs);
     const mime = (await fileTypeFromFile(file.abs))?.mime ?? null;
     const error = DOCUMENT_EXT.test(name) ? tooLargeToRead(size) : null;
-    return { rel: file.rel, entryPath, name, ext, size, sha256, content: { mime, text: null, html: null, error } };
+    const content = { mime, text: null, html: null, error, parts: [], properties: null, extractor: null, ocr_status: null };
+    return { rel: file.rel, entryPath, name, ext, size, sha256, content };
   }
   const data = await fsp.readFile(file.abs);
   const sha256 = sha256Of(data);
   if (same(sha256)) return { rel: file.rel, entryPath, name, ext, size, sha256, content: null };
   await blobs.put(data);
-  const { mime, text, html, error } = await extractText(data, name);
-  return { rel: file.rel, entryPath, name, ext, size, sha256, content: { mime, text, html, error } };
+  const { ocr, ...read } = await extractText(data, name);
+  return { rel: file.rel, entryPath, name, ext, size, sha256, content: { ...read, ocr_status: null }, ocr };
 }
 
 /** Everything about one entry that happens outside its transaction: blobs stored, text extracted. */
@@ -176,6 +203,7 @@ async function prepareEntry(
   vocabulary: Vocabulary,
   source: Map<string, SourceFile>,
   blobs: BlobStore,
+  ocrContext: OcrContext,
 ): Promise<PreparedEntry> {
   const existing = await loadExisting(db, contestId, plan.key);
   const problems = [...plan.problems];
@@ -210,8 +238,18 @@ async function prepareEntry(
     files.map((f) => f.entryPath),
     patterns,
   );
-  return { plan, existing, category, groupName, files: files.map((f, i) => ({ ...f, kind: kinds[i] })), problems };
+  const prepared = files.map((f, i) => ({ ...f, kind: kinds[i] }));
+  for (const f of prepared) {
+    if (!f.content || !(f.ocr === 'pdf' || (f.ocr === 'image' && vocabulary.ocrImageKinds.has(f.kind)))) continue;
+    const unavailable = await ocrContext.unavailable();
+    if (unavailable) ocrContext.skipped++;
+    f.content.ocr_status = unavailable ? 'unavailable' : 'pending';
+  }
+  return { plan, existing, category, groupName, files: prepared, problems };
 }
+
+const partsOf = (fileId: number, parts: DocumentPart[]): Insertable<FilePartsTable>[] =>
+  parts.map((p, position) => ({ file_id: fileId, position, kind: p.kind, text: p.text, confidence: p.confidence ?? null }));
 
 async function freeCode(trx: Transaction<Database>, contestId: number, prefix: string, counter: { next: number }): Promise<string> {
   for (;;) {
@@ -301,7 +339,8 @@ async function commitEntry(
         .execute();
     }
 
-    const newRows = [];
+    const newRows: { row: Insertable<FilesTable>; parts: DocumentPart[] }[] = [];
+    const partRows: Insertable<FilePartsTable>[] = [];
     for (const f of files) {
       const stored = existing?.files.get(f.entryPath);
       if (!f.content) {
@@ -311,12 +350,35 @@ async function commitEntry(
         }
         continue;
       }
-      const row = { name: f.name, kind: f.kind, ext: f.ext, size: f.size, sha256: f.sha256, ...f.content, created_at: now };
-      if (stored) await trx.updateTable('files').set(row).where('id', '=', stored.id).execute();
-      else newRows.push({ entry_id: entryId, original_path: f.entryPath, ...row });
+      const { parts, properties, ...read } = f.content;
+      const row = {
+        name: f.name,
+        kind: f.kind,
+        ext: f.ext,
+        size: f.size,
+        sha256: f.sha256,
+        ...read,
+        properties_json: properties ? documentProperties.write(properties) : null,
+        extract_version: EXTRACT_VERSION,
+        created_at: now,
+      };
+      if (stored) {
+        await trx.updateTable('files').set(row).where('id', '=', stored.id).execute();
+        await trx.deleteFrom('file_parts').where('file_id', '=', stored.id).execute();
+        partRows.push(...partsOf(stored.id, parts));
+      } else newRows.push({ row: { entry_id: entryId, original_path: f.entryPath, ...row }, parts });
       changed = true;
     }
-    if (newRows.length) await trx.insertInto('files').values(newRows).execute();
+    if (newRows.length) {
+      const ids = await trx
+        .insertInto('files')
+        .values(newRows.map((r) => r.row))
+        .returning(['id', 'original_path'])
+        .execute();
+      const idOf = new Map(ids.map((r) => [r.original_path, r.id]));
+      for (const r of newRows) partRows.push(...partsOf(idOf.get(r.row.original_path) ?? 0, r.parts));
+    }
+    for (const chunk of inChunks(partRows, 200)) await trx.insertInto('file_parts').values(chunk).execute();
     // A file gone from the submission loses its row; its bytes stay in the blob store.
     const gone = existing ? [...existing.files.keys()].filter((p) => !files.some((f) => f.entryPath === p)) : [];
     if (gone.length) {
@@ -454,13 +516,15 @@ export async function importPath(db: Db, contestId: number, inputPath: string, o
     const total = planned.entries.length;
     let done = total - todo.length;
     const counter = { next: 1 };
+    let ocrCheck: Promise<string | null> | null = null;
+    const ocrContext: OcrContext = { unavailable: () => (ocrCheck ??= ocrUnavailable()), skipped: 0 };
     try {
       await options.onProgress?.(done, total);
       // Files of the next few entries are read and extracted while the current one is written,
       // always committing in plan order so generated codes follow the folder order.
       const pending: Promise<PreparedEntry>[] = [];
       const start = (i: number) => {
-        const p = prepareEntry(db, contestId, todo[i], vocabulary, files, blobs);
+        const p = prepareEntry(db, contestId, todo[i], vocabulary, files, blobs, ocrContext);
         p.catch(() => {}); // awaited below; this only keeps an abandoned read-ahead from crashing the process
         pending[i] = p;
       };
@@ -477,7 +541,15 @@ export async function importPath(db: Db, contestId: number, inputPath: string, o
       await failBatch(db, batch.id, err);
       throw err;
     }
-    return await finishBatch(db, contestId, batch.id, sourcePath, planned.skipped, globalProblems, options.userId ?? null);
+    const unavailable = await ocrContext.unavailable();
+    // Said once for the whole import, not once per scan: the rest of the import is unaffected.
+    if (unavailable && ocrContext.skipped)
+      globalProblems.push({
+        path: '文字识别（OCR）',
+        message: `${unavailable}：${ocrContext.skipped} 个扫描件或图片未识别文字，其余内容已正常导入；安装后再次导入即可识别`,
+      });
+    const summary = await finishBatch(db, contestId, batch.id, sourcePath, planned.skipped, globalProblems, options.userId ?? null);
+    return { ...summary, ocrPending: unavailable ? 0 : await countOcrWork(db, contestId) };
   } finally {
     await fsp.rm(workDir, { recursive: true, force: true });
   }
@@ -491,7 +563,7 @@ async function finishBatch(
   skipped: number,
   globalProblems: ImportProblem[],
   userId: number | null,
-): Promise<ImportSummary> {
+): Promise<Omit<ImportSummary, 'ocrPending'>> {
   return db.transaction().execute(async (trx) => {
     const batch = await trx
       .selectFrom('import_batches')
@@ -504,7 +576,7 @@ async function finishBatch(
       .where('batch_id', '=', batchId)
       .executeTakeFirstOrThrow();
     const errors = [...globalProblems, ...importProblems.read(batch.errors_json)];
-    const summary: ImportSummary = { batchId, imported: batch.imported, skipped, unchanged: Number(n) - batch.imported, errors };
+    const summary = { batchId, imported: batch.imported, skipped, unchanged: Number(n) - batch.imported, errors };
     await trx
       .updateTable('import_batches')
       .set({ status: 'done', finished_at: nowIso(), skipped, error_count: errors.length, errors_json: importProblems.write(errors) })

@@ -61,6 +61,7 @@ export const fontSizePt = (size: ChineseFontSize | number): number => (typeof si
 
 const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, { error: '须为小写英文字母、数字和连字符组成的标识（如 school-based）' });
 const text = z.string().trim().min(1, { error: '不能为空' });
+const extension = z.string().regex(/^[a-z0-9]+$/, { error: '扩展名用小写字母和数字，不带点（如 docx）' });
 const ratio = z.number().gt(0, { error: '须大于 0' }).lte(1, { error: '不能超过 1（写作小数，如 0.1 表示 10%）' });
 const positive = z.number().positive({ error: '须大于 0' });
 const count = z.number().int({ error: '须为整数' }).nonnegative({ error: '不能为负数' });
@@ -151,7 +152,7 @@ const material = z.strictObject({
   name: text.optional(),
   required: z.boolean().default(true),
   /** Allowed extensions, lower case, without dot. Empty: any. */
-  formats: z.array(z.string().regex(/^[a-z0-9]+$/, { error: '扩展名用小写字母和数字，不带点（如 docx）' })).default([]),
+  formats: z.array(extension).default([]),
   minCount: count.optional(),
   maxCount: count.optional(),
   maxSizeMb: positive.optional(),
@@ -314,6 +315,19 @@ const category = z.strictObject({
   checklist: z.array(text).default([]),
 });
 
+/**
+ * Formats accepted wherever one of the formats they stand for is: WPS Office saves Word, Excel and
+ * PowerPoint documents under its own extensions, and most Chinese teachers use it.
+ */
+export const DEFAULT_FORMAT_ALIASES: Record<string, string[]> = {
+  wps: ['doc', 'docx'],
+  wpt: ['dot', 'dotx'],
+  et: ['xls', 'xlsx'],
+  ett: ['xlt', 'xltx'],
+  dps: ['ppt', 'pptx'],
+  dpt: ['pot', 'potx'],
+};
+
 const ruleSetInput = z.strictObject({
   version: z.literal(1),
   contest: z.strictObject({
@@ -327,6 +341,8 @@ const ruleSetInput = z.strictObject({
     }),
   }),
   blind: z.boolean().default(true),
+  /** Extension → the formats it counts as (`wps: [doc, docx]`); replaces the defaults when given. */
+  formatAliases: z.record(extension, z.array(extension).min(1)).default(DEFAULT_FORMAT_ALIASES),
   /** 资格审定 items that apply to every category. */
   checklist: z.array(text).default([]),
   submission: z
@@ -407,7 +423,7 @@ function crossCheck(rs: RuleSetInput): Issue[] {
       issues.push({ path: [...at, 'rubric', 'criteria', i, 'key'], message: `评分项标识“${key}”重复` });
     const step = c.rubric.step;
     const offStep = (x: number) => Math.abs(x / step - Math.round(x / step)) > 1e-6;
-    crit.forEach((k, ki) =>
+    crit.forEach((k, ki) => {
       k.levels?.forEach((l, li) => {
         if (l.min > l.max || l.max > k.max)
           issues.push({
@@ -419,8 +435,8 @@ function crossCheck(rs: RuleSetInput): Issue[] {
             path: [...at, 'rubric', 'criteria', ki, 'levels', li, 'score'],
             message: `等级分 ${l.score} 须在分数段 ${l.min}–${l.max} 之内，且为 ${step} 的倍数`,
           });
-      }),
-    );
+      });
+    });
     crit.forEach((k, ki) => {
       if (offStep(k.max))
         issues.push({ path: [...at, 'rubric', 'criteria', ki, 'max'], message: `满分 ${k.max} 须为评分步长 ${step} 的倍数` });
@@ -440,7 +456,9 @@ function crossCheck(rs: RuleSetInput): Issue[] {
       issues.push({ path: [...at, 'authors', 'min'], message: `最少作者数 ${a.min} 大于最多作者数 ${a.max}` });
     checkVideo(c.video, [...at, 'video'], issues);
     checkMaterials(c.materials, [...at, 'materials'], issues);
-    c.groups.forEach((g, gi) => checkMaterials(g.materials, [...at, 'groups', gi, 'materials'], issues));
+    c.groups.forEach((g, gi) => {
+      checkMaterials(g.materials, [...at, 'groups', gi, 'materials'], issues);
+    });
     // Files are matched to a kind, so each kind appears once in what an entry must hand in.
     const checkKinds = (extras: z.output<typeof material>[], extrasAt: Path) => {
       const kinds = [...c.materials, ...extras].map((m) => m.kind);
@@ -450,7 +468,9 @@ function crossCheck(rs: RuleSetInput): Issue[] {
       }
     };
     checkKinds([], []);
-    c.groups.forEach((g, gi) => checkKinds(g.materials, [...at, 'groups', gi, 'materials']));
+    c.groups.forEach((g, gi) => {
+      checkKinds(g.materials, [...at, 'groups', gi, 'materials']);
+    });
   });
 
   if (rs.judging.aggregation === 'trimmed-mean' && rs.judging.reviewersPerEntry < 3)
@@ -506,6 +526,12 @@ export function criterionLevels(r: Rubric, c: RubricCriterion): RubricLevel[] {
 
 /** Full marks of a category's rubric. */
 export const rubricMax = (r: Rubric): number => r.criteria.reduce((s, c) => s + c.max, 0);
+
+/** Whether a file's extension is a format the material accepts, itself or through an alias (.wps for .doc/.docx). */
+export function acceptsFormat(m: Material, ext: string, aliases: Record<string, string[]>): boolean {
+  if (m.formats.length === 0 || m.formats.includes(ext)) return true;
+  return (aliases[ext] ?? []).some((f) => m.formats.includes(f));
+}
 
 /** The materials an entry of `groupName` must be checked against: the category's plus its group's. */
 export function materialsFor(c: CategoryRules, groupName?: string | null): Material[] {

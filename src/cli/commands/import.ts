@@ -4,6 +4,7 @@ import type { EntryStatus } from '../../db/schema.ts';
 import { ENTRY_STATUSES } from '../../entries/status.ts';
 import { listEntries } from '../../ingest/entries.ts';
 import { importPath } from '../../ingest/import.ts';
+import { runPendingOcr } from '../../ingest/ocr-run.ts';
 
 export const importCommand: Command = {
   name: ['import'],
@@ -22,8 +23,15 @@ export const importCommand: Command = {
         onProgress: showProgress ? (done, total) => void process.stderr.write(`\r正在导入 ${done}/${total} 件作品…`) : undefined,
       });
       if (showProgress) process.stderr.write('\n');
+      // Scans and pictures are read right after the import (the server does it in a background job).
+      const ocr = summary.ocrPending
+        ? await runPendingOcr(db, id, {
+            onProgress: showProgress ? (done, total) => void process.stderr.write(`\r正在识别扫描件 ${done}/${total}…`) : undefined,
+          })
+        : null;
+      if (showProgress && ocr) process.stderr.write('\n');
       if (ctx.json) {
-        ctx.printJson(summary);
+        ctx.printJson({ ...summary, ocr });
         return 0;
       }
       ctx.print(
@@ -31,6 +39,7 @@ export const importCommand: Command = {
           `跳过系统/临时文件 ${summary.skipped} 个，问题 ${summary.errors.length} 条`,
       );
       for (const e of summary.errors) ctx.print(`  ${e.path}：${e.message}`);
+      if (ocr) ctx.print(`文字识别（OCR）：识别 ${ocr.read} 个扫描件或图片${ocr.failed ? `，${ocr.failed} 个失败` : ''}`);
       return 0;
     });
   },

@@ -7,6 +7,7 @@ import * as m005 from './005_similarity.ts';
 import * as m006 from './006_suspects.ts';
 import * as m007 from './007_jobs.ts';
 import * as m008 from './008_imports_deadlines_reminders.ts';
+import * as m009 from './009_document_parts.ts';
 
 /**
  * Migrations listed explicitly: kysely's FileMigrationProvider imports by path,
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '006_suspects': m006,
   '007_jobs': m007,
   '008_imports_deadlines_reminders': m008,
+  '009_document_parts': m009,
 };
 
 export const migrationProvider: MigrationProvider = {

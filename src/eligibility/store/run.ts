@@ -10,6 +10,7 @@ import { loadPriorAwards } from './prior-awards.ts';
 import type { EntryFile } from '../types.ts';
 import { inChunks } from '../../util/chunks.ts';
 import { worstStatus } from '../types.ts';
+import { documentProperties } from '../../db/columns.ts';
 import { probeMp4 } from '../../ingest/media.ts';
 import type { VideoInfo } from '../video.ts';
 import { eligibilityChecks } from '../../db/columns.ts';
@@ -41,6 +42,37 @@ async function mapLimit<T>(items: T[], limit: number, work: (item: T) => Promise
 }
 
 const reason = (err: unknown) => ((err as NodeJS.ErrnoException).code === 'ENOENT' ? '存储中找不到该文件' : (err as Error).message);
+
+/** The parts (notes, headers, OCR text …) of the given files, or of every file of the contest. */
+async function loadParts(db: Db, contestId: number, fileIds: number[] | null): Promise<Map<number, EntryFile['parts']>> {
+  const columns = ['p.file_id', 'p.kind', 'p.text', 'p.confidence'] as const;
+  const rows = fileIds
+    ? (
+        await Promise.all(
+          inChunks(fileIds, 500).map((ids) =>
+            db
+              .selectFrom('file_parts as p')
+              .select(columns)
+              .where('p.file_id', 'in', ids)
+              .orderBy('p.file_id')
+              .orderBy('p.position')
+              .execute(),
+          ),
+        )
+      ).flat()
+    : await db
+        .selectFrom('file_parts as p')
+        .innerJoin('files as f', 'f.id', 'p.file_id')
+        .innerJoin('entries as e', 'e.id', 'f.entry_id')
+        .select(columns)
+        .where('e.contest_id', '=', contestId)
+        .orderBy('p.file_id')
+        .orderBy('p.position')
+        .execute();
+  const byFile = new Map<number, EntryFile['parts']>();
+  for (const r of rows) byFile.set(r.file_id, [...(byFile.get(r.file_id) ?? []), { kind: r.kind, text: r.text, confidence: r.confidence }]);
+  return byFile;
+}
 
 /** Entries with their authors and files, as the checks read them. */
 async function loadEntries(db: Db, contestId: number, entryIds: number[] | undefined) {
@@ -75,6 +107,7 @@ async function loadEntries(db: Db, contestId: number, entryIds: number[] | undef
     'f.text',
     'f.html',
     'f.error',
+    'f.properties_json',
   ] as const;
   const fileRows = entryIds
     ? (
@@ -92,6 +125,7 @@ async function loadEntries(db: Db, contestId: number, entryIds: number[] | undef
         .where('e.contest_id', '=', contestId)
         .orderBy('f.id')
         .execute();
+  const parts = await loadParts(db, contestId, entryIds ? fileRows.map((f) => f.id) : null);
   const files = new Map<number, EntryFile[]>();
   for (const f of fileRows) {
     const file: EntryFile = {
@@ -105,6 +139,8 @@ async function loadEntries(db: Db, contestId: number, entryIds: number[] | undef
       text: f.text,
       html: f.html,
       error: f.error,
+      parts: parts.get(f.id) ?? [],
+      properties: f.properties_json ? documentProperties.read(f.properties_json) : null,
     };
     files.set(f.entry_id, [...(files.get(f.entry_id) ?? []), file]);
   }

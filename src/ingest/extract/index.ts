@@ -10,6 +10,12 @@ import { readRtf } from './rtf.ts';
 import { readPpt, readPptx } from './slides.ts';
 import { readDoc, readDocx, type WordText } from './word.ts';
 
+/**
+ * Version of what extraction reads from a file. Raised when it starts reading more (new parts, new
+ * formats): files read by an older version are read again on the next import, bytes unchanged.
+ */
+export const EXTRACT_VERSION = 1;
+
 /** Which reader the text came from, as `casejury extract` and the entry page name it. */
 export type Extractor = 'mammoth' | 'word-extractor' | 'odt' | 'rtf' | 'html' | 'unpdf' | 'pdftotext' | 'pptx' | 'ppt' | 'text';
 

@@ -36,15 +36,16 @@ const LANGUAGES = 'chi_sim';
 const DPI = '300';
 const RENDER_TIMEOUT_MS = 120_000;
 
-let availability: { command: string | null; result: Promise<string | null> } | null = null;
+let availability: { key: string; result: Promise<string | null> } | null = null;
 
 /**
  * Null when OCR can run here; otherwise why not, in Chinese (said once per import). Checked once
- * per process and command.
+ * per process, command and PATH.
  */
 export function ocrUnavailable(): Promise<string | null> {
   const command = toolCommand('tesseract');
-  if (availability?.command === command) return availability.result;
+  const key = `${command}\n${process.env.PATH}`;
+  if (availability?.key === key) return availability.result;
   const result = (async () => {
     if (!command) return '文字识别（OCR）已关闭（CASEJURY_TESSERACT=off）';
     try {
@@ -58,7 +59,7 @@ export function ocrUnavailable(): Promise<string | null> {
         : `文字识别组件 tesseract 无法运行（${(err as Error).message}）`;
     }
   })();
-  availability = { command, result };
+  availability = { key, result };
   return result;
 }
 

@@ -23,6 +23,12 @@ export interface DocumentProperties {
   company?: string;
 }
 
+/**
+ * Where OCR of a scan or picture stands: queued for the background job, read, failed (the file's
+ * error says why), or not possible on this machine (tesseract is not installed; said once per import).
+ */
+export type OcrStatus = 'pending' | 'done' | 'failed' | 'unavailable';
+
 export const PART_LABELS: Record<PartKind, string> = {
   body: '正文',
   footnote: '脚注',

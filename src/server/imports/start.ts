@@ -2,10 +2,14 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { importPath } from '../../ingest/import.ts';
+import { runPendingOcr } from '../../ingest/ocr-run.ts';
 import type { JobPayload } from '../jobs.ts';
 import type { ImportOrigin } from '../../util/terms.ts';
 
 export const IMPORT_JOB = 'import';
+export const OCR_JOB = 'ocr';
+/** An OCR job works this long, then queues a follow-up for the rest, so checks and scans of the contest queued meanwhile run in between. */
+const OCR_BUDGET_MS = 4 * 60_000;
 
 export interface ImportRequest {
   contestId: number;
@@ -39,16 +43,32 @@ export function importJobs(app: FastifyInstance): (r: ImportRequest) => Promise<
   const stored = (p: string) =>
     path.resolve(p).startsWith(path.resolve(app.dataDir) + path.sep) ? path.relative(app.dataDir, p) : path.resolve(p);
   const located = (p: string) => path.resolve(app.dataDir, p);
+  // Scans and pictures are read after the import, by a job of their own: the entries are there at
+  // once, and OCR (seconds per page) does not hold up the import.
+  const submitOcr = app.jobs.register<JobPayload & { contestId: number }>(OCR_JOB, {
+    run: async (p, progress) => {
+      const summary = await runPendingOcr(app.db, p.contestId, {
+        blobs: app.blobs,
+        budgetMs: OCR_BUDGET_MS,
+        onProgress: (done, total) => progress.report(done, total),
+      });
+      if (summary.remaining) await submitOcr({ contestId: p.contestId });
+      return summary;
+    },
+  });
   const submit = app.jobs.register<ImportPayload>(IMPORT_JOB, {
     // A rerun after an instance died resumes the batch: importPath skips the entries already in import_items.
-    run: (p, progress) =>
-      importPath(app.db, p.contestId, located(p.path), {
+    run: async (p, progress) => {
+      const summary = await importPath(app.db, p.contestId, located(p.path), {
         userId: p.userId,
         origin: p.origin ?? 'browser',
         label: p.source,
         blobs: app.blobs,
         onProgress: (done, total) => progress.report(done, total),
-      }),
+      });
+      if (summary.ocrPending) await submitOcr({ contestId: p.contestId });
+      return summary;
+    },
     cleanup: async (p) => {
       if (p.tempDir) await fs.rm(located(p.tempDir), { recursive: true, force: true });
     },
