@@ -45,40 +45,107 @@ const NAMESPACES = [
   'xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"',
   'xmlns:dc="http://purl.org/dc/elements/1.1/"',
   'xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0"',
+  'xmlns:presentation="urn:oasis:names:tc:opendocument:xmlns:presentation:1.0"',
   'office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.text"',
 ].join(' ');
 
-const STYLES = `
- <office:font-face-decls>
-  <style:font-face style:name="WenQuanYi Micro Hei" svg:font-family="'WenQuanYi Micro Hei'"/>
- </office:font-face-decls>
- <office:styles>
-  <style:default-style style:family="paragraph">
-   <style:text-properties style:font-name="WenQuanYi Micro Hei" style:font-name-asian="WenQuanYi Micro Hei" fo:font-size="12pt" style:font-size-asian="12pt" fo:language="zh" fo:country="CN" style:language-asian="zh" style:country-asian="CN"/>
-  </style:default-style>
-  <style:style style:name="Title" style:family="paragraph"><style:text-properties fo:font-size="18pt" style:font-size-asian="18pt" fo:font-weight="bold" style:font-weight-asian="bold"/></style:style>
- </office:styles>
- <office:automatic-styles>
-  <style:page-layout style:name="pm1">
-   <style:page-layout-properties fo:page-width="21cm" fo:page-height="29.7cm" fo:margin-top="2cm" fo:margin-bottom="2cm" fo:margin-left="2.5cm" fo:margin-right="2.5cm"/>
-   <style:header-style><style:header-footer-properties fo:min-height="0.6cm"/></style:header-style>
-   <style:footer-style><style:header-footer-properties fo:min-height="0.6cm"/></style:footer-style>
-  </style:page-layout>
-  <style:style style:name="fr1" style:family="graphic"><style:graphic-properties style:wrap="none" style:vertical-pos="top" style:horizontal-pos="center" fo:border="0.05pt solid #000000"/></style:style>
- </office:automatic-styles>`;
+/** An XML element: `el('text:p', { 'text:style-name': 'Title' }, '标题')`; children are markup, text is escaped by the caller. */
+const el = (name: string, attrs: Record<string, string> = {}, ...children: string[]): string => {
+  const a = Object.entries(attrs)
+    .map(([k, v]) => ` ${k}="${v}"`)
+    .join('');
+  return children.length ? `<${name}${a}>${children.join('')}</${name}>` : `<${name}${a}/>`;
+};
+const p = (text: string, ...inline: string[]) => el('text:p', {}, ...inline, esc(text));
 
-const flatOdt = (meta: string, masterPage: string, body: string) => `<?xml version="1.0" encoding="UTF-8"?>
-<office:document ${NAMESPACES}>
- <office:meta>${meta}</office:meta>
- ${STYLES}
- <office:master-styles>${masterPage}</office:master-styles>
- <office:body><office:text>${body}</office:text></office:body>
-</office:document>
-`;
+const FONT = 'WenQuanYi Micro Hei';
+const STYLES = [
+  el('office:font-face-decls', {}, el('style:font-face', { 'style:name': FONT, 'svg:font-family': `'${FONT}'` })),
+  el(
+    'office:styles',
+    {},
+    el(
+      'style:default-style',
+      { 'style:family': 'paragraph' },
+      el('style:text-properties', {
+        'style:font-name': FONT,
+        'style:font-name-asian': FONT,
+        'fo:font-size': '12pt',
+        'style:font-size-asian': '12pt',
+        'fo:language': 'zh',
+        'fo:country': 'CN',
+        'style:language-asian': 'zh',
+        'style:country-asian': 'CN',
+      }),
+    ),
+    el(
+      'style:style',
+      { 'style:name': 'Title', 'style:family': 'paragraph' },
+      el('style:text-properties', {
+        'fo:font-size': '18pt',
+        'style:font-size-asian': '18pt',
+        'fo:font-weight': 'bold',
+        'style:font-weight-asian': 'bold',
+      }),
+    ),
+  ),
+  el(
+    'office:automatic-styles',
+    {},
+    el(
+      'style:page-layout',
+      { 'style:name': 'pm1' },
+      el('style:page-layout-properties', {
+        'fo:page-width': '21cm',
+        'fo:page-height': '29.7cm',
+        'fo:margin-top': '2cm',
+        'fo:margin-bottom': '2cm',
+        'fo:margin-left': '2.5cm',
+        'fo:margin-right': '2.5cm',
+      }),
+      el('style:header-style', {}, el('style:header-footer-properties', { 'fo:min-height': '0.6cm' })),
+      el('style:footer-style', {}, el('style:header-footer-properties', { 'fo:min-height': '0.6cm' })),
+    ),
+    el(
+      'style:style',
+      { 'style:name': 'fr1', 'style:family': 'graphic' },
+      el('style:graphic-properties', {
+        'style:wrap': 'none',
+        'style:vertical-pos': 'top',
+        'style:horizontal-pos': 'center',
+        'fo:border': '0.05pt solid #000000',
+      }),
+    ),
+  ),
+].join('\n');
+
+const flatOdt = (meta: string, masterPage: string, body: string) =>
+  `<?xml version="1.0" encoding="UTF-8"?>\n${el(
+    'office:document',
+    {},
+    el('office:meta', {}, meta),
+    STYLES,
+    el('office:master-styles', {}, masterPage),
+    el('office:body', {}, el('office:text', {}, body)),
+  ).replace('<office:document>', `<office:document ${NAMESPACES}>`)}\n`;
 
 const change = (id: string, kind: 'deletion' | 'insertion', content = '') =>
-  `<text:changed-region xml:id="${id}" text:id="${id}"><text:${kind}><office:change-info><dc:creator>王老师</dc:creator>` +
-  `<dc:date>2024-05-06T10:00:00</dc:date></office:change-info>${content}</text:${kind}></text:changed-region>`;
+  el(
+    'text:changed-region',
+    { 'xml:id': id, 'text:id': id },
+    el(`text:${kind}`, {}, el('office:change-info', {}, el('dc:creator', {}, '王老师'), el('dc:date', {}, '2024-05-06T10:00:00')), content),
+  );
+
+const note = (id: string, kind: 'footnote' | 'endnote', citation: string, text: string) =>
+  el('text:note', { 'text:id': id, 'text:note-class': kind }, el('text:note-citation', {}, citation), el('text:note-body', {}, p(text)));
+
+const table = (name: string, rows: string[][]) =>
+  el(
+    'table:table',
+    { 'table:name': name },
+    el('table:table-column', { 'table:number-columns-repeated': String(rows[0].length) }),
+    ...rows.map((r) => el('table:table-row', {}, ...r.map((c) => el('table:table-cell', { 'office:value-type': 'string' }, p(c))))),
+  );
 
 /**
  * The case document: every part a teacher's Word file can have. `final` is the same document with
@@ -87,22 +154,49 @@ const change = (id: string, kind: 'deletion' | 'insertion', content = '') =>
  */
 function caseDocument(final: boolean): string {
   const [p1, p2, quoted, p4, p5] = source.paragraphs;
-  const meta = `<meta:initial-creator>${esc(source.author)}</meta:initial-creator><dc:creator>${esc(source.author)}</dc:creator><dc:title>${esc(source.title)}</dc:title>`;
-  const master = `<style:master-page style:name="Standard" style:page-layout-name="pm1">
-   <style:header><text:p>${esc(source.header)}</text:p></style:header>
-   <style:footer><text:p>${esc(source.footer)}</text:p></style:footer>
-  </style:master-page>`;
-  const cells = (row: string[]) =>
-    row.map((c) => `<table:table-cell office:value-type="string"><text:p>${esc(c)}</text:p></table:table-cell>`).join('');
-  const body = `
-  ${final ? '' : `<text:tracked-changes text:track-changes="false">${change('ct1', 'deletion', `<text:p>${esc(source.deleted)}</text:p>`)}${change('ct2', 'insertion')}</text:tracked-changes>`}
-  <text:p text:style-name="Title">${esc(source.title)}</text:p>
-  <text:p><draw:frame draw:style-name="fr1" draw:name="文本框1" text:anchor-type="paragraph" svg:width="12cm" svg:min-height="1cm" draw:z-index="0"><draw:text-box><text:p>${esc(source.textbox)}</text:p></draw:text-box></draw:frame>${esc(p1)}</text:p>
-  <text:p>${esc(p2)}<office:annotation><dc:creator>王老师</dc:creator><dc:date>2024-05-06T10:00:00</dc:date><text:p>${esc(source.comment)}</text:p></office:annotation>${final ? '' : '<text:change text:change-id="ct1"/>'}</text:p>
-  <text:p>${esc(quoted)}<text:note text:id="ftn1" text:note-class="footnote"><text:note-citation>1</text:note-citation><text:note-body><text:p>${esc(source.footnote)}</text:p></text:note-body></text:note></text:p>
-  <table:table table:name="表1"><table:table-column table:number-columns-repeated="3"/>${source.table.map((r) => `<table:table-row>${cells(r)}</table:table-row>`).join('')}</table:table>
-  <text:p>${esc(p4)}${final ? esc(source.inserted) : `<text:change-start text:change-id="ct2"/>${esc(source.inserted)}<text:change-end text:change-id="ct2"/>`}</text:p>
-  <text:p>${esc(p5)}<text:note text:id="edn1" text:note-class="endnote"><text:note-citation>i</text:note-citation><text:note-body><text:p>${esc(source.endnote)}</text:p></text:note-body></text:note></text:p>`;
+  const meta = [
+    el('meta:initial-creator', {}, esc(source.author)),
+    el('dc:creator', {}, esc(source.author)),
+    el('dc:title', {}, esc(source.title)),
+  ].join('');
+  const master = el(
+    'style:master-page',
+    { 'style:name': 'Standard', 'style:page-layout-name': 'pm1' },
+    el('style:header', {}, p(source.header)),
+    el('style:footer', {}, p(source.footer)),
+  );
+  const frame = el(
+    'draw:frame',
+    {
+      'draw:style-name': 'fr1',
+      'draw:name': '文本框1',
+      'text:anchor-type': 'paragraph',
+      'svg:width': '12cm',
+      'svg:min-height': '1cm',
+      'draw:z-index': '0',
+    },
+    el('draw:text-box', {}, p(source.textbox)),
+  );
+  const comment = el('office:annotation', {}, el('dc:creator', {}, '王老师'), el('dc:date', {}, '2024-05-06T10:00:00'), p(source.comment));
+  const revisions = el(
+    'text:tracked-changes',
+    { 'text:track-changes': 'false' },
+    change('ct1', 'deletion', p(source.deleted)),
+    change('ct2', 'insertion'),
+  );
+  const inserted = final
+    ? esc(source.inserted)
+    : `${el('text:change-start', { 'text:change-id': 'ct2' })}${esc(source.inserted)}${el('text:change-end', { 'text:change-id': 'ct2' })}`;
+  const body = [
+    final ? '' : revisions,
+    el('text:p', { 'text:style-name': 'Title' }, esc(source.title)),
+    el('text:p', {}, frame, esc(p1)),
+    el('text:p', {}, esc(p2), comment, final ? '' : el('text:change', { 'text:change-id': 'ct1' })),
+    el('text:p', {}, esc(quoted), note('ftn1', 'footnote', '1', source.footnote)),
+    table('表1', source.table),
+    el('text:p', {}, esc(p4), inserted),
+    el('text:p', {}, esc(p5), note('edn1', 'endnote', 'i', source.endnote)),
+  ].join('\n');
   return flatOdt(meta, master, body);
 }
 
@@ -118,25 +212,25 @@ function registrationForm(author: string): string {
     ['承诺', '本人承诺所报送作品为原创，无知识产权争议。'],
     ['签字', ''],
   ];
-  const cells = (row: string[]) =>
-    row.map((c) => `<table:table-cell office:value-type="string"><text:p>${esc(c)}</text:p></table:table-cell>`).join('');
-  const body = `<text:p text:style-name="Title">智慧教育平台应用典型案例登记表</text:p>
-  <table:table table:name="登记表"><table:table-column table:number-columns-repeated="2"/>${rows.map((r) => `<table:table-row>${cells(r)}</table:table-row>`).join('')}</table:table>`;
-  return flatOdt('', '<style:master-page style:name="Standard" style:page-layout-name="pm1"/>', body);
+  const body = `${el('text:p', { 'text:style-name': 'Title' }, '智慧教育平台应用典型案例登记表')}\n${table('登记表', rows)}`;
+  return flatOdt('', el('style:master-page', { 'style:name': 'Standard', 'style:page-layout-name': 'pm1' }), body);
 }
 
 /** Two slides of a 课件, for rule sets that compare slides. */
-const slides = () => `<?xml version="1.0" encoding="UTF-8"?>
-<office:document ${NAMESPACES.replace('application/vnd.oasis.opendocument.text', 'application/vnd.oasis.opendocument.presentation')} xmlns:presentation="urn:oasis:names:tc:opendocument:xmlns:presentation:1.0">
- <office:body><office:presentation>${source.paragraphs
-   .slice(0, 2)
-   .map(
-     (p, i) =>
-       `<draw:page draw:name="p${i + 1}"><draw:frame svg:x="1cm" svg:y="1cm" svg:width="24cm" svg:height="15cm"><draw:text-box><text:p>${esc(p)}</text:p></draw:text-box></draw:frame></draw:page>`,
-   )
-   .join('')}</office:presentation></office:body>
-</office:document>
-`;
+const slides = () => {
+  const pages = source.paragraphs
+    .slice(0, 2)
+    .map((text, i) =>
+      el(
+        'draw:page',
+        { 'draw:name': `p${i + 1}` },
+        el('draw:frame', { 'svg:x': '1cm', 'svg:y': '1cm', 'svg:width': '24cm', 'svg:height': '15cm' }, el('draw:text-box', {}, p(text))),
+      ),
+    );
+  const namespaces = NAMESPACES.replace('opendocument.text', 'opendocument.presentation');
+  const document = el('office:document', {}, el('office:body', {}, el('office:presentation', {}, ...pages)));
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${document.replace('<office:document>', `<office:document ${namespaces}>`)}\n`;
+};
 
 const XELATEX_SOURCE = () => `\\documentclass{ctexart}
 \\title{${source.title}}
@@ -189,7 +283,9 @@ function imageOnlyPdf(jpegs: { data: Buffer; width: number; height: number; comp
     ]);
     object(content, [`<< /Length ${draw.length} >>\nstream\n${draw}\nendstream`]);
     object(image, [
-      `<< /Type /XObject /Subtype /Image /Width ${j.width} /Height ${j.height} /ColorSpace /${j.components === 1 ? 'DeviceGray' : 'DeviceRGB'} /BitsPerComponent 8 /Filter /DCTDecode /Length ${j.data.length} >>\nstream\n`,
+      `<< /Type /XObject /Subtype /Image /Width ${j.width} /Height ${j.height}`,
+      ` /ColorSpace /${j.components === 1 ? 'DeviceGray' : 'DeviceRGB'}`,
+      ` /BitsPerComponent 8 /Filter /DCTDecode /Length ${j.data.length} >>\nstream\n`,
       j.data,
       '\nendstream',
     ]);

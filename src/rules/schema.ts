@@ -252,7 +252,10 @@ const quota = z.strictObject({
   /** Counted per county (县区), per unit (学校/单位) or over the whole contest. */
   per: z.enum(['county', 'unit', 'contest']),
   max: z.number().int().positive(),
-  /** Applies only to entries whose county (县区, or 市直/市管 for city schools) matches this case-insensitive regex; the first matching quota wins. */
+  /**
+   * Applies only to entries whose county (县区, or 市直/市管 for city schools) matches this
+   * case-insensitive regex; the first matching quota wins.
+   */
   match: regexSource.optional(),
   /** Category keys counted; empty: all. */
   categories: z.array(slug).default([]),
