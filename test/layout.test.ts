@@ -92,8 +92,12 @@ describe('layout', () => {
 
   it('names a pure module that reaches a store, the database or the disk', () => {
     const file = path.join(SRC, 'awards', 'example.ts');
-    const text =
-      "import { audit } from '../audit/log.ts';\nimport { x } from './store/overrides.ts';\nimport fs from 'node:fs';\nimport { y } from './bands.ts';";
+    const text = [
+      "import { audit } from '../audit/log.ts';",
+      "import { x } from './store/overrides.ts';",
+      "import fs from 'node:fs';",
+      "import { y } from './bands.ts';",
+    ].join('\n');
     expect(violations(file, text)).toEqual([
       'awards/example.ts imports audit/log.ts',
       'awards/example.ts imports awards/store/overrides.ts',
