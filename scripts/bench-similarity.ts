@@ -34,7 +34,7 @@ import { CharModel, noticeClauses, REALISTIC_SPEC, realisticCorpus } from './lib
 
 const THRESHOLD = 0.3;
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CACHE = path.join(os.tmpdir(), 'casejury-bench-corpora-v1');
+const CACHE = path.join(os.tmpdir(), 'casejury-bench-corpora-v2');
 
 interface BenchDocument {
   id: string;

@@ -137,6 +137,8 @@ interface Draft {
 
 const STAGES = ['小学', '初中', '高中', '幼儿园'];
 const SCHOOLS = ['实验', '第一', '第二', '育才', '光明', '新华', '东风', '城关', '滨江', '桃李'];
+const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹';
+const GIVEN = '伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰晨宇欣怡浩然子涵雨轩';
 
 const COUNTABLE = /[\p{L}\p{N}]/u;
 
@@ -203,7 +205,9 @@ export function realisticCorpus(spec: RealisticSpec, model: CharModel, clauses: 
   const used = new Set<string>();
   const entryPath = (category: string, title: string): string => {
     for (;;) {
-      const p = `${random.pick(STAGES)}+${random.pick(SCHOOLS)}${random.pick(STAGES)}+教师${random.int(1, 99999)}/${category}/${title}/案例介绍.txt`;
+      // the official layout (学段+学校+教师姓名/参赛项目/作品名称/), which the scan reads categories from
+      const teacher = random.pick([...SURNAMES]) + random.pick([...GIVEN]) + (random.chance(0.6) ? random.pick([...GIVEN]) : '');
+      const p = `${random.pick(STAGES)}+${random.pick(SCHOOLS)}${random.pick(STAGES)}+${teacher}/${category}/${title}/案例介绍.txt`;
       if (!used.has(p)) {
         used.add(p);
         return p;

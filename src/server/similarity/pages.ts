@@ -12,6 +12,8 @@ import {
   getPair,
   getRun,
   latestRun,
+  countCommon,
+  countPairs,
   listCommon,
   listPairs,
   listReports,
@@ -181,11 +183,26 @@ async function summarizePairs(db: Db, contestId: number, runId: number, pairs: P
   }));
 }
 
-/** The latest scan's pairs of entries in different projects: 一稿多投 suspects by text, and the other overlaps. */
+/** Cross-project overlaps below the 一稿多投 share shown, most shared first; a large contest has thousands. */
+const SHOWN_OVERLAPS = 100;
+
+/**
+ * The latest scan's pairs of entries in different projects: 一稿多投 suspects by text, and the
+ * other overlaps (the most shared of them, and how many there are).
+ */
 export async function crossProjectPairs(db: Db, contestId: number) {
   const run = await latestRun(db, contestId);
-  const pairs = run ? await summarizePairs(db, contestId, run.id, await listPairs(db, run.id, { crossProjectOnly: true })) : [];
-  return { suspects: pairs.filter((p) => p.suspect), others: pairs.filter((p) => !p.suspect) };
+  if (!run) return { suspects: [], others: [], othersTotal: 0 };
+  const [suspects, others, othersTotal] = await Promise.all([
+    listPairs(db, run.id, { crossProjectOnly: true, suspect: true }),
+    listPairs(db, run.id, { crossProjectOnly: true, suspect: false, limit: SHOWN_OVERLAPS }),
+    countPairs(db, run.id, { crossProjectOnly: true, suspect: false }),
+  ]);
+  return {
+    suspects: await summarizePairs(db, contestId, run.id, suspects),
+    others: await summarizePairs(db, contestId, run.id, others),
+    othersTotal,
+  };
 }
 
 /** Holders of a common passage listed by name; the rest counted. */
@@ -195,9 +212,12 @@ export async function commonPage(
   db: Db,
   contest: Contest,
   error: { commonId?: number; exclusionId?: number; message: string; reason: string } | null = null,
+  page = 1,
 ) {
   const run = await latestRun(db, contest.id);
-  const passages = run ? await listCommon(db, run.id) : [];
+  const [passages, total] = run
+    ? await Promise.all([listCommon(db, run.id, { offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE }), countCommon(db, run.id)])
+    : [[], 0];
   const infoOf = await documentInfo(
     db,
     passages.flatMap((p) => p.documents.slice(0, SHOWN_HOLDERS)),
@@ -213,6 +233,9 @@ export async function commonPage(
       holders: p.documents.slice(0, SHOWN_HOLDERS).map(infoOf),
       more: Math.max(0, p.documents.length - SHOWN_HOLDERS),
     })),
+    page,
+    pages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
+    total,
     exclusions: await listExclusions(db, contest.id),
     error,
   };
@@ -290,7 +313,7 @@ export async function reportPage(db: Db, contest: Contest, fileId: number, form:
   const [infoOf, text, common, decisions] = await Promise.all([
     documentInfo(db, keys),
     scannedText(db, report.docKey, report.sha256),
-    listCommon(db, run.id, report.docKey),
+    listCommon(db, run.id, { key: report.docKey }),
     listDecisions(db, contest.id, [report.entryId]),
   ]);
   // sources numbered in order of what they share, as checking services list them

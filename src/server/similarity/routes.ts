@@ -130,12 +130,20 @@ export const similarityRoutes: FastifyPluginAsync<SimilarityRoutesOptions> = asy
     },
   );
 
-  app.get<{ Params: Ids<'contestId'> }>(
+  app.get<{ Params: Ids<'contestId'>; Querystring: { page: number } }>(
     '/contests/:contestId/similarity/common',
-    { config: { access: ORGANIZERS }, schema: { params: idParams('contestId') } },
+    {
+      config: { access: ORGANIZERS },
+      schema: {
+        params: idParams('contestId'),
+        querystring: { type: 'object', properties: { page: { type: 'integer', minimum: 1, default: 1 } } },
+      },
+    },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
-      return reply.page('similarity/common', await commonPage(app.db, contest), { title: `公共文本 · ${contest.name}` });
+      return reply.page('similarity/common', await commonPage(app.db, contest, null, request.query.page), {
+        title: `公共文本 · ${contest.name}`,
+      });
     },
   );
 

@@ -65,6 +65,7 @@ export const suspectRoutes: FastifyPluginAsync = async (app) => {
           decisions,
           // Cross-project pairs of the scan below the 一稿多投 share: shown here, so one page holds every such pair.
           textOverlaps: text.others,
+          textOverlapsTotal: text.othersTotal,
           fmt,
           pairUrl: (a: number, b: number) => pairUrl(contest.id, a, b),
         },

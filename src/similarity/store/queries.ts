@@ -267,15 +267,32 @@ const toPairRow = (p: PairTableRow): PairRow => ({
 });
 
 /** Pairs of a run, most shared first: all, the cross-project ones, or those of one document. */
-export async function listPairs(db: Db, runId: number, filter: { crossProjectOnly?: boolean; key?: string } = {}): Promise<PairRow[]> {
+export async function listPairs(
+  db: Db,
+  runId: number,
+  filter: { crossProjectOnly?: boolean; suspect?: boolean; key?: string; limit?: number } = {},
+): Promise<PairRow[]> {
   let q = db.selectFrom('similarity_pairs').selectAll().where('run_id', '=', runId);
   if (filter.crossProjectOnly) q = q.where('cross_project', '=', 1);
+  if (filter.suspect !== undefined) q = q.where('suspect', '=', filter.suspect ? 1 : 0);
   if (filter.key) {
     const key = filter.key;
     q = q.where((eb) => eb.or([eb('a_key', '=', key), eb('b_key', '=', key)]));
   }
-  const rows = (await q.execute()).map(toPairRow);
-  return rows.sort((x, y) => Number(y.suspect) - Number(x.suspect) || y.aShared + y.bShared - (x.aShared + x.bShared) || x.id - y.id);
+  q = q.orderBy('suspect', 'desc').orderBy(sql`a_shared + b_shared`, 'desc').orderBy('id');
+  if (filter.limit !== undefined) q = q.limit(filter.limit);
+  return (await q.execute()).map(toPairRow);
+}
+
+/** How many pairs of a run pass the filter. */
+export async function countPairs(db: Db, runId: number, filter: { crossProjectOnly?: boolean; suspect?: boolean } = {}): Promise<number> {
+  let q = db
+    .selectFrom('similarity_pairs')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('run_id', '=', runId);
+  if (filter.crossProjectOnly) q = q.where('cross_project', '=', 1);
+  if (filter.suspect !== undefined) q = q.where('suspect', '=', filter.suspect ? 1 : 0);
+  return Number((await q.executeTakeFirstOrThrow()).n);
 }
 
 export async function getPair(db: Db, pairId: number): Promise<PairRow | undefined> {
@@ -290,12 +307,18 @@ export interface CommonRow {
   documents: string[];
 }
 
-/** Common passages of a run (most widely shared first), or those one document holds. */
-export async function listCommon(db: Db, runId: number, key?: string): Promise<CommonRow[]> {
+/** Common passages of a run (most widely shared first), or those one document holds; a page of them with offset and limit. */
+export async function listCommon(
+  db: Db,
+  runId: number,
+  filter: { key?: string; offset?: number; limit?: number } = {},
+): Promise<CommonRow[]> {
   let q = db.selectFrom('similarity_common').select(['id', 'text', 'entries', 'documents_json']).where('run_id', '=', runId);
   // keys are quoted in the JSON list, so `"f1"` does not match "f12"
-  if (key) q = q.where(sql.ref<string>('documents_json'), 'like', `%"${key}"%`);
-  const rows = await q.orderBy('entries', 'desc').orderBy('id').execute();
+  if (filter.key) q = q.where(sql.ref<string>('documents_json'), 'like', `%"${filter.key}"%`);
+  q = q.orderBy('entries', 'desc').orderBy('id');
+  if (filter.limit !== undefined) q = q.offset(filter.offset ?? 0).limit(filter.limit);
+  const rows = await q.execute();
   return rows.map((r) => ({ id: r.id, text: r.text, entries: r.entries, documents: commonDocuments.read(r.documents_json) }));
 }
 
@@ -361,4 +384,14 @@ export async function freshness(db: Db, contestId: number, run: SimilarityRun | 
     removed,
     otherChanges: corpusChanged && added + changed + removed === 0,
   };
+}
+
+/** How many common passages a run found. */
+export async function countCommon(db: Db, runId: number): Promise<number> {
+  const { n } = await db
+    .selectFrom('similarity_common')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('run_id', '=', runId)
+    .executeTakeFirstOrThrow();
+  return Number(n);
 }
