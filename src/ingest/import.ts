@@ -14,10 +14,11 @@ import { type BlobStore, defaultBlobStore, sha256Of, sha256OfFile } from '../sto
 import type { ArchiveLimits } from './archive.ts';
 import { type CategoryRef, matchCategory } from './categories.ts';
 import { classifyEntryFiles, type KindPattern } from './classify.ts';
-import { EXTRACT_VERSION, type ExtractResult, extractText } from './extract/index.ts';
+import { EXTRACT_VERSION, type ExtractResult } from './extract/index.ts';
 import { ocrUnavailable } from './extract/ocr.ts';
 import { countOcrWork } from './ocr-run.ts';
 import type { DocumentPart, OcrStatus } from './extract/parts.ts';
+import { extractTextOnThread } from '../workers/documents.ts';
 import { groupIntoEntries } from './layout.ts';
 import { type PlannedEntry, planFromLayout, planFromSheet } from './plan.ts';
 import type { ImportProblem } from './problems.ts';
@@ -191,7 +192,7 @@ async function prepareFile(
   const sha256 = sha256Of(data);
   if (same(sha256)) return { rel: file.rel, entryPath, name, ext, size, sha256, content: null };
   await blobs.put(data);
-  const { ocr, ...read } = await extractText(data, name);
+  const { ocr, ...read } = await extractTextOnThread(data, name);
   return { rel: file.rel, entryPath, name, ext, size, sha256, content: { ...read, ocr_status: null }, ocr };
 }
 

@@ -5,7 +5,8 @@ import { type Db, nowIso } from '../../db/connect.ts';
 import { type BlobStore, defaultBlobStore } from '../../storage/blobs.ts';
 import { worksByFirstAuthor } from '../authors.ts';
 import { checkEntry, type EntryForCheck, filesToRead } from '../entry.ts';
-import { type DocxLayout, readDocxLayout } from '../format.ts';
+import type { DocxLayout } from '../format.ts';
+import { docxLayoutOnThread } from '../../workers/documents.ts';
 import { loadPriorAwards } from './prior-awards.ts';
 import type { EntryFile } from '../types.ts';
 import { inChunks } from '../../util/chunks.ts';
@@ -195,7 +196,7 @@ export async function runChecks(db: Db, contestId: number, options: RunOptions =
   }
   await mapLimit([...layoutFiles.keys()], READ_CONCURRENCY, async (sha) => {
     try {
-      layouts.set(sha, await readDocxLayout(await blobs.read(sha)));
+      layouts.set(sha, await docxLayoutOnThread(await blobs.read(sha)));
     } catch (err) {
       layouts.set(sha, reason(err));
     }

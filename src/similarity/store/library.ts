@@ -4,7 +4,7 @@ import { audit } from '../../audit/log.ts';
 import { type Db, nowIso } from '../../db/connect.ts';
 import type { SimilarityRole } from '../../db/schema.ts';
 import { ArchiveRefused, type ArchiveLimits, unpackArchive } from '../../ingest/archive.ts';
-import { extractText } from '../../ingest/extract/index.ts';
+import { extractTextOnThread } from '../../workers/documents.ts';
 import { junkReason } from '../../ingest/layout.ts';
 import { sha256Of } from '../../storage/blobs.ts';
 
@@ -42,7 +42,7 @@ export interface LibraryDocument {
 
 /** Text of one document, or the Chinese reason it has none to compare. */
 async function readableText(data: Buffer, name: string): Promise<{ text: string } | { error: string }> {
-  const extracted = await extractText(data, path.basename(name));
+  const extracted = await extractTextOnThread(data, path.basename(name));
   if (extracted.error) return { error: extracted.error };
   if (extracted.text === null) return { error: '不是可读取文字的文档' };
   if (!/[\p{L}\p{N}]/u.test(extracted.text)) return { error: '文档中没有可查重的文字' };
