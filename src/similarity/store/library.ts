@@ -67,7 +67,7 @@ export async function addLibraryUpload(
   // by name: a .docx is a zip too
   if (ARCHIVE_EXTENSIONS.includes(path.extname(file.name).toLowerCase())) {
     const target = path.join(workDir, 'unpacked');
-    let unpacked;
+    let unpacked: Awaited<ReturnType<typeof unpackArchive>>;
     try {
       unpacked = await unpackArchive(file.path, target, LIBRARY_ARCHIVE_LIMITS);
     } catch (err) {
