@@ -1,9 +1,9 @@
-import { Converter } from 'opencc-js/t2cn';
+import { Converter, Locale, Trie } from 'opencc-js/t2cn';
 
 /**
  * Normalized text: the countable characters of a document (letters, digits, CJK ideographs)
- * after NFKC, case folding and traditional → simplified folding, one UTF-16 unit each, with
- * the offset of each one's source character in the original text.
+ * after NFKC, case folding, regional vocabulary and traditional → simplified folding, one UTF-16
+ * unit each, with the offset of each one's source character in the original text.
  */
 export interface NormalizedText {
   chars: Uint16Array;
@@ -42,7 +42,8 @@ let simplifiedBmp: Map<string, string> | null = null;
  * never spans a line break.
  */
 function simplifyAll(chars: string[]): Map<string, string> {
-  const convert = (toSimplified ??= Converter({ from: 'tw', to: 'cn' }));
+  const convert = toSimplified ?? Converter({ from: 'tw', to: 'cn' });
+  toSimplified = convert;
   const result = new Map<string, string>();
   let pending = chars;
   let current = chars;
@@ -76,7 +77,7 @@ function foldCodePoint(cp: number): number[] {
   const units: number[] = [];
   for (const ch of folded) {
     if (!COUNTABLE.test(ch)) continue;
-    const c = (IDEOGRAPHIC.test(ch) ? simplifyChar(ch) : ch).codePointAt(0)!;
+    const c = (IDEOGRAPHIC.test(ch) ? simplifyChar(ch) : ch).codePointAt(0) ?? 0;
     if (c <= 0xffff) units.push(c);
     else {
       let unit = astralUnits.get(c);
@@ -91,6 +92,11 @@ function foldCodePoint(cp: number): number[] {
   return units;
 }
 
+/** Per BMP code unit: 1 for an ideograph, 2 for one that folds to another (traditional script). */
+const scripts = new Uint8Array(0x10000);
+const HAN = 1;
+const TRADITIONAL = 2;
+
 function buildBmpTable(): Int32Array {
   const table = new Int32Array(0x10000);
   for (let cp = 0; cp < 0x10000; cp++) {
@@ -103,6 +109,7 @@ function buildBmpTable(): Int32Array {
       continue;
     }
     const units = foldCodePoint(cp);
+    if (IDEOGRAPHIC.test(String.fromCharCode(cp))) scripts[cp] = units.length === 1 && units[0] !== cp ? TRADITIONAL : HAN;
     if (units.length === 0) table[cp] = DROP;
     else if (units.length === 1) table[cp] = units[0];
     else {
@@ -113,9 +120,75 @@ function buildBmpTable(): Int32Array {
   return table;
 }
 
-/** Normalizes a document. Linear, one table look-up per character. */
+/**
+ * Regional vocabulary of Taiwan and Hong Kong (軟體, 檔案, 資料, 影片 …) mapped to the mainland's
+ * words (軟件, 文件, 數據, 視頻, still in traditional script: the table simplifies them), by
+ * OpenCC's phrase dictionaries, longest match first, as OpenCC converts `twp`/`hk` → `cn`. The
+ * table folds characters only, and these are words: 軟體 is not 软体 but 软件. `starts` marks the
+ * code units a phrase can begin with, so most characters cost one array look-up.
+ */
+let regional: { trie: Trie; starts: Uint8Array } | null = null;
+
+function regionalPhrases(): { trie: Trie; starts: Uint8Array } {
+  const trie = new Trie();
+  const starts = new Uint8Array(0x10000);
+  // Only the phrase dictionaries (the first of each group): single variant characters are the table's job.
+  // Hong Kong first, so Taiwan's reading wins where the two differ.
+  for (const locale of ['hkp', 'twp']) {
+    const dict = Locale.from[locale]?.[0]?.[0];
+    if (!dict) continue;
+    const entries =
+      typeof dict === 'string'
+        ? dict.split('|').map((e) => e.split(' ') as [string, string])
+        : dict.map((e: readonly [string, string]) => [e[0], e[1]] as [string, string]);
+    for (const [key, value] of entries) {
+      if (!key || value === undefined || KEPT_WORDS.has(key)) continue;
+      trie.addWord(key, value);
+      starts[key.charCodeAt(0)] = 1;
+    }
+  }
+  return { trie, starts };
+}
+
+/**
+ * Words Taiwan uses for something else (智能, 文档, 进程) that are everyday words of the mainland's
+ * education documents (国家中小学智慧教育平台, 通知文件, 评审程序): a traditional copy of a mainland
+ * text keeps them as they are, so they are not folded.
+ */
+const KEPT_WORDS = new Set(['智慧', '文件', '程序']);
+
+/**
+ * A text in traditional script: at least this share of its ideographs fold to others. Regional
+ * words are folded in such texts only, since 智慧, 文件 and 程序 are mainland words too (in
+ * Taiwan they say 智能, 文档 and 进程): a simplified text is never changed by them.
+ */
+const TRADITIONAL_SHARE = 0.05;
+
+/**
+ * Normalizes a document. Linear: one table look-up per character; a text in traditional script is
+ * read a second time, with a phrase look-up where a regional word can start.
+ */
 export function normalize(text: string): NormalizedText {
-  const table = (bmpTable ??= buildBmpTable());
+  const table = bmpTable ?? buildBmpTable();
+  bmpTable = table;
+  let han = 0;
+  let traditional = 0;
+  for (let i = 0; i < text.length; i++) {
+    const script = scripts[text.charCodeAt(i)];
+    if (script) {
+      han++;
+      if (script === TRADITIONAL) traditional++;
+    }
+  }
+  if (traditional && traditional >= TRADITIONAL_SHARE * han) {
+    const phrases = regional ?? regionalPhrases();
+    regional = phrases;
+    return fold(text, table, phrases);
+  }
+  return fold(text, table, null);
+}
+
+function fold(text: string, table: Int32Array, phrases: { trie: Trie; starts: Uint8Array } | null): NormalizedText {
   let chars = new Uint16Array(text.length);
   let offsets = new Int32Array(text.length);
   let n = 0;
@@ -132,22 +205,49 @@ export function normalize(text: string): NormalizedText {
     chars[n] = unit;
     offsets[n++] = at;
   };
+  const unitsOf = (c: number): ArrayLike<number> => {
+    const mapped = table[c];
+    return mapped >= 0 ? [mapped] : mapped === EXPANDS ? (expansions.get(c) ?? []) : [];
+  };
+  const astral = (cp: number): Uint16Array => {
+    let units = astralCache.get(cp);
+    if (!units) {
+      units = Uint16Array.from(foldCodePoint(cp));
+      astralCache.set(cp, units);
+    }
+    return units;
+  };
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
+    if (phrases?.starts[c]) {
+      const match = phrases.trie.matchPrefix(text, i);
+      if (match) {
+        // The mainland word stands for the whole phrase: its units map into the phrase, in order,
+        // its last unit to the phrase's last character, so a match ending there covers all of it.
+        const units: number[] = [];
+        for (const ch of match.value) {
+          const cp = ch.codePointAt(0) ?? 0;
+          for (const u of Array.from(cp > 0xffff ? astral(cp) : unitsOf(cp))) units.push(u);
+        }
+        const last = match.end - 1;
+        units.forEach((u, k) => {
+          push(u, k === units.length - 1 ? last : Math.min(i + k, last));
+        });
+        i = last;
+        continue;
+      }
+    }
     if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
       const low = text.charCodeAt(i + 1);
       if (low >= 0xdc00 && low <= 0xdfff) {
-        const cp = (c - 0xd800) * 0x400 + (low - 0xdc00) + 0x10000;
-        let units = astralCache.get(cp);
-        if (!units) astralCache.set(cp, (units = Uint16Array.from(foldCodePoint(cp))));
-        for (const u of units) push(u, i);
+        for (const u of astral((c - 0xd800) * 0x400 + (low - 0xdc00) + 0x10000)) push(u, i);
         i++;
         continue;
       }
     }
     const mapped = table[c];
     if (mapped >= 0) push(mapped, i);
-    else if (mapped === EXPANDS) for (const u of expansions.get(c)!) push(u, i);
+    else if (mapped === EXPANDS) for (const u of expansions.get(c) ?? []) push(u, i);
   }
   return { chars: chars.subarray(0, n), offsets: offsets.subarray(0, n) };
 }
