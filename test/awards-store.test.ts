@@ -264,14 +264,32 @@ describe.each(testDatabases)('contest awards on $name', ({ open }) => {
       const crit = [20, 25, 25, 20, 10].map((max) => Math.round(max * f * 100) / 100);
       return { code: c, title: `${unit}应用案例${i}`, group, authors: [{ name: `教师${c}`, unit, county }], reviews: [crit, crit, crit] };
     };
-    built = await buildAwardContest(db, city, 'platform-application-cases', [
-      ...Array.from({ length: 8 }, (_, i) => entry(`S${i + 1}`, i + 1, '市直', '市第一中学')),
-      entry('T1', 9, '市直', '市第二中学'),
-      entry('K1', 10, '高新开发区', '开发区实验小学'),
-      entry('K2', 11, '高新开发区', '开发区实验小学', '学校案例'),
-      entry('Q1', 12, '鼓楼区', '鼓楼区教育局', '区县案例'),
-      entry('G1', 13, '鼓楼区', '鼓楼第一小学'),
-    ]);
+    // The city's quotas limit what a unit sends (checked at intake); as prize quotas they rank after judging.
+    const prizeQuotas = (yaml: string) =>
+      yaml.replace(
+        /\nquotas:\n[\s\S]*?\n(?=# 4\.)/,
+        [
+          '\nquotas:',
+          '  - { name: 开发区推优名额, per: county, match: 开发区, max: 30, exemptGroups: [区县案例], prize: true }',
+          '  - { name: 市管学校推荐名额, per: school, match: 市管|市直, max: 6, exemptGroups: [区县案例], prize: true }',
+          '  - { name: 县（市）区推优名额, per: county, max: 40, exemptGroups: [区县案例], prize: true }',
+          '',
+        ].join('\n'),
+      );
+    built = await buildAwardContest(
+      db,
+      city,
+      'platform-application-cases',
+      [
+        ...Array.from({ length: 8 }, (_, i) => entry(`S${i + 1}`, i + 1, '市直', '市第一中学')),
+        entry('T1', 9, '市直', '市第二中学'),
+        entry('K1', 10, '高新开发区', '开发区实验小学'),
+        entry('K2', 11, '高新开发区', '开发区实验小学', '学校案例'),
+        entry('Q1', 12, '鼓楼区', '鼓楼区教育局', '区县案例'),
+        entry('G1', 13, '鼓楼区', '鼓楼第一小学'),
+      ],
+      prizeQuotas,
+    );
     let awards = await contestAwards(db, built.contestId);
     const byName = (name: string) => awards.quotas.find((q) => q.name === name)!;
     expect(awards.quotas.map((q) => q.name)).toEqual(['开发区推优名额', '市管学校推荐名额', '县（市）区推优名额']);

@@ -487,6 +487,8 @@ describe('archives and sheets on their own', () => {
       {
         row: 2,
         code: null,
+        sourceCode: null,
+        recommender: null,
         title: '校本研修,我们这样做',
         categoryLabel: '校本研修案例',
         group: '小学',

@@ -11,7 +11,21 @@ import { describe, expect, it } from 'vitest';
  */
 
 const SRC = path.resolve('src');
-const PURE_AREAS = ['similarity', 'scoring', 'awards', 'rules', 'eligibility', 'judging', 'suspects', 'entries', 'util', 'deadlines'];
+const PURE_AREAS = [
+  'similarity',
+  'scoring',
+  'awards',
+  'rules',
+  'eligibility',
+  'judging',
+  'suspects',
+  'entries',
+  'units',
+  'intake',
+  'packages',
+  'deadlines',
+  'util',
+];
 /** Pure modules of edge folders that the core may lean on. */
 const PURE_FILES = [
   'ingest/classify.ts',

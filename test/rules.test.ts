@@ -89,7 +89,7 @@ describe('the rule sets in rules/', () => {
     expect(city.similarity.threshold).toBe(0.3);
 
     const national = load('2024-platform-cases-teacher-training.yaml');
-    expect(national.quotas).toMatchObject([{ per: 'contest', max: 200 }]);
+    expect(national.quotas).toMatchObject([{ per: 'unit-kind', unitKinds: ['省'], max: 200, prize: false }]);
     expect(national.awards.editableDefault).toBe(true);
   });
 

@@ -364,7 +364,27 @@ describe('公示 and downloads', () => {
   });
 });
 
+/** The city's quotas made a prize quota (名额内按得分推优), the one kind of quota the awards rank. */
+const PRIZE_QUOTA = (yaml: string) =>
+  yaml.replace(
+    /\nquotas:\n[\s\S]*?\n(?=# 4\.)/,
+    '\nquotas:\n  - { name: 市管学校推荐名额, per: school, match: 市管|市直, max: 6, prize: true }\n',
+  );
+
 describe('推优 quotas', () => {
+  it('ranks only prize quotas after judging', async () => {
+    const city = await buildAwardContest(server.db, CITY, 'platform-application-cases', [
+      {
+        code: 'S1',
+        title: '案例',
+        group: '教师案例',
+        authors: [{ name: '教师', unit: '市第一中学', county: '市直' }],
+        reviews: [[20, 20, 20, 20, 10]],
+      },
+    ]);
+    expect((await contestAwards(server.db, city.contestId)).quotas).toEqual([]);
+  });
+
   it('shows each quota’s units and takes a withhold decision with its reason', async () => {
     const entry = (code: string, i: number, county: string, unit: string): EntrySpec => {
       const f = (95 - i) / 100;
@@ -377,10 +397,13 @@ describe('推优 quotas', () => {
         reviews: [crit, crit, crit],
       };
     };
-    const city = await buildAwardContest(server.db, CITY, 'platform-application-cases', [
-      ...Array.from({ length: 8 }, (_, i) => entry(`S${i + 1}`, i + 1, '市直', '市第一中学')),
-      entry('G1', 9, '鼓楼区', '鼓楼第一小学'),
-    ]);
+    const city = await buildAwardContest(
+      server.db,
+      CITY,
+      'platform-application-cases',
+      [...Array.from({ length: 8 }, (_, i) => entry(`S${i + 1}`, i + 1, '市直', '市第一中学')), entry('G1', 9, '鼓楼区', '鼓楼第一小学')],
+      PRIZE_QUOTA,
+    );
     const cityBase = `/contests/${city.contestId}/awards`;
     const html = (await organizer.get(cityBase)).body;
     expect(html).toContain('id="quotas"');

@@ -541,7 +541,8 @@ const QUOTA_VALUES = { recommend: true, withhold: false } as const;
  * seat. Candidates are ranked by final score only: their categories' rubrics and tie-break chains differ.
  */
 function quotaResults(input: AwardInput, groups: AwardGroup[], warnings: string[]): QuotaResult[] {
-  const quotas = input.ruleSet.quotas;
+  // Intake quotas limit what a unit sends (src/intake/quotas.ts); only prize quotas rank after judging.
+  const quotas = input.ruleSet.quotas.filter((q) => q.prize);
   const matchers = quotas.map((q) => (q.match ? new RegExp(q.match, 'iu') : null));
   const candidates = quotas.map(() => [] as QuotaEntry[]);
   const exempt = quotas.map(() => [] as string[]);

@@ -8,6 +8,8 @@ import type { ImportProblem } from '../ingest/problems.ts';
 import type { ScanSettingsSummary, StoredJobPayload, StoredSourceShare } from './columns.ts';
 import type { JsonText } from './json.ts';
 import type { ImportOrigin } from '../util/terms.ts';
+import type { IntakeState, QuotaDecisionKind } from '../intake/quotas.ts';
+import type { UnitKind } from '../units/tree.ts';
 
 /** Every table of casejury. Timestamps are ISO-8601 strings so SQLite and PostgreSQL agree. */
 export interface Database {
@@ -41,6 +43,8 @@ export interface Database {
   suspect_decisions: SuspectDecisionsTable;
   deadlines: DeadlinesTable;
   reminders: RemindersTable;
+  units: UnitsTable;
+  intake_decisions: IntakeDecisionsTable;
 }
 
 export type Role = 'admin' | 'organizer' | 'expert';
@@ -102,6 +106,21 @@ export interface EntriesTable {
   batch_id: number | null;
   created_at: string;
   updated_at: string;
+  /** The submitting unit (区县, 学校 …) it belongs to; null until matched. */
+  unit_id: Generated<number | null>;
+  /** The unit as the submission wrote it, kept when no unit of the contest matched (for the review page). */
+  unit_label: Generated<string | null>;
+  /** Its code at the level it came from (a package's 来源编号): the identity a repeated import keeps. */
+  source_code: Generated<string | null>;
+  /** Its final score at the level it came from, and what that level said of it (奖项, 形式审查, 重复率). */
+  source_score: Generated<number | null>;
+  source_result: Generated<string | null>;
+  /** In the contest, held for the organizer's or its unit's decision, or refused (intake/quotas.ts). */
+  intake: Generated<IntakeState>;
+  /** Arrived after its stage closed (逾期); kept once decided, so lists still say so. */
+  late: Generated<number>;
+  /** Chosen by its unit to go on while the unit is choosing within its quota. */
+  picked: Generated<number>;
 }
 
 export interface AuthorsTable {
@@ -175,6 +194,8 @@ export interface ImportBatchesTable {
   user_id: number | null;
   started_at: string;
   finished_at: string | null;
+  /** The unit that sent it (a unit account's upload, or the unit the organizer named). */
+  unit_id: Generated<number | null>;
 }
 
 /** One row per entry a batch has committed, so a killed import resumes where it stopped. */
@@ -536,3 +557,36 @@ export interface RemindersTable {
 
 export type Deadline = Selectable<DeadlinesTable>;
 export type Reminder = Selectable<RemindersTable>;
+
+/** A submitting unit of a contest (units/tree.ts). */
+export interface UnitsTable {
+  id: Generated<number>;
+  contest_id: number;
+  parent_id: number | null;
+  name: string;
+  kind: UnitKind;
+  /** Other names, joined by 、 */
+  aliases: string;
+  sort_order: number;
+  created_at: string;
+}
+
+export type IntakeDecisionKind = QuotaDecisionKind | 'admit-late' | 'refuse-late' | 'unit-submit';
+
+/** An intake decision: on a unit under a quota, on one late entry, or a unit's submitted pick. */
+export interface IntakeDecisionsTable {
+  id: Generated<number>;
+  contest_id: number;
+  unit_id: number | null;
+  entry_id: number | null;
+  /** The quota's name, for quota decisions. */
+  quota: string | null;
+  decision: IntakeDecisionKind;
+  /** Entries the unit had under the quota when decided. */
+  count: number;
+  reason: string | null;
+  user_id: number | null;
+  created_at: string;
+}
+
+export type UnitRowDb = Selectable<UnitsTable>;

@@ -26,6 +26,10 @@ import { readSummarySheet } from './sheet.ts';
 import { type ImportSource, openSource, type SourceFile } from './source.ts';
 import { documentProperties, importProblems } from '../db/columns.ts';
 import type { ImportOrigin } from '../util/terms.ts';
+import { settleIntake } from '../intake/store/settle.ts';
+import { matchUnit } from '../units/match.ts';
+import { loadUnitTree } from '../units/store/units.ts';
+import { UnitTree } from '../units/tree.ts';
 
 export interface ImportOptions {
   userId?: number | null;
@@ -40,6 +44,8 @@ export interface ImportOptions {
   onProgress?: (done: number, total: number) => void | Promise<void>;
   blobs?: BlobStore;
   archiveLimits?: Partial<ArchiveLimits>;
+  /** The unit sending this import (a unit account's upload): its entries are placed within its subtree, or on it. */
+  unitId?: number | null;
 }
 
 export interface ImportSummary {
@@ -80,9 +86,13 @@ interface Vocabulary {
   codePrefix: string;
   /** Kinds whose pictures (.jpg, .png) are read by OCR: forms and the documents the rule set compares. */
   ocrImageKinds: Set<string>;
+  /** The units entries are matched against (the sending unit's subtree when one sends). */
+  units: UnitTree;
+  /** The sending unit, the fallback for entries matched to none of its units. */
+  sender: number | null;
 }
 
-async function loadVocabulary(db: Db, contestId: number): Promise<Vocabulary> {
+async function loadVocabulary(db: Db, contestId: number, sender: number | null): Promise<Vocabulary> {
   const contest = await db
     .selectFrom('contests')
     .select(['rules_yaml', 'rules_source', 'created_at'])
@@ -103,7 +113,14 @@ async function loadVocabulary(db: Db, contestId: number): Promise<Vocabulary> {
   });
   const allPatterns = categories.flatMap((c) => (c.rules ? patternsOf(c.rules, null) : []));
   const ocrImageKinds = new Set([...FORM_KINDS, ...(parsed.ok ? parsed.ruleSet.similarity.documentKinds : [])]);
-  return { categories, allPatterns, codePrefix: `C${contest.created_at.slice(0, 4)}-`, ocrImageKinds };
+  const tree = await loadUnitTree(db, contestId);
+  if (sender !== null && !tree.byId.has(sender)) throw new Error(`报送单位（编号 ${sender}）不属于本竞赛`);
+  const inScope = sender === null ? null : tree.subtree(sender);
+  // A sending unit's entries can land only on it or below it.
+  const units = inScope
+    ? new UnitTree(tree.units.map((u) => (u.id === sender ? { ...u, parentId: null } : u)).filter((u) => inScope.has(u.id)))
+    : tree;
+  return { categories, allPatterns, codePrefix: `C${contest.created_at.slice(0, 4)}-`, ocrImageKinds, units, sender };
 }
 
 const patternsOf = (rules: CategoryRules, group: string | null): KindPattern[] =>
@@ -116,16 +133,18 @@ interface ExistingEntry {
   group_name: string | null;
   category_id: number | null;
   category_label: string | null;
+  unit_id: number | null;
   authors: { name: string; unit: string | null; county: string | null; phone: string | null }[];
   files: Map<string, { id: number; sha256: string; kind: string; error: string | null; extract_version: number }>;
 }
 
-async function loadExisting(db: Db, contestId: number, key: string): Promise<ExistingEntry | null> {
+/** The stored entry a planned one is: by its 来源编号 when it carries one (a package imported again), else by its folder. */
+async function loadExisting(db: Db, contestId: number, plan: PlannedEntry): Promise<ExistingEntry | null> {
   const entry = await db
     .selectFrom('entries')
-    .select(['id', 'code', 'title', 'group_name', 'category_id', 'category_label'])
+    .select(['id', 'code', 'title', 'group_name', 'category_id', 'category_label', 'unit_id'])
     .where('contest_id', '=', contestId)
-    .where('source_path', '=', key)
+    .where((eb) => (plan.sourceCode ? eb('source_code', '=', plan.sourceCode) : eb('source_path', '=', plan.key)))
     .executeTakeFirst();
   if (!entry) return null;
   const [authors, files] = await Promise.all([
@@ -160,6 +179,7 @@ interface PreparedEntry {
   groupName: string | null;
   files: PreparedFile[];
   problems: ImportProblem[];
+  unit: { id: number | null; label: string | null };
 }
 
 const tooLargeToRead = (size: number) => `文件过大（${(size / 1024 ** 2).toFixed(0)} MB），未提取文字`;
@@ -206,7 +226,7 @@ async function prepareEntry(
   blobs: BlobStore,
   ocrContext: OcrContext,
 ): Promise<PreparedEntry> {
-  const existing = await loadExisting(db, contestId, plan.key);
+  const existing = await loadExisting(db, contestId, plan);
   const problems = [...plan.problems];
   const category =
     matchCategory(plan.categoryLabel, vocabulary.categories) ??
@@ -246,7 +266,15 @@ async function prepareEntry(
     if (unavailable) ocrContext.skipped++;
     f.content.ocr_status = unavailable ? 'unavailable' : 'pending';
   }
-  return { plan, existing, category, groupName, files: prepared, problems };
+  const matched = matchUnit(vocabulary.units, plan.unitClues);
+  const unit = { id: matched.unit?.id ?? vocabulary.sender, label: matched.label };
+  if (unit.id === null && vocabulary.units.units.length > 0) {
+    problems.push({
+      path: plan.key,
+      message: `未能确定报送单位${matched.label ? `（「${matched.label}」与单位名单对不上）` : ''}，请在“单位”页人工指定`,
+    });
+  }
+  return { plan, existing, category, groupName, files: prepared, problems, unit };
 }
 
 const partsOf = (fileId: number, parts: DocumentPart[]): Insertable<FilePartsTable>[] =>
@@ -281,7 +309,7 @@ async function commitEntry(
   codePrefix: string,
   counter: { next: number },
 ): Promise<void> {
-  const { plan, existing, category, groupName, files } = prepared;
+  const { plan, existing, category, groupName, files, unit } = prepared;
   const problems = [...prepared.problems];
   await db.transaction().execute(async (trx) => {
     const now = nowIso();
@@ -315,6 +343,11 @@ async function commitEntry(
           ...fields,
           status: 'submitted',
           source_path: plan.key,
+          source_code: plan.sourceCode,
+          source_score: plan.sourceResult?.score ?? null,
+          source_result: plan.sourceResult?.summary || null,
+          unit_id: unit.id,
+          unit_label: unit.label,
           batch_id: batchId,
           created_at: now,
           updated_at: now,
@@ -393,6 +426,10 @@ async function commitEntry(
         .where('id', '=', entryId)
         .execute();
     }
+    // A unit set by hand (or matched before) stays; an entry still without one takes what matched now.
+    if (existing && existing.unit_id === null && unit.id !== null) {
+      await trx.updateTable('entries').set({ unit_id: unit.id, unit_label: unit.label }).where('id', '=', entryId).execute();
+    }
 
     await trx.insertInto('import_items').values({ batch_id: batchId, entry_key: plan.key, entry_id: entryId, done_at: now }).execute();
     if (changed || problems.length) {
@@ -415,6 +452,8 @@ interface BatchOrigin {
   userId: number | null;
   origin: ImportOrigin;
   label: string | null;
+  /** The unit that sent it. */
+  unitId: number | null;
 }
 
 /** The unfinished batch of the same contest and source if there is one (a killed import resumes), else a new one. */
@@ -450,6 +489,7 @@ async function openBatch(db: Db, contestId: number, source: string, from: BatchO
       origin: from.origin,
       label: from.label,
       message: null,
+      unit_id: from.unitId,
       started_at: nowIso(),
     })
     .returning('id')
@@ -489,7 +529,7 @@ const failBatch = (db: Db, batchId: number, err: unknown) =>
  */
 export async function importPath(db: Db, contestId: number, inputPath: string, options: ImportOptions = {}): Promise<ImportSummary> {
   const blobs = options.blobs ?? defaultBlobStore();
-  const vocabulary = await loadVocabulary(db, contestId);
+  const vocabulary = await loadVocabulary(db, contestId, options.unitId ?? null);
   const sourcePath = path.resolve(inputPath);
   const tmpRoot = path.join(dataDir(), 'tmp');
   await fsp.mkdir(tmpRoot, { recursive: true });
@@ -500,6 +540,7 @@ export async function importPath(db: Db, contestId: number, inputPath: string, o
       userId: options.userId ?? null,
       origin: options.origin ?? 'cli',
       label: options.label ?? null,
+      unitId: options.unitId ?? null,
     });
     let planned: Awaited<ReturnType<typeof planEntries>>;
     let globalProblems: ImportProblem[];
@@ -549,6 +590,9 @@ export async function importPath(db: Db, contestId: number, inputPath: string, o
         path: '文字识别（OCR）',
         message: `${unavailable}：${ocrContext.skipped} 个扫描件或图片未识别文字，其余内容已正常导入；安装后再次导入即可识别`,
       });
+    // Late entries are held and a unit over its quota is reported, naming the unit, its count and its quota.
+    const intake = await settleIntake(db, contestId, { batchId: batch.id, userId: options.userId ?? null });
+    globalProblems.push(...intake.messages);
     const summary = await finishBatch(db, contestId, batch.id, sourcePath, planned.skipped, globalProblems, options.userId ?? null);
     return { ...summary, ocrPending: unavailable ? 0 : await countOcrWork(db, contestId) };
   } finally {

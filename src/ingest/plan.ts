@@ -2,7 +2,8 @@ import path from 'node:path';
 import { safeArchivePath } from './archive.ts';
 import type { Layout, LayoutEntry } from './layout.ts';
 import type { ImportProblem } from './problems.ts';
-import type { SheetAuthor, SummarySheet } from './sheet.ts';
+import type { SheetAuthor, SourceResult, SummarySheet } from './sheet.ts';
+import type { UnitClues } from '../units/match.ts';
 
 /** One entry as the importer will write it, before any file is read. */
 export interface PlannedEntry {
@@ -19,6 +20,12 @@ export interface PlannedEntry {
   files: { rel: string; entryPath: string }[];
   /** Warnings known before reading files (e.g. a sheet row whose folder is missing). */
   problems: ImportProblem[];
+  /** 来源编号 from a recommendation package: when present, the entry's identity instead of `key`. */
+  sourceCode: string | null;
+  /** What the sheet and folders say about the submitting unit. */
+  unitClues: UnitClues;
+  /** What the level below found (a package's 评审结果 sheet). */
+  sourceResult: SourceResult | null;
 }
 
 const filesOf = (folder: string, rels: string[]) =>
@@ -26,6 +33,14 @@ const filesOf = (folder: string, rels: string[]) =>
 
 /** Teachers named in the level-1 folder, with its school as their unit. */
 const authorsOf = (e: LayoutEntry): SheetAuthor[] => e.teachers.map((name) => ({ name, unit: e.school, county: null, phone: null }));
+
+const folderClues = (e: LayoutEntry | undefined, key: string): UnitClues => ({
+  sheetUnit: null,
+  county: null,
+  folderSchool: e?.school ?? null,
+  authorUnits: [],
+  folders: key.split('/').filter(Boolean),
+});
 
 /** Entries from the folder layout alone. */
 export function planFromLayout(layout: Layout): PlannedEntry[] {
@@ -38,6 +53,9 @@ export function planFromLayout(layout: Layout): PlannedEntry[] {
     authors: authorsOf(e),
     files: filesOf(e.entryFolder, e.files),
     problems: [],
+    sourceCode: null,
+    unitClues: folderClues(e, e.entryFolder),
+    sourceResult: null,
   }));
 }
 
@@ -107,6 +125,14 @@ export function planFromSheet(
       authors: row.authors.length || !fromFolders ? row.authors : authorsOf(fromFolders),
       files: found,
       problems: found.length ? [] : [{ path: where, message: `未找到作品「${row.title}」的文件，已导入表中信息，请补交文件` }],
+      // Codes are unique within the sending unit: two provinces' C2024-0001 stay apart.
+      sourceCode: row.sourceCode && (row.recommender ? `${row.recommender}/${row.sourceCode}` : row.sourceCode),
+      sourceResult: (row.sourceCode && sheet.results?.get(row.sourceCode)) || null,
+      unitClues: {
+        ...folderClues(fromFolders, folder ?? ''),
+        sheetUnit: row.authors[0]?.unit ?? null,
+        county: row.recommender ?? row.authors[0]?.county ?? null,
+      },
     });
   }
   for (const e of layout.entries) {

@@ -26,14 +26,45 @@ export interface SheetRow {
   authors: SheetAuthor[];
   /** Folder of the entry's files, relative to the sheet's folder. */
   folder: string | null;
+  /** 来源编号: the entry's code at the level below (a recommendation package), its lasting identity. */
+  sourceCode: string | null;
+  /** 推荐单位: the unit (区县, 学校, 省) that sent it on. */
+  recommender: string | null;
 }
 
 export interface SummarySheet {
   rows: SheetRow[];
   problems: ImportProblem[];
+  /** A package's 评审结果 sheet, by 来源编号: what the level below found (its final score, prize, checks). */
+  results?: Map<string, SourceResult>;
 }
 
-type Field = 'code' | 'title' | 'category' | 'group' | 'authors' | 'unit' | 'county' | 'phone' | 'folder';
+export interface SourceResult {
+  score: number | null;
+  /** 奖项 · 形式审查 · 重复率 as the sheet says them, joined. */
+  summary: string;
+}
+
+/** The 评审结果 sheet of a recommendation package: 来源编号 and 最终得分, with 奖项, 形式审查 and 重复率 beside them. */
+export function parseResultRows(grid: string[][]): Map<string, SourceResult> {
+  const results = new Map<string, SourceResult>();
+  const header = grid.findIndex((cells) => cells.some((c) => normalizeHeader(c) === '来源编号') && cells.some((c) => /得分/.test(c)));
+  if (header < 0) return results;
+  const cols = grid[header].map(normalizeHeader);
+  const col = (re: RegExp) => cols.findIndex((c) => re.test(c));
+  const [code, score] = [cols.indexOf('来源编号'), col(/^(最终)?得分$/)];
+  const named = [col(/^奖项$/), col(/^形式审查/), col(/^重复率/)].map((i) => [i, i >= 0 ? cols[i] : ''] as const);
+  for (const cells of grid.slice(header + 1)) {
+    const key = (cells[code] ?? '').trim();
+    if (!key) continue;
+    const value = Number.parseFloat(cells[score] ?? '');
+    const parts = named.filter(([i]) => i >= 0 && (cells[i] ?? '').trim()).map(([i, name]) => `${name}：${cells[i].trim()}`);
+    results.set(key, { score: Number.isFinite(value) ? value : null, summary: parts.join('；') });
+  }
+  return results;
+}
+
+type Field = 'code' | 'title' | 'category' | 'group' | 'authors' | 'unit' | 'county' | 'phone' | 'folder' | 'sourceCode' | 'recommender';
 
 const HEADERS: [Field, RegExp][] = [
   ['code', /^(作品|案例|报名|参赛)?编号$/],
@@ -45,6 +76,8 @@ const HEADERS: [Field, RegExp][] = [
   ['county', /^(所在)?(区县|县区|县\(市、区\)|县\(区\)|县市区|区\(县\)|地区|区域)$/],
   ['phone', /^(联系)?(电话|手机|手机号|手机号码|方式)$|^联系方式$/],
   ['folder', /^(作品)?(文件夹|文件夹名称|文件夹名|路径|文件路径|目录)$/],
+  ['sourceCode', /^(来源编号|原编号|原作品编号|上级编号|推荐编号)$/],
+  ['recommender', /^(推荐单位|报送单位|推荐区县|推荐省份|报送区县)$/],
 ];
 /** `作者1`, `作者2`, `第一作者`, `第二作者姓名` … each holds one author. */
 const NUMBERED_AUTHOR = /^(?:作者\s*([1-9])|第([一二三四五六])作者)(?:姓名)?$/;
@@ -143,6 +176,8 @@ export function parseSummaryRows(grid: string[][], sheetName: string): SummarySh
         at(cells, 'folder')
           ?.replace(/\\/g, '/')
           .replace(/^\.\/|\/+$/g, '') ?? null,
+      sourceCode: at(cells, 'sourceCode'),
+      recommender: at(cells, 'recommender'),
     });
   });
   return { rows, problems };
@@ -164,9 +199,16 @@ export async function readSummarySheet(filePath: string): Promise<SummarySheet> 
     };
   }
   let fallback: SummarySheet | null = null;
-  for (const sheet of workbook.worksheets) {
-    const parsed = parseSummaryRows(gridOf(sheet), workbook.worksheets.length > 1 ? `${fileName}「${sheet.name}」` : fileName);
-    if (parsed.rows.length > 0) return parsed;
+  const grids = workbook.worksheets.map((sheet) => gridOf(sheet));
+  for (const [i, sheet] of workbook.worksheets.entries()) {
+    const parsed = parseSummaryRows(grids[i], workbook.worksheets.length > 1 ? `${fileName}「${sheet.name}」` : fileName);
+    if (parsed.rows.length > 0) {
+      const results = grids
+        .filter((_, j) => j !== i)
+        .map(parseResultRows)
+        .find((r) => r.size > 0);
+      return results ? { ...parsed, results } : parsed;
+    }
     fallback ??= parsed;
   }
   return fallback ?? { rows: [], problems: [{ path: fileName, message: '汇总表中没有工作表' }] };

@@ -19,6 +19,19 @@ export interface ImportSource {
 }
 
 const SHEET_EXTS = /\.(xlsx|csv)$/i;
+/** A 推荐汇总表 packed with its entries' folders: a recommendation package from the level below. */
+const PACKAGE_SHEET = /(汇总|推荐|报送|名单)[^/]*\.(xlsx|csv)$/i;
+
+/**
+ * The summary sheet of a package (a zip holding the entries' folders and a 推荐汇总表 beside them, at its root or
+ * inside one wrapping folder), or null when the archive is a plain folder of submissions.
+ */
+function packageSheet(files: SourceFile[]): SourceFile | null {
+  const depth = (f: SourceFile) => f.rel.split('/').length;
+  const top = Math.min(...files.map(depth));
+  const sheets = files.filter((f) => depth(f) <= Math.max(2, top) && depth(f) === top && PACKAGE_SHEET.test(f.rel) && !junkReason(f.rel));
+  return sheets.length === 1 ? sheets[0] : null;
+}
 
 async function walk(root: string, dir = root, problems: ImportProblem[] = []): Promise<SourceFile[]> {
   const found: SourceFile[] = [];
@@ -91,6 +104,14 @@ export async function openSource(inputPath: string, workDir: string, limits: Par
     const unpacked = await unpackArchive(inputPath, root, limits);
     files = unpacked.files.map((rel) => ({ rel, abs: path.join(root, rel) }));
     problems.push(...unpacked.problems);
+    const sheet = packageSheet(files);
+    if (sheet) {
+      // The sheet's folder is the package's root: the entries' folders are named relative to it.
+      const dir = path.posix.dirname(sheet.rel);
+      const prefix = dir === '.' ? '' : `${dir}/`;
+      sheetPath = sheet.abs;
+      files = files.filter((f) => f !== sheet && f.rel.startsWith(prefix)).map((f) => ({ rel: f.rel.slice(prefix.length), abs: f.abs }));
+    }
   } else {
     throw new Error(`无法导入「${name}」：请选择文件夹、.zip 或 .rar 压缩包、或 .xlsx/.csv 汇总表`);
   }

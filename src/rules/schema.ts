@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { UNIT_KINDS } from '../units/tree.ts';
 import { normalizeLabel } from './match.ts';
 
 /**
@@ -249,18 +250,55 @@ const rubric = z.strictObject({
 
 const quota = z.strictObject({
   name: text,
-  /** Counted per county (县区), per unit (学校/单位) or over the whole contest. */
-  per: z.enum(['county', 'unit', 'contest']),
-  max: z.number().int().positive(),
   /**
-   * Applies only to entries whose county (县区, or 市直/市管 for city schools) matches this
-   * case-insensitive regex; the first matching quota wins.
+   * What one quota counts: each county-level unit (the units right under the contest's root: 区县, 开发区, 市管学校,
+   * or 省 at the national level), each school, each unit of the kinds in `unitKinds`, or the whole contest.
+   * `unit` is the former name of `school`.
    */
+  per: z.preprocess((v) => (v === 'unit' ? 'school' : v), z.enum(['county', 'school', 'unit-kind', 'contest'])),
+  /** For `per: unit-kind` (and to narrow the others): the kinds of unit this quota applies to. */
+  unitKinds: z.array(z.enum(UNIT_KINDS)).default([]),
+  max: z.number().int().positive(),
+  /** Applies only to units whose name matches this case-insensitive regex; the first quota that fits an entry wins. */
   match: regexSource.optional(),
   /** Category keys counted; empty: all. */
   categories: z.array(slug).default([]),
   /** Groups not counted (不占用推优名额). */
   exemptGroups: z.array(text).default([]),
+  /** Category keys not counted. */
+  exemptCategories: z.array(slug).default([]),
+  /**
+   * False (the default): a limit on what a unit sends, checked when its entries arrive. True: a prize quota,
+   * ranked within each unit after judging (名额内按得分推优).
+   */
+  prize: z.boolean().default(false),
+  /** The notice does not state this quota: a default the organizer should confirm. */
+  editableDefault: z.boolean().default(false),
+  note: text.optional(),
+});
+
+/**
+ * A date and time in Asia/Shanghai: `2024-08-20` (the end of that day), `2024-08-20 17:00`, or `08-20` when
+ * the notice gives no year (the contest's year is taken, and the date is shown as an editable default).
+ */
+const stageTime = z.string().regex(/^(\d{4}-)?\d{1,2}-\d{1,2}( \d{1,2}:\d{2})?$/, {
+  error: '日期应写作 2024-08-20、2024-08-20 17:00 或 08-20（通知未写年份时）',
+});
+
+/** A stage of the notice's chain of levels (作品上传 → 校级推荐 → 区县推优 → 市级交流). */
+const stage = z.strictObject({
+  key: slug,
+  name: text,
+  /** Entries reach this contest in this stage: imports and uploads after `closes` are 逾期. */
+  intake: z.boolean().default(false),
+  /** The kinds of submitting unit this stage's deadline applies to; empty: every unit (and entries without one). */
+  units: z.array(z.enum(UNIT_KINDS)).default([]),
+  opens: stageTime.optional(),
+  closes: stageTime.optional(),
+  /** The notice gives no date for it (or only a period such as 8月下旬): the organizer sets it. */
+  editableDefault: z.boolean().default(false),
+  /** Categories this stage concerns (e.g. those recommended on to the next level); a package takes these by default. */
+  categories: z.array(slug).default([]),
   note: text.optional(),
 });
 
@@ -361,6 +399,8 @@ const ruleSetInput = z.strictObject({
   similarity: similarity.prefault({}),
   suspects: suspects.prefault({}),
   quotas: z.array(quota).default([]),
+  /** The chain of levels in order, with their dates (Asia/Shanghai). */
+  stages: z.array(stage).default([]),
   categories: z.array(category).min(1, { error: '至少要有一个项目类别' }),
 });
 
@@ -487,6 +527,21 @@ function crossCheck(rs: RuleSetInput): Issue[] {
       if (!cats.some((c) => c.groups.some((g) => g.name === name)))
         issues.push({ path: ['quotas', qi, 'exemptGroups', gi], message: `没有名为“${name}”的组别` });
     });
+    q.exemptCategories.forEach((key, ki) => {
+      if (!cats.some((c) => c.key === key))
+        issues.push({ path: ['quotas', qi, 'exemptCategories', ki], message: `没有标识为“${key}”的类别` });
+    });
+    if (q.per === 'unit-kind' && q.unitKinds.length === 0)
+      issues.push({ path: ['quotas', qi, 'unitKinds'], message: 'per: unit-kind 须列出适用的单位类型（如 [开发区]）' });
+  });
+  for (const [i, key] of repeats(rs.stages.map((st) => st.key)))
+    issues.push({ path: ['stages', i, 'key'], message: `阶段标识“${key}”重复` });
+  rs.stages.forEach((st, i) => {
+    st.categories.forEach((key, ki) => {
+      if (!cats.some((c) => c.key === key)) issues.push({ path: ['stages', i, 'categories', ki], message: `没有标识为“${key}”的类别` });
+    });
+    if (st.opens && st.closes && st.opens.length === st.closes.length && st.opens > st.closes)
+      issues.push({ path: ['stages', i, 'opens'], message: `开始时间 ${st.opens} 晚于截止时间 ${st.closes}` });
   });
   return issues;
 }
@@ -514,6 +569,7 @@ export type Rubric = z.output<typeof rubric>;
 export type RubricCriterion = z.output<typeof criterion>;
 export type RubricLevel = z.output<typeof level>;
 export type Quota = z.output<typeof quota>;
+export type Stage = z.output<typeof stage>;
 export type JudgingSettings = z.output<typeof judging>;
 export type SimilaritySettings = z.output<typeof similarity>;
 export type SuspectSettings = z.output<typeof suspects>;

@@ -30,3 +30,14 @@ export function parseShanghaiLocal(text: string): string | null {
   if (check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day || hour > 23 || minute > 59) return null;
   return new Date(utc - OFFSET_MS).toISOString();
 }
+
+/**
+ * A date as a notice writes it — "2024-08-20", "2024-08-20 17:00", or "08-20" with no year (then `defaultYear`) —
+ * as an ISO instant; a date alone opens at 00:00 and closes at 23:59 (“8月20日前完成”: the whole of 20 August).
+ */
+export function parseNoticeTime(text: string, defaultYear: number, edge: 'opens' | 'closes'): { at: string; yearGiven: boolean } | null {
+  const m = /^\s*(?:(\d{4})-)?(\d{1,2}-\d{1,2})(?:[ T](\d{1,2}:\d{2}))?\s*$/.exec(text);
+  if (!m) return null;
+  const at = parseShanghaiLocal(`${m[1] ?? defaultYear}-${m[2]} ${m[3] ?? (edge === 'opens' ? '00:00' : '23:59')}`);
+  return at ? { at, yearGiven: m[1] !== undefined } : null;
+}

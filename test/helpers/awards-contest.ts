@@ -31,8 +31,15 @@ export interface BuiltContest {
 
 export const EXPERT_NAMES = ['张评委', '李评委', '王评委', '赵评委', '钱评委'];
 
-export async function buildAwardContest(db: Db, rulesFile: string, category: string, entries: EntrySpec[]): Promise<BuiltContest> {
-  const rulesYaml = fs.readFileSync(path.join('rules', rulesFile), 'utf8');
+export async function buildAwardContest(
+  db: Db,
+  rulesFile: string,
+  category: string,
+  entries: EntrySpec[],
+  /** Changes the rule set's text before the contest is created. */
+  edit: (yaml: string) => string = (yaml) => yaml,
+): Promise<BuiltContest> {
+  const rulesYaml = edit(fs.readFileSync(path.join('rules', rulesFile), 'utf8'));
   const contestId = await createContest(db, { rulesYaml, rulesSource: rulesFile, userId: null });
   const ruleSet = await contestRuleSet(db, contestId);
   const categories = await db.selectFrom('categories').select(['id', 'key']).where('contest_id', '=', contestId).execute();

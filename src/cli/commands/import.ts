@@ -5,6 +5,7 @@ import { ENTRY_STATUSES } from '../../entries/status.ts';
 import { listEntries } from '../../ingest/entries.ts';
 import { importPath } from '../../ingest/import.ts';
 import { runPendingOcr } from '../../ingest/ocr-run.ts';
+import { loadUnitTree } from '../../units/store/units.ts';
 
 export const importCommand: Command = {
   name: ['import'],
@@ -12,14 +13,26 @@ export const importCommand: Command = {
     zh: '导入作品：文件夹、.zip/.rar 压缩包或 .xlsx/.csv 汇总表；中断后重新运行会续传',
     en: 'Import entries from a folder, .zip/.rar archive or .xlsx/.csv summary sheet; re-running resumes',
   },
-  usage: 'CONTEST PATH [--json]',
+  usage: 'CONTEST PATH [--unit NAME] [--json]',
+  options: { unit: { type: 'string' } },
+  optionHelp: { 'unit NAME': '报送单位（区县、开发区、学校）：作品归入该单位及其下级单位 / the unit sending this batch' },
   async run(ctx) {
     const [contest, source] = ctx.positionals;
     if (!source) throw new UsageError('需要竞赛编号和要导入的路径');
     const id = contestId(contest);
     return withDb(ctx.values.db, async (db) => {
       const showProgress = !ctx.json && process.stderr.isTTY;
+      let unitId: number | null = null;
+      if (typeof ctx.values.unit === 'string') {
+        const unit = (await loadUnitTree(db, id)).units.find((u) => u.name === ctx.values.unit);
+        if (!unit) {
+          console.error(`本竞赛没有名为“${ctx.values.unit}”的报送单位（casejury units list ${id} 可列出全部单位）`);
+          return 1;
+        }
+        unitId = unit.id;
+      }
       const summary = await importPath(db, id, source, {
+        unitId,
         onProgress: showProgress ? (done, total) => void process.stderr.write(`\r正在导入 ${done}/${total} 件作品…`) : undefined,
       });
       if (showProgress) process.stderr.write('\n');

@@ -8,6 +8,7 @@ import { awardsAdjustCommand, awardsCommand, exportCommand, publishCommand } fro
 import { scanCommand } from './scan.ts';
 import { assignCommand, expertsImportCommand, progressCommand, scoresImportCommand, scoresSheetCommand } from './judging.ts';
 import { dbBackupCommand, dbCopyCommand, dbMigrateCommand } from './db.ts';
+import { intakeCommand, packageCommand, unitsImportCommand, unitsListCommand } from './stages.ts';
 
 /** Every CLI command, in the order `--help` lists them. */
 export const commands: Command[] = [
@@ -17,6 +18,10 @@ export const commands: Command[] = [
   contestListCommand,
   importCommand,
   entriesCommand,
+  unitsImportCommand,
+  unitsListCommand,
+  intakeCommand,
+  packageCommand,
   checkCommand,
   expertsImportCommand,
   assignCommand,

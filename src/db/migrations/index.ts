@@ -8,6 +8,7 @@ import * as m006 from './006_suspects.ts';
 import * as m007 from './007_jobs.ts';
 import * as m008 from './008_imports_deadlines_reminders.ts';
 import * as m009 from './009_document_parts.ts';
+import * as m010 from './010_units_intake.ts';
 
 /**
  * Migrations listed explicitly: kysely's FileMigrationProvider imports by path,
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '007_jobs': m007,
   '008_imports_deadlines_reminders': m008,
   '009_document_parts': m009,
+  '010_units_intake': m010,
 };
 
 export const migrationProvider: MigrationProvider = {
