@@ -168,7 +168,7 @@ describe('stages and deadlines', () => {
     expect(parseNoticeTime('2024-08-20', 2000, 'opens')?.at).toBe('2024-08-19T16:00:00.000Z');
     expect(parseNoticeTime('08-20 17:30', 2024, 'closes')).toEqual({ at: '2024-08-20T09:30:00.000Z', yearGiven: false });
     expect(parseNoticeTime('2024-02-30', 2024, 'closes')).toBeNull();
-    const schedule = stageSchedule(CITY.stages, 2024);
+    const schedule = stageSchedule(CITY.stages, '2024-03-01T00:00:00.000Z');
     expect(schedule.map((s) => [s.name, s.closesAt && shanghaiMinute(s.closesAt), s.editableDefault])).toEqual([
       ['作品上传', '2024-07-25 23:59', true],
       ['校级推荐', '2024-07-31 23:59', true],
@@ -180,7 +180,15 @@ describe('stages and deadlines', () => {
     const county = intakeStageFor(schedule, '开发区');
     expect(arrivedLate(county, '2024-08-20T15:58:00.000Z')).toBe(false);
     expect(arrivedLate(county, '2024-08-20T16:01:00.000Z')).toBe(true);
-    const own = stageSchedule(CITY.stages, 2024, [{ stageKey: 'county', closesAt: '2024-08-25T10:00:00.000Z' }]);
+    const own = stageSchedule(CITY.stages, '2024-03-01T00:00:00.000Z', [{ stageKey: 'county', closesAt: '2024-08-25T10:00:00.000Z' }]);
     expect(own[2]).toMatchObject({ source: 'contest', editableDefault: false, closesAt: '2024-08-25T10:00:00.000Z' });
+    // A 2024 notice's close in a contest created in 2026 is not applied: the organizer sets this year's.
+    const national = requireRuleSet(fs.readFileSync('rules/2024-platform-cases-teacher-training.yaml', 'utf8'), 'n.yaml');
+    const later = stageSchedule(national.stages, '2026-03-01T00:00:00.000Z');
+    expect(later[0]).toMatchObject({ closesAt: null, staleClose: '2024-10-15T15:59:00.000Z', editableDefault: true });
+    expect(stageSchedule(national.stages, '2024-09-01T00:00:00.000Z')[0]).toMatchObject({
+      closesAt: '2024-10-15T15:59:00.000Z',
+      staleClose: null,
+    });
   });
 });

@@ -17,6 +17,8 @@ export interface StageDates {
   closesAt: string | null;
   /** The date shown is a default to confirm: the notice gives none, or no year. */
   editableDefault: boolean;
+  /** The notice's close when it had passed before the contest was created (a rule set from an earlier year): not applied. */
+  staleClose: string | null;
   /** 'contest': the organizer set this contest's dates. */
   source: 'rules' | 'contest';
   note: string | null;
@@ -28,12 +30,19 @@ export interface StageOverride {
   closesAt: string;
 }
 
-/** The stages of a rule set with dates resolved in `year` (for dates the notice wrote without one). */
-export function stageSchedule(stages: readonly Stage[], year: number, overrides: readonly StageOverride[] = []): StageDates[] {
+/**
+ * The stages of a rule set with dates resolved in the year of `createdAt` (the contest's creation, for dates the
+ * notice wrote without a year). A notice's close already past when the contest was created is not applied: the rule
+ * set is from an earlier year, and the organizer sets this contest's date.
+ */
+export function stageSchedule(stages: readonly Stage[], createdAt: string, overrides: readonly StageOverride[] = []): StageDates[] {
+  const year = Number(createdAt.slice(0, 4));
   return stages.map((s) => {
     const own = overrides.find((o) => o.stageKey === s.key);
     const opens = s.opens ? parseNoticeTime(s.opens, year, 'opens') : null;
-    const closes = s.closes ? parseNoticeTime(s.closes, year, 'closes') : null;
+    const parsed = s.closes ? parseNoticeTime(s.closes, year, 'closes') : null;
+    const stale = parsed && parsed.yearGiven && parsed.at < createdAt ? parsed.at : null;
+    const closes = stale ? null : parsed;
     const yearless = (opens && !opens.yearGiven) || (closes && !closes.yearGiven);
     return {
       key: s.key,
@@ -43,6 +52,7 @@ export function stageSchedule(stages: readonly Stage[], year: number, overrides:
       opensAt: opens?.at ?? null,
       closesAt: own ? own.closesAt : (closes?.at ?? null),
       editableDefault: !own && (s.editableDefault || Boolean(yearless) || (s.intake && !closes)),
+      staleClose: own ? null : stale,
       source: own ? 'contest' : 'rules',
       note: s.note ?? null,
     };

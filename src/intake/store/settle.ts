@@ -32,7 +32,7 @@ export async function contestSchedule(db: Db, contestId: number, ruleSet?: RuleS
     .execute();
   return stageSchedule(
     rules.stages,
-    Number(contest.created_at.slice(0, 4)),
+    contest.created_at,
     own.map((d) => ({ stageKey: d.stage, closesAt: d.closes_at })),
   );
 }
