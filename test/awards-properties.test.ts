@@ -95,7 +95,9 @@ describe('award bands on random contests', () => {
         expect(r.caps.map((cap) => cap.cumulative)).toEqual(ends);
 
         // counts never exceed caps; everything assigned is within N
-        r.counts.forEach((count, i) => expect(count.count).toBeLessThanOrEqual(r.caps[i].cap));
+        r.counts.forEach((count, i) => {
+          expect(count.count).toBeLessThanOrEqual(r.caps[i].cap);
+        });
         const awarded = r.counts.reduce((sum, count) => sum + count.count, 0);
         expect(awarded).toBeLessThanOrEqual(Math.min(c.n, ends.at(-1)!));
         expect(r.assignments).toHaveLength(c.n);

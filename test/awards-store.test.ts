@@ -60,7 +60,7 @@ describe.each(testDatabases)('contest awards on $name', ({ open }) => {
   const band = (entry: string, value: string | null, reason: string) =>
     setAwardOverride(db, { contestId: built.contestId, entryId: built.ids.get(entry)!, kind: 'band', value, reason, userId: null });
 
-  it('bands 47 valid entries 4/10/14, leaves out disqualified and withdrawn entries, holds the boundary tie until the organizer decides', async () => {
+  it('bands 47 valid entries 4/10/14 without disqualified or withdrawn ones, holds the boundary tie until a decision', async () => {
     built = await buildAwardContest(db, FUJIAN, 'regional-training', regionalEntries());
     let awards = await contestAwards(db, built.contestId);
     let g = regional(awards.groups);
@@ -166,7 +166,7 @@ describe.each(testDatabases)('contest awards on $name', ({ open }) => {
     expect(g.derivation).toMatch(/^报送作品 49 件：/);
   });
 
-  it('names entries missing reviews or with a discrepancy, lets one through with a reason, and keeps unscored entries in the denominator', async () => {
+  it('names entries missing reviews or disagreeing, lets one through with a reason, counts unscored ones in the denominator', async () => {
     const full = [19, 19, 19, 19, 19];
     built = await buildAwardContest(db, FUJIAN, 'regional-training', [
       { code: 'A01', title: '甲', reviews: [full, full, full] },

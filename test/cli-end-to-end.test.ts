@@ -93,7 +93,9 @@ describe('a whole contest by the CLI alone', () => {
     ws.eachRow((row, n) => {
       if (n === 1) return;
       const rank = Number(/（(\d+)）$/.exec(String(row.getCell(2).value))![1]);
-      maxima.forEach((max, c) => (row.getCell(4 + c).value = Math.round(max * (1 - rank * 0.05))));
+      maxima.forEach((max, c) => {
+        row.getCell(4 + c).value = Math.round(max * (1 - rank * 0.05));
+      });
       row.getCell(header.length).value = '结构完整，举措具体';
     });
     const filled = path.join(dir, '评分表-已填.xlsx');

@@ -81,7 +81,9 @@ describe('judging from the command line alone', () => {
     const maxima = header.slice(3, -1).map((h) => Number(/（(\d+(?:\.\d+)?)分）/.exec(h)![1]));
     scores.eachRow((row, n) => {
       if (n === 1) return;
-      maxima.forEach((max, i) => (row.getCell(4 + i).value = Math.round(max * 0.8)));
+      maxima.forEach((max, i) => {
+        row.getCell(4 + i).value = Math.round(max * 0.8);
+      });
       row.getCell(header.length).value = '案例完整，成效明显';
     });
     scores.getRow(2).getCell(4).value = maxima[0] + 5;

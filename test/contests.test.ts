@@ -176,8 +176,13 @@ describe('CLI', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'casejury-contests-'));
     out = '';
     err = '';
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
-    vi.spyOn(console, 'error').mockImplementation((...args) => void (err += args.join(' ') + '\n'));
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      out += String(chunk);
+      return true;
+    });
+    vi.spyOn(console, 'error').mockImplementation((...args) => {
+      err += `${args.join(' ')}\n`;
+    });
   });
   afterEach(() => {
     vi.restoreAllMocks();

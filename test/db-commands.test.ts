@@ -74,7 +74,7 @@ afterAll(async () => {
 describe('db migrate', () => {
   it('lists the migrations it applies, then reports the database up to date', async () => {
     const file = path.join(work, 'fresh.db');
-    const first = await cliJson('db', 'migrate', '--db', file);
+    const first = await cliJson<{ applied: string[]; total: number }>('db', 'migrate', '--db', file);
     expect(first.applied[0]).toBe('001_foundation');
     expect(first.applied).toContain('007_jobs');
     expect(first.applied).toHaveLength(first.total);

@@ -274,7 +274,10 @@ describe('casejury check (CLI)', () => {
     await db.destroy();
 
     const out: string[] = [];
-    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      out.push(String(chunk));
+      return true;
+    });
     const xlsx = path.join(tmp, 'out', '形式审查.xlsx');
     try {
       expect(await runCli(['check', String(contestId), '--db', dbFile])).toBe(0);

@@ -71,7 +71,8 @@ describe('levels an expert clicks', () => {
     // Built by hand: a criterion with explicit levels carrying fixed scores.
     const yaml = text.replace(
       /- \{ key: content, name: 主题与内容, max: 25, description: [^}]*\}/,
-      '- { key: content, name: 主题与内容, max: 25, levels: [{ label: 优秀, min: 20, max: 25, score: 23 }, { label: 一般, min: 0, max: 20, score: 10 }] }',
+      '- { key: content, name: 主题与内容, max: 25, levels: [{ label: 优秀, min: 20, max: 25, score: 23 }, ' +
+        '{ label: 一般, min: 0, max: 20, score: 10 }] }',
     );
     expect(levelsOf(requireRuleSet(yaml, FILE))).toEqual([
       ['优秀', 20, 25, 23],

@@ -83,7 +83,7 @@ const auditRows = (action: string) =>
     .execute();
 
 describe('评奖 page', () => {
-  it('shows every category with its valid count, caps and their derivation, entries in rank order, the boundary tie and the blockers', async () => {
+  it('shows each category with its valid count, caps and derivation, entries in rank order, the boundary tie, the blockers', async () => {
     const res = await organizer.get(base);
     expect(res.statusCode).toBe(200);
     const html = res.body;

@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,7 +5,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { contestAwards } from '../src/awards/store/contest.ts';
 import { MISSING_SECTION, OVER_LIMIT, SUBMISSIONS, importEligibilityContest } from './helpers/eligibility-contest.ts';
-import { Client, csrfField, startTestServer, type Response, type TestServer } from './server-helpers.ts';
+import { Client, csrfField, multipart, startTestServer, type Response, type TestServer } from './server-helpers.ts';
 
 let server: TestServer;
 let organizer: Client;
@@ -45,15 +44,6 @@ async function htmxPost(url: string, form: Record<string, string>, target: strin
     form: { ...form, _csrf: await token() },
     headers: { 'hx-request': 'true', 'hx-target': target },
   });
-}
-
-function multipart(fileName: string, data: Buffer): { payload: Buffer; contentType: string } {
-  const boundary = `----casejury${crypto.randomBytes(8).toString('hex')}`;
-  const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: application/octet-stream\r\n\r\n`;
-  return {
-    payload: Buffer.concat([Buffer.from(head), data, Buffer.from(`\r\n--${boundary}--\r\n`)]),
-    contentType: `multipart/form-data; boundary=${boundary}`,
-  };
 }
 
 async function uploadPriorAwards(fileName: string, data: Buffer): Promise<Response> {

@@ -84,7 +84,8 @@ beforeAll(async () => {
   const xss = await addEntry(121, categories[0].id, {
     html:
       '<h1>案例</h1><p>正文</p><script>window.pwned = 1</script><img src="x" onerror="alert(1)">' +
-      '<p onclick="alert(2)" hx-get="/logout" hx-trigger="load">点我</p><a href="javascript:alert(3)">链接</a><iframe src="https://evil.example"></iframe>',
+      '<p onclick="alert(2)" hx-get="/logout" hx-trigger="load">点我</p><a href="javascript:alert(3)">链接</a>' +
+      '<iframe src="https://evil.example"></iframe>',
   });
   xssEntryId = xss.entryId;
   docFileId = xss.fileId;

@@ -61,6 +61,28 @@ export function csrfField(html: string): string {
   return m[1];
 }
 
+/** The page's htmx CSRF header token (its hx-headers), as an upload form sends it. */
+export function headerToken(html: string): string {
+  const m = /"X-CSRF-Token": "([^"]+)"/.exec(html);
+  if (!m) throw new Error('no X-CSRF-Token header in page');
+  return m[1];
+}
+
+/** A multipart/form-data body with one file part named `file`, after any plain `fields`. */
+export function multipart(fileName: string, data: Buffer, fields: Record<string, string> = {}): { payload: Buffer; contentType: string } {
+  const boundary = `----casejury${crypto.randomBytes(8).toString('hex')}`;
+  const parts = Object.entries(fields).map(([k, v]) =>
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`),
+  );
+  const head =
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\n` +
+    'Content-Type: application/octet-stream\r\n\r\n';
+  return {
+    payload: Buffer.concat([...parts, Buffer.from(head), data, Buffer.from(`\r\n--${boundary}--\r\n`)]),
+    contentType: `multipart/form-data; boundary=${boundary}`,
+  };
+}
+
 /** A browser stand-in: keeps the session cookie across requests, reads CSRF tokens from pages. */
 export class Client {
   private cookies = new Map<string, string>();

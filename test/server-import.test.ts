@@ -6,25 +6,13 @@ import { nowIso } from '../src/db/connect.ts';
 import { createContest } from '../src/contests/index.ts';
 import { INTERRUPTED_MESSAGE, MAX_ATTEMPTS } from '../src/server/jobs.ts';
 import { makeDocx } from './helpers/docx.ts';
-import { Client, makeZip, startTestServer, type Response, type TestServer } from './server-helpers.ts';
+import { Client, headerToken, makeZip, multipart, startTestServer, type Response, type TestServer } from './server-helpers.ts';
 import { jobPayload } from '../src/db/columns.ts';
 
 const RULES = 'rules/2024-platform-cases-teacher-training.yaml';
 let server: TestServer;
 let contestId: number;
 let organizer: Client;
-
-/** The page's htmx CSRF header token, as the upload form sends it. */
-const headerToken = (html: string) => /"X-CSRF-Token": "([^"]+)"/.exec(html)![1];
-
-function multipart(fileName: string, data: Buffer): { payload: Buffer; contentType: string } {
-  const boundary = `----casejury${crypto.randomBytes(8).toString('hex')}`;
-  const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: application/octet-stream\r\n\r\n`;
-  return {
-    payload: Buffer.concat([Buffer.from(head), data, Buffer.from(`\r\n--${boundary}--\r\n`)]),
-    contentType: `multipart/form-data; boundary=${boundary}`,
-  };
-}
 
 async function upload(c: Client, fileName: string, data: Buffer, opts: { token?: boolean; contest?: number } = {}): Promise<Response> {
   const target = opts.contest ?? contestId;

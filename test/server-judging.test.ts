@@ -1,10 +1,9 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nowIso } from '../src/db/connect.ts';
 import { contestCategories, createContest } from '../src/contests/index.ts';
-import { Client, csrfField, startTestServer, type Response, type TestServer } from './server-helpers.ts';
+import { Client, csrfField, multipart, startTestServer, type Response, type TestServer } from './server-helpers.ts';
 
 /**
  * Expert judging through the web: organizer pages, the scoring screen's draft/conflict/submit/return flow,
@@ -38,15 +37,6 @@ let organizer: Client;
 const entryIds: number[] = [];
 /** username → password after the first login. */
 const expertLogins = new Map<string, { id: number; name: string; password: string }>();
-
-function multipart(fileName: string, data: Buffer): { payload: Buffer; contentType: string } {
-  const boundary = `----casejury${crypto.randomBytes(8).toString('hex')}`;
-  const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: application/octet-stream\r\n\r\n`;
-  return {
-    payload: Buffer.concat([Buffer.from(head), data, Buffer.from(`\r\n--${boundary}--\r\n`)]),
-    contentType: `multipart/form-data; boundary=${boundary}`,
-  };
-}
 
 /** An htmx-style upload: the token travels in the X-CSRF-Token header, as the page's hx-headers sends it. */
 async function upload(client: Client, url: string, tokenPage: string, fileName: string, data: Buffer): Promise<Response> {

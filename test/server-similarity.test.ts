@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,7 +8,7 @@ import { latestRun } from '../src/similarity/store/queries.ts';
 import { ProseGenerator } from '../scripts/lib/prose.ts';
 import { Random } from '../scripts/lib/random.ts';
 import { makeDocx } from './helpers/docx.ts';
-import { Client, csrfField, startTestServer, type Response, type TestServer } from './server-helpers.ts';
+import { Client, csrfField, headerToken, multipart, startTestServer, type Response, type TestServer } from './server-helpers.ts';
 
 const RULES = 'rules/fujian-platform-cases-training-and-scenarios.yaml';
 const REGIONAL = '区域研修应用案例';
@@ -52,21 +51,6 @@ async function writeBatch(root: string, planned: Planned[]): Promise<void> {
     );
   }
 }
-
-function multipart(fields: Record<string, string>, fileName: string, data: Buffer): { payload: Buffer; contentType: string } {
-  const boundary = `----casejury${crypto.randomBytes(8).toString('hex')}`;
-  const parts = Object.entries(fields).map(([k, v]) =>
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`),
-  );
-  const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: application/octet-stream\r\n\r\n`;
-  return {
-    payload: Buffer.concat([...parts, Buffer.from(head), data, Buffer.from(`\r\n--${boundary}--\r\n`)]),
-    contentType: `multipart/form-data; boundary=${boundary}`,
-  };
-}
-
-/** The page's htmx CSRF header token, as the upload form sends it. */
-const headerToken = (html: string): string => /"X-CSRF-Token": "([^"]+)"/.exec(html)![1];
 
 let server: TestServer;
 let organizer: Client;
@@ -142,7 +126,7 @@ describe('查重 pages', () => {
     expect(decide.statusCode).toBe(403);
   });
 
-  it('runs the scan in the background: the progress survives a reload, a second start joins it, a finished job leads to the results', async () => {
+  it('runs the scan in the background: progress survives a reload, a second start joins it, the end leads to the results', async () => {
     const empty = await organizer.get(base);
     expect(empty.body).toContain('还没有查重结果');
     expect(empty.body).toMatch(/比对范围：作品中的案例介绍文档 6 篇，比对库 0 篇/);
@@ -337,7 +321,7 @@ describe('查重 pages', () => {
     const libraryUrl = `${base}/library`;
     const upload = async (role: string, name: string, data: Buffer, token = true) => {
       const page = await organizer.get(libraryUrl);
-      const { payload, contentType } = multipart({ role }, name, data);
+      const { payload, contentType } = multipart(name, data, { role });
       const headers: Record<string, string> = { 'content-type': contentType, 'HX-Request': 'true', 'HX-Target': 'main#main' };
       if (token) headers['X-CSRF-Token'] = headerToken(page.body);
       return organizer.request({ method: 'POST', url: `${libraryUrl}/upload`, headers, payload });

@@ -201,7 +201,10 @@ describe('casejury scan on real files', () => {
   it('prints a Chinese summary without output files, exits 2 on wrong usage', async () => {
     const lines: string[] = [];
     const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((s: string) => (lines.push(s), true)) as typeof process.stdout.write;
+    process.stdout.write = ((s: string) => {
+      lines.push(s);
+      return true;
+    }) as typeof process.stdout.write;
     try {
       expect(await runCli(['scan', path.join(dir, 'entries')])).toBe(0);
     } finally {

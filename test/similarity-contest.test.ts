@@ -144,7 +144,7 @@ describe.each(testDatabases)('similarity of a contest ($name)', ({ open }) => {
     return addLibraryUpload(db, contestId, role, { name, path: file }, null, fs.mkdtempSync(path.join(work, 'up-')));
   };
 
-  it('stores a scan: rates and sources, pairs with spans into the original text, the library compared but not ranked, template text not counted', async () => {
+  it('stores a scan: rates, sources, pairs with spans into the text, the library compared not ranked, templates uncounted', async () => {
     const library = await upload(
       'library',
       '往届获奖案例.zip',
@@ -213,7 +213,7 @@ describe.each(testDatabases)('similarity of a contest ($name)', ({ open }) => {
     );
   });
 
-  it('updates after an import by extending the cached corpus (kept by the engine on its worker thread), with the same results as a full scan', async () => {
+  it('updates after an import by extending the corpus cached on the engine worker, with the same results as a full scan', async () => {
     const engine = workerEngine();
     const first = await runContestScan(db, contestId, { userId: null, engine });
     expect(first.mode).toBe('full');

@@ -89,7 +89,7 @@ describe('alignPair', () => {
 
   it('bridges a changed character and an inserted one into a single span', () => {
     const passage = sentences(4).join('');
-    const changed = passage.slice(0, 40) + '甲' + passage.slice(41, 80) + '乙' + passage.slice(80);
+    const changed = `${passage.slice(0, 40)}甲${passage.slice(41, 80)}乙${passage.slice(80)}`;
     const a = normalize(own(3) + passage + own(3)).chars;
     const b = normalize(own(2) + changed + own(2)).chars;
     const spans = alignPair(indexText(keyed(a)), keyed(b), params);

@@ -115,9 +115,9 @@ describe('一稿多投 in a generated contest, through casejury scan', () => {
     expect(stdout).toContain(`一稿多投或相似主题嫌疑 ${report.suspects!.length} 对`);
     const [a, b] = contest.twins[0].map((i) => folderOf(contest.works[i]));
     expect(stdout).toMatch(
-      new RegExp(`［一稿多投］综合得分 1\\.00\\n  (${escape(a)}\\n  ${escape(b)}|${escape(b)}\\n  ${escape(a)})\\n      共同作者`),
+      new RegExp(`［一稿多投］综合得分 1\\.00\\n  (${literal(a)}\\n  ${literal(b)}|${literal(b)}\\n  ${literal(a)})\\n      共同作者`),
     );
   });
 });
 
-const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const literal = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

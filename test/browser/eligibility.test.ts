@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { FastifyInstance } from 'fastify';
-import type { Db } from '../../src/db/connect.ts';
 import { createUser } from '../../src/users/accounts.ts';
 import { MISSING_SECTION, OVER_LIMIT, importEligibilityContest } from '../helpers/eligibility-contest.ts';
 import { type Harness, skipBrowserTests, startHarness } from './harness.ts';
@@ -10,8 +8,6 @@ const PASSWORD = 'Organizer-pass-1';
 
 describe.skipIf(skipBrowserTests)('browser: 形式审查 from the board to a decision', () => {
   let h: Harness;
-  let db: Db;
-  let app: FastifyInstance;
   let page: Page;
   let base: string;
   let contestId: number;
@@ -36,7 +32,7 @@ describe.skipIf(skipBrowserTests)('browser: 形式审查 from the board to a dec
         ({ contestId, ids } = await importEligibilityContest(db, app.blobs));
       },
     });
-    ({ db, app, page, base, problems } = h);
+    ({ page, base, problems } = h);
   });
 
   afterAll(() => h?.close());

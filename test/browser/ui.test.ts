@@ -78,7 +78,7 @@ describe.skipIf(skipBrowserTests)('browser: from first login to an entry’s doc
     page.waitForFunction((want) => document.querySelectorAll('#entries-results tbody tr').length === want, n, { timeout: 10_000 });
 
   it('logs in with the one-time password and must set a new one', async () => {
-    await page.goto(base + '/');
+    await page.goto(`${base}/`);
     await waitForText('h1', '登录');
     await shot('01-login');
     await page.getByLabel('用户名').fill('admin');

@@ -86,7 +86,7 @@ function tkhd(id: number, duration: number, width: number, height: number, audio
 
 const mdhd = (timescale: number, duration: number) =>
   fullBox('mdhd', 0, 0, u32(0), u32(0), u32(timescale), u32(duration), u16(0x55c4), u16(0));
-const hdlr = (type: string, name: string) => fullBox('hdlr', 0, 0, u32(0), ascii(type), zeros(12), ascii(name + '\0'));
+const hdlr = (type: string, name: string) => fullBox('hdlr', 0, 0, u32(0), ascii(type), zeros(12), ascii(`${name}\0`));
 const dinf = () => box('dinf', fullBox('dref', 0, 0, u32(1), fullBox('url ', 0, 1)));
 
 function stbl(sampleEntry: Buffer, samples: number, delta: number, sampleBytes: number, chunkOffset: number): Buffer {

@@ -100,7 +100,7 @@ export function caseDocumentSpec(title: string, seed: number, chars = 3000): Doc
         const b = CASE_PHRASES[Math.floor(random() * CASE_PHRASES.length)];
         return `${a}，${b}`;
       });
-      const paragraph = sentences.join('。') + '。';
+      const paragraph = `${sentences.join('。')}。`;
       paragraphs.push(paragraph);
       length += paragraph.length;
     }
