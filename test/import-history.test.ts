@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,7 +7,7 @@ import { createContest } from '../src/contests/index.ts';
 import { gridOf } from '../src/spreadsheet/workbook.ts';
 import { cli } from './helpers/cli.ts';
 import { makeDocx } from './helpers/docx.ts';
-import { Client, makeZip, startTestServer, type TestServer } from './server-helpers.ts';
+import { Client, headerToken, makeZip, multipart, startTestServer, type TestServer } from './server-helpers.ts';
 
 /** The 导入 history: imports from the command line and the browser, each with its problem files, in the page and as .xlsx. */
 
@@ -21,18 +20,9 @@ let previousData: string | undefined;
 
 const caseDoc = (title: string) => makeDocx({ title, sections: [{ heading: '一、基本情况', paragraphs: [`${title}的基本情况。`] }] });
 
-function multipart(fileName: string, data: Buffer): { payload: Buffer; contentType: string } {
-  const boundary = `----casejury${crypto.randomBytes(8).toString('hex')}`;
-  const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: application/octet-stream\r\n\r\n`;
-  return {
-    payload: Buffer.concat([Buffer.from(head), data, Buffer.from(`\r\n--${boundary}--\r\n`)]),
-    contentType: `multipart/form-data; boundary=${boundary}`,
-  };
-}
-
 async function upload(fileName: string, data: Buffer): Promise<void> {
   const page = await organizer.get(`/contests/${contestId}/imports`);
-  const token = /"X-CSRF-Token": "([^"]+)"/.exec(page.body)?.[1] ?? '';
+  const token = headerToken(page.body);
   const { payload, contentType } = multipart(fileName, data);
   const res = await organizer.request({
     method: 'POST',
