@@ -2,7 +2,7 @@
 
 // A visible message when the server cannot be reached; htmx 4 reports it as htmx:error.
 document.addEventListener('htmx:error', (evt) => {
-  if (evt.detail && evt.detail.ctx && evt.detail.ctx.response) return; // HTTP errors swap their own message
+  if (evt.detail?.ctx?.response) return; // HTTP errors swap their own message
   const toast = document.getElementById('net-error');
   if (!toast) return;
   toast.hidden = false;

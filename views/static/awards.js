@@ -5,7 +5,7 @@ if (!window.casejuryAwards) {
   const drawer = () => document.getElementById('decision');
   const close = () => {
     const d = drawer();
-    if (d && d.classList.contains('drawer')) d.replaceChildren();
+    if (d?.classList.contains('drawer')) d.replaceChildren();
   };
   document.addEventListener('click', (evt) => {
     const link = evt.target instanceof Element ? evt.target.closest('[data-close-decision]') : null;

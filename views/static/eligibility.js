@@ -4,7 +4,7 @@ if (!window.casejuryEligibility) {
   window.casejuryEligibility = true;
   document.addEventListener('click', (evt) => {
     const button = evt.target instanceof Element ? evt.target.closest('[data-collapse-checklist]') : null;
-    const cell = button && button.closest('.checklist-row td');
+    const cell = button?.closest('.checklist-row td');
     if (cell) cell.replaceChildren();
   });
 }

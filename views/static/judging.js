@@ -1,13 +1,13 @@
 // Scoring screen (评分): running total, level pickers, keyboard, and the visible save state.
 // htmx sends the draft saves (hx-post on #review-form); this file only adds what htmx cannot know.
-(function () {
+(() => {
   'use strict';
   const form = document.getElementById('review-form');
 
   // N: the next entry still to score (我的评审 and the scoring screen, also once a review is locked).
   document.addEventListener('keydown', (evt) => {
     if ((evt.key !== 'n' && evt.key !== 'N') || evt.ctrlKey || evt.metaKey || evt.altKey) return;
-    if (evt.target.matches && evt.target.matches('input, textarea, select')) return;
+    if (evt.target.matches?.('input, textarea, select')) return;
     const next = document.getElementById('next-unscored');
     if (!next) return;
     evt.preventDefault();
@@ -211,7 +211,7 @@
       if (evt.key === 'Escape' && target.closest('.criterion')) target.closest('.criterion').focus();
       return;
     }
-    const card = target.closest && target.closest('.criterion');
+    const card = target.closest?.('.criterion');
     const key = evt.key;
     if (/^[1-9]$/.test(key) && card) {
       const level = card.querySelectorAll('.level')[Number(key) - 1];

@@ -10,10 +10,14 @@ if (!window.casejurySimilarity) {
     if (!view || !side) return;
     const key = mark.dataset.s.split(' ')[0];
     const other = [...view.querySelectorAll('[data-side]')].find((s) => s !== side);
-    const peer = other && other.querySelector(`mark[data-s~="${key}"]`);
+    const peer = other?.querySelector(`mark[data-s~="${key}"]`);
     if (!peer) return;
-    view.querySelectorAll('mark.current').forEach((m) => m.classList.remove('current'));
-    view.querySelectorAll(`mark[data-s~="${key}"]`).forEach((m) => m.classList.add('current'));
+    view.querySelectorAll('mark.current').forEach((m) => {
+      m.classList.remove('current');
+    });
+    view.querySelectorAll(`mark[data-s~="${key}"]`).forEach((m) => {
+      m.classList.add('current');
+    });
     // Scroll only the other document's pane, so the clicked passage stays where it is.
     const pane = peer.closest('.passage-text');
     const top = peer.getBoundingClientRect().top - pane.getBoundingClientRect().top + pane.scrollTop;
@@ -22,9 +26,9 @@ if (!window.casejurySimilarity) {
 
   document.addEventListener('click', (evt) => {
     const target = evt.target instanceof Element ? evt.target : null;
-    const mark = target && target.closest('.pair-view mark[data-s]');
+    const mark = target?.closest('.pair-view mark[data-s]');
     if (mark) showCounterpart(mark);
-    if (target && target.closest('[data-print]')) window.print();
+    if (target?.closest('[data-print]')) window.print();
   });
   document.addEventListener('keydown', (evt) => {
     const mark = evt.target instanceof Element ? evt.target.closest('.pair-view mark[data-s]') : null;
