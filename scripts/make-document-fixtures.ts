@@ -7,8 +7,10 @@
  * grey JPEG by poppler and wrapped as an image-only PDF (what a scanner produces), once with the
  * entry's author and once naming another person.
  *
+ * Also an eight-second H.264/AAC MP4 for the 数字故事 a reviewer plays (test/fixtures/media/), made by ffmpeg.
+ *
  * Needs: soffice (libreoffice-writer, libreoffice-impress), pdftoppm (poppler-utils), xelatex with ctex
- * (texlive-xetex, texlive-lang-chinese). Usage: npx tsx scripts/make-document-fixtures.ts
+ * (texlive-xetex, texlive-lang-chinese), ffmpeg. Usage: npx tsx scripts/make-document-fixtures.ts
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -369,6 +371,20 @@ function main(): void {
       const pdf = soffice(work, `${name}.fodt`, 'pdf:writer_pdf_Export', 'pdf');
       fs.writeFileSync(path.join(OUT, `${name}-scan.pdf`), scan(work, pdf));
     }
+    // A 数字故事 as small as a real one can be: ffmpeg's test pattern with a tone, H.264 baseline and AAC,
+    // the header (moov) first so a browser can seek before it has the whole file.
+    const story = path.resolve('test/fixtures/media/digital-story.mp4');
+    fs.mkdirSync(path.dirname(story), { recursive: true });
+    run(
+      'ffmpeg',
+      [
+        ...['-y', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc=size=320x180:rate=10'],
+        ...['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000', '-t', '8'],
+        ...['-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-profile:v', 'baseline', '-crf', '40', '-g', '10'],
+        ...['-c:a', 'aac', '-b:a', '16k', '-ac', '1', '-movflags', '+faststart', story],
+      ],
+      work,
+    );
     for (const f of fs.readdirSync(OUT).sort()) console.log(`${f}\t${fs.statSync(path.join(OUT, f)).size}`);
   } finally {
     fs.rmSync(work, { recursive: true, force: true });

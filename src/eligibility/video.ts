@@ -27,8 +27,12 @@ export function normalizeCodec(name: string): string {
 
 const VIDEO_EXTS = new Set(['mp4', 'm4v', 'mov', 'avi', 'wmv', 'flv', 'mkv', 'mpg', 'mpeg', '3gp', 'webm', 'rmvb', 'vob']);
 
+/** Formats every current browser plays in a <video> element (MP4/MOV with H.264, WebM). */
+const PLAYABLE = new Set(['mp4', 'm4v', 'mov', 'webm']);
+export const playsInBrowser = (f: Pick<EntryFile, 'ext'>): boolean => PLAYABLE.has(f.ext.toLowerCase());
+
 /** Whether the rules of videos apply to this file. */
-export const isVideoFile = (f: EntryFile): boolean => VIDEO_EXTS.has(f.ext);
+export const isVideoFile = (f: Pick<EntryFile, 'ext'>): boolean => VIDEO_EXTS.has(f.ext.toLowerCase());
 
 type Limits = Omit<VideoLimits, 'recommended'>;
 
@@ -151,4 +155,37 @@ export function checkVideos(
       });
     return combine(`${group}:${m.kind}`, findings, passes.join('；'));
   });
+}
+
+/**
+ * What a reviewer or organizer sees beside a playing video when the rule set limits its duration
+ * or picture: the measured values and the limits they are held against. Null when the rule set
+ * sets neither.
+ */
+export function videoSummary(
+  info: VideoInfo | string | undefined,
+  limits: VideoLimits | undefined,
+): { measured: string; limits: string } | null {
+  if (!limits || !(asks(limits, 'video-duration') || asks(limits, 'video-picture'))) return null;
+  const wanted: string[] = [];
+  if (limits.minMinutes !== undefined && limits.maxMinutes !== undefined)
+    wanted.push(`时长 ${limits.minMinutes}–${limits.maxMinutes} 分钟`);
+  else if (limits.maxMinutes !== undefined) wanted.push(`时长不超过 ${limits.maxMinutes} 分钟`);
+  else if (limits.minMinutes !== undefined) wanted.push(`时长不少于 ${limits.minMinutes} 分钟`);
+  if (limits.maxTotalMinutes !== undefined) wanted.push(`同类视频合计不超过 ${limits.maxTotalMinutes} 分钟`);
+  const r = limits.resolution;
+  if (r) wanted.push(`分辨率${r.mode === 'exact' ? ' ' : '不低于 '}${r.width}×${r.height}`);
+  if (limits.aspect) wanted.push(`画面比例 ${limits.aspect}`);
+  if (limits.frameRate !== undefined) wanted.push(`${limits.frameRate} 帧/秒`);
+  const measured =
+    info === undefined || typeof info === 'string'
+      ? `无法读取视频信息（${info ?? '未找到文件'}）`
+      : [
+          `时长 ${formatDuration(info.durationSec)}`,
+          info.width ? `${info.width}×${info.height}` : '',
+          info.frameRate ? `${+info.frameRate.toFixed(2)} 帧/秒` : '',
+        ]
+          .filter(Boolean)
+          .join('，');
+  return { measured, limits: wanted.join('，') };
 }

@@ -1,6 +1,8 @@
 import type { NotNull } from 'kysely';
 import type { Db } from '../../db/connect.ts';
-import type { Author, Category, Entry, StoredFile } from '../../db/schema.ts';
+import type { Author, Category, Entry, StoredFile, StoredFilePart } from '../../db/schema.ts';
+import { documentProperties } from '../../db/columns.ts';
+import type { DocumentProperties } from '../../ingest/extract/parts.ts';
 
 export interface EntryFacets {
   categories: Pick<Category, 'id' | 'name'>[];
@@ -37,11 +39,23 @@ export async function entryFacets(db: Db, contestId: number): Promise<EntryFacet
 
 export type EntryFile = Pick<StoredFile, 'id' | 'original_path' | 'name' | 'kind' | 'ext' | 'size' | 'error' | 'html'>;
 
+/** A file as the entry page shows it: what was read from it, part by part. */
+export interface EntryFileDetail extends EntryFile {
+  sha256: string;
+  mime: string | null;
+  extractor: string | null;
+  ocrStatus: StoredFile['ocr_status'];
+  /** Characters of the body text (what word counts and the similarity scan read). */
+  bodyChars: number;
+  properties: DocumentProperties | null;
+  parts: Pick<StoredFilePart, 'kind' | 'text' | 'confidence'>[];
+}
+
 export interface EntryDetail {
   entry: Entry;
   category: string | null;
   authors: Author[];
-  files: EntryFile[];
+  files: EntryFileDetail[];
 }
 
 export async function entryDetail(db: Db, contestId: number, entryId: number): Promise<EntryDetail | null> {
@@ -51,12 +65,47 @@ export async function entryDetail(db: Db, contestId: number, entryId: number): P
     ? ((await db.selectFrom('categories').select('name').where('id', '=', entry.category_id).executeTakeFirst())?.name ?? null)
     : entry.category_label;
   const authors = await db.selectFrom('authors').selectAll().where('entry_id', '=', entryId).orderBy('position').execute();
-  const files = await db
+  const rows = await db
     .selectFrom('files')
-    .select(['id', 'original_path', 'name', 'kind', 'ext', 'size', 'error', 'html'])
+    .select([
+      'id',
+      'original_path',
+      'name',
+      'kind',
+      'ext',
+      'size',
+      'error',
+      'html',
+      'sha256',
+      'mime',
+      'extractor',
+      'ocr_status',
+      'properties_json',
+    ])
+    .select((eb) => eb.fn.coalesce(eb.fn<number>('length', ['text']), eb.lit(0)).as('body_chars'))
     .where('entry_id', '=', entryId)
     .orderBy('original_path')
     .execute();
+  const parts = rows.length
+    ? await db
+        .selectFrom('file_parts')
+        .select(['file_id', 'kind', 'text', 'confidence'])
+        .where(
+          'file_id',
+          'in',
+          rows.map((r) => r.id),
+        )
+        .orderBy('file_id')
+        .orderBy('position')
+        .execute()
+    : [];
+  const files = rows.map(({ ocr_status, properties_json, body_chars, ...f }) => ({
+    ...f,
+    ocrStatus: ocr_status,
+    bodyChars: Number(body_chars),
+    properties: properties_json ? documentProperties.read(properties_json) : null,
+    parts: parts.filter((p) => p.file_id === f.id).map(({ kind, text, confidence }) => ({ kind, text, confidence })),
+  }));
   return { entry, category, authors, files };
 }
 
@@ -65,7 +114,7 @@ export const contestFile = (db: Db, contestId: number, fileId: number) =>
   db
     .selectFrom('files as f')
     .innerJoin('entries as e', 'e.id', 'f.entry_id')
-    .select(['f.id', 'f.name', 'f.sha256', 'f.size', 'f.entry_id'])
+    .select(['f.id', 'f.name', 'f.sha256', 'f.size', 'f.mime', 'f.entry_id'])
     .where('f.id', '=', fileId)
     .where('e.contest_id', '=', contestId)
     .executeTakeFirst();

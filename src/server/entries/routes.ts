@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import type { FastifyPluginAsync } from 'fastify';
 import type { EntryStatus } from '../../db/schema.ts';
 import { ORGANIZERS } from '../auth/access.ts';
@@ -10,7 +9,11 @@ import { contestFile, entryDetail, entryFacets } from './query.ts';
 import { loadEntryTable } from '../../entries/store/table.ts';
 import { entryTablePage, type EntryTableQuery, type EntryVerdict, isSortKey } from '../../entries/table.ts';
 import { VERDICT_LABELS } from '../../eligibility/store/board.ts';
-import { attachmentDisposition } from './download.ts';
+import { sendStoredFile } from './download.ts';
+import { videoNotes } from './videos.ts';
+import { isVideoFile, playsInBrowser } from '../../eligibility/video.ts';
+import { contestRuleSet } from '../../contests/index.ts';
+import { PART_LABELS, PROPERTY_LABELS } from '../../ingest/extract/parts.ts';
 import { shownDocuments } from './documents.ts';
 
 interface ListQuery {
@@ -95,9 +98,24 @@ export const entryRoutes: FastifyPluginAsync = async (app) => {
       const detail = await entryDetail(app.db, contest.id, request.params.entryId);
       if (!detail) throw notFound('作品');
       const documents = shownDocuments(detail.files);
+      const ruleSet = await contestRuleSet(app.db, contest.id);
+      const categoryKey = detail.entry.category_id
+        ? ((await app.db.selectFrom('categories').select('key').where('id', '=', detail.entry.category_id).executeTakeFirst())?.key ?? null)
+        : null;
+      const videos = await videoNotes(detail.files, ruleSet, { categoryKey, groupName: detail.entry.group_name }, app.blobs);
       return reply.page(
         'entries/detail',
-        { contest, tab: 'entries', ...detail, documents },
+        {
+          contest,
+          tab: 'entries',
+          ...detail,
+          documents,
+          videos: detail.files
+            .filter(isVideoFile)
+            .map((f) => ({ id: f.id, name: f.name, playable: playsInBrowser(f), note: videos.get(f.id) })),
+          partLabels: PART_LABELS,
+          propertyLabels: PROPERTY_LABELS,
+        },
         { title: `${detail.entry.code} ${detail.entry.title}` },
       );
     },
@@ -109,15 +127,8 @@ export const entryRoutes: FastifyPluginAsync = async (app) => {
     async (request, reply) => {
       const file = await contestFile(app.db, request.params.contestId, request.params.fileId);
       if (!file) throw notFound('文件');
-      const blob = app.blobs.path(file.sha256);
-      const stat = await fs.promises.stat(blob).catch(() => null);
-      if (!stat) throw notFound(`文件“${file.name}”的存储内容`);
-      return reply
-        .header('Content-Type', 'application/octet-stream')
-        .header('Content-Disposition', attachmentDisposition(file.name))
-        .header('Content-Length', String(stat.size))
-        .header('Cache-Control', 'private, no-store')
-        .send(fs.createReadStream(blob));
+      // Range requests too: the entry page plays videos from here and seeks in them.
+      return sendStoredFile(request, reply, app.blobs.path(file.sha256), file);
     },
   );
 };

@@ -179,7 +179,7 @@ export async function entryMaterials(db: Db, entryId: number) {
     .execute();
   const files = await db
     .selectFrom('files')
-    .select(['id', 'original_path', 'name', 'kind', 'ext', 'size', 'sha256', 'html'])
+    .select(['id', 'original_path', 'name', 'kind', 'ext', 'size', 'sha256', 'mime', 'html', 'text'])
     .where('entry_id', '=', entryId)
     .orderBy('original_path')
     .execute();

@@ -1,11 +1,11 @@
-import fs from 'node:fs';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Review } from '../../db/schema.ts';
 import { EXPERTS } from '../auth/access.ts';
 import { HttpError, notFound } from '../http-error.ts';
 import { isHtmx } from '../htmx.ts';
 import { idParams, type Ids } from '../schemas.ts';
-import { attachmentDisposition } from '../entries/download.ts';
+import { sendStoredFile } from '../entries/download.ts';
+import { videoNotes } from '../entries/videos.ts';
 import { sanitizeDocumentHtml } from '../../ingest/extract/sanitize.ts';
 import { openReview, saveOpenedReview, type SaveOutcome } from '../../judging/store/reviews.ts';
 import { categoryRubric, type RubricChoices, type ScoreProblem } from '../../judging/rubric.ts';
@@ -121,7 +121,8 @@ export const reviewRoutes: FastifyPluginAsync = async (app) => {
     const rules = ruleSetOf({ rules_yaml: ctx.rulesYaml, rules_source: ctx.rulesSource });
     const rubric = categoryRubric(rules, ctx.categoryKey);
     const { authors, files } = await entryMaterials(app.db, ctx.entryId);
-    const view = expertEntryView({ blind: ctx.blind, authors, files }, sanitizeDocumentHtml);
+    const view = expertEntryView({ blind: ctx.blind, authors, files, documentKinds: rules.similarity.documentKinds }, sanitizeDocumentHtml);
+    const videos = await videoNotes(files, rules, { categoryKey: ctx.categoryKey, groupName: ctx.groupName }, app.blobs);
     const tasks = await expertTasks(app.db, request.signedIn.id);
     const inContest = tasks.filter((t) => t.contestId === ctx.contestId);
     return reply.page(
@@ -137,6 +138,7 @@ export const reviewRoutes: FastifyPluginAsync = async (app) => {
           blind: ctx.blind,
         },
         view,
+        videos,
         rubric,
         review: ctx.review ?? { status: 'draft', version: 0, total: null, return_reason: null, submitted_at: null },
         values: extra.values ?? storedValues(ctx.review),
@@ -222,15 +224,11 @@ export const reviewRoutes: FastifyPluginAsync = async (app) => {
       );
       const stored = files.find((f) => f.id === request.params.fileId);
       if (!listed?.downloadable || !stored) throw notFound('文件');
-      const blob = app.blobs.path(stored.sha256);
-      const stat = await fs.promises.stat(blob).catch(() => null);
-      if (!stat) throw notFound('文件内容');
-      return reply
-        .header('Content-Type', 'application/octet-stream')
-        .header('Content-Disposition', attachmentDisposition(ctx.blind ? `${ctx.code}-${listed.label}` : stored.name))
-        .header('Content-Length', String(stat.size))
-        .header('Cache-Control', 'private, no-store')
-        .send(fs.createReadStream(blob));
+      // A video plays in the page and seeks by range requests; its name stays neutral in a blind contest.
+      return sendStoredFile(request, reply, app.blobs.path(stored.sha256), {
+        name: ctx.blind ? `${ctx.code}-${listed.label}` : stored.name,
+        mime: stored.mime,
+      });
     },
   );
 };
