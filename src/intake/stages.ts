@@ -17,7 +17,7 @@ export interface StageDates {
   closesAt: string | null;
   /** The date shown is a default to confirm: the notice gives none, or no year. */
   editableDefault: boolean;
-  /** The notice's close when it had passed before the contest was created (a rule set from an earlier year): not applied. */
+  /** The notice's close when it had passed before the contest was created (a rule set of an earlier round): not applied. */
   staleClose: string | null;
   /** 'contest': the organizer set this contest's dates. */
   source: 'rules' | 'contest';
@@ -41,7 +41,7 @@ export function stageSchedule(stages: readonly Stage[], createdAt: string, overr
     const own = overrides.find((o) => o.stageKey === s.key);
     const opens = s.opens ? parseNoticeTime(s.opens, year, 'opens') : null;
     const parsed = s.closes ? parseNoticeTime(s.closes, year, 'closes') : null;
-    const stale = parsed && parsed.yearGiven && parsed.at < createdAt ? parsed.at : null;
+    const stale = parsed && parsed.at < createdAt ? parsed.at : null;
     const closes = stale ? null : parsed;
     const yearless = (opens && !opens.yearGiven) || (closes && !closes.yearGiven);
     return {
