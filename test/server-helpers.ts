@@ -26,7 +26,7 @@ export async function startTestServer(extra: Partial<AppOptions> = {}): Promise<
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'casejury-server-'));
   const db = await openMigratedDb(path.join(dataDir, 'casejury.db'));
   const users = {} as TestServer['users'];
-  for (const role of ['admin', 'organizer', 'expert'] as Role[]) {
+  for (const role of ['admin', 'organizer', 'expert'] as const) {
     users[role] = await createUser(
       db,
       { username: role, displayName: `测试${role}`, role, password: PASSWORD, mustChangePassword: false },

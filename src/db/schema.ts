@@ -45,9 +45,11 @@ export interface Database {
   reminders: RemindersTable;
   units: UnitsTable;
   intake_decisions: IntakeDecisionsTable;
+  unit_accounts: UnitAccountsTable;
 }
 
-export type Role = 'admin' | 'organizer' | 'expert';
+/** 'unit': a county's or school's delegated intake account, bound to one unit of one contest (unit_accounts). */
+export type Role = 'admin' | 'organizer' | 'expert' | 'unit';
 
 export interface UsersTable {
   id: Generated<number>;
@@ -590,3 +592,12 @@ export interface IntakeDecisionsTable {
 }
 
 export type UnitRowDb = Selectable<UnitsTable>;
+
+/** A delegated intake account: the user (role 'unit') acts for this unit of this contest only. */
+export interface UnitAccountsTable {
+  user_id: number;
+  contest_id: number;
+  unit_id: number;
+  created_by: number | null;
+  created_at: string;
+}

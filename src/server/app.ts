@@ -19,6 +19,7 @@ import { eligibilityRoutes } from './eligibility/routes.ts';
 import { awardRoutes } from './awards/routes.ts';
 import { judgingRoutes } from './judging/routes.ts';
 import { suspectRoutes } from './suspects/routes.ts';
+import { unitRoutes } from './units/routes.ts';
 
 export interface AppOptions {
   db: Db;
@@ -81,5 +82,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(awardRoutes);
   await app.register(judgingRoutes);
   await app.register(suspectRoutes);
+  await app.register(unitRoutes);
   return app;
 }

@@ -15,6 +15,7 @@ export const CONTEST_TABS: readonly ContestTab[] = [
   { key: 'home', label: TERMS.overview, path: '', roles: ORGANIZERS },
   { key: 'entries', label: TERMS.entries, path: '/entries', roles: ORGANIZERS },
   { key: 'imports', label: TERMS.imports, path: '/imports', roles: ORGANIZERS },
+  { key: 'units', label: '单位与名额', path: '/units', roles: ORGANIZERS },
   { key: 'eligibility', label: TERMS.eligibility, path: '/eligibility', roles: ORGANIZERS },
   { key: 'similarity', label: TERMS.similarity, path: '/similarity', roles: ORGANIZERS },
   { key: 'suspects', label: TERMS.suspects, path: '/suspects', roles: ORGANIZERS },

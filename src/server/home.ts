@@ -6,6 +6,7 @@ import { renderExpertHome } from './judging/expert-home.ts';
 export const homeRoutes: FastifyPluginAsync = async (app) => {
   app.get<{ Querystring: { declined?: string } }>('/', { config: { access: 'user' } }, async (request, reply) => {
     if (ORGANIZERS.includes(request.signedIn.role)) return reply.redirect('/contests', 303);
+    if (request.signedIn.role === 'unit') return reply.redirect('/portal', 303);
     return renderExpertHome(request, reply);
   });
 };

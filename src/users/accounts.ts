@@ -4,7 +4,7 @@ import type { Role, User } from '../db/schema.ts';
 import { audit } from '../audit/log.ts';
 import { generatePassword, hashPassword, passwordProblem } from './passwords.ts';
 
-export const ROLE_LABELS: Record<Role, string> = { admin: '系统管理员', organizer: '组织者', expert: '评审专家' };
+export const ROLE_LABELS: Record<Role, string> = { admin: '系统管理员', organizer: '组织者', expert: '评审专家', unit: '报送单位' };
 
 export const findUserByUsername = (db: Db, username: string): Promise<User | undefined> =>
   db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();

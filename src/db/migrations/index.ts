@@ -9,6 +9,7 @@ import * as m007 from './007_jobs.ts';
 import * as m008 from './008_imports_deadlines_reminders.ts';
 import * as m009 from './009_document_parts.ts';
 import * as m010 from './010_units_intake.ts';
+import * as m011 from './011_unit_accounts.ts';
 
 /**
  * Migrations listed explicitly: kysely's FileMigrationProvider imports by path,
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '008_imports_deadlines_reminders': m008,
   '009_document_parts': m009,
   '010_units_intake': m010,
+  '011_unit_accounts': m011,
 };
 
 export const migrationProvider: MigrationProvider = {

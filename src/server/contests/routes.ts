@@ -8,6 +8,7 @@ import { RuleSetInvalidError } from '../../rules/load.ts';
 import { listRuleSetFiles, loadRuleSetFile } from '../../rules/store/files.ts';
 import { requireContest } from './load.ts';
 import { contestOverview } from './overview.ts';
+import { contestSchedule } from '../../intake/store/settle.ts';
 
 export interface ContestRoutesOptions {
   /** Folder holding the rule-set YAML files a contest can be created from. */
@@ -86,7 +87,9 @@ export const contestRoutes: FastifyPluginAsync<ContestRoutesOptions> = async (ap
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       const overview = await contestOverview(app.db, contest.id);
-      return reply.page('contests/home', { contest, tab: 'home', overview }, { title: contest.name });
+      // The notice's chain of levels with this contest's dates (a rule set that no longer parses has none to show).
+      const stages = await contestSchedule(app.db, contest.id).catch(() => []);
+      return reply.page('contests/home', { contest, tab: 'home', overview, stages }, { title: contest.name });
     },
   );
 };

@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { portalRoutes } from '../portal/routes.ts';
 import type { Contest } from '../../db/schema.ts';
 import multipart from '@fastify/multipart';
 import { ADMINS, ORGANIZERS } from '../auth/access.ts';
@@ -21,6 +22,14 @@ import { viewHelpers } from '../view-helpers.ts';
 
 /** Upload formats importPath understands (folders come by server path instead). */
 export const UPLOAD_EXTENSIONS = ['.zip', '.rar', '.xlsx', '.csv'];
+
+/** An uploaded file streamed into its own temp folder. */
+export interface ReceivedUpload {
+  dest: string;
+  name: string;
+  size: number;
+  tempDir: string;
+}
 
 export interface ImportRoutesOptions {
   /** Largest accepted upload in bytes. */
@@ -93,33 +102,7 @@ export const importRoutes: FastifyPluginAsync<ImportRoutesOptions> = async (app,
     { config: { access: ORGANIZERS }, schema: { params: idParams('contestId') } },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
-      const part = await request.file();
-      if (!part?.filename) throw new HttpError(400, '请选择要上传的文件');
-      const name = safeUploadName(part.filename);
-      const ext = path.extname(name).toLowerCase();
-      if (!UPLOAD_EXTENSIONS.includes(ext)) {
-        part.file.resume();
-        throw new HttpError(415, `不支持的文件类型“${name}”：请上传 ${UPLOAD_EXTENSIONS.join('、')} 文件`);
-      }
-      const tempDir = await fsp.mkdtemp(path.join(app.tmpDir, 'upload-'));
-      const dest = path.join(tempDir, name);
-      try {
-        await pipeline(part.file, fs.createWriteStream(dest, { mode: 0o600 }));
-      } catch (err) {
-        await fsp.rm(tempDir, { recursive: true, force: true });
-        throw err;
-      }
-      const { size } = await fsp.stat(dest);
-      // A streamed part over the limit is cut short, not failed: check it here.
-      const refusal = part.file.truncated
-        ? new HttpError(413, `上传的文件“${name}”超过大小限制（${viewHelpers.size(uploadLimitBytes)}）`)
-        : size === 0
-          ? new HttpError(400, `上传的文件“${name}”是空文件`)
-          : null;
-      if (refusal) {
-        await fsp.rm(tempDir, { recursive: true, force: true });
-        throw refusal;
-      }
+      const { dest, name, size, tempDir } = await receiveUpload(request);
       await audit(app.db, {
         userId: request.signedIn.id,
         contestId: contest.id,
@@ -139,6 +122,41 @@ export const importRoutes: FastifyPluginAsync<ImportRoutesOptions> = async (app,
       return reply.goTo(jobUrl(contest.id, jobId));
     },
   );
+
+  /** Streams the request's one uploaded file into a temp folder of its own, refusing other types, empty files and files over the limit. */
+  async function receiveUpload(request: FastifyRequest): Promise<ReceivedUpload> {
+    const part = await request.file();
+    if (!part?.filename) throw new HttpError(400, '请选择要上传的文件');
+    const name = safeUploadName(part.filename);
+    const ext = path.extname(name).toLowerCase();
+    if (!UPLOAD_EXTENSIONS.includes(ext)) {
+      part.file.resume();
+      throw new HttpError(415, `不支持的文件类型“${name}”：请上传 ${UPLOAD_EXTENSIONS.join('、')} 文件`);
+    }
+    const tempDir = await fsp.mkdtemp(path.join(app.tmpDir, 'upload-'));
+    const dest = path.join(tempDir, name);
+    try {
+      await pipeline(part.file, fs.createWriteStream(dest, { mode: 0o600 }));
+    } catch (err) {
+      await fsp.rm(tempDir, { recursive: true, force: true });
+      throw err;
+    }
+    const { size } = await fsp.stat(dest);
+    // A streamed part over the limit is cut short, not failed: check it here.
+    const refusal = part.file.truncated
+      ? new HttpError(413, `上传的文件“${name}”超过大小限制（${viewHelpers.size(uploadLimitBytes)}）`)
+      : size === 0
+        ? new HttpError(400, `上传的文件“${name}”是空文件`)
+        : null;
+    if (refusal) {
+      await fsp.rm(tempDir, { recursive: true, force: true });
+      throw refusal;
+    }
+    return { dest, name, size, tempDir };
+  }
+
+  // A county's or school's own account sends its package through the same upload and import job.
+  await app.register(portalRoutes, { startImport, receiveUpload });
 
   app.post<{ Params: Ids<'contestId'>; Body: { folder?: string } }>(
     '/contests/:contestId/imports/folder',

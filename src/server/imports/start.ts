@@ -22,6 +22,8 @@ export interface ImportRequest {
   tempDir?: string;
   /** 'browser' for an upload, 'folder' for a folder on this server. */
   origin: ImportOrigin;
+  /** The unit sending it (a unit account's upload): its entries land on that unit or below it. */
+  unitId?: number;
 }
 
 /**
@@ -36,6 +38,7 @@ interface ImportPayload extends JobPayload {
   userId: number;
   tempDir?: string;
   origin?: ImportOrigin;
+  unitId?: number;
 }
 
 /** Registers the import job kind; returns the function that queues an import (progress and summary are kept in its `jobs` row). */
@@ -63,6 +66,7 @@ export function importJobs(app: FastifyInstance): (r: ImportRequest) => Promise<
         userId: p.userId,
         origin: p.origin ?? 'browser',
         label: p.source,
+        unitId: p.unitId ?? null,
         blobs: app.blobs,
         onProgress: (done, total) => progress.report(done, total),
       });
@@ -80,6 +84,7 @@ export function importJobs(app: FastifyInstance): (r: ImportRequest) => Promise<
       path: stored(r.source),
       userId: r.userId,
       origin: r.origin,
+      ...(r.unitId ? { unitId: r.unitId } : {}),
       ...(r.tempDir ? { tempDir: stored(r.tempDir) } : {}),
     });
 }
