@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
+import mammoth from 'mammoth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, cliJson } from './helpers/cli.ts';
 import { makeDocx } from './helpers/docx.ts';
@@ -126,8 +127,12 @@ describe('a whole contest by the CLI alone', () => {
     expect(group.ties).toEqual([]);
 
     expect((await cli('publish', contest, '--reason', '形式审查与查重结果已另行处理', '--db', db)).code).toBe(0);
-    const out = path.join(dir, '获奖名单.xlsx');
-    expect((await cli('export', contest, '--out', out, '--db', db)).code).toBe(0);
+    // The official list for the notice (Word), and the organizer's workbook with codes and scores.
+    const official = path.join(dir, '获奖名单.docx');
+    expect((await cli('export', contest, '--out', official, '--db', db)).code).toBe(0);
+    expect((await mammoth.extractRawText({ path: official })).value).toContain('命令行全流程获奖名单');
+    const out = path.join(dir, '评奖工作簿.xlsx');
+    expect((await cli('export', contest, '--out', out, '--workbook', '--db', db)).code).toBe(0);
     const book = new ExcelJS.Workbook();
     await book.xlsx.readFile(out);
     const names = book.worksheets.map((w) => w.name);

@@ -141,10 +141,10 @@ describe.each(testDatabases)('award exports on $name', ({ open }) => {
   });
   afterEach(() => db.destroy());
 
-  it('writes the 获奖名单 workbook: 汇总 plus one sheet per category, every row matching the database', async () => {
-    const file = await exportAwards(db, built.contestId, { kind: 'list', format: 'xlsx' });
+  it('writes the 评奖工作簿: 汇总 plus one sheet per category, every row matching the database', async () => {
+    const file = await exportAwards(db, built.contestId, { kind: 'workbook', format: 'xlsx' });
     const { name } = await db.selectFrom('contests').select('name').where('id', '=', built.contestId).executeTakeFirstOrThrow();
-    expect(file.fileName).toBe(`${name}获奖名单.xlsx`);
+    expect(file.fileName).toBe(`${name}评奖工作簿.xlsx`);
     const wb = await readWorkbook(file.body);
     const categories = await contestCategories(db, built.contestId);
     expect(wb.worksheets.map((w) => w.name)).toEqual(['汇总', ...categories.map((c) => c.name)]);
@@ -226,13 +226,13 @@ describe.each(testDatabases)('award exports on $name', ({ open }) => {
   });
 
   it('writes CSV in UTF-8 with a BOM, quoting and guarding entrant text', async () => {
-    const list = await exportAwards(db, built.contestId, { kind: 'list', format: 'csv' });
+    const list = await exportAwards(db, built.contestId, { kind: 'workbook', format: 'csv' });
     expect([...list.body.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(list.contentType).toBe('text/csv; charset=utf-8');
     const [header, ...rows] = parseCsv(list.body.toString('utf8').slice(1));
     // One CSV for all categories: their group labels differ (学段, 案例类型), so the column is 组别.
     expect(header).toEqual(['类别', ...LIST_HEADERS.map((h) => (h === '学段' ? '组别' : h))]);
-    const xlsx = await readWorkbook((await exportAwards(db, built.contestId, { kind: 'list', format: 'xlsx' })).body);
+    const xlsx = await readWorkbook((await exportAwards(db, built.contestId, { kind: 'workbook', format: 'xlsx' })).body);
     const sheetRows = ['区域研修应用案例', '校本研修应用案例'].flatMap((name) =>
       rowsOf(xlsx.getWorksheet(name)!)
         .slice(1)
@@ -264,7 +264,7 @@ describe.each(testDatabases)('award exports on $name', ({ open }) => {
       };
     });
     const city = await buildAwardContest(db, 'city-platform-application-special.yaml', 'platform-application-cases', specs);
-    const wb = await readWorkbook((await exportAwards(db, city.contestId, { kind: 'list', format: 'xlsx' })).body);
+    const wb = await readWorkbook((await exportAwards(db, city.contestId, { kind: 'workbook', format: 'xlsx' })).body);
     expect(wb.worksheets.map((w) => w.name).at(-1)).toBe('推优');
     const [header, ...rows] = rowsOf(wb.getWorksheet('推优')!);
     expect(header).toEqual(['名额类别', '区县/单位', '名额', '名次', '编号', '作品名称', '作者', '最终得分', '结果']);
@@ -275,7 +275,7 @@ describe.each(testDatabases)('award exports on $name', ({ open }) => {
   });
 
   it('exports a published version exactly as frozen after later changes', async () => {
-    const before = await exportAwards(db, built.contestId, { kind: 'list', format: 'xlsx' });
+    const before = await exportAwards(db, built.contestId, { kind: 'workbook', format: 'xlsx' });
     await publish(db, built.contestId, null);
     await setAwardOverride(db, {
       contestId: built.contestId,
@@ -286,12 +286,12 @@ describe.each(testDatabases)('award exports on $name', ({ open }) => {
       userId: null,
     });
     const live = rowsOf(
-      (await readWorkbook((await exportAwards(db, built.contestId, { kind: 'list', format: 'xlsx' })).body)).getWorksheet(
+      (await readWorkbook((await exportAwards(db, built.contestId, { kind: 'workbook', format: 'xlsx' })).body)).getWorksheet(
         '区域研修应用案例',
       )!,
     );
-    const frozenFile = await exportAwards(db, built.contestId, { kind: 'list', format: 'xlsx', version: 1 });
-    expect(frozenFile.fileName).toMatch(/获奖名单（第1版公示）\.xlsx$/);
+    const frozenFile = await exportAwards(db, built.contestId, { kind: 'workbook', format: 'xlsx', version: 1 });
+    expect(frozenFile.fileName).toMatch(/评奖工作簿（第1版公示）\.xlsx$/);
     const frozen = await readWorkbook(frozenFile.body);
     const original = await readWorkbook(before.body);
     for (const name of ['区域研修应用案例', '校本研修应用案例'])
@@ -299,7 +299,7 @@ describe.each(testDatabases)('award exports on $name', ({ open }) => {
     expect(live.map((r) => r[1])).toContain('QY15');
     expect(rowsOf(frozen.getWorksheet('区域研修应用案例')!).map((r) => r[1])).not.toContain('QY15');
     expect(rowsOf(frozen.getWorksheet('汇总')!).some((r) => String(r[0]).startsWith('数据来源：第 1 版公示'))).toBe(true);
-    await expect(exportAwards(db, built.contestId, { kind: 'list', format: 'xlsx', version: 2 })).rejects.toThrow('没有第 2 版公示');
+    await expect(exportAwards(db, built.contestId, { kind: 'workbook', format: 'xlsx', version: 2 })).rejects.toThrow('没有第 2 版公示');
   });
 });
 
@@ -320,7 +320,10 @@ describe('export CLI', () => {
       const id = String(contestId);
       const out = path.join(dir, '名单', '获奖名单.xlsx');
       expect(await runCli(['export', id, '--out', out, '--db', dbFile])).toBe(0);
-      expect((await readWorkbook(fs.readFileSync(out))).worksheets[0].name).toBe('汇总');
+      expect((await readWorkbook(fs.readFileSync(out))).worksheets.map((w) => w.name)).toEqual(['获奖名单']);
+      const internal = path.join(dir, '评奖工作簿.xlsx');
+      expect(await runCli(['export', id, '--out', internal, '--workbook', '--db', dbFile])).toBe(0);
+      expect((await readWorkbook(fs.readFileSync(internal))).worksheets[0].name).toBe('汇总');
       const csv = path.join(dir, '明细.csv');
       expect(await runCli(['export', id, '--out', csv, '--csv', '--details', '--comments', '--db', dbFile])).toBe(0);
       expect(fs.readFileSync(csv, 'utf8')).toMatch(/^\uFEFF类别,编号,作品名称,组别,专家,评分项,满分,得分,评语\r\n/);

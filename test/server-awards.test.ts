@@ -292,16 +292,16 @@ describe('公示 and downloads', () => {
     expect(snapshot.body).toContain('公示时尚有 <strong>1</strong> 项问题未解决');
   });
 
-  it('sends the award list as .xlsx with the Chinese file name, matching the database row for row', async () => {
-    const res = await organizer.request({ method: 'GET', url: `${base}/download?kind=list&format=xlsx` });
+  it('sends the 评奖工作簿 as .xlsx with the Chinese file name, matching the database row for row', async () => {
+    const res = await organizer.request({ method: 'GET', url: `${base}/download?kind=workbook&format=xlsx` });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     const contest = await server.db.selectFrom('contests').select('name').where('id', '=', built.contestId).executeTakeFirstOrThrow();
     const disposition = String(res.headers['content-disposition']);
-    expect(disposition).toContain(`filename*=UTF-8''${encodeURIComponent(`${contest.name}获奖名单.xlsx`)}`);
+    expect(disposition).toContain(`filename*=UTF-8''${encodeURIComponent(`${contest.name}评奖工作簿.xlsx`)}`);
     expect(disposition).toMatch(/^attachment; filename="[\x20-\x7e]+";/);
 
-    const wb = await readWorkbook(await rawBody(`${base}/download?kind=list&format=xlsx`));
+    const wb = await readWorkbook(await rawBody(`${base}/download?kind=workbook&format=xlsx`));
     const awards = await contestAwards(server.db, built.contestId);
     expect(wb.worksheets.map((w) => w.name)).toEqual(['汇总', ...awards.categories.map((c) => c.name)]);
     const rows = sheetRows(wb.getWorksheet('区域研修应用案例')!);
@@ -315,7 +315,7 @@ describe('公示 and downloads', () => {
   });
 
   it('sends CSV, score details with and without comments, and a publication’s frozen list', async () => {
-    const csv = await rawBody(`${base}/download?kind=list&format=csv`);
+    const csv = await rawBody(`${base}/download?kind=workbook&format=csv`);
     expect(csv.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
     expect(csv.toString('utf8')).toContain('依托国家平台的区域研修实践（1）');
 
@@ -328,10 +328,10 @@ describe('公示 and downloads', () => {
     expect(sheetRows(withComments.worksheets[0])[0]).toContain('评语');
 
     // Version 1 was published before R04 moved up.
-    const v1 = await organizer.request({ method: 'GET', url: `${base}/download?kind=list&format=xlsx&version=1` });
-    expect(decodeURIComponent(String(v1.headers['content-disposition']).split("UTF-8''")[1])).toMatch(/获奖名单（第1版公示）\.xlsx$/);
+    const v1 = await organizer.request({ method: 'GET', url: `${base}/download?kind=workbook&format=xlsx&version=1` });
+    expect(decodeURIComponent(String(v1.headers['content-disposition']).split("UTF-8''")[1])).toMatch(/评奖工作簿（第1版公示）\.xlsx$/);
     const frozen = sheetRows(
-      (await readWorkbook(await rawBody(`${base}/download?kind=list&format=xlsx&version=1`))).getWorksheet('区域研修应用案例')!,
+      (await readWorkbook(await rawBody(`${base}/download?kind=workbook&format=xlsx&version=1`))).getWorksheet('区域研修应用案例')!,
     );
     expect(frozen.find((r) => r[1] === 'R04')![8]).toBe('二等奖');
     expect((await organizer.get(`${base}/download?version=7`)).statusCode).toBe(404);
@@ -358,7 +358,7 @@ describe('公示 and downloads', () => {
     expect(list).toContain('与校验码不符');
     expect(list).not.toContain('version=1"');
     expect(list).toContain('version=2"');
-    const res = await organizer.get(`${base}/download?kind=list&format=xlsx&version=1`);
+    const res = await organizer.get(`${base}/download?kind=workbook&format=xlsx&version=1`);
     expect(res.statusCode).toBe(409);
     expect(res.body).toContain('第 1 版公示的存档与其校验码不符，已拒绝导出');
   });
@@ -437,7 +437,7 @@ describe('authorization', () => {
       `${base}/entries/${id('R01')}`,
       `${base}/publications`,
       `${base}/publications/1`,
-      `${base}/download?kind=list&format=xlsx`,
+      `${base}/download?kind=workbook&format=xlsx`,
     ];
     for (const url of urls) {
       const res = await expert.get(url);

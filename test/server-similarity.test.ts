@@ -4,7 +4,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContest } from '../src/contests/index.ts';
 import { importPath } from '../src/ingest/import.ts';
+import ExcelJS from 'exceljs';
 import { latestRun } from '../src/similarity/store/queries.ts';
+import { contestScanReport } from '../src/similarity/store/report.ts';
+import { writeScanWorkbook } from '../src/similarity/store/workbook.ts';
+import { gridOf } from '../src/spreadsheet/workbook.ts';
 import { ProseGenerator } from '../scripts/lib/prose.ts';
 import { Random } from '../scripts/lib/random.ts';
 import { makeDocx } from './helpers/docx.ts';
@@ -195,6 +199,41 @@ describe('查重 pages', () => {
     const pairLinks = [...page.body.matchAll(/href="\/contests\/\d+\/suspects\/(\d+)\/(\d+)"/g)].map((m) => [Number(m[1]), Number(m[2])]);
     const twin = [entries.get('丙')!.entryId, entries.get('丁')!.entryId].sort((x, y) => x - y);
     expect(pairLinks).toContainEqual(twin);
+  });
+
+  it('exports the latest results to .xlsx from the page: the workbook `scan --contest --xlsx` writes', async () => {
+    const page = await organizer.get(base);
+    expect(page.body).toContain(`href="${base}/export.xlsx" download>导出查重结果（.xlsx）</a>`);
+    const res = await organizer.download(`${base}/export.xlsx`);
+    expect(res.statusCode).toBe(200);
+    const run = (await latestRun(server.db, contestId))!;
+    expect(decodeURIComponent(String(res.headers['content-disposition']).split("UTF-8''")[1])).toMatch(
+      new RegExp(`-查重结果（第${run.version}次）\\.xlsx$`),
+    );
+    // The same function the command line calls, on the same run.
+    const file = path.join(work, 'cli-report.xlsx');
+    await writeScanWorkbook(file, await contestScanReport(server.db, contestId, run));
+    const grids = async (wb: ExcelJS.Workbook) => wb.worksheets.map((ws) => [ws.name, gridOf(ws)]);
+    const fromPage = new ExcelJS.Workbook();
+    await fromPage.xlsx.load(res.bytes as unknown as ArrayBuffer);
+    const fromCli = new ExcelJS.Workbook();
+    await fromCli.xlsx.readFile(file);
+    expect(await grids(fromPage)).toEqual(await grids(fromCli));
+    expect(fromPage.worksheets.map((w) => w.name)).toEqual([
+      '文档重复率',
+      '相似文档对',
+      '一稿多投嫌疑',
+      '同一作品或主题',
+      '公共文本',
+      '无法读取的文件',
+    ]);
+    // Highest rate first: the twin 丙/丁 (one work twice) and copied 乙 are over the threshold.
+    const rates = gridOf(fromPage.getWorksheet('文档重复率')!).slice(1);
+    const over = rates.filter((r) => r[9] === '是').map((r) => r[1]);
+    expect(over.filter((f) => f.includes('作业设计校本研修'))).toHaveLength(2);
+    expect(over.some((f) => f.includes('区域研修的实践探索'))).toBe(true);
+    expect(rates[0][9]).toBe('是');
+    expect((await expert.download(`${base}/export.xlsx`)).statusCode).toBe(403);
   });
 
   it('shows a pair side by side, the matched passages marked in the escaped extracted text on both sides', async () => {

@@ -18,7 +18,7 @@ const PASSWORD = 'Organizer-pass-1';
  * Ten 区域研修应用案例 at 10/20/30 (caps 1/2/3). Every expert gives entry i `LEVELS[i]` on each of the
  * five criteria, so the first two tie exactly at the top: a 边界并列 across 一等奖/二等奖.
  */
-const LEVELS = [19, 19, 18.5, 18, 17.5, 17, 16.5, 16, 15.5, 15];
+const LEVELS = [19, 19, 18, 17, 16, 15, 14, 13, 12, 11];
 const MARKS = '甲乙丙丁戊己庚辛壬癸';
 const SCHOOLS = [
   '城关实验小学',
@@ -194,8 +194,11 @@ describe.skipIf(skipBrowserTests)('browser: from scored entries to the published
     await waitForText('.badge', '存档完好');
     await shot('06-publication');
 
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: '获奖名单（Excel）' }).click()]);
-    expect(download.suggestedFilename()).toBe(`${CONTEST_NAME}获奖名单（第1版公示）.xlsx`);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: '评奖工作簿（Excel，含编号、得分与名额计算）' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(`${CONTEST_NAME}评奖工作簿（第1版公示）.xlsx`);
     const file = path.join(dir, 'downloaded.xlsx');
     await download.saveAs(file);
     const wb = new ExcelJS.Workbook();

@@ -48,24 +48,24 @@ interface Entry {
 const ENTRIES: Entry[] = [
   { stage: '小学', school: '城关实验小学', teacher: '张明', title: '智慧平台助力区域教研转型', level: 19 },
   { stage: '初中', school: '城关第一中学', teacher: '李华', title: '县域教师数字素养提升行动', level: 19 },
-  { stage: '小学', school: '城南小学', teacher: '王芳', title: '寒假研修与日常教研的衔接', level: 18.5 },
-  { stage: '小学', school: '东关小学', teacher: '赵强', title: '平台资源支撑的跨校联合研修', level: 18 },
-  { stage: '初中', school: '城关第二中学', teacher: '陈静', title: '名师工作室引领的区域研修', level: 17.5 },
-  { stage: '小学', school: '西关小学', teacher: '刘洋', title: '双减背景下的区域作业设计研修', level: 17 },
-  { stage: '初中', school: '城关第三中学', teacher: '杨磊', title: '乡村教师线上研修共同体建设', level: 16.5 },
-  { stage: '小学', school: '北关小学', teacher: '黄敏', title: '大单元教学的区域联合备课', level: 16 },
-  { stage: '初中', school: '城关第四中学', teacher: '周婷', title: '数据驱动的区域教研改进', level: 15.5 },
-  { stage: '小学', school: '河西小学', teacher: '吴涛', title: '区域研修资源库的共建共享', level: 15 },
+  { stage: '小学', school: '城南小学', teacher: '王芳', title: '寒假研修与日常教研的衔接', level: 18 },
+  { stage: '小学', school: '东关小学', teacher: '赵强', title: '平台资源支撑的跨校联合研修', level: 17 },
+  { stage: '初中', school: '城关第二中学', teacher: '陈静', title: '名师工作室引领的区域研修', level: 16 },
+  { stage: '小学', school: '西关小学', teacher: '刘洋', title: '双减背景下的区域作业设计研修', level: 15 },
+  { stage: '初中', school: '城关第三中学', teacher: '杨磊', title: '乡村教师线上研修共同体建设', level: 14 },
+  { stage: '小学', school: '北关小学', teacher: '黄敏', title: '大单元教学的区域联合备课', level: 13 },
+  { stage: '初中', school: '城关第四中学', teacher: '周婷', title: '数据驱动的区域教研改进', level: 12 },
+  { stage: '小学', school: '河西小学', teacher: '吴涛', title: '区域研修资源库的共建共享', level: 11 },
 ];
 /** The case COPY takes most of its text from. */
 const ORIGINAL = ENTRIES[3];
 const COPY: Entry = { stage: '初中', school: '城关第五中学', teacher: '郑伟', title: '跨校联合研修的实践与思考', level: null };
 const BAD_FILE = '支撑材料-活动简报.docx';
-/** Each expert's offset from an entry's level, on every criterion; they cancel out in the mean. */
+/** Each expert's offset from an entry's level, on every criterion (whole points, the rubric's step); they cancel out in the mean. */
 const EXPERTS = [
-  { name: '郑专家', unit: '市教科院', phone: '13900000001', offset: -0.5 },
+  { name: '郑专家', unit: '市教科院', phone: '13900000001', offset: -1 },
   { name: '孙专家', unit: '市电教馆', phone: '13900000002', offset: 0 },
-  { name: '钱专家', unit: '市教师发展中心', phone: '13900000003', offset: 0.5 },
+  { name: '钱专家', unit: '市教师发展中心', phone: '13900000003', offset: 1 },
 ];
 const CRITERIA = 5; // 附件1: five criteria of 20 points
 const VALID = ENTRIES.length;
@@ -336,8 +336,11 @@ describe.skipIf(skipBrowserTests)('browser: a whole contest from the zip to the 
     await waitForText('.badge', '存档完好');
     await shot('13-published');
 
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: '获奖名单（Excel）' }).click()]);
-    expect(download.suggestedFilename()).toBe(`${CONTEST_NAME}获奖名单（第1版公示）.xlsx`);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: '评奖工作簿（Excel，含编号、得分与名额计算）' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(`${CONTEST_NAME}评奖工作簿（第1版公示）.xlsx`);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(await download.path());
     expect(wb.worksheets.map((ws) => ws.name)).toEqual(['汇总', ...CATEGORIES.map(([name]) => name)]);

@@ -6,7 +6,7 @@ import { entriesInBand, type ContestAwards } from '../../awards/contest.ts';
 import { contestAwards } from '../../awards/store/contest.ts';
 import { publish } from '../../awards/store/publication.ts';
 import { entryIdByCode, setAwardOverride } from '../../awards/store/overrides.ts';
-import { exportAwards } from '../../exports/index.ts';
+import { EXPORT_FORMATS, EXPORT_NAMES, type ExportFormat, exportAwards } from '../../exports/index.ts';
 
 const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
@@ -154,19 +154,24 @@ export const publishCommand: Command = {
 
 export const exportCommand: Command = {
   name: ['export'],
-  summary: { zh: '导出获奖名单或评分明细（Excel 或 CSV）', en: 'Export the award list or score details (Excel or CSV)' },
-  usage: 'CONTEST --out FILE [--csv] [--details] [--comments] [--version N]',
+  summary: {
+    zh: '导出获奖名单（Word 或 Excel，公文附件格式）、评奖工作簿或评分明细',
+    en: 'Export the award list (Word or Excel, as an official attachment), the internal award workbook or the score details',
+  },
+  usage: 'CONTEST --out FILE(.docx|.xlsx|.csv) [--workbook | --details [--comments]] [--csv] [--version N]',
   options: {
     out: { type: 'string' },
     csv: { type: 'boolean' },
+    workbook: { type: 'boolean' },
     details: { type: 'boolean' },
     comments: { type: 'boolean' },
     version: { type: 'string' },
   },
   optionHelp: {
-    'out FILE': '输出文件 / output file',
-    csv: 'CSV（UTF-8 带 BOM）代替 .xlsx / CSV instead of .xlsx',
+    'out FILE': '输出文件；.docx 为 Word 获奖名单 / output file; .docx writes the list in Word',
+    workbook: '评奖工作簿（含编号、得分、名额计算，内部使用） / the internal award workbook (codes, scores, derivations)',
     details: '评分明细（每件作品、每位专家、每个评分项） / score details',
+    csv: 'CSV（UTF-8 带 BOM）代替 .xlsx，用于评奖工作簿或评分明细 / CSV instead of .xlsx, for the workbook or the details',
     comments: '评分明细中包含评语 / include comments in the details',
     'version N': '导出第 N 版公示的冻结数据 / export published version N as frozen',
   },
@@ -178,13 +183,16 @@ export const exportCommand: Command = {
     const version = rawVersion === undefined ? undefined : Number(rawVersion);
     if (version !== undefined && (!Number.isInteger(version) || version <= 0)) throw new UsageError(`--version 应为正整数：${rawVersion}`);
     if (ctx.values.comments && !ctx.values.details) throw new UsageError('--comments 只用于 --details 评分明细');
+    if (ctx.values.workbook && ctx.values.details) throw new UsageError('--workbook 与 --details 只能选一个');
+    const extension = path.extname(out).slice(1).toLowerCase();
+    const format: ExportFormat = ctx.values.csv || extension === 'csv' ? 'csv' : extension === 'docx' ? 'docx' : 'xlsx';
+    // The official list is a document (Word or Excel); as CSV the same rows come with their codes and scores.
+    const kind = ctx.values.details ? 'details' : ctx.values.workbook || format === 'csv' ? 'workbook' : 'list';
+    if (!EXPORT_FORMATS[kind].includes(format)) {
+      throw new UsageError(`${EXPORT_NAMES[kind]}不能导出为 .${format}`);
+    }
     return withDb(ctx.values.db, async (db) => {
-      const file = await exportAwards(db, contestId, {
-        kind: ctx.values.details ? 'details' : 'list',
-        format: ctx.values.csv ? 'csv' : 'xlsx',
-        comments: Boolean(ctx.values.comments),
-        version,
-      });
+      const file = await exportAwards(db, contestId, { kind, format, comments: Boolean(ctx.values.comments), version });
       await fs.mkdir(path.dirname(path.resolve(out)), { recursive: true });
       await fs.writeFile(out, file.body);
       if (ctx.json) ctx.printJson({ ok: true, out, bytes: file.body.length });

@@ -6,13 +6,13 @@ import { contestAwards } from '../../awards/store/contest.ts';
 import { clearAwardOverride, listAwardOverrides, setAwardOverride } from '../../awards/store/overrides.ts';
 import type { Publication } from '../../awards/publication.ts';
 import { getSnapshot, listPublications, publish } from '../../awards/store/publication.ts';
-import { exportAwards } from '../../exports/index.ts';
+import { EXPORT_FORMATS, EXPORT_NAMES, type ExportFormat, type ExportOptions, exportAwards } from '../../exports/index.ts';
 import { ORGANIZERS } from '../auth/access.ts';
 import { idParams, type Ids } from '../schemas.ts';
 import { HttpError } from '../http-error.ts';
 import { isHtmx } from '../htmx.ts';
 import { requireContest } from '../contests/load.ts';
-import { attachmentDisposition } from '../entries/download.ts';
+import { sendDownload } from '../entries/download.ts';
 import { awardFormat, bandTotals, entriesByCode, entryDecision, type EntryDecisionView } from './view.ts';
 import { attempt, refusal } from '../refusal.ts';
 
@@ -117,8 +117,8 @@ const clearBodySchema = {
 } as const;
 
 interface DownloadQuery {
-  kind: 'list' | 'details';
-  format: 'xlsx' | 'csv';
+  kind: ExportOptions['kind'];
+  format: ExportFormat;
   comments: boolean;
   version?: number;
 }
@@ -126,8 +126,8 @@ interface DownloadQuery {
 const downloadQuerySchema = {
   type: 'object',
   properties: {
-    kind: { type: 'string', enum: ['list', 'details'], default: 'list' },
-    format: { type: 'string', enum: ['xlsx', 'csv'], default: 'xlsx' },
+    kind: { type: 'string', enum: ['list', 'workbook', 'details'], default: 'list' },
+    format: { type: 'string', enum: ['xlsx', 'csv', 'docx'], default: 'xlsx' },
     comments: { type: 'boolean', default: false },
     version: { type: 'integer', minimum: 1 },
   },
@@ -302,6 +302,7 @@ export const awardRoutes: FastifyPluginAsync = async (app) => {
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       const { kind, format, comments, version } = request.query;
+      if (!EXPORT_FORMATS[kind].includes(format)) throw new HttpError(400, `${EXPORT_NAMES[kind]}不能导出为 .${format}`);
       if (version !== undefined && !(await getSnapshot(app.db, contest.id, version))) {
         throw new HttpError(404, `本竞赛没有第 ${version} 版公示`);
       }
@@ -310,11 +311,7 @@ export const awardRoutes: FastifyPluginAsync = async (app) => {
           throw new HttpError(409, `无法导出：${refusal(err)}`);
         },
       );
-      return reply
-        .header('Content-Type', file.contentType)
-        .header('Content-Disposition', attachmentDisposition(file.fileName))
-        .header('Cache-Control', 'private, no-store')
-        .send(file.body);
+      return sendDownload(reply, file.body, file.fileName, file.contentType);
     },
   );
 };

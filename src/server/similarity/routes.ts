@@ -35,6 +35,11 @@ import {
   SCAN_JOB,
 } from './pages.ts';
 import { attempt } from '../refusal.ts';
+import { sendDownload } from '../entries/download.ts';
+import { contestScanReport } from '../../similarity/store/report.ts';
+import { latestRun } from '../../similarity/store/queries.ts';
+import { writeScanWorkbook } from '../../similarity/store/workbook.ts';
+import { TERMS } from '../../util/terms.ts';
 
 /**
  * 查重: scans in the background (progress in the jobs table), entries by rate, cross-project
@@ -90,6 +95,25 @@ export const similarityRoutes: FastifyPluginAsync<SimilarityRoutesOptions> = asy
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       return reply.page('similarity/index', await ratesPage(app.db, contest, request.query), { title: `查重 · ${contest.name}` });
+    },
+  );
+
+  // The latest scan as the same workbook `casejury scan --contest ID --xlsx` writes (streamed to a temp file first).
+  app.get<{ Params: Ids<'contestId'> }>(
+    '/contests/:contestId/similarity/export.xlsx',
+    { config: { access: ORGANIZERS }, schema: { params: idParams('contestId') } },
+    async (request, reply) => {
+      const contest = await requireContest(app.db, request.params.contestId);
+      const run = await latestRun(app.db, contest.id);
+      if (!run) throw notFound('查重结果');
+      const dir = await fsp.mkdtemp(path.join(app.tmpDir, 'scan-export-'));
+      const file = path.join(dir, 'report.xlsx');
+      try {
+        await writeScanWorkbook(file, await contestScanReport(app.db, contest.id, run));
+        return await sendDownload(reply, await fsp.readFile(file), `${contest.name}-${TERMS.similarityResults}（第${run.version}次）.xlsx`);
+      } finally {
+        await fsp.rm(dir, { recursive: true, force: true });
+      }
     },
   );
 
