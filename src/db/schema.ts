@@ -531,7 +531,7 @@ export type SuspectDecisionRow = Selectable<SuspectDecisionsTable>;
 export interface DeadlinesTable {
   id: Generated<number>;
   contest_id: number;
-  /** A stage key of src/deadlines/stages.ts. */
+  /** A stage key: the rule set's stages (src/intake/stages.ts) or src/deadlines/deadlines.ts (评审). */
   stage: string;
   /** A panel's own closing time; null: the contest's. */
   panel_id: number | null;
