@@ -6,6 +6,7 @@ import { entriesCommand, importCommand } from './import.ts';
 import { checkCommand } from './check.ts';
 import { awardsAdjustCommand, awardsCommand, exportCommand, publishCommand } from './awards.ts';
 import { scanCommand } from './scan.ts';
+import { extractCommand } from './extract.ts';
 import { assignCommand, expertsImportCommand, progressCommand, scoresImportCommand, scoresSheetCommand } from './judging.ts';
 import { dbBackupCommand, dbCopyCommand, dbMigrateCommand } from './db.ts';
 import { intakeCommand, packageCommand, unitsImportCommand, unitsListCommand } from './stages.ts';
@@ -33,6 +34,7 @@ export const commands: Command[] = [
   publishCommand,
   exportCommand,
   scanCommand,
+  extractCommand,
   dbMigrateCommand,
   dbBackupCommand,
   dbCopyCommand,
