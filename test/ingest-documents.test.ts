@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import CFB from 'cfb';
 import { describe, expect, it } from 'vitest';
 import { type ExtractResult, extractText } from '../src/ingest/extract/index.ts';
 import type { PartKind } from '../src/ingest/extract/parts.ts';
@@ -152,5 +153,35 @@ describe('slides', () => {
     const r = await read('slides.pptx');
     expect(r).toMatchObject({ error: null, extractor: 'pptx' });
     expect(r.text).toBe(`${source.paragraphs[0]}\n\n${source.paragraphs[1]}`);
+  });
+});
+
+describe('PowerPoint 97–2003 (.ppt, WPS .dps)', () => {
+  /** A record: version/instance, type, length, body ([MS-PPT] 2.3.1). */
+  const record = (version: number, type: number, body: Buffer) => {
+    const head = Buffer.alloc(8);
+    head.writeUInt16LE(version, 0);
+    head.writeUInt16LE(type, 2);
+    head.writeUInt32LE(body.length, 4);
+    return Buffer.concat([head, body]);
+  };
+  const container = (type: number, ...children: Buffer[]) => record(0x0f, type, Buffer.concat(children));
+  const chars = (text: string) => record(0, 0x0fa0, Buffer.from(text, 'utf16le'));
+
+  it('reads the slides’ text atoms in order and leaves out the master’s placeholders', async () => {
+    const stream = Buffer.concat([
+      container(
+        0x03e8,
+        container(0x03f8, chars('单击此处编辑母版标题样式')),
+        container(0x0ff0, chars('古诗教学课件\r学习目标'), chars('小组合作探究')),
+      ),
+    ]);
+    const cfb = CFB.utils.cfb_new();
+    CFB.utils.cfb_add(cfb, 'PowerPoint Document', stream);
+    const data = Buffer.from(CFB.write(cfb, { type: 'buffer' }) as Uint8Array);
+    for (const name of ['课件.ppt', '课件.dps']) {
+      const r = await extractText(data, name);
+      expect(r).toMatchObject({ error: null, extractor: 'ppt', text: '古诗教学课件\n学习目标\n小组合作探究' });
+    }
   });
 });

@@ -8,6 +8,7 @@ import { eligibilityChecks } from '../src/db/columns.ts';
 import { runChecks } from '../src/eligibility/store/run.ts';
 import { importPath } from '../src/ingest/import.ts';
 import { runPendingOcr } from '../src/ingest/ocr-run.ts';
+import { ocrDocument } from '../src/ingest/extract/ocr.ts';
 import { LocalBlobStore } from '../src/storage/blobs.ts';
 import { testDatabases } from './helpers/db.ts';
 
@@ -169,5 +170,13 @@ describe.each(testDatabases)('OCR of scanned forms on $name', ({ open }) => {
     } finally {
       process.env.PATH = saved;
     }
+  });
+});
+
+describe('OCR time limit', () => {
+  it('gives up on a page that takes longer than its limit and says which', async () => {
+    const scan = await fs.readFile(path.join(FIXTURES, 'registration-scan.pdf'));
+    const result = await ocrDocument(scan, 'pdf', { pageTimeoutMs: 1, maxPages: 20 });
+    expect(result).toMatchObject({ pages: 1, timedOut: [1], text: '', confidence: null, truncated: false });
   });
 });

@@ -14,7 +14,7 @@ import { requireContest } from '../contests/load.ts';
 import { getJob } from '../jobs.ts';
 import { audit } from '../../audit/log.ts';
 import { importJobs } from './start.ts';
-import { activeImportJobs, describeImportJob } from './view.ts';
+import { activeImportJobs, describeImportJob, ocrJobAfter } from './view.ts';
 import { importBatchDetail, importProblemsWorkbook, listImportBatches } from '../../ingest/store/batches.ts';
 import { sendDownload } from '../entries/download.ts';
 import { TERMS } from '../../util/terms.ts';
@@ -201,7 +201,12 @@ export const importRoutes: FastifyPluginAsync<ImportRoutesOptions> = async (app,
       const contest = await requireContest(app.db, request.params.contestId);
       const job = await getJob(app.db, request.params.jobId);
       if (job?.kind !== 'import' || job.contest_id !== contest.id) throw notFound('导入任务');
-      return reply.page('imports/job', { contest, tab: 'imports', job: describeImportJob(job) }, { title: `导入进度 · ${contest.name}` });
+      const ocr = await ocrJobAfter(app.db, contest.id, job.id);
+      return reply.page(
+        'imports/job',
+        { contest, tab: 'imports', job: describeImportJob(job), ocr },
+        { title: `导入进度 · ${contest.name}` },
+      );
     },
   );
 };

@@ -2,6 +2,7 @@ import type { Db } from '../../db/connect.ts';
 import type { Job } from '../../db/schema.ts';
 import type { ImportSummary } from '../../ingest/import.ts';
 import { importJobResult, jobPayload } from '../../db/columns.ts';
+import { OCR_JOB } from './start.ts';
 
 export interface ImportJobView {
   id: number;
@@ -41,4 +42,31 @@ export async function activeImportJobs(db: Db, contestId: number): Promise<Impor
     .orderBy('id', 'desc')
     .execute();
   return jobs.map(describeImportJob);
+}
+
+/** The OCR job queued after an import (the latest of the contest from then on), as the import page shows it. */
+export interface OcrJobView {
+  active: boolean;
+  status: Job['status'];
+  progress: number;
+  message: string | null;
+}
+
+export async function ocrJobAfter(db: Db, contestId: number, importJobId: number): Promise<OcrJobView | null> {
+  const job = await db
+    .selectFrom('jobs')
+    .selectAll()
+    .where('kind', '=', OCR_JOB)
+    .where('contest_id', '=', contestId)
+    .where('id', '>', importJobId)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (!job) return null;
+  return {
+    active: job.status === 'queued' || job.status === 'running',
+    status: job.status,
+    progress: Number(job.progress),
+    message: job.message,
+  };
 }
