@@ -11,6 +11,7 @@ import { dataDir } from '../src/config.ts';
 import { type Db, openMigratedDb, resolveDbUrl } from '../src/db/connect.ts';
 import { contestCategories, contestRuleSet, createContest } from '../src/contests/index.ts';
 import { importPath } from '../src/ingest/import.ts';
+import { addMember } from '../src/contests/members.ts';
 import { createUser, findUserByUsername } from '../src/users/accounts.ts';
 import { runAutoAssign } from '../src/judging/store/assignments.ts';
 import { openReview, saveReview } from '../src/judging/store/reviews.ts';
@@ -138,16 +139,16 @@ export interface DemoSummary {
   flagged: number;
 }
 
-/** Creates the demo contest unless it exists; submissions are written under `root`. */
-export async function createDemoContest(db: Db, root: string, entryCount = 60): Promise<DemoSummary> {
-  const existing = await db.selectFrom('contests').select('id').where('name', '=', DEMO_CONTEST_NAME).executeTakeFirst();
+/** Creates the demo contest (or another of the same making under `name`) unless it exists; submissions are written under `root`. */
+export async function createDemoContest(db: Db, root: string, entryCount = 60, name = DEMO_CONTEST_NAME): Promise<DemoSummary> {
+  const existing = await db.selectFrom('contests').select('id').where('name', '=', name).executeTakeFirst();
   if (existing) return { contestId: existing.id, created: false, imported: 0, importProblems: 0, assignments: 0, submitted: 0, flagged: 0 };
   const random = new Random(20241122);
   const planned = planEntries(entryCount, random);
   await writeSubmissions(root, planned);
 
   const contestId = await createContest(db, {
-    name: DEMO_CONTEST_NAME,
+    name,
     rulesYaml: await fs.readFile(RULES_FILE, 'utf8'),
     rulesSource: path.basename(RULES_FILE),
     userId: null,
@@ -161,6 +162,7 @@ export async function createDemoContest(db: Db, root: string, entryCount = 60): 
       { username: 'demo-organizer', displayName: '演示组织者', role: 'organizer', password: DEMO_PASSWORD, mustChangePassword: false },
       null,
     ));
+  await addMember(db, contestId, 'demo-organizer', 'organizer', null);
   const experts: number[] = [];
   for (let i = 1; i <= 8; i++) {
     const username = `demo-expert${i}`;
@@ -245,7 +247,7 @@ export async function createDemoContest(db: Db, root: string, entryCount = 60): 
     contestId,
     created: true,
     imported: summary.imported,
-    importProblems: summary.errors.length,
+    importProblems: summary.errorCount,
     assignments: assigned.assignments.length,
     submitted,
     flagged: scan.flagged,

@@ -1,10 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Db, openMigratedDb } from '../src/db/connect.ts';
 import { createContest } from '../src/contests/index.ts';
@@ -14,6 +11,7 @@ import { runContestScan } from '../src/similarity/store/scan.ts';
 import { LocalBlobStore } from '../src/storage/blobs.ts';
 import { ACCURACY_SPEC, plantCorpus, writePlantedCorpus } from '../scripts/lib/plantedCorpus.ts';
 import { createTestPgDatabase } from './helpers/db.ts';
+import { Browser, csrf, type Instance, serve, until } from './helpers/instance.ts';
 
 /**
  * Issue 7's done-when: two real `casejury serve` processes on one PostgreSQL database, sharing
@@ -26,65 +24,10 @@ const pgAdmin = process.env.CASEJURY_TEST_PG;
 if (!pgAdmin)
   console.warn('multi-instance.test.ts: CASEJURY_TEST_PG is not set, so the two-instance PostgreSQL test is skipped (CI sets it)');
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RULES = 'rules/2024-platform-cases-teacher-training.yaml';
 const PASSWORD = 'Pass-word-2024';
 /** Long enough that a live instance busy comparing (the event loop blocked) is never taken for dead. */
 const STALE_SECONDS = 10;
-
-interface Instance {
-  child: ChildProcess;
-  url: string;
-  exited: Promise<void>;
-}
-
-/** `casejury serve` in a process of its own (node with tsx's loader, so the pid is the server's). */
-function serve(env: NodeJS.ProcessEnv): Promise<Instance> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0', '--json'], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (d) => (err += d));
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const url = /"url": "([^"]+)"/.exec(out)?.[1];
-      if (url) resolve({ child, url, exited });
-    });
-    child.once('exit', (code) => reject(new Error(`casejury serve exited with ${code}: ${err}`)));
-  });
-}
-
-/** A browser's cookie jar over fetch, usable against any instance. */
-class Browser {
-  private readonly cookies = new Map<string, string>();
-
-  async fetch(
-    url: string,
-    init: { method?: string; form?: Record<string, string> } = {},
-  ): Promise<{ status: number; location: string | null; body: string }> {
-    const headers: Record<string, string> = { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') };
-    if (init.form) headers['content-type'] = 'application/x-www-form-urlencoded';
-    const res = await fetch(url, {
-      method: init.method ?? 'GET',
-      headers,
-      body: init.form ? new URLSearchParams(init.form) : undefined,
-      redirect: 'manual',
-    });
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const eq = pair.indexOf('=');
-      this.cookies.set(pair.slice(0, eq), pair.slice(eq + 1));
-    }
-    return { status: res.status, location: res.headers.get('location'), body: await res.text() };
-  }
-}
-
-const csrf = (html: string): string => /name="_csrf" value="([^"]+)"/.exec(html)![1];
 
 /** Everything a scan stores for its run, without the ids that differ from run to run. */
 async function storedResults(db: Db, runId: number) {
@@ -98,16 +41,6 @@ async function storedResults(db: Db, runId: number) {
     .where('id', '=', runId)
     .executeTakeFirstOrThrow();
   return { run, reports: await rows('similarity_reports'), pairs: await rows('similarity_pairs'), common: await rows('similarity_common') };
-}
-
-async function until<T>(what: string, check: () => Promise<T | undefined | null | false>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
 }
 
 describe.skipIf(!pgAdmin)('two app instances on one PostgreSQL database (needs CASEJURY_TEST_PG)', () => {
@@ -126,12 +59,16 @@ describe.skipIf(!pgAdmin)('two app instances on one PostgreSQL database (needs C
     process.env.CASEJURY_DATA = shared;
     database = await createTestPgDatabase();
     db = await openMigratedDb(database.url);
-    await createUser(
+    const organizer = await createUser(
       db,
       { username: 'organizer', displayName: '组织者', role: 'organizer', password: PASSWORD, mustChangePassword: false },
       null,
     );
-    contestId = await createContest(db, { rulesYaml: fs.readFileSync(RULES, 'utf8'), rulesSource: path.basename(RULES), userId: null });
+    contestId = await createContest(db, {
+      rulesYaml: fs.readFileSync(RULES, 'utf8'),
+      rulesSource: path.basename(RULES),
+      userId: organizer,
+    });
     // Long documents, so the scan runs long enough to be killed in the middle.
     const corpus = plantCorpus({ ...ACCURACY_SPEC, seed: 7, entries: 400, library: 0, thresholdMargin: 0, sentences: [400, 600] });
     await writePlantedCorpus(corpus, path.join(work, 'entries'), path.join(work, 'library'), path.join(work, 'template.txt'));

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contestAwards } from '../src/awards/store/contest.ts';
 import { buildAwardContest, type BuiltContest, type EntrySpec } from './helpers/awards-contest.ts';
 import { Client, csrfField, PASSWORD, startTestServer, type Response, type TestServer } from './server-helpers.ts';
+import { addMember } from '../src/contests/members.ts';
 
 const FUJIAN = 'fujian-platform-cases-training-and-scenarios.yaml';
 const CITY = 'city-platform-application-special.yaml';
@@ -57,6 +58,7 @@ let base: string;
 beforeAll(async () => {
   server = await startTestServer();
   built = await buildAwardContest(server.db, FUJIAN, 'regional-training', regionalEntries());
+  await addMember(server.db, built.contestId, 'organizer', 'organizer', null);
   base = `/contests/${built.contestId}/awards`;
   organizer = new Client(server.app);
   await organizer.login('organizer');
@@ -278,6 +280,7 @@ describe('公示 and downloads', () => {
       { code: 'P01', title: '甲', reviews: [full, full, full] },
       { code: 'P02', title: '乙', reviews: [low, low, low], drafts: [2] },
     ]);
+    await addMember(server.db, open.contestId, 'organizer', 'organizer', null);
     const url = `/contests/${open.contestId}/awards/publications`;
     const page = await organizer.get(url);
     expect(page.body).toContain('公示理由（必填）');
@@ -404,6 +407,7 @@ describe('推优 quotas', () => {
       [...Array.from({ length: 8 }, (_, i) => entry(`S${i + 1}`, i + 1, '市直', '市第一中学')), entry('G1', 9, '鼓楼区', '鼓楼第一小学')],
       PRIZE_QUOTA,
     );
+    await addMember(server.db, city.contestId, 'organizer', 'organizer', null);
     const cityBase = `/contests/${city.contestId}/awards`;
     const html = (await organizer.get(cityBase)).body;
     expect(html).toContain('id="quotas"');

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { contestAwards } from '../src/awards/store/contest.ts';
 import { MISSING_SECTION, OVER_LIMIT, SUBMISSIONS, importEligibilityContest } from './helpers/eligibility-contest.ts';
 import { Client, csrfField, multipart, startTestServer, type Response, type TestServer } from './server-helpers.ts';
+import { addMember } from '../src/contests/members.ts';
 
 let server: TestServer;
 let organizer: Client;
@@ -79,6 +80,7 @@ afterAll(async () => {
 
 beforeEach(async () => {
   ({ contestId, ids } = await importEligibilityContest(server.db, server.app.blobs));
+  await addMember(server.db, contestId, 'organizer', 'organizer', null);
 });
 
 describe('形式审查 board', () => {

@@ -166,7 +166,7 @@ describe('entry detail', () => {
       name: '另一竞赛',
       rulesYaml: fs.readFileSync(RULES, 'utf8'),
       rulesSource: path.basename(RULES),
-      userId: null,
+      userId: server.users.organizer,
     });
     expect((await organizer.get(`/contests/${other}/entries/${xssEntryId}`)).statusCode).toBe(404);
     expect((await organizer.get(`/contests/${other}/files/${docFileId}/download`)).statusCode).toBe(404);

@@ -123,7 +123,7 @@ describe('upload and import', () => {
       const id = await createContest(small.db, {
         rulesYaml: fs.readFileSync(RULES, 'utf8'),
         rulesSource: path.basename(RULES),
-        userId: null,
+        userId: small.users.organizer,
       });
       const c = new Client(small.app);
       await c.login('organizer');
@@ -216,7 +216,12 @@ describe('progress kept in the jobs table', () => {
       await makeDocx({ title: '城乡结对研修', sections: [{ heading: '基本情况', paragraphs: ['正文。'] }] }),
     );
     const newContest = (name: string) =>
-      createContest(server.db, { name, rulesYaml: fs.readFileSync(RULES, 'utf8'), rulesSource: path.basename(RULES), userId: null });
+      createContest(server.db, {
+        name,
+        rulesYaml: fs.readFileSync(RULES, 'utf8'),
+        rulesSource: path.basename(RULES),
+        userId: server.users.organizer,
+      });
     // What a killed instance leaves behind: a running job whose heartbeat stopped an hour ago.
     const orphan = (contest: number, attempts: number) =>
       server.db
@@ -262,7 +267,7 @@ describe('progress kept in the jobs table', () => {
       name: '另一竞赛',
       rulesYaml: fs.readFileSync(RULES, 'utf8'),
       rulesSource: path.basename(RULES),
-      userId: null,
+      userId: server.users.organizer,
     });
     expect((await organizer.get(`/contests/${other}/imports/${id}`)).statusCode).toBe(404);
   });

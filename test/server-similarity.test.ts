@@ -95,7 +95,7 @@ beforeAll(async () => {
   contestId = await createContest(server.db, {
     rulesYaml: fs.readFileSync(RULES, 'utf8'),
     rulesSource: path.basename(RULES),
-    userId: null,
+    userId: server.users.organizer,
   });
   await writeBatch(path.join(work, 'batch1'), PLANNED);
   const summary = await importPath(server.db, contestId, path.join(work, 'batch1'), { blobs: server.app.blobs });

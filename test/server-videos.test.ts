@@ -23,7 +23,11 @@ let organizer: Client;
 beforeAll(async () => {
   server = await startTestServer();
   const db = server.db;
-  contestId = await createContest(db, { rulesYaml: fs.readFileSync(RULES, 'utf8'), rulesSource: 'fujian.yaml', userId: null });
+  contestId = await createContest(db, {
+    rulesYaml: fs.readFileSync(RULES, 'utf8'),
+    rulesSource: 'fujian.yaml',
+    userId: server.users.organizer,
+  });
   const category = (await contestCategories(db, contestId)).find((c) => c.key === 'innovative-scenarios');
   if (!category) throw new Error('category missing');
   const now = nowIso();

@@ -260,4 +260,29 @@ describe.each(testDatabases)('contest suspects on $name', ({ open }) => {
       ],
     ]);
   });
+  it('reads documents of any length capped, and still finds the same long work entered in two projects', async () => {
+    const long = await fs.mkdtemp(path.join(tmp, 'long-'));
+    const generator = new SuspectsContestGenerator(11);
+    const sections = generator.document(generator.topic(), { name: '孙八', school: '育英小学', stage: '小学' }, [16, 24]);
+    // Far beyond the 20,000 characters the detector reads whole: the text is read as its beginning and end.
+    const text = sections
+      .flatMap((x) => x.paragraphs)
+      .join('\n')
+      .repeat(40);
+    expect(text.length).toBeGreaterThan(100_000);
+    for (const [project, title] of [
+      [REGIONAL, '育英小学整本书阅读的区域推进'],
+      [SCHOOL, '整本书阅读校本推进的育英做法'],
+    ]) {
+      await write(long, `小学+育英小学+孙八/${project}/${title}/案例介绍.txt`, Buffer.from(text));
+    }
+    const contestId = await createContest(db, {
+      rulesYaml: await fs.readFile(RULES_FILE, 'utf8'),
+      rulesSource: path.basename(RULES_FILE),
+      userId: null,
+    });
+    await importPath(db, contestId, long);
+    const { suspects } = await contestSuspects(db, contestId);
+    expect(suspects.map((x) => x.kind)).toEqual(['相似主题']);
+  });
 });

@@ -45,7 +45,7 @@ beforeAll(async () => {
   contestId = await createContest(server.db, {
     rulesYaml: fs.readFileSync(RULES_FILE, 'utf8'),
     rulesSource: path.basename(RULES_FILE),
-    userId: null,
+    userId: server.users.organizer,
   });
   await importPath(server.db, contestId, root, { blobs: server.app.blobs });
   for (const e of await server.db.selectFrom('entries').select(['id', 'title']).where('contest_id', '=', contestId).execute())

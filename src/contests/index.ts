@@ -46,6 +46,16 @@ export async function createContest(db: Db, input: CreateContestInput): Promise<
       .returning('id')
       .executeTakeFirstOrThrow();
     await trx.insertInto('categories').values(categoryRows(id, ruleSet)).execute();
+    // An organizer who creates a contest works on it; an administrator's contest gets its organizers added.
+    const creatorId = input.userId;
+    const creator =
+      creatorId === null ? undefined : await trx.selectFrom('users').select('role').where('id', '=', creatorId).executeTakeFirst();
+    if (creatorId !== null && creator?.role === 'organizer') {
+      await trx
+        .insertInto('contest_members')
+        .values({ contest_id: id, user_id: creatorId, role: 'organizer', created_at: nowIso(), created_by: creatorId })
+        .execute();
+    }
     await audit(trx, {
       userId: input.userId,
       contestId: id,
@@ -58,11 +68,13 @@ export async function createContest(db: Db, input: CreateContestInput): Promise<
   });
 }
 
-/** Every contest, oldest first, with how many categories and entries it has. */
-export async function listContests(db: Db): Promise<ContestSummary[]> {
-  const rows = await db
-    .selectFrom('contests as c')
-    .select(['c.id', 'c.name', 'c.rules_source', 'c.blind', 'c.created_at'])
+/** Every contest (or only those `memberId` is a member of), oldest first, with how many categories and entries it has. */
+export async function listContests(db: Db, memberId?: number): Promise<ContestSummary[]> {
+  let query = db.selectFrom('contests as c').select(['c.id', 'c.name', 'c.rules_source', 'c.blind', 'c.created_at']);
+  if (memberId !== undefined) {
+    query = query.where('c.id', 'in', (eb) => eb.selectFrom('contest_members').select('contest_id').where('user_id', '=', memberId));
+  }
+  const rows = await query
     .select((eb) => [
       eb.selectFrom('categories').select(eb.fn.countAll().as('n')).whereRef('categories.contest_id', '=', 'c.id').as('categories'),
       eb.selectFrom('entries').select(eb.fn.countAll().as('n')).whereRef('entries.contest_id', '=', 'c.id').as('entries'),

@@ -29,9 +29,6 @@ export const documentProperties = jsonColumn<DocumentProperties>(
   z.object({ author: z.string().optional(), lastModifiedBy: z.string().optional(), company: z.string().optional() }),
 );
 
-/** import_batches.errors_json */
-export const importProblems = jsonColumn<ImportProblem[]>('import_batches.errors_json', z.array(importProblem));
-
 /** reminders.entries_json: codes of the entries a reminder listed. */
 export const reminderEntries = jsonColumn<string[]>('reminders.entries_json', z.array(z.string()));
 
@@ -42,15 +39,19 @@ export const jobPayload = jsonColumn<StoredJobPayload>('jobs.payload_json', z.lo
 /** jobs.result_json of an import job (ImportSummary). */
 export const importJobResult = jsonColumn(
   'jobs.result_json（导入）',
-  z.object({
-    batchId: z.number(),
-    imported: z.number(),
-    skipped: z.number(),
-    unchanged: z.number(),
-    errors: z.array(importProblem),
-    // Results stored before scans were read by OCR have none.
-    ocrPending: z.number().default(0),
-  }),
+  z
+    .object({
+      batchId: z.number(),
+      imported: z.number(),
+      skipped: z.number(),
+      unchanged: z.number(),
+      errors: z.array(importProblem),
+      // Results stored before scans were read by OCR have none.
+      ocrPending: z.number().default(0),
+      // Summaries stored before problems were counted apart listed all of them.
+      errorCount: z.number().optional(),
+    })
+    .transform((s) => ({ ...s, errorCount: s.errorCount ?? s.errors.length })),
 );
 
 /** jobs.result_json of an eligibility run (RunSummary). */

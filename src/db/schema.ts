@@ -4,7 +4,6 @@ import type { AwardSnapshot } from '../awards/publication.ts';
 import type { EntryStatus } from '../entries/status.ts';
 import type { CheckResult } from '../eligibility/types.ts';
 import type { DocumentProperties, OcrStatus, PartKind } from '../ingest/extract/parts.ts';
-import type { ImportProblem } from '../ingest/problems.ts';
 import type { ScanSettingsSummary, StoredJobPayload, StoredSourceShare } from './columns.ts';
 import type { JsonText } from './json.ts';
 import type { ImportOrigin } from '../util/terms.ts';
@@ -22,6 +21,7 @@ export interface Database {
   file_parts: FilePartsTable;
   import_batches: ImportBatchesTable;
   import_items: ImportItemsTable;
+  import_problems: ImportProblemsTable;
   audit_log: AuditLogTable;
   jobs: JobsTable;
   panels: PanelsTable;
@@ -46,6 +46,7 @@ export interface Database {
   units: UnitsTable;
   intake_decisions: IntakeDecisionsTable;
   unit_accounts: UnitAccountsTable;
+  contest_members: ContestMembersTable;
 }
 
 /** 'unit': a county's or school's delegated intake account, bound to one unit of one contest (unit_accounts). */
@@ -77,6 +78,18 @@ export interface ContestsTable {
   blind: number;
   created_by: number | null;
   created_at: string;
+}
+
+/** What a member does in a contest (see migration 012). */
+export type MemberRole = 'organizer';
+
+/** An account's membership of one contest: organizers see and change only their contests. */
+export interface ContestMembersTable {
+  contest_id: number;
+  user_id: number;
+  role: MemberRole;
+  created_at: string;
+  created_by: number | null;
 }
 
 export interface CategoriesTable {
@@ -191,8 +204,8 @@ export interface ImportBatchesTable {
   status: 'running' | 'done' | 'failed';
   imported: number;
   skipped: number;
+  /** How many problems the batch has (import_problems), counted when it finishes. */
   error_count: number;
-  errors_json: JsonText<ImportProblem[]>;
   user_id: number | null;
   started_at: string;
   finished_at: string | null;
@@ -207,6 +220,16 @@ export interface ImportItemsTable {
   entry_key: string;
   entry_id: number | null;
   done_at: string;
+}
+
+/** One problem of an import batch (a bad file, an unmatched category …), written with its entry. */
+export interface ImportProblemsTable {
+  id: Generated<number>;
+  batch_id: number;
+  /** The entry's key in the batch; null for a problem of the import as a whole (layout, summary sheet). */
+  entry_key: string | null;
+  path: string;
+  message: string;
 }
 
 export interface AuditLogTable {

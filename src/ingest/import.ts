@@ -3,7 +3,8 @@ import path from 'node:path';
 import { fileTypeFromFile } from 'file-type';
 import type { Insertable, Transaction } from 'kysely';
 import { audit } from '../audit/log.ts';
-import { dataDir } from '../config.ts';
+import { archiveLimits, dataDir } from '../config.ts';
+import { formatBytes } from '../util/bytes.ts';
 import { type Db, nowIso } from '../db/connect.ts';
 import type { Database, FilePartsTable, FilesTable } from '../db/schema.ts';
 import { inChunks } from '../util/chunks.ts';
@@ -11,7 +12,7 @@ import { parseRuleSet } from '../rules/load.ts';
 import { findGroup } from '../rules/match.ts';
 import { type CategoryRules, materialsFor } from '../rules/schema.ts';
 import { type BlobStore, defaultBlobStore, sha256Of, sha256OfFile } from '../storage/blobs.ts';
-import type { ArchiveLimits } from './archive.ts';
+import { type ArchiveLimits, UnpackBudget } from './archive.ts';
 import { type CategoryRef, matchCategory } from './categories.ts';
 import { classifyEntryFiles, type KindPattern } from './classify.ts';
 import { EXTRACT_VERSION, type ExtractResult } from './extract/index.ts';
@@ -24,7 +25,8 @@ import { type PlannedEntry, planFromLayout, planFromSheet } from './plan.ts';
 import type { ImportProblem } from './problems.ts';
 import { readSummarySheet } from './sheet.ts';
 import { type ImportSource, openSource, type SourceFile } from './source.ts';
-import { documentProperties, importProblems } from '../db/columns.ts';
+import { documentProperties } from '../db/columns.ts';
+import { batchProblems } from './store/batches.ts';
 import type { ImportOrigin } from '../util/terms.ts';
 import { settleIntake } from '../intake/store/settle.ts';
 import { matchUnit } from '../units/match.ts';
@@ -56,11 +58,16 @@ export interface ImportSummary {
   skipped: number;
   /** Entries already imported with the same content. */
   unchanged: number;
-  /** Bad files, unmatched categories, unreadable rows …: where, and why in Chinese. */
+  /** Bad files, unmatched categories, unreadable rows …: where, and why in Chinese (the first LISTED_PROBLEMS of them). */
   errors: ImportProblem[];
   /** Scans and pictures of the contest waiting for OCR (runPendingOcr reads them). */
   ocrPending: number;
+  /** How many problems the batch has in all (import_problems). */
+  errorCount: number;
 }
+
+/** Problems an import's summary lists; all of them stay in import_problems. */
+const LISTED_PROBLEMS = 2000;
 
 /** Files up to this size are read into memory and their text extracted; larger ones (videos) are streamed. */
 const IN_MEMORY_MAX_BYTES = 64 * 1024 * 1024;
@@ -213,7 +220,21 @@ async function prepareFile(
   if (same(sha256)) return { rel: file.rel, entryPath, name, ext, size, sha256, content: null };
   await blobs.put(data);
   const { ocr, ...read } = await extractTextOnThread(data, name);
-  return { rel: file.rel, entryPath, name, ext, size, sha256, content: { ...read, ocr_status: null }, ocr };
+  return { rel: file.rel, entryPath, name, ext, size, sha256, content: { ...keptText(read), ocr_status: null }, ocr };
+}
+
+/** Characters of text kept per file: a hundred case documents' worth; more is not a case document, and would only weigh on every page that reads it. */
+const MAX_TEXT_CHARS = 1_000_000;
+
+function keptText<T extends Pick<ExtractResult, 'text' | 'html' | 'error'>>(read: T): T {
+  const { text, error } = read;
+  if (text === null || text.length <= MAX_TEXT_CHARS) return read;
+  return {
+    ...read,
+    text: text.slice(0, MAX_TEXT_CHARS),
+    html: null,
+    error: error ?? `文字过长（${text.length} 字，远超任何案例文档），只保留前 ${MAX_TEXT_CHARS} 字，不显示预览`,
+  };
 }
 
 /** Everything about one entry that happens outside its transaction: blobs stored, text extracted. */
@@ -432,20 +453,29 @@ async function commitEntry(
     }
 
     await trx.insertInto('import_items').values({ batch_id: batchId, entry_key: plan.key, entry_id: entryId, done_at: now }).execute();
-    if (changed || problems.length) {
-      const batch = await trx
-        .selectFrom('import_batches')
-        .select(['imported', 'errors_json'])
-        .where('id', '=', batchId)
-        .executeTakeFirstOrThrow();
-      const errors = problems.length ? importProblems.write([...importProblems.read(batch.errors_json), ...problems]) : batch.errors_json;
+    if (problems.length) await insertProblems(trx, batchId, plan.key, problems);
+    if (changed) {
       await trx
         .updateTable('import_batches')
-        .set({ imported: batch.imported + (changed ? 1 : 0), errors_json: errors })
+        .set((eb) => ({ imported: eb('imported', '+', 1) }))
         .where('id', '=', batchId)
         .execute();
     }
   });
+}
+
+/** Problems of one entry (`entryKey`), or of the import as a whole (null). */
+async function insertProblems(
+  trx: Transaction<Database>,
+  batchId: number,
+  entryKey: string | null,
+  problems: ImportProblem[],
+): Promise<void> {
+  // In slices: one statement's parameters are limited (SQLite 32,766).
+  for (let i = 0; i < problems.length; i += 1000) {
+    const rows = problems.slice(i, i + 1000).map((p) => ({ batch_id: batchId, entry_key: entryKey, path: p.path, message: p.message }));
+    await trx.insertInto('import_problems').values(rows).execute();
+  }
 }
 
 interface BatchOrigin {
@@ -484,7 +514,6 @@ async function openBatch(db: Db, contestId: number, source: string, from: BatchO
       imported: 0,
       skipped: 0,
       error_count: 0,
-      errors_json: importProblems.write([]),
       user_id: from.userId,
       origin: from.origin,
       label: from.label,
@@ -495,6 +524,20 @@ async function openBatch(db: Db, contestId: number, source: string, from: BatchO
     .returning('id')
     .executeTakeFirstOrThrow();
   return { id, done: new Set() };
+}
+
+/** What an import into the contest may unpack: what is left of the contest's allowance (CASEJURY_CONTEST_MAX_GB). */
+async function contestBudget(db: Db, contestId: number, given: Partial<ArchiveLimits> = {}): Promise<UnpackBudget> {
+  const limits = { ...archiveLimits(), ...given };
+  const { stored } = await db
+    .selectFrom('files as f')
+    .innerJoin('entries as e', 'e.id', 'f.entry_id')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('f.size'), eb.lit(0)).as('stored'))
+    .where('e.contest_id', '=', contestId)
+    .executeTakeFirstOrThrow();
+  const left = Math.max(0, limits.maxTotalBytes - Number(stored));
+  const limit = `本竞赛剩余的存储额度 ${formatBytes(left)}（每个竞赛上限 ${formatBytes(limits.maxTotalBytes)}，已存 ${formatBytes(Number(stored))}）`;
+  return new UnpackBudget(limits, left, limit);
 }
 
 async function planEntries(source: ImportSource, vocabulary: Vocabulary) {
@@ -546,7 +589,7 @@ export async function importPath(db: Db, contestId: number, inputPath: string, o
     let globalProblems: ImportProblem[];
     let files: Map<string, SourceFile>;
     try {
-      const source = await openSource(sourcePath, workDir, options.archiveLimits);
+      const source = await openSource(sourcePath, workDir, await contestBudget(db, contestId, options.archiveLimits));
       planned = await planEntries(source, vocabulary);
       globalProblems = [...source.problems, ...planned.problems];
       files = new Map(source.files.map((f) => [f.rel, f]));
@@ -610,21 +653,23 @@ async function finishBatch(
   userId: number | null,
 ): Promise<Omit<ImportSummary, 'ocrPending'>> {
   return db.transaction().execute(async (trx) => {
-    const batch = await trx
-      .selectFrom('import_batches')
-      .select(['imported', 'errors_json'])
-      .where('id', '=', batchId)
-      .executeTakeFirstOrThrow();
+    const batch = await trx.selectFrom('import_batches').select('imported').where('id', '=', batchId).executeTakeFirstOrThrow();
     const { n } = await trx
       .selectFrom('import_items')
       .select((eb) => eb.fn.countAll().as('n'))
       .where('batch_id', '=', batchId)
       .executeTakeFirstOrThrow();
-    const errors = [...globalProblems, ...importProblems.read(batch.errors_json)];
-    const summary = { batchId, imported: batch.imported, skipped, unchanged: Number(n) - batch.imported, errors };
+    await insertProblems(trx, batchId, null, globalProblems);
+    const summary = {
+      batchId,
+      imported: batch.imported,
+      skipped,
+      unchanged: Number(n) - batch.imported,
+      ...(await batchProblems(trx, batchId, LISTED_PROBLEMS)),
+    };
     await trx
       .updateTable('import_batches')
-      .set({ status: 'done', finished_at: nowIso(), skipped, error_count: errors.length, errors_json: importProblems.write(errors) })
+      .set({ status: 'done', finished_at: nowIso(), skipped, error_count: summary.errorCount })
       .where('id', '=', batchId)
       .execute();
     await audit(trx, {
@@ -633,7 +678,7 @@ async function finishBatch(
       action: 'import',
       subjectType: 'import_batch',
       subjectId: batchId,
-      newValue: { source, imported: summary.imported, unchanged: summary.unchanged, skipped, errors: errors.length },
+      newValue: { source, imported: summary.imported, unchanged: summary.unchanged, skipped, errors: summary.errorCount },
     });
     return summary;
   });

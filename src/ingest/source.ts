@@ -1,6 +1,7 @@
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { type ArchiveLimits, ArchiveRefused, detectArchive, unpackArchive } from './archive.ts';
+import { archiveLimits } from '../config.ts';
+import { ArchiveRefused, detectArchive, UnpackBudget, unpackArchive } from './archive.ts';
 import { junkReason } from './layout.ts';
 import type { ImportProblem } from './problems.ts';
 
@@ -53,7 +54,7 @@ const ARCHIVE_NAME = /\.(zip|rar)$/i;
  * folder of the same name. An archive beside other files, or deeper inside an entry, is part
  * of a submission and stays a file.
  */
-async function unpackTopLevelArchives(files: SourceFile[], workDir: string, limits: Partial<ArchiveLimits>, problems: ImportProblem[]) {
+async function unpackTopLevelArchives(files: SourceFile[], workDir: string, budget: UnpackBudget, problems: ImportProblem[]) {
   const topFiles = files.filter((f) => !f.rel.includes('/') && !junkReason(f.rel));
   if (topFiles.length === 0 || !topFiles.every((f) => ARCHIVE_NAME.test(f.rel))) return files;
   const result: SourceFile[] = [];
@@ -68,11 +69,12 @@ async function unpackTopLevelArchives(files: SourceFile[], workDir: string, limi
     const folder = topFolders.has(base) ? `${base}（${kind}）` : base;
     const target = path.join(workDir, 'packed', folder);
     try {
-      const unpacked = await unpackArchive(file.abs, target, limits);
+      const unpacked = await unpackArchive(file.abs, target, budget.limits, budget);
       result.push(...unpacked.files.map((rel) => ({ rel: `${folder}/${rel}`, abs: path.join(target, rel) })));
       problems.push(...unpacked.problems.map((p) => ({ path: `${file.rel}/${p.path}`, message: p.message })));
     } catch (err) {
-      if (!(err instanceof ArchiveRefused)) throw err;
+      // One teacher's damaged or oversized package is that entry's problem; a bomb refuses the import.
+      if (!(err instanceof ArchiveRefused) || err.wholeImport) throw err;
       problems.push({ path: file.rel, message: err.message });
     }
   }
@@ -82,9 +84,10 @@ async function unpackTopLevelArchives(files: SourceFile[], workDir: string, limi
 /**
  * What an import PATH holds: a folder, a .zip or .rar (unpacked into `workDir`), or a summary
  * sheet (.xlsx/.csv) whose files are in its folder. A root archive that is refused (unsafe
- * paths, limits) throws ArchiveRefused and nothing is imported.
+ * paths, limits), or an archive inside that is a bomb or exceeds what the import may unpack
+ * (`budget`, shared by all of them), throws ArchiveRefused and nothing is imported.
  */
-export async function openSource(inputPath: string, workDir: string, limits: Partial<ArchiveLimits> = {}): Promise<ImportSource> {
+export async function openSource(inputPath: string, workDir: string, budget = new UnpackBudget(archiveLimits())): Promise<ImportSource> {
   const name = path.basename(inputPath);
   const stat = await fsp.stat(inputPath).catch(() => null);
   if (!stat) throw new Error(`找不到要导入的路径：${inputPath}`);
@@ -101,7 +104,7 @@ export async function openSource(inputPath: string, workDir: string, limits: Par
     throw new Error(`「${name}」是旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx 后再导入`);
   } else if (await detectArchive(inputPath)) {
     const root = path.join(workDir, 'root');
-    const unpacked = await unpackArchive(inputPath, root, limits);
+    const unpacked = await unpackArchive(inputPath, root, budget.limits, budget);
     files = unpacked.files.map((rel) => ({ rel, abs: path.join(root, rel) }));
     problems.push(...unpacked.problems);
     const sheet = packageSheet(files);
@@ -115,7 +118,7 @@ export async function openSource(inputPath: string, workDir: string, limits: Par
   } else {
     throw new Error(`无法导入「${name}」：请选择文件夹、.zip 或 .rar 压缩包、或 .xlsx/.csv 汇总表`);
   }
-  files = await unpackTopLevelArchives(files, workDir, limits, problems);
+  files = await unpackTopLevelArchives(files, workDir, budget, problems);
   if (files.length === 0) problems.push({ path: name, message: '没有找到任何文件' });
   return { files, sheetPath, problems };
 }

@@ -11,6 +11,7 @@ import { loadSessionKey } from './session-key.ts';
 import { authRoutes } from './auth/routes.ts';
 import { homeRoutes } from './home.ts';
 import { userRoutes } from './users/routes.ts';
+import { memberRoutes } from './members/routes.ts';
 import { contestRoutes } from './contests/routes.ts';
 import { importRoutes } from './imports/routes.ts';
 import { entryRoutes } from './entries/routes.ts';
@@ -83,5 +84,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(judgingRoutes);
   await app.register(suspectRoutes);
   await app.register(unitRoutes);
+  await app.register(memberRoutes);
   return app;
 }

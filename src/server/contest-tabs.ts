@@ -1,5 +1,5 @@
 import type { Role } from '../db/schema.ts';
-import { ORGANIZERS } from './auth/access.ts';
+import { ADMINS, ORGANIZERS } from './auth/access.ts';
 import { TERMS } from '../util/terms.ts';
 
 /** One tab of a contest's pages; a feature adds its tab here (e.g. 形式审查, 查重, 评审, 评奖). */
@@ -23,6 +23,7 @@ export const CONTEST_TABS: readonly ContestTab[] = [
   { key: 'assignments', label: TERMS.assignments, path: '/assignments', roles: ORGANIZERS },
   { key: 'progress', label: TERMS.progress, path: '/progress', roles: ORGANIZERS },
   { key: 'awards', label: TERMS.awards, path: '/awards', roles: ORGANIZERS },
+  { key: 'members', label: TERMS.members, path: '/members', roles: ADMINS },
 ];
 
 export const tabsFor = (role: Role): ContestTab[] => CONTEST_TABS.filter((t) => t.roles.includes(role));

@@ -3,6 +3,7 @@ import { ENTRY_STATUSES, type EntryStatus } from '../entries/status.ts';
 import { ROLE_LABELS } from '../users/accounts.ts';
 import { JOB_STATES, REVIEW_STATES, TERMS } from '../util/terms.ts';
 import { shanghaiMinute } from '../util/time.ts';
+import { formatBytes } from '../util/bytes.ts';
 
 /** Formatting helpers every template gets as `it.h`. */
 export const viewHelpers = {
@@ -12,17 +13,7 @@ export const viewHelpers = {
   reviewState: (s: string): string => REVIEW_STATES[s as keyof typeof REVIEW_STATES] ?? s,
   /** The glossary (src/util/terms.ts): `it.h.terms.suspects` and so on. */
   terms: TERMS,
-  /** 1536 → "1.5 KB" */
-  size(bytes: number | string | bigint): string {
-    let n = Number(bytes);
-    const units = ['B', 'KB', 'MB', 'GB'];
-    let i = 0;
-    while (n >= 1024 && i < units.length - 1) {
-      n /= 1024;
-      i++;
-    }
-    return `${i === 0 ? n : n.toFixed(1)} ${units[i]}`;
-  },
+  size: formatBytes,
   /** ISO timestamp → "2024-05-01 14:03" in China time, whatever the server's zone. */
   time: (iso: string | null): string => shanghaiMinute(iso),
   percent: (fraction: number): number => Math.round(Math.max(0, Math.min(1, fraction)) * 100),

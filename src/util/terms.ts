@@ -34,6 +34,8 @@ export const TERMS = {
   owedList: '待评清单',
   reminders: '催评提醒',
   deadline: '截止时间',
+  /** Who works on a contest: its organizers (administrators reach every contest). */
+  members: '成员',
 } as const;
 
 export type Term = keyof typeof TERMS;

@@ -9,6 +9,7 @@ import { createUser } from '../../src/users/accounts.ts';
 import { cli, cliJson } from '../helpers/cli.ts';
 import { caseDocumentSpec, makeDocx } from '../helpers/docx.ts';
 import { type Harness, skipBrowserTests, startHarness } from './harness.ts';
+import { addMember } from '../../src/contests/members.ts';
 
 const RULES = 'rules/fujian-platform-cases-training-and-scenarios.yaml';
 const CONTEST_NAME = '2024年城关区智慧教育平台应用案例评选';
@@ -96,12 +97,14 @@ describe.skipIf(skipBrowserTests)('browser: from scored entries to the published
       prepare: async (dataDir, dbFile) => {
         contestId = await prepareContest(dataDir, dbFile);
       },
-      beforeListen: (_app, db) =>
-        createUser(
+      beforeListen: async (_app, db) => {
+        await createUser(
           db,
           { username: 'zuzhi', displayName: '赵组织', role: 'organizer', password: PASSWORD, mustChangePassword: false },
           null,
-        ).then(() => undefined),
+        );
+        await addMember(db, contestId, 'zuzhi', 'organizer', null);
+      },
     });
     ({ dataDir: dir, db, page, base, problems } = h);
   });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { addMember } from '../../src/contests/members.ts';
 import { createUser } from '../../src/users/accounts.ts';
 import { MISSING_SECTION, OVER_LIMIT, importEligibilityContest } from '../helpers/eligibility-contest.ts';
 import { type Harness, skipBrowserTests, startHarness } from './harness.ts';
@@ -30,6 +31,7 @@ describe.skipIf(skipBrowserTests)('browser: 形式审查 from the board to a dec
           null,
         );
         ({ contestId, ids } = await importEligibilityContest(db, app.blobs));
+        await addMember(db, contestId, 'organizer', 'organizer', null);
       },
     });
     ({ page, base, problems } = h);

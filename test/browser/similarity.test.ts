@@ -56,7 +56,7 @@ describe.skipIf(skipBrowserTests)('browser: 查重 from the scan to the pair vie
     h = await startHarness({
       name: 'similarity',
       beforeListen: async (app, db) => {
-        await createUser(
+        const organizer = await createUser(
           db,
           { username: 'organizer', displayName: '组织者', role: 'organizer', password: PASSWORD, mustChangePassword: false },
           null,
@@ -65,7 +65,7 @@ describe.skipIf(skipBrowserTests)('browser: 查重 from the scan to the pair vie
           name: '2024年区级教师研修案例评选',
           rulesYaml: fs.readFileSync(RULES, 'utf8'),
           rulesSource: path.basename(RULES),
-          userId: null,
+          userId: organizer,
         });
         const root = path.join(app.dataDir, 'submissions');
         await submissions(root);

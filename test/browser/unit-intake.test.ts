@@ -27,7 +27,7 @@ describe.skipIf(skipBrowserTests)('delegated intake in the browser', () => {
     h = await startHarness({
       name: 'unit-intake',
       beforeListen: async (_app, db) => {
-        await createUser(
+        const organizer = await createUser(
           db,
           { username: 'shidianjiao', displayName: '市电教馆', role: 'organizer', password: PASSWORD, mustChangePassword: false },
           null,
@@ -35,7 +35,7 @@ describe.skipIf(skipBrowserTests)('delegated intake in the browser', () => {
         contestId = await createContest(db, {
           rulesYaml: fs.readFileSync('rules/city-platform-application-special.yaml', 'utf8'),
           rulesSource: 'city.yaml',
-          userId: null,
+          userId: organizer,
         });
         await importUnitList(db, contestId, await unitListXlsx(), '报送单位.xlsx', null);
       },

@@ -9,7 +9,19 @@ export interface ArchiveEntry {
   /** Set zip flag bit 11 (name is UTF-8). */
   utf8Flag?: boolean;
   deflate?: boolean;
+  /** The unpacked size the headers declare, when a test makes them lie. */
+  declaredSize?: number;
 }
+
+// The same bytes in many entries (a bomb of identical files) are compressed once.
+const deflated = new WeakMap<Buffer, Buffer>();
+const deflate = (data: Buffer): Buffer => {
+  const known = deflated.get(data);
+  if (known) return known;
+  const body = zlib.deflateRawSync(data);
+  deflated.set(data, body);
+  return body;
+};
 
 export function writeZip(entries: ArchiveEntry[]): Buffer {
   const locals: Buffer[] = [];
@@ -17,7 +29,7 @@ export function writeZip(entries: ArchiveEntry[]): Buffer {
   let offset = 0;
   for (const e of entries) {
     const name = typeof e.name === 'string' ? Buffer.from(e.name) : e.name;
-    const body = e.deflate ? zlib.deflateRawSync(e.data) : e.data;
+    const body = e.deflate ? deflate(e.data) : e.data;
     const flags = e.utf8Flag ? 0x800 : 0;
     const crc = zlib.crc32(e.data);
     const local = Buffer.alloc(30);
@@ -27,7 +39,7 @@ export function writeZip(entries: ArchiveEntry[]): Buffer {
     local.writeUInt16LE(e.deflate ? 8 : 0, 8);
     local.writeUInt32LE(crc, 14);
     local.writeUInt32LE(body.length, 18);
-    local.writeUInt32LE(e.data.length, 22);
+    local.writeUInt32LE(e.declaredSize ?? e.data.length, 22);
     local.writeUInt16LE(name.length, 26);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
@@ -37,7 +49,7 @@ export function writeZip(entries: ArchiveEntry[]): Buffer {
     central.writeUInt16LE(e.deflate ? 8 : 0, 10);
     central.writeUInt32LE(crc, 16);
     central.writeUInt32LE(body.length, 20);
-    central.writeUInt32LE(e.data.length, 24);
+    central.writeUInt32LE(e.declaredSize ?? e.data.length, 24);
     central.writeUInt16LE(name.length, 28);
     central.writeUInt32LE(offset, 42);
     locals.push(local, name, body);

@@ -49,9 +49,10 @@ export const importCommand: Command = {
       }
       ctx.print(
         `导入完成（批次 #${summary.batchId}）：新增或更新 ${summary.imported} 件，未变化 ${summary.unchanged} 件，` +
-          `跳过系统/临时文件 ${summary.skipped} 个，问题 ${summary.errors.length} 条`,
+          `跳过系统/临时文件 ${summary.skipped} 个，问题 ${summary.errorCount} 条`,
       );
       for (const e of summary.errors) ctx.print(`  ${e.path}：${e.message}`);
+      if (summary.errorCount > summary.errors.length) ctx.print(`  ……另有 ${summary.errorCount - summary.errors.length} 条问题未列出`);
       if (ocr) ctx.print(`文字识别（OCR）：识别 ${ocr.read} 个扫描件或图片${ocr.failed ? `，${ocr.failed} 个失败` : ''}`);
       return 0;
     });

@@ -10,6 +10,7 @@ import { extractCommand } from './extract.ts';
 import { assignCommand, expertsImportCommand, progressCommand, scoresImportCommand, scoresSheetCommand } from './judging.ts';
 import { dbBackupCommand, dbCopyCommand, dbMigrateCommand } from './db.ts';
 import { intakeCommand, packageCommand, unitsImportCommand, unitsListCommand } from './stages.ts';
+import { membersAddCommand, membersListCommand, membersRemoveCommand } from './members.ts';
 
 /** Every CLI command, in the order `--help` lists them. */
 export const commands: Command[] = [
@@ -17,6 +18,9 @@ export const commands: Command[] = [
   rulesCheckCommand,
   contestCreateCommand,
   contestListCommand,
+  membersListCommand,
+  membersAddCommand,
+  membersRemoveCommand,
   importCommand,
   entriesCommand,
   unitsImportCommand,

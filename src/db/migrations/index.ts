@@ -10,6 +10,8 @@ import * as m008 from './008_imports_deadlines_reminders.ts';
 import * as m009 from './009_document_parts.ts';
 import * as m010 from './010_units_intake.ts';
 import * as m011 from './011_unit_accounts.ts';
+import * as m012 from './012_contest_members.ts';
+import * as m013 from './013_import_problems.ts';
 
 /**
  * Migrations listed explicitly: kysely's FileMigrationProvider imports by path,
@@ -27,6 +29,8 @@ const migrations: Record<string, Migration> = {
   '009_document_parts': m009,
   '010_units_intake': m010,
   '011_unit_accounts': m011,
+  '012_contest_members': m012,
+  '013_import_problems': m013,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,6 +1,7 @@
+import { sql, type Transaction } from 'kysely';
 import type { Db } from '../../db/connect.ts';
+import type { Database } from '../../db/schema.ts';
 import type { ImportBatch } from '../../db/schema.ts';
-import { importProblems } from '../../db/columns.ts';
 import { tablesWorkbook } from '../../exports/workbook.ts';
 import { IMPORT_ORIGINS, TERMS, type ImportOrigin } from '../../util/terms.ts';
 import type { ImportProblem } from '../problems.ts';
@@ -35,7 +36,34 @@ export interface ImportBatchDetail extends ImportBatchView {
 
 const originOf = (o: string): ImportOrigin => (o in IMPORT_ORIGINS ? (o as ImportOrigin) : 'cli');
 
-function view(b: ImportBatch & { by: string | null }): ImportBatchView {
+/** Problems a page lists; all of them are in the .xlsx download. */
+const LISTED_PROBLEMS = 2000;
+
+/** A batch's problems (the first `limit`: the import's own, then each entry's in the order they were found) and how many it has. */
+export async function batchProblems(
+  db: Db | Transaction<Database>,
+  batchId: number,
+  limit?: number,
+): Promise<{ errors: ImportProblem[]; errorCount: number }> {
+  let query = db
+    .selectFrom('import_problems')
+    .select(['path', 'message'])
+    .where('batch_id', '=', batchId)
+    .orderBy(sql`CASE WHEN entry_key IS NULL THEN 0 ELSE 1 END`)
+    .orderBy('id');
+  if (limit !== undefined) query = query.limit(limit);
+  const [errors, { n }] = await Promise.all([
+    query.execute(),
+    db
+      .selectFrom('import_problems')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('batch_id', '=', batchId)
+      .executeTakeFirstOrThrow(),
+  ]);
+  return { errors, errorCount: Number(n) };
+}
+
+function view(b: ImportBatch & { by: string | null; problemsSoFar: number | string | bigint | null }): ImportBatchView {
   const origin = originOf(b.origin);
   return {
     id: b.id,
@@ -46,8 +74,8 @@ function view(b: ImportBatch & { by: string | null }): ImportBatchView {
     message: b.message,
     imported: b.imported,
     skipped: b.skipped,
-    // A running batch has not counted its problems yet: they are in errors_json so far.
-    problemCount: b.status === 'running' ? importProblems.read(b.errors_json).length : b.error_count,
+    // A running batch has not counted its problems yet.
+    problemCount: b.status === 'running' ? Number(b.problemsSoFar) : b.error_count,
     startedAt: b.started_at,
     finishedAt: b.finished_at,
     by: b.by,
@@ -60,6 +88,13 @@ const batches = (db: Db, contestId: number) =>
     .leftJoin('users as u', 'u.id', 'b.user_id')
     .selectAll('b')
     .select('u.display_name as by')
+    .select((eb) =>
+      eb
+        .selectFrom('import_problems as p')
+        .select(eb.fn.countAll<number>().as('n'))
+        .whereRef('p.batch_id', '=', 'b.id')
+        .as('problemsSoFar'),
+    )
     .where('b.contest_id', '=', contestId);
 
 /** The contest's imports, newest first. */
@@ -77,14 +112,17 @@ export async function importBatchDetail(db: Db, contestId: number, batchId: numb
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('batch_id', '=', batchId)
     .executeTakeFirstOrThrow();
-  return { ...view(row), entries: Number(n), problems: importProblems.read(row.errors_json) };
+  const { errors, errorCount } = await batchProblems(db, batchId, LISTED_PROBLEMS);
+  return { ...view(row), entries: Number(n), problems: errors, problemCount: errorCount };
 }
 
 /** 导入问题清单: every problem of one import, or of all the contest's imports, as a workbook. */
 export async function importProblemsWorkbook(db: Db, contestId: number, batchId?: number): Promise<Buffer> {
   let query = batches(db, contestId).orderBy('b.id');
   if (batchId !== undefined) query = query.where('b.id', '=', batchId);
-  const rows = (await query.execute()).map((b) => ({ ...view(b), problems: importProblems.read(b.errors_json) }));
+  const rows = await Promise.all(
+    (await query.execute()).map(async (b) => ({ ...view(b), problems: (await batchProblems(db, b.id)).errors })),
+  );
   return tablesWorkbook(
     [
       {

@@ -1,9 +1,16 @@
 import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Role, User } from '../../db/schema.ts';
+import type { MemberRole, Role, User } from '../../db/schema.ts';
+import { memberRole } from '../../contests/members.ts';
 import { findUser } from '../../users/accounts.ts';
-import { HttpError } from '../http-error.ts';
+import { HttpError, notFound } from '../http-error.ts';
 import { isHtmx } from '../htmx.ts';
+import { CONTEST_OBJECTS, isContestRoute, pathParams, undeclaredParams } from './contest-scope.ts';
+
+/** Members of the route's contest (its `:contestId`) with one of these roles; administrators always. */
+export interface ContestAccess {
+  readonly contest: readonly MemberRole[];
+}
 
 /**
  * Who may call a route. Every route declares one in `config.access`; the app refuses to start
@@ -12,12 +19,20 @@ import { isHtmx } from '../htmx.ts';
  * - 'public': anyone (login page)
  * - 'user': any signed-in user
  * - a role list: signed-in users with one of those roles
+ * - a ContestAccess: the contest's members with one of its roles, and administrators. Every route
+ *   under `/contests/:contestId` declares one (or is for administrators only): the app refuses to
+ *   start otherwise.
  */
-export type Access = 'asset' | 'public' | 'user' | readonly Role[];
+export type Access = 'asset' | 'public' | 'user' | readonly Role[] | ContestAccess;
 
 export const ADMINS: readonly Role[] = ['admin'];
 export const ORGANIZERS: readonly Role[] = ['admin', 'organizer'];
 export const EXPERTS: readonly Role[] = ['expert'];
+/** The contest's organizers (and administrators): every organizer page of a contest. */
+export const CONTEST_ORGANIZERS: ContestAccess = { contest: ['organizer'] };
+
+const isContestAccess = (access: Access | undefined): access is ContestAccess => typeof access === 'object' && 'contest' in access;
+const isAdminsOnly = (access: Access | undefined): boolean => Array.isArray(access) && access.every((r) => r === 'admin');
 
 export type SessionUser = Pick<User, 'id' | 'username' | 'display_name' | 'role' | 'must_change_password'>;
 
@@ -40,6 +55,10 @@ declare module 'fastify' {
     user: SessionUser | null;
     /** The signed-in user on a route whose access requires one (the guard has refused everyone else). */
     readonly signedIn: SessionUser;
+  }
+  interface FastifyInstance {
+    /** Every route of the app with what it declared (the guard checks them at start-up; tests walk them). */
+    readonly routeTable: readonly RouteOptions[];
   }
   interface FastifyReply {
     /** Sends the browser to `url`: a 303 for plain forms, `HX-Redirect` for htmx requests. */
@@ -86,6 +105,31 @@ async function loadUser(request: FastifyRequest): Promise<SessionUser | null> {
   };
 }
 
+const pathId = (value: unknown): number => {
+  const id = Number(value);
+  if (!Number.isSafeInteger(id) || id < 1) throw new HttpError(400, '地址中的编号无效');
+  return id;
+};
+
+/**
+ * A contest route's contest and the objects its path names: a user who is not a member of the
+ * contest (administrators are members of every contest), and an object of another contest, both
+ * look like something that does not exist.
+ */
+async function checkContestScope(request: FastifyRequest, user: SessionUser): Promise<void> {
+  const params = request.params as Record<string, unknown>;
+  const contestId = pathId(params.contestId);
+  const { access } = request.routeOptions.config;
+  if (user.role !== 'admin') {
+    const role = await memberRole(request.server.db, contestId, user.id);
+    if (!role || !isContestAccess(access) || !access.contest.includes(role)) throw notFound('竞赛');
+  }
+  for (const name of pathParams(request.routeOptions.url ?? '')) {
+    const contestOf = CONTEST_OBJECTS[name];
+    if (contestOf && (await contestOf(request.server.db, pathId(params[name]))) !== contestId) throw notFound('页面');
+  }
+}
+
 function requireLogin(request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const target = `/login?next=${encodeURIComponent(request.url)}`;
   if (request.method === 'GET' && !isHtmx(request)) return reply.redirect(target, 303);
@@ -100,6 +144,7 @@ function requireLogin(request: FastifyRequest, reply: FastifyReply): FastifyRepl
 export const accessGuard = fp(
   async (app) => {
     const routes: RouteOptions[] = [];
+    app.decorate('routeTable', routes);
     app.decorateRequest('user', null);
     app.decorateRequest('signedIn', {
       getter(this: FastifyRequest): SessionUser {
@@ -115,8 +160,20 @@ export const accessGuard = fp(
       routes.push(route);
     });
     app.addHook('onReady', async () => {
-      const open = routes.filter((r) => r.config?.access === undefined).map((r) => `${r.method} ${r.url}`);
+      const name = (r: RouteOptions) => `${r.method} ${r.url}`;
+      const open = routes.filter((r) => r.config?.access === undefined).map(name);
       if (open.length) throw new Error(`These routes declare no config.access: ${open.join(', ')}`);
+      const contestRoutes = routes.filter((r) => isContestRoute(r.url));
+      const unscoped = contestRoutes.filter((r) => !isContestAccess(r.config?.access) && !isAdminsOnly(r.config?.access)).map(name);
+      if (unscoped.length) {
+        throw new Error(
+          `These contest routes declare neither a ContestAccess (e.g. CONTEST_ORGANIZERS) nor ADMINS: ${unscoped.join(', ')}`,
+        );
+      }
+      const undeclared = contestRoutes.filter((r) => undeclaredParams(r.url).length).map((r) => `${name(r)} (${undeclaredParams(r.url)})`);
+      if (undeclared.length) {
+        throw new Error(`Path parameters of these contest routes are not declared in auth/contest-scope.ts: ${undeclared.join(', ')}`);
+      }
     });
 
     app.addHook('onRequest', async (request, reply) => {
@@ -129,9 +186,14 @@ export const accessGuard = fp(
       if (user.must_change_password && !allowPendingPassword) {
         return reply.goTo(`/password?next=${encodeURIComponent(request.url)}`);
       }
-      if (access !== 'user' && !access?.includes(user.role)) {
-        throw new HttpError(403, '您的账号没有访问此页面的权限');
-      }
+      const allowed =
+        access === 'user' || (isContestAccess(access) ? ORGANIZERS.includes(user.role) : (access?.includes(user.role) ?? false));
+      if (!allowed) throw new HttpError(403, '您的账号没有访问此页面的权限');
+    });
+
+    // Before the body is validated (a non-member learns nothing from a 400) and before an upload is read.
+    app.addHook('preValidation', async (request) => {
+      if (request.user && isContestRoute(request.routeOptions.url ?? '')) await checkContestScope(request, request.user);
     });
 
     app.addHook('preHandler', (request, reply, done) => {

@@ -7,7 +7,7 @@ import { clearAwardOverride, listAwardOverrides, setAwardOverride } from '../../
 import type { Publication } from '../../awards/publication.ts';
 import { getSnapshot, listPublications, publish } from '../../awards/store/publication.ts';
 import { EXPORT_FORMATS, EXPORT_NAMES, type ExportFormat, type ExportOptions, exportAwards } from '../../exports/index.ts';
-import { ORGANIZERS } from '../auth/access.ts';
+import { CONTEST_ORGANIZERS } from '../auth/access.ts';
 import { idParams, type Ids } from '../schemas.ts';
 import { HttpError } from '../http-error.ts';
 import { isHtmx } from '../htmx.ts';
@@ -144,7 +144,7 @@ function decisionValue(kind: AwardOverrideKind, value: string | undefined): stri
 export const awardRoutes: FastifyPluginAsync = async (app) => {
   app.get<{ Params: Ids<'contestId'> }>(
     '/contests/:contestId/awards',
-    { config: { access: ORGANIZERS }, schema: { params: idParams('contestId') } },
+    { config: { access: CONTEST_ORGANIZERS }, schema: { params: idParams('contestId') } },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       return reply.page('awards/index', await resultsPage(app.db, contest), { title: `评奖 · ${contest.name}` });
@@ -153,7 +153,7 @@ export const awardRoutes: FastifyPluginAsync = async (app) => {
 
   app.get<{ Params: Ids<'contestId' | 'entryId'> }>(
     '/contests/:contestId/awards/entries/:entryId',
-    { config: { access: ORGANIZERS }, schema: { params: idParams('contestId', 'entryId') } },
+    { config: { access: CONTEST_ORGANIZERS }, schema: { params: idParams('contestId', 'entryId') } },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       return renderDecision(reply, contest, await decisionView(app.db, contest.id, request.params.entryId), null, null);
@@ -162,7 +162,7 @@ export const awardRoutes: FastifyPluginAsync = async (app) => {
 
   app.post<{ Params: Ids<'contestId' | 'entryId'>; Body: DecisionBody }>(
     '/contests/:contestId/awards/entries/:entryId/decision',
-    { config: { access: ORGANIZERS }, schema: { params: idParams('contestId', 'entryId'), body: decisionBodySchema } },
+    { config: { access: CONTEST_ORGANIZERS }, schema: { params: idParams('contestId', 'entryId'), body: decisionBodySchema } },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       const { entryId } = request.params;
@@ -185,7 +185,7 @@ export const awardRoutes: FastifyPluginAsync = async (app) => {
 
   app.post<{ Params: Ids<'contestId' | 'entryId'>; Body: DecisionBody }>(
     '/contests/:contestId/awards/entries/:entryId/decision/clear',
-    { config: { access: ORGANIZERS }, schema: { params: idParams('contestId', 'entryId'), body: clearBodySchema } },
+    { config: { access: CONTEST_ORGANIZERS }, schema: { params: idParams('contestId', 'entryId'), body: clearBodySchema } },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       const { entryId } = request.params;
@@ -236,7 +236,7 @@ export const awardRoutes: FastifyPluginAsync = async (app) => {
 
   app.get<{ Params: Ids<'contestId'> }>(
     '/contests/:contestId/awards/publications',
-    { config: { access: ORGANIZERS }, schema: { params: idParams('contestId') } },
+    { config: { access: CONTEST_ORGANIZERS }, schema: { params: idParams('contestId') } },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       return reply.page('awards/publications', await publicationsPage(contest, '', null), { title: `公示 · ${contest.name}` });
@@ -246,7 +246,7 @@ export const awardRoutes: FastifyPluginAsync = async (app) => {
   app.post<{ Params: Ids<'contestId'>; Body: { reason?: string } }>(
     '/contests/:contestId/awards/publications',
     {
-      config: { access: ORGANIZERS },
+      config: { access: CONTEST_ORGANIZERS },
       schema: { params: idParams('contestId'), body: { type: 'object', properties: { reason: reasonSchema } } },
     },
     async (request, reply) => {
@@ -268,7 +268,7 @@ export const awardRoutes: FastifyPluginAsync = async (app) => {
 
   app.get<{ Params: Ids<'contestId' | 'version'> }>(
     '/contests/:contestId/awards/publications/:version',
-    { config: { access: ORGANIZERS }, schema: { params: idParams('contestId', 'version') } },
+    { config: { access: CONTEST_ORGANIZERS }, schema: { params: idParams('contestId', 'version') } },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       const published = await getSnapshot(app.db, contest.id, request.params.version);
@@ -298,7 +298,7 @@ export const awardRoutes: FastifyPluginAsync = async (app) => {
 
   app.get<{ Params: Ids<'contestId'>; Querystring: DownloadQuery }>(
     '/contests/:contestId/awards/download',
-    { config: { access: ORGANIZERS }, schema: { params: idParams('contestId'), querystring: downloadQuerySchema } },
+    { config: { access: CONTEST_ORGANIZERS }, schema: { params: idParams('contestId'), querystring: downloadQuerySchema } },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       const { kind, format, comments, version } = request.query;

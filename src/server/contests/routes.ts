@@ -1,7 +1,7 @@
 import path from 'node:path';
 import fs from 'node:fs/promises';
 import type { FastifyPluginAsync } from 'fastify';
-import { ORGANIZERS } from '../auth/access.ts';
+import { ORGANIZERS, CONTEST_ORGANIZERS } from '../auth/access.ts';
 import { idParams, type Ids } from '../schemas.ts';
 import { createContest, listContests } from '../../contests/index.ts';
 import { RuleSetInvalidError } from '../../rules/load.ts';
@@ -36,8 +36,9 @@ async function ruleSetChoices(rulesDir: string): Promise<RuleSetChoice[]> {
 
 /** 竞赛列表, 新建竞赛 (from a rule set), contest home. */
 export const contestRoutes: FastifyPluginAsync<ContestRoutesOptions> = async (app, { rulesDir }) => {
-  app.get('/contests', { config: { access: ORGANIZERS } }, async (_request, reply) => {
-    const contests = await listContests(app.db);
+  app.get('/contests', { config: { access: ORGANIZERS } }, async (request, reply) => {
+    const me = request.signedIn;
+    const contests = await listContests(app.db, me.role === 'admin' ? undefined : me.id);
     return reply.page('contests/list', { contests }, { title: '竞赛列表' });
   });
 
@@ -83,7 +84,7 @@ export const contestRoutes: FastifyPluginAsync<ContestRoutesOptions> = async (ap
 
   app.get<{ Params: Ids<'contestId'> }>(
     '/contests/:contestId',
-    { config: { access: ORGANIZERS }, schema: { params: idParams('contestId') } },
+    { config: { access: CONTEST_ORGANIZERS }, schema: { params: idParams('contestId') } },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       const overview = await contestOverview(app.db, contest.id);

@@ -7,7 +7,7 @@ import { decide, isDecision } from '../../eligibility/store/decisions.ts';
 import { eligibilityXlsx } from '../../eligibility/store/export.ts';
 import { importPriorAwards } from '../../eligibility/store/prior-awards.ts';
 import { type RunSummary, runChecks } from '../../eligibility/store/run.ts';
-import { ORGANIZERS } from '../auth/access.ts';
+import { CONTEST_ORGANIZERS } from '../auth/access.ts';
 import { requireContest } from '../contests/load.ts';
 import { attachmentDisposition } from '../entries/download.ts';
 import { isHtmx } from '../htmx.ts';
@@ -107,7 +107,7 @@ export const eligibilityRoutes: FastifyPluginAsync = async (app) => {
   app.get<{ Params: Ids<'contestId'>; Querystring: BoardQuery }>(
     '/contests/:contestId/eligibility',
     {
-      config: { access: ORGANIZERS },
+      config: { access: CONTEST_ORGANIZERS },
       schema: {
         params: idParams('contestId'),
         querystring: { type: 'object', properties: { ...filterProperties, page: { type: 'string' } } },
@@ -123,7 +123,7 @@ export const eligibilityRoutes: FastifyPluginAsync = async (app) => {
 
   app.get<{ Params: Ids<'contestId'> }>(
     '/contests/:contestId/eligibility/export.xlsx',
-    { config: { access: ORGANIZERS }, schema: { params: idParams('contestId') } },
+    { config: { access: CONTEST_ORGANIZERS }, schema: { params: idParams('contestId') } },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       const body = await eligibilityXlsx(app.db, contest.id);
@@ -139,7 +139,7 @@ export const eligibilityRoutes: FastifyPluginAsync = async (app) => {
 
   app.post<{ Params: Ids<'contestId'> }>(
     '/contests/:contestId/eligibility/check',
-    { config: { access: ORGANIZERS }, schema: { params: idParams('contestId') } },
+    { config: { access: CONTEST_ORGANIZERS }, schema: { params: idParams('contestId') } },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       await startCheckRun(contest.id, request.signedIn.id);
@@ -150,7 +150,7 @@ export const eligibilityRoutes: FastifyPluginAsync = async (app) => {
   // Polled by the board's progress bar while a run is under way; once it has finished the board reloads.
   app.get<{ Params: Ids<'contestId' | 'jobId'> }>(
     '/contests/:contestId/eligibility/check/:jobId',
-    { config: { access: ORGANIZERS }, schema: { params: idParams('contestId', 'jobId') } },
+    { config: { access: CONTEST_ORGANIZERS }, schema: { params: idParams('contestId', 'jobId') } },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       const run = await checkRun(app.db, contest.id, request.params.jobId);
@@ -207,7 +207,7 @@ export const eligibilityRoutes: FastifyPluginAsync = async (app) => {
 
   app.get<{ Params: Ids<'contestId' | 'entryId'> }>(
     '/contests/:contestId/eligibility/entries/:entryId',
-    { config: { access: ORGANIZERS }, schema: { params: idParams('contestId', 'entryId') } },
+    { config: { access: CONTEST_ORGANIZERS }, schema: { params: idParams('contestId', 'entryId') } },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       return showChecklist(request, reply, contest, request.params.entryId);
@@ -217,7 +217,7 @@ export const eligibilityRoutes: FastifyPluginAsync = async (app) => {
   app.post<{ Params: Ids<'contestId' | 'entryId'>; Body: DecisionBody }>(
     '/contests/:contestId/eligibility/entries/:entryId/decision',
     {
-      config: { access: ORGANIZERS },
+      config: { access: CONTEST_ORGANIZERS },
       schema: { params: idParams('contestId', 'entryId'), body: { type: 'object', properties: decisionProperties } },
     },
     async (request, reply) => {
@@ -241,7 +241,7 @@ export const eligibilityRoutes: FastifyPluginAsync = async (app) => {
 
   app.post<{ Params: Ids<'contestId' | 'entryId'> }>(
     '/contests/:contestId/eligibility/entries/:entryId/check',
-    { config: { access: ORGANIZERS }, schema: { params: idParams('contestId', 'entryId') } },
+    { config: { access: CONTEST_ORGANIZERS }, schema: { params: idParams('contestId', 'entryId') } },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       const { entryId } = request.params;
@@ -268,7 +268,7 @@ export const eligibilityRoutes: FastifyPluginAsync = async (app) => {
   app.post<{ Params: Ids<'contestId'>; Body: BulkBody }>(
     '/contests/:contestId/eligibility/bulk',
     {
-      config: { access: ORGANIZERS },
+      config: { access: CONTEST_ORGANIZERS },
       schema: {
         params: idParams('contestId'),
         body: { type: 'object', properties: { ...filterProperties, ...decisionProperties, token: { type: 'string', maxLength: 64 } } },
@@ -327,7 +327,7 @@ export const eligibilityRoutes: FastifyPluginAsync = async (app) => {
   // in the X-CSRF-Token header (htmx adds it from the page's hx-headers).
   app.post<{ Params: Ids<'contestId'> }>(
     '/contests/:contestId/eligibility/prior-awards',
-    { config: { access: ORGANIZERS }, schema: { params: idParams('contestId') } },
+    { config: { access: CONTEST_ORGANIZERS }, schema: { params: idParams('contestId') } },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       const part = await request.file();

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { EntryStatus } from '../../db/schema.ts';
-import { ORGANIZERS } from '../auth/access.ts';
+import { CONTEST_ORGANIZERS } from '../auth/access.ts';
 import { idParams, type Ids } from '../schemas.ts';
 import { notFound } from '../http-error.ts';
 import { requireContest } from '../contests/load.ts';
@@ -68,7 +68,7 @@ function toQuery(q: ListQuery): EntryTableQuery {
 export const entryRoutes: FastifyPluginAsync = async (app) => {
   app.get<{ Params: Ids<'contestId'>; Querystring: ListQuery }>(
     '/contests/:contestId/entries',
-    { config: { access: ORGANIZERS }, schema: { params: idParams('contestId'), querystring: listQuerySchema } },
+    { config: { access: CONTEST_ORGANIZERS }, schema: { params: idParams('contestId'), querystring: listQuerySchema } },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       const query = toQuery(request.query);
@@ -92,7 +92,7 @@ export const entryRoutes: FastifyPluginAsync = async (app) => {
 
   app.get<{ Params: Ids<'contestId' | 'entryId'> }>(
     '/contests/:contestId/entries/:entryId',
-    { config: { access: ORGANIZERS }, schema: { params: idParams('contestId', 'entryId') } },
+    { config: { access: CONTEST_ORGANIZERS }, schema: { params: idParams('contestId', 'entryId') } },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       const detail = await entryDetail(app.db, contest.id, request.params.entryId);
@@ -123,7 +123,7 @@ export const entryRoutes: FastifyPluginAsync = async (app) => {
 
   app.get<{ Params: Ids<'contestId' | 'fileId'> }>(
     '/contests/:contestId/files/:fileId/download',
-    { config: { access: ORGANIZERS }, schema: { params: idParams('contestId', 'fileId') } },
+    { config: { access: CONTEST_ORGANIZERS }, schema: { params: idParams('contestId', 'fileId') } },
     async (request, reply) => {
       const file = await contestFile(app.db, request.params.contestId, request.params.fileId);
       if (!file) throw notFound('文件');

@@ -7,7 +7,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { portalRoutes } from '../portal/routes.ts';
 import type { Contest } from '../../db/schema.ts';
 import multipart from '@fastify/multipart';
-import { ADMINS, ORGANIZERS } from '../auth/access.ts';
+import { ADMINS, CONTEST_ORGANIZERS } from '../auth/access.ts';
 import { HttpError, notFound } from '../http-error.ts';
 import { idParams, type Ids } from '../schemas.ts';
 import { requireContest } from '../contests/load.ts';
@@ -57,7 +57,7 @@ export const importRoutes: FastifyPluginAsync<ImportRoutesOptions> = async (app,
 
   app.get<{ Params: Ids<'contestId'> }>(
     '/contests/:contestId/imports',
-    { config: { access: ORGANIZERS }, schema: { params: idParams('contestId') } },
+    { config: { access: CONTEST_ORGANIZERS }, schema: { params: idParams('contestId') } },
     async (request, reply) => renderImports(reply, await requireContest(app.db, request.params.contestId)),
   );
 
@@ -70,13 +70,13 @@ export const importRoutes: FastifyPluginAsync<ImportRoutesOptions> = async (app,
 
   app.get<{ Params: Ids<'contestId'> }>(
     '/contests/:contestId/imports/problems.xlsx',
-    { config: { access: ORGANIZERS }, schema: { params: idParams('contestId') } },
+    { config: { access: CONTEST_ORGANIZERS }, schema: { params: idParams('contestId') } },
     async (request, reply) => sendProblems(reply, await requireContest(app.db, request.params.contestId)),
   );
 
   app.get<{ Params: Ids<'contestId' | 'batchId'> }>(
     '/contests/:contestId/imports/batches/:batchId',
-    { config: { access: ORGANIZERS }, schema: { params: idParams('contestId', 'batchId') } },
+    { config: { access: CONTEST_ORGANIZERS }, schema: { params: idParams('contestId', 'batchId') } },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       const batch = await importBatchDetail(app.db, contest.id, request.params.batchId);
@@ -87,7 +87,7 @@ export const importRoutes: FastifyPluginAsync<ImportRoutesOptions> = async (app,
 
   app.get<{ Params: Ids<'contestId' | 'batchId'> }>(
     '/contests/:contestId/imports/batches/:batchId/problems.xlsx',
-    { config: { access: ORGANIZERS }, schema: { params: idParams('contestId', 'batchId') } },
+    { config: { access: CONTEST_ORGANIZERS }, schema: { params: idParams('contestId', 'batchId') } },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       if (!(await importBatchDetail(app.db, contest.id, request.params.batchId))) throw notFound('导入记录');
@@ -99,7 +99,7 @@ export const importRoutes: FastifyPluginAsync<ImportRoutesOptions> = async (app,
   // sends its token in the X-CSRF-Token header (htmx adds it from the page's hx-headers).
   app.post<{ Params: Ids<'contestId'> }>(
     '/contests/:contestId/imports/upload',
-    { config: { access: ORGANIZERS }, schema: { params: idParams('contestId') } },
+    { config: { access: CONTEST_ORGANIZERS }, schema: { params: idParams('contestId') } },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       const { dest, name, size, tempDir } = await receiveUpload(request);
@@ -196,7 +196,7 @@ export const importRoutes: FastifyPluginAsync<ImportRoutesOptions> = async (app,
   // Polled by the progress bar every second while the job runs; a reload shows the same thing.
   app.get<{ Params: Ids<'contestId' | 'jobId'> }>(
     '/contests/:contestId/imports/:jobId',
-    { config: { access: ORGANIZERS }, schema: { params: idParams('contestId', 'jobId') } },
+    { config: { access: CONTEST_ORGANIZERS }, schema: { params: idParams('contestId', 'jobId') } },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       const job = await getJob(app.db, request.params.jobId);

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { Contest } from '../../db/schema.ts';
-import { ORGANIZERS, safeLocalPath } from '../auth/access.ts';
+import { safeLocalPath, CONTEST_ORGANIZERS } from '../auth/access.ts';
 import { HttpError, notFound } from '../http-error.ts';
 import { idParams, type Ids } from '../schemas.ts';
 import { requireContest } from '../contests/load.ts';
@@ -63,13 +63,13 @@ export const assignmentRoutes: FastifyPluginAsync = async (app) => {
 
   app.get<{ Params: Ids<'contestId'>; Querystring: AssignmentsQuery }>(
     '/contests/:contestId/assignments',
-    { config: { access: ORGANIZERS }, schema: { params: idParams('contestId'), querystring: assignmentsQuerySchema } },
+    { config: { access: CONTEST_ORGANIZERS }, schema: { params: idParams('contestId'), querystring: assignmentsQuerySchema } },
     async (request, reply) => renderAssignments(reply, await requireContest(app.db, request.params.contestId), request.query, null),
   );
 
   app.post<{ Params: Ids<'contestId'>; Body: FormBody }>(
     '/contests/:contestId/assignments/auto',
-    { config: { access: ORGANIZERS }, schema: { params: idParams('contestId') } },
+    { config: { access: CONTEST_ORGANIZERS }, schema: { params: idParams('contestId') } },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       const perEntry = Number(field(request.body, 'per_entry'));
@@ -108,7 +108,7 @@ export const assignmentRoutes: FastifyPluginAsync = async (app) => {
 
   app.get<{ Params: Ids<'contestId' | 'entryId'> }>(
     '/contests/:contestId/judging/entries/:entryId',
-    { config: { access: ORGANIZERS }, schema: entryParams },
+    { config: { access: CONTEST_ORGANIZERS }, schema: entryParams },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       const detail = await entryDetail(app.db, contest.id, request.params.entryId);
@@ -162,7 +162,7 @@ export const assignmentRoutes: FastifyPluginAsync = async (app) => {
 
   app.post<{ Params: Ids<'contestId' | 'entryId'>; Body: FormBody }>(
     '/contests/:contestId/judging/entries/:entryId/add',
-    { config: { access: ORGANIZERS }, schema: entryParams },
+    { config: { access: CONTEST_ORGANIZERS }, schema: entryParams },
     async (request, reply) => {
       const { contestId, entryId } = request.params;
       const expertId = idField(request.body, 'expert_id', '专家');
@@ -176,7 +176,7 @@ export const assignmentRoutes: FastifyPluginAsync = async (app) => {
 
   app.post<{ Params: Ids<'contestId' | 'entryId'>; Body: FormBody }>(
     '/contests/:contestId/judging/entries/:entryId/remove',
-    { config: { access: ORGANIZERS }, schema: entryParams },
+    { config: { access: CONTEST_ORGANIZERS }, schema: entryParams },
     async (request, reply) => {
       const { contestId, entryId } = request.params;
       const expertId = idField(request.body, 'expert_id', '专家');
@@ -189,7 +189,7 @@ export const assignmentRoutes: FastifyPluginAsync = async (app) => {
 
   app.post<{ Params: Ids<'contestId' | 'entryId'>; Body: FormBody }>(
     '/contests/:contestId/judging/entries/:entryId/move',
-    { config: { access: ORGANIZERS }, schema: entryParams },
+    { config: { access: CONTEST_ORGANIZERS }, schema: entryParams },
     async (request, reply) => {
       const { contestId, entryId } = request.params;
       const from = idField(request.body, 'from_id', '原专家');
@@ -205,7 +205,7 @@ export const assignmentRoutes: FastifyPluginAsync = async (app) => {
   // One click from the progress page: the least-loaded conflict-free expert of the entry's panel.
   app.post<{ Params: Ids<'contestId' | 'entryId'>; Body: FormBody }>(
     '/contests/:contestId/judging/entries/:entryId/extra-reviewer',
-    { config: { access: ORGANIZERS }, schema: entryParams },
+    { config: { access: CONTEST_ORGANIZERS }, schema: entryParams },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       const options = await defaults(contest);
@@ -221,7 +221,7 @@ export const assignmentRoutes: FastifyPluginAsync = async (app) => {
 
   app.post<{ Params: Ids<'contestId' | 'reviewId'>; Body: FormBody }>(
     '/contests/:contestId/judging/reviews/:reviewId/return',
-    { config: { access: ORGANIZERS }, schema: { params: idParams('contestId', 'reviewId') } },
+    { config: { access: CONTEST_ORGANIZERS }, schema: { params: idParams('contestId', 'reviewId') } },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       const review = await app.db

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { Contest } from '../../db/schema.ts';
-import { ORGANIZERS } from '../auth/access.ts';
+import { CONTEST_ORGANIZERS } from '../auth/access.ts';
 import { HttpError } from '../http-error.ts';
 import { idParams, type Ids } from '../schemas.ts';
 import { requireContest } from '../contests/load.ts';
@@ -74,14 +74,14 @@ export const expertRoutes: FastifyPluginAsync = async (app) => {
 
   app.get<{ Params: Ids<'contestId'> }>(
     '/contests/:contestId/experts',
-    { config: { access: ORGANIZERS }, schema: contestParams },
+    { config: { access: CONTEST_ORGANIZERS }, schema: contestParams },
     async (request, reply) => renderExperts(reply, await requireContest(app.db, request.params.contestId)),
   );
 
   // One expert by hand: the same account and panel rules as an imported list.
   app.post<{ Params: Ids<'contestId'>; Body: FormBody }>(
     '/contests/:contestId/experts',
-    { config: { access: ORGANIZERS }, schema: contestParams },
+    { config: { access: CONTEST_ORGANIZERS }, schema: contestParams },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       const form = Object.fromEntries(EXPERT_FIELDS.map((f) => [f, field(request.body, f)])) as ExpertForm;
@@ -107,7 +107,7 @@ export const expertRoutes: FastifyPluginAsync = async (app) => {
 
   app.post<{ Params: Ids<'contestId'> }>(
     '/contests/:contestId/experts/import',
-    { config: { access: ORGANIZERS }, schema: contestParams },
+    { config: { access: CONTEST_ORGANIZERS }, schema: contestParams },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       const upload = await readUploadedSheet(request, ['.xlsx', '.csv']);
@@ -132,7 +132,7 @@ export const expertRoutes: FastifyPluginAsync = async (app) => {
 
   app.post<{ Params: Ids<'contestId'>; Body: FormBody }>(
     '/contests/:contestId/panels',
-    { config: { access: ORGANIZERS }, schema: contestParams },
+    { config: { access: CONTEST_ORGANIZERS }, schema: contestParams },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       const categoryId = idField(request.body, 'category_id', '类别');
@@ -146,7 +146,7 @@ export const expertRoutes: FastifyPluginAsync = async (app) => {
 
   app.post<{ Params: Ids<'contestId' | 'panelId'>; Body: FormBody }>(
     '/contests/:contestId/panels/:panelId/members',
-    { config: { access: ORGANIZERS }, schema: { params: idParams('contestId', 'panelId') } },
+    { config: { access: CONTEST_ORGANIZERS }, schema: { params: idParams('contestId', 'panelId') } },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       const expertId = idField(request.body, 'expert_id', '专家');
@@ -157,7 +157,7 @@ export const expertRoutes: FastifyPluginAsync = async (app) => {
 
   app.post<{ Params: Ids<'contestId' | 'panelId' | 'userId'> }>(
     '/contests/:contestId/panels/:panelId/members/:userId/remove',
-    { config: { access: ORGANIZERS }, schema: { params: idParams('contestId', 'panelId', 'userId') } },
+    { config: { access: CONTEST_ORGANIZERS }, schema: { params: idParams('contestId', 'panelId', 'userId') } },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       await asUserError(() =>

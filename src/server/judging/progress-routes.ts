@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { Contest } from '../../db/schema.ts';
-import { ORGANIZERS } from '../auth/access.ts';
+import { CONTEST_ORGANIZERS } from '../auth/access.ts';
 import { HttpError } from '../http-error.ts';
 import { idParams, type Ids } from '../schemas.ts';
 import { requireContest } from '../contests/load.ts';
@@ -24,13 +24,13 @@ export const progressRoutes: FastifyPluginAsync = async (app) => {
 
   app.get<{ Params: Ids<'contestId'> }>(
     '/contests/:contestId/progress',
-    { config: { access: ORGANIZERS }, schema: contestParams },
+    { config: { access: CONTEST_ORGANIZERS }, schema: contestParams },
     async (request, reply) => renderProgress(reply, await requireContest(app.db, request.params.contestId)),
   );
 
   app.get<{ Params: Ids<'contestId'> }>(
     '/contests/:contestId/progress/owed.xlsx',
-    { config: { access: ORGANIZERS }, schema: contestParams },
+    { config: { access: CONTEST_ORGANIZERS }, schema: contestParams },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       return sendDownload(reply, await owedWorkbook(await judgingProgress(app.db, contest.id)), `${contest.name}-待评清单.xlsx`);
@@ -40,7 +40,7 @@ export const progressRoutes: FastifyPluginAsync = async (app) => {
   app.get<{ Params: Ids<'contestId'>; Querystring: { panel?: number } }>(
     '/contests/:contestId/score-sheet.xlsx',
     {
-      config: { access: ORGANIZERS },
+      config: { access: CONTEST_ORGANIZERS },
       schema: { params: idParams('contestId'), querystring: { type: 'object', properties: { panel: { type: 'integer', minimum: 1 } } } },
     },
     async (request, reply) => {
@@ -58,7 +58,7 @@ export const progressRoutes: FastifyPluginAsync = async (app) => {
   // A filled sheet back in: each filled row becomes a submitted review; refused rows are listed with reasons.
   app.post<{ Params: Ids<'contestId'> }>(
     '/contests/:contestId/score-sheet',
-    { config: { access: ORGANIZERS }, schema: contestParams },
+    { config: { access: CONTEST_ORGANIZERS }, schema: contestParams },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       const upload = await readUploadedSheet(request, ['.xlsx']);

@@ -15,7 +15,7 @@ import {
 } from '../../similarity/store/library.ts';
 import { type ScanEngine, workerEngine } from '../../similarity/store/engine.ts';
 import { runContestScan } from '../../similarity/store/scan.ts';
-import { ORGANIZERS } from '../auth/access.ts';
+import { CONTEST_ORGANIZERS } from '../auth/access.ts';
 import { requireContest } from '../contests/load.ts';
 import { HttpError, notFound } from '../http-error.ts';
 import { getJob } from '../jobs.ts';
@@ -83,7 +83,7 @@ export const similarityRoutes: FastifyPluginAsync<SimilarityRoutesOptions> = asy
   app.get<{ Params: Ids<'contestId'>; Querystring: { page: number; flagged: boolean } }>(
     '/contests/:contestId/similarity',
     {
-      config: { access: ORGANIZERS },
+      config: { access: CONTEST_ORGANIZERS },
       schema: {
         params: idParams('contestId'),
         querystring: {
@@ -101,7 +101,7 @@ export const similarityRoutes: FastifyPluginAsync<SimilarityRoutesOptions> = asy
   // The latest scan as the same workbook `casejury scan --contest ID --xlsx` writes (streamed to a temp file first).
   app.get<{ Params: Ids<'contestId'> }>(
     '/contests/:contestId/similarity/export.xlsx',
-    { config: { access: ORGANIZERS }, schema: { params: idParams('contestId') } },
+    { config: { access: CONTEST_ORGANIZERS }, schema: { params: idParams('contestId') } },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       const run = await latestRun(app.db, contest.id);
@@ -119,7 +119,7 @@ export const similarityRoutes: FastifyPluginAsync<SimilarityRoutesOptions> = asy
 
   app.post<{ Params: Ids<'contestId'> }>(
     '/contests/:contestId/similarity/scan',
-    { config: { access: ORGANIZERS }, schema: { params: idParams('contestId') } },
+    { config: { access: CONTEST_ORGANIZERS }, schema: { params: idParams('contestId') } },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       const jobId = await startScan(contest, request.signedIn.id);
@@ -130,7 +130,7 @@ export const similarityRoutes: FastifyPluginAsync<SimilarityRoutesOptions> = asy
   // Polled every second by the progress bar; a finished scan sends the browser to the results.
   app.get<{ Params: Ids<'contestId' | 'jobId'> }>(
     '/contests/:contestId/similarity/jobs/:jobId',
-    { config: { access: ORGANIZERS }, schema: { params: idParams('contestId', 'jobId') } },
+    { config: { access: CONTEST_ORGANIZERS }, schema: { params: idParams('contestId', 'jobId') } },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       const job = await getJob(app.db, request.params.jobId);
@@ -146,7 +146,7 @@ export const similarityRoutes: FastifyPluginAsync<SimilarityRoutesOptions> = asy
 
   app.get<{ Params: Ids<'contestId'> }>(
     '/contests/:contestId/similarity/suspects',
-    { config: { access: ORGANIZERS }, schema: { params: idParams('contestId') } },
+    { config: { access: CONTEST_ORGANIZERS }, schema: { params: idParams('contestId') } },
     async (request, reply) => {
       // 一稿多投与相似主题 is one page: the scan's cross-project pairs are listed there.
       const contest = await requireContest(app.db, request.params.contestId);
@@ -157,7 +157,7 @@ export const similarityRoutes: FastifyPluginAsync<SimilarityRoutesOptions> = asy
   app.get<{ Params: Ids<'contestId'>; Querystring: { page: number } }>(
     '/contests/:contestId/similarity/common',
     {
-      config: { access: ORGANIZERS },
+      config: { access: CONTEST_ORGANIZERS },
       schema: {
         params: idParams('contestId'),
         querystring: { type: 'object', properties: { page: { type: 'integer', minimum: 1, default: 1 } } },
@@ -173,7 +173,7 @@ export const similarityRoutes: FastifyPluginAsync<SimilarityRoutesOptions> = asy
 
   app.post<{ Params: Ids<'contestId' | 'commonId'>; Body: { reason?: string } }>(
     '/contests/:contestId/similarity/common/:commonId/exclude',
-    { config: { access: ORGANIZERS }, schema: { params: idParams('contestId', 'commonId'), body: reasonBody } },
+    { config: { access: CONTEST_ORGANIZERS }, schema: { params: idParams('contestId', 'commonId'), body: reasonBody } },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       const { commonId } = request.params;
@@ -190,7 +190,7 @@ export const similarityRoutes: FastifyPluginAsync<SimilarityRoutesOptions> = asy
 
   app.post<{ Params: Ids<'contestId' | 'exclusionId'>; Body: { reason?: string } }>(
     '/contests/:contestId/similarity/exclusions/:exclusionId/restore',
-    { config: { access: ORGANIZERS }, schema: { params: idParams('contestId', 'exclusionId'), body: reasonBody } },
+    { config: { access: CONTEST_ORGANIZERS }, schema: { params: idParams('contestId', 'exclusionId'), body: reasonBody } },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       const { exclusionId } = request.params;
@@ -213,7 +213,7 @@ export const similarityRoutes: FastifyPluginAsync<SimilarityRoutesOptions> = asy
 
   app.get<{ Params: Ids<'contestId'> }>(
     '/contests/:contestId/similarity/library',
-    { config: { access: ORGANIZERS }, schema: { params: idParams('contestId') } },
+    { config: { access: CONTEST_ORGANIZERS }, schema: { params: idParams('contestId') } },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       const { data, opts } = await showLibrary(contest);
@@ -224,7 +224,7 @@ export const similarityRoutes: FastifyPluginAsync<SimilarityRoutesOptions> = asy
   // Multipart bodies are read after the CSRF check, so this form sends its token in the X-CSRF-Token header (htmx).
   app.post<{ Params: Ids<'contestId'> }>(
     '/contests/:contestId/similarity/library/upload',
-    { config: { access: ORGANIZERS }, schema: { params: idParams('contestId') } },
+    { config: { access: CONTEST_ORGANIZERS }, schema: { params: idParams('contestId') } },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       const part = await request.file();
@@ -260,7 +260,7 @@ export const similarityRoutes: FastifyPluginAsync<SimilarityRoutesOptions> = asy
 
   app.post<{ Params: Ids<'contestId' | 'documentId'> }>(
     '/contests/:contestId/similarity/library/:documentId/delete',
-    { config: { access: ORGANIZERS }, schema: { params: idParams('contestId', 'documentId') } },
+    { config: { access: CONTEST_ORGANIZERS }, schema: { params: idParams('contestId', 'documentId') } },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       const error = await attempt(() => removeLibraryDocument(app.db, contest.id, request.params.documentId, request.signedIn.id));
@@ -272,7 +272,7 @@ export const similarityRoutes: FastifyPluginAsync<SimilarityRoutesOptions> = asy
   app.get<{ Params: Ids<'contestId' | 'pairId'>; Querystring: { flip: boolean } }>(
     '/contests/:contestId/similarity/pairs/:pairId',
     {
-      config: { access: ORGANIZERS },
+      config: { access: CONTEST_ORGANIZERS },
       schema: {
         params: idParams('contestId', 'pairId'),
         querystring: { type: 'object', properties: { flip: { type: 'boolean', default: false } } },
@@ -288,7 +288,7 @@ export const similarityRoutes: FastifyPluginAsync<SimilarityRoutesOptions> = asy
 
   app.get<{ Params: Ids<'contestId' | 'fileId'> }>(
     '/contests/:contestId/similarity/files/:fileId',
-    { config: { access: ORGANIZERS }, schema: { params: idParams('contestId', 'fileId') } },
+    { config: { access: CONTEST_ORGANIZERS }, schema: { params: idParams('contestId', 'fileId') } },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       const data = await reportPage(app.db, contest, request.params.fileId);
@@ -299,7 +299,7 @@ export const similarityRoutes: FastifyPluginAsync<SimilarityRoutesOptions> = asy
   app.post<{ Params: Ids<'contestId' | 'entryId'>; Body: DecisionForm & { file: number } }>(
     '/contests/:contestId/similarity/entries/:entryId/decision',
     {
-      config: { access: ORGANIZERS },
+      config: { access: CONTEST_ORGANIZERS },
       schema: {
         params: idParams('contestId', 'entryId'),
         body: {

@@ -7,7 +7,7 @@ import {
   listSuspectDecisions,
   SUSPECT_DECISIONS,
 } from '../../suspects/store/suspects.ts';
-import { ORGANIZERS } from '../auth/access.ts';
+import { CONTEST_ORGANIZERS } from '../auth/access.ts';
 import { requireContest } from '../contests/load.ts';
 import { shownDocuments } from '../entries/documents.ts';
 import { entryDetail } from '../entries/query.ts';
@@ -48,7 +48,7 @@ type PairParams = Ids<'contestId' | 'entryA' | 'entryB'>;
 export const suspectRoutes: FastifyPluginAsync = async (app) => {
   app.get<{ Params: Ids<'contestId'> }>(
     '/contests/:contestId/suspects',
-    { config: { access: ORGANIZERS }, schema: { params: idParams('contestId') } },
+    { config: { access: CONTEST_ORGANIZERS }, schema: { params: idParams('contestId') } },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       const [found, decisions, text] = await Promise.all([
@@ -103,7 +103,7 @@ export const suspectRoutes: FastifyPluginAsync = async (app) => {
 
   app.get<{ Params: PairParams }>(
     '/contests/:contestId/suspects/:entryA/:entryB',
-    { config: { access: ORGANIZERS }, schema: { params: idParams('contestId', 'entryA', 'entryB') } },
+    { config: { access: CONTEST_ORGANIZERS }, schema: { params: idParams('contestId', 'entryA', 'entryB') } },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       const data = await pairPage(contest, [request.params.entryA, request.params.entryB], { values: {}, error: null });
@@ -115,7 +115,7 @@ export const suspectRoutes: FastifyPluginAsync = async (app) => {
 
   app.post<{ Params: PairParams; Body: DecisionBody }>(
     '/contests/:contestId/suspects/:entryA/:entryB/decision',
-    { config: { access: ORGANIZERS }, schema: { params: idParams('contestId', 'entryA', 'entryB'), body: decisionBody } },
+    { config: { access: CONTEST_ORGANIZERS }, schema: { params: idParams('contestId', 'entryA', 'entryB'), body: decisionBody } },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       const ids: [number, number] = [request.params.entryA, request.params.entryB];

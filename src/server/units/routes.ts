@@ -9,7 +9,7 @@ import { createUnitAccount, listUnitAccounts } from '../../units/store/accounts.
 import { addUnit, assignEntryUnit, entryCountsByUnit, importUnitList, UnitInputError, unmatchedEntries } from '../../units/store/units.ts';
 import { UNIT_KINDS, type UnitKind } from '../../units/tree.ts';
 import { parseShanghaiLocal } from '../../util/time.ts';
-import { ORGANIZERS } from '../auth/access.ts';
+import { CONTEST_ORGANIZERS } from '../auth/access.ts';
 import { requireContest } from '../contests/load.ts';
 import { idParams, type Ids } from '../schemas.ts';
 
@@ -67,13 +67,13 @@ export const unitRoutes: FastifyPluginAsync = async (app) => {
 
   app.get<{ Params: Ids<'contestId'> }>(
     '/contests/:contestId/units',
-    { config: { access: ORGANIZERS }, schema: params },
+    { config: { access: CONTEST_ORGANIZERS }, schema: params },
     async (request, reply) => renderUnits(reply, await requireContest(app.db, request.params.contestId)),
   );
 
   app.post<{ Params: Ids<'contestId'>; Body: Form }>(
     '/contests/:contestId/units/add',
-    { config: { access: ORGANIZERS }, schema: params },
+    { config: { access: CONTEST_ORGANIZERS }, schema: params },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       const b = request.body ?? {};
@@ -93,7 +93,7 @@ export const unitRoutes: FastifyPluginAsync = async (app) => {
 
   app.post<{ Params: Ids<'contestId'>; Body: Form }>(
     '/contests/:contestId/units/list',
-    { config: { access: ORGANIZERS }, schema: params },
+    { config: { access: CONTEST_ORGANIZERS }, schema: params },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       // The list is pasted as text (one unit a line: 名称,类型,上级,别名) or uploaded with `casejury units import`.
@@ -109,7 +109,7 @@ export const unitRoutes: FastifyPluginAsync = async (app) => {
 
   app.post<{ Params: Ids<'contestId' | 'entryId'>; Body: Form }>(
     '/contests/:contestId/units/entries/:entryId',
-    { config: { access: ORGANIZERS }, schema: { params: idParams('contestId', 'entryId') } },
+    { config: { access: CONTEST_ORGANIZERS }, schema: { params: idParams('contestId', 'entryId') } },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       const unit = Number(request.body?.unit);
@@ -123,7 +123,7 @@ export const unitRoutes: FastifyPluginAsync = async (app) => {
 
   app.post<{ Params: Ids<'contestId'>; Body: Form }>(
     '/contests/:contestId/units/accounts',
-    { config: { access: ORGANIZERS }, schema: params },
+    { config: { access: CONTEST_ORGANIZERS }, schema: params },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       const unit = Number(request.body?.unit);
@@ -136,7 +136,7 @@ export const unitRoutes: FastifyPluginAsync = async (app) => {
 
   app.post<{ Params: Ids<'contestId'>; Body: Form }>(
     '/contests/:contestId/intake/quota',
-    { config: { access: ORGANIZERS }, schema: params },
+    { config: { access: CONTEST_ORGANIZERS }, schema: params },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       const b = request.body ?? {};
@@ -151,7 +151,7 @@ export const unitRoutes: FastifyPluginAsync = async (app) => {
 
   app.post<{ Params: Ids<'contestId'>; Body: Form }>(
     '/contests/:contestId/intake/late',
-    { config: { access: ORGANIZERS }, schema: params },
+    { config: { access: CONTEST_ORGANIZERS }, schema: params },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       const b = request.body ?? {};
@@ -164,7 +164,7 @@ export const unitRoutes: FastifyPluginAsync = async (app) => {
 
   app.post<{ Params: Ids<'contestId'>; Body: Form }>(
     '/contests/:contestId/intake/deadline',
-    { config: { access: ORGANIZERS }, schema: params },
+    { config: { access: CONTEST_ORGANIZERS }, schema: params },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       const b = request.body ?? {};

@@ -19,8 +19,8 @@ const ARCHIVE_EXTENSIONS = ['.zip', '.rar'];
 /** What an upload may be: one document, or a .zip/.rar of them. */
 export const LIBRARY_UPLOAD_EXTENSIONS = [...DOCUMENT_EXTENSIONS, ...ARCHIVE_EXTENSIONS];
 
-/** A library is a few hundred documents, not a county's batch of videos. */
-const LIBRARY_ARCHIVE_LIMITS: Partial<ArchiveLimits> = { maxFiles: 5_000, maxTotalBytes: 2 * 1024 ** 3 };
+/** A library is a few hundred documents, not a county's batch of videos: their texts are all read before they are stored. */
+const LIBRARY_ARCHIVE_LIMITS: Partial<ArchiveLimits> = { maxFiles: 5_000, maxFileBytes: 64 * 1024 ** 2, maxTotalBytes: 512 * 1024 ** 2 };
 
 export interface LibraryUploadResult {
   added: string[];

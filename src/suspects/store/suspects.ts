@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { audit } from '../../audit/log.ts';
 import { contestRuleSet } from '../../contests/index.ts';
 import { authorsByEntry } from '../../contests/authors.ts';
@@ -117,6 +118,16 @@ async function storedOverlaps(db: Db, contestId: number): Promise<{ overlaps: Te
   return { overlaps: named, run: { version: run.version, finishedAt: run.finished_at } };
 }
 
+/**
+ * A stored text as the detector reads it: whole up to TEXT_CHARS characters (every case document
+ * is), else its beginning and its end. The detector samples the start, middle and end of an
+ * entry's text, so nothing it needs is lost, and a contest of oversized texts (a batch of
+ * megabyte .txt files) is never held whole in memory, nor joined into one string past V8's limit.
+ */
+const TEXT_CHARS = 20_000;
+const cappedText = sql<string | null>`CASE WHEN length(f.text) <= ${TEXT_CHARS} THEN f.text
+  ELSE substr(f.text, 1, ${TEXT_CHARS / 2}) || ${'\n'} || substr(f.text, length(f.text) - ${TEXT_CHARS / 2 - 1}) END`.as('text');
+
 /** The contest's entries (withdrawn ones left out) as the detector reads them, and as the page shows them. */
 async function loadEntries(
   db: Db,
@@ -136,7 +147,7 @@ async function loadEntries(
     db
       .selectFrom('files as f')
       .innerJoin('entries as e', 'e.id', 'f.entry_id')
-      .select(['f.entry_id', 'f.original_path', 'f.kind', 'f.size', 'f.sha256', 'f.text'])
+      .select(['f.entry_id', 'f.original_path', 'f.kind', 'f.size', 'f.sha256', cappedText])
       .where('e.contest_id', '=', contestId)
       .orderBy('f.id')
       .execute(),

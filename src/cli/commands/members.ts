@@ -1,0 +1,72 @@
+import { type Command, UsageError } from '../command.ts';
+import { contestId, withDb } from '../db.ts';
+import { addMember, listMembers, MEMBER_ROLE_LABELS, MembershipError, removeMember } from '../../contests/members.ts';
+
+/** 竞赛成员 from the command line: the administrator's tool where the browser is not at hand. */
+
+const username = (value: string | undefined): string => {
+  if (!value) throw new UsageError('缺少用户名 USER');
+  return value;
+};
+
+async function refusing(work: () => Promise<number>): Promise<number> {
+  try {
+    return await work();
+  } catch (err) {
+    if (!(err instanceof MembershipError)) throw err;
+    console.error(err.message);
+    return 1;
+  }
+}
+
+export const membersListCommand: Command = {
+  name: ['members', 'list'],
+  summary: { zh: '列出竞赛的组织者', en: 'List the organizers of a contest' },
+  usage: 'CONTEST [--json]',
+  async run(ctx) {
+    const id = contestId(ctx.positionals[0]);
+    return withDb(ctx.values.db, async (db) => {
+      const members = await listMembers(db, id);
+      if (ctx.json) ctx.printJson(members);
+      else if (members.length === 0) ctx.print(`竞赛 #${id} 还没有组织者。用 casejury members add ${id} USER 添加。`);
+      else for (const m of members) ctx.print(`${m.username}  ${m.displayName}  ${MEMBER_ROLE_LABELS[m.role]}  加入于 ${m.createdAt}`);
+      return 0;
+    });
+  },
+};
+
+export const membersAddCommand: Command = {
+  name: ['members', 'add'],
+  summary: { zh: '让组织者账号管理这个竞赛（记入审计日志）', en: 'Let an organizer account work on a contest (audited)' },
+  usage: 'CONTEST USER [--json]',
+  async run(ctx) {
+    const id = contestId(ctx.positionals[0]);
+    const user = username(ctx.positionals[1]);
+    return withDb(ctx.values.db, (db) =>
+      refusing(async () => {
+        await addMember(db, id, user, 'organizer', null);
+        if (ctx.json) ctx.printJson({ contest: id, username: user, role: 'organizer' });
+        else ctx.print(`已把 ${user} 加为竞赛 #${id} 的组织者`);
+        return 0;
+      }),
+    );
+  },
+};
+
+export const membersRemoveCommand: Command = {
+  name: ['members', 'remove'],
+  summary: { zh: '把账号移出竞赛（记入审计日志）', en: 'Remove an account from a contest (audited)' },
+  usage: 'CONTEST USER [--json]',
+  async run(ctx) {
+    const id = contestId(ctx.positionals[0]);
+    const user = username(ctx.positionals[1]);
+    return withDb(ctx.values.db, (db) =>
+      refusing(async () => {
+        const removed = await removeMember(db, id, user, null);
+        if (ctx.json) ctx.printJson({ contest: id, username: user, removed });
+        else ctx.print(removed ? `已把 ${user} 移出竞赛 #${id}` : `${user} 本来就不是竞赛 #${id} 的成员`);
+        return 0;
+      }),
+    );
+  },
+};
