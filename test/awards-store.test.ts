@@ -166,7 +166,7 @@ describe.each(testDatabases)('contest awards on $name', ({ open }) => {
     expect(g.derivation).toMatch(/^报送作品 49 件：/);
   });
 
-  it('names entries missing reviews or disagreeing, lets one through with a reason, counts unscored ones in the denominator', async () => {
+  it('holds entries missing reviews or with a discrepancy out of the bands and the denominator, and lets one through with a reason', async () => {
     const full = [19, 19, 19, 19, 19];
     built = await buildAwardContest(db, FUJIAN, 'regional-training', [
       { code: 'A01', title: '甲', reviews: [full, full, full] },
@@ -175,14 +175,17 @@ describe.each(testDatabases)('contest awards on $name', ({ open }) => {
       { code: 'A04', title: '丁', reviews: [full, full, full], drafts: [0, 1, 2] },
     ]);
     let awards = await contestAwards(db, built.contestId);
-    const g = regional(awards.groups);
-    expect([g.valid, g.scored]).toEqual([4, 3]);
+    let g = regional(awards.groups);
+    // Only A01 passed every gate: it alone is ranked and counted.
+    expect([g.valid, g.held, g.scored, g.denominator]).toEqual([1, 3, 1, 1]);
+    expect(g.derivation).toContain('未计入有效作品的：待处理 3 件：A02（评审）、A03（评审）、A04（评审）');
     const a04 = g.entries.find((e) => e.code === 'A04')!;
     expect([a04.score, a04.rank, a04.band]).toEqual([null, null, null]);
-    expect(awards.blockers.map((b) => b.message)).toEqual([
-      '作品 A02：缺少 1 份评审',
-      '作品 A03：评分差异过大（最高与最低相差 25 分）',
-      '作品 A04：缺少 3 份评审',
+    expect(g.entries.find((e) => e.code === 'A02')?.holds.map((h) => h.kind)).toEqual(['review']);
+    expect(awards.blockers.map((b) => [b.code, b.kind, b.message])).toEqual([
+      ['A02', 'review', '作品 A02：缺少 1 份评审；须补齐评审或在评奖中放行'],
+      ['A03', 'review', '作品 A03：评分差异过大（最高与最低相差 25 分）；须补齐评审或在评奖中放行'],
+      ['A04', 'review', '作品 A04：缺少 3 份评审；须补齐评审或在评奖中放行'],
     ]);
 
     const id = (c: string) => entryIdByCode(db, built.contestId, c);
@@ -205,7 +208,10 @@ describe.each(testDatabases)('contest awards on $name', ({ open }) => {
     awards = await contestAwards(db, built.contestId);
     expect(awards.blockers.map((b) => b.entryCodes)).toEqual([['A02'], ['A04']]);
     expect(awards.released).toEqual([expect.objectContaining({ entryId: 'A03', overrideReason: '第三位专家复核后维持原分' })]);
-    expect(awards.warnings).toEqual(['作品 A04 的奖项调整（三等奖）未生效：该作品尚无最终得分']);
+    expect(awards.warnings).toEqual(['作品 A04 的奖项调整（三等奖）未生效：该作品尚有待处理的问题']);
+    // Released, A03 is ranked and counted again.
+    g = regional(awards.groups);
+    expect([g.valid, g.scored]).toEqual([2, 2]);
 
     await expect(
       clearAwardOverride(db, { contestId: built.contestId, entryId: await id('A01'), kind: 'band', reason: '撤销', userId: null }),

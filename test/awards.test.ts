@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeBands, computeBandsByGroup } from '../src/awards/bands.ts';
+import { computeBands } from '../src/awards/bands.ts';
 import { bandCaps, DEFAULT_BAND_OPTIONS, type BandSpec } from '../src/awards/caps.ts';
 import type { RankedEntry } from '../src/awards/ranking.ts';
 
@@ -238,24 +238,5 @@ describe('computeBands', () => {
     const r = computeBands(distinct(30), fujian, DEFAULT_BAND_OPTIONS, [], 47);
     expect(r.valid).toBe(47);
     expect(r.counts.map((c) => c.count)).toEqual([4, 10, 14]);
-  });
-});
-
-describe('computeBandsByGroup', () => {
-  it('bands each category and group separately, in order of appearance', () => {
-    const entries = [
-      ...distinct(47).map((e) => ({ ...e, category: '教师研修', group: '小学' })),
-      ...distinct(20).map((e) => ({ ...e, id: `M${e.id}`, category: '教师研修', group: '初中' })),
-      ...distinct(10).map((e) => ({ ...e, id: `N${e.id}`, category: '职业教育' })),
-    ];
-    const groups = computeBandsByGroup(entries, city, DEFAULT_BAND_OPTIONS, [{ entryId: 'NZ0010', band: '一等奖', reason: '复议' }]);
-    expect(groups.map((g) => [g.category, g.group, g.result.valid, g.result.counts.map((c) => c.count)])).toEqual([
-      ['教师研修', '小学', 47, [7, 11, 17]],
-      ['教师研修', '初中', 20, [3, 5, 7]],
-      ['职业教育', null, 10, [2, 3, 3]], // caps ⌊1.5⌋=1, ⌊4⌋−1=3, ⌊7.5⌋−4=3; the override adds a first prize
-    ]);
-    expect(() => computeBandsByGroup(entries, city, DEFAULT_BAND_OPTIONS, [{ entryId: 'nope', band: null, reason: 'x' }])).toThrow(
-      '作品 nope 不在本次评奖的作品之中',
-    );
   });
 });

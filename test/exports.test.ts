@@ -31,12 +31,13 @@ function entries(): EntrySpec[] {
       const c = Array(5).fill(Math.round(v * 100) / 100);
       specs.push({
         code: `${prefix}${String(i).padStart(2, '0')}`,
-        title: TITLES[i - 1] ?? `${category === 'regional-training' ? '区域' : '校本'}研修应用案例第${i}号`,
+        // distinct titles and authors per category: the same ones in two categories would be a 相似主题 suspect
+        title: (prefix === 'QY' ? TITLES[i - 1] : undefined) ?? `${category === 'regional-training' ? '区域' : '校本'}研修应用案例第${i}号`,
         category,
         group: i % 3 ? '小学' : '初中',
         authors: [
-          { name: `黄${i}`, unit: `厦门市湖里区第${i}实验小学`, county: '湖里区' },
-          { name: `郑${i}`, unit: i % 2 ? '湖里区教师进修学校' : `厦门市湖里区第${i}实验小学`, county: i % 2 ? '湖里区' : '思明区' },
+          { name: `黄${prefix}${i}`, unit: `厦门市湖里区第${i}实验小学`, county: '湖里区' },
+          { name: `郑${prefix}${i}`, unit: i % 2 ? '湖里区教师进修学校' : `厦门市湖里区第${i}实验小学`, county: i % 2 ? '湖里区' : '思明区' },
         ],
         reviews: [c.map((x, j) => (j === 0 ? x + 0.5 : x)), c, c.map((x, j) => (j === 4 ? x - 0.5 : x))],
       });

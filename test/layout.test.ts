@@ -20,6 +20,7 @@ const PURE_AREAS = [
   'judging',
   'suspects',
   'entries',
+  'flow',
   'units',
   'intake',
   'packages',

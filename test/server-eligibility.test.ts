@@ -342,7 +342,9 @@ describe('decisions', () => {
 
   it('takes disqualified entries out of the award denominator', async () => {
     await runAllChecks();
-    const valid = async () => Object.fromEntries((await contestAwards(server.db, contestId)).groups.map((g) => [g.categoryKey, g.valid]));
+    // Counted or held by a gate (no scan ran here): a disqualified entry is neither.
+    const valid = async () =>
+      Object.fromEntries((await contestAwards(server.db, contestId)).groups.map((g) => [g.categoryKey, g.valid + g.held]));
     expect(await valid()).toMatchObject({ 'regional-training': 2, 'school-based-training': 2 });
     await htmxPost(`${entryPath(OVER_LIMIT.title)}/decision`, { decision: '取消资格', reason: '正文超过 3000 字' }, 'td#checklist-1');
     expect(await valid()).toMatchObject({ 'regional-training': 1, 'school-based-training': 2 });

@@ -9,6 +9,7 @@ import { normalizeByExpert, type ExpertProfile } from '../scoring/normalize.ts';
 import { panelReliability, type PanelReliability } from '../scoring/reliability.ts';
 import { reviewTotal, type SubmittedReview } from '../scoring/review.ts';
 import { computeBands } from './bands.ts';
+import { BLOCKER_KINDS, type Blocker, type BlockerKind, entryGates, type GateInput } from '../flow/gates.ts';
 import type { BandOptions } from './caps.ts';
 import type { BandOverride } from './overrides.ts';
 import { recommendByQuota, type QuotaEntry, type QuotaOverride, type UnitQuota } from './quotas.ts';
@@ -17,9 +18,10 @@ import { seedNextStage, type StageSeed } from './stages.ts';
 import { compareText, sortedByText } from '../util/collate.ts';
 
 /**
- * The awards of one contest, computed from the database: valid entries, their submitted reviews and the
- * contest's rule set mapped onto the pure scoring and award core. Entries are identified towards the core
- * by their 编号 (code), so every message the core writes names the code organizers see.
+ * The awards of one contest, computed from plain data (src/awards/store/contest.ts loads it): the gates
+ * between the stages, then per category score (step 1), judging's gate (step 2), band each group (step 3),
+ * then quotas and the blockers (step 4). Entries are identified towards the core by their 编号 (code), so
+ * every message the core writes names the code organizers see.
  */
 
 export interface AwardAuthor {
@@ -60,6 +62,8 @@ export interface AwardEntry {
   override: Assignment['override'];
   /** Held by a 边界并列 not yet decided. */
   pending: boolean;
+  /** What keeps the entry out of the bands (a gate not passed); empty when it is ranked or simply unscored. */
+  holds: { kind: BlockerKind; message: string }[];
 }
 
 export interface AwardBandSummary {
@@ -84,8 +88,10 @@ export interface AwardGroup {
   groupLabel: string;
   /** null when the category is banded as a whole. */
   group: string | null;
-  /** Valid entries (status submitted or eligible) of the group. */
+  /** 有效作品: entries (status submitted or eligible) of the group that passed every gate. */
   valid: number;
+  /** Entries of valid status held out by a gate (形式审查, 查重, 一稿多投, 评审). */
+  held: number;
   /** The number the ratios were applied to: `valid`, or every entry received when the rule set says 'submitted'. */
   denominator: number;
   denominatorKind: 'valid' | 'submitted';
@@ -159,12 +165,8 @@ export interface QuotaResult {
   exempt: string[];
 }
 
-export interface AwardBlocker {
-  kind: 'reviews' | 'tie' | 'uncategorized';
-  entryCodes: string[];
-  /** Chinese, naming the entries and what is wrong. */
-  message: string;
-}
+/** What keeps the awards from being final; the gates' blockers and the awards' own (ties). */
+export type AwardBlocker = Blocker;
 
 export interface ContestAwards {
   contest: { id: number; name: string; rulesSource: string };
@@ -174,7 +176,7 @@ export interface ContestAwards {
   quotas: QuotaResult[];
   reviews: AwardReview[];
   panels: PanelAdvisory[];
-  /** What keeps the awards from being final: missing reviews, discrepancies, undecided ties, uncategorized entries. */
+  /** What keeps the awards from being final: gates not passed (形式审查, 查重, 一稿多投, 评审), stale runs, undecided ties. */
   blockers: AwardBlocker[];
   /** Entries let through by the organizer despite missing reviews or a discrepancy. */
   released: FinalizationBlocker[];
@@ -197,6 +199,8 @@ export interface AwardInput {
   reviews: { entryId: number; expertId: number; expert: string; scores: Record<string, number | null>; comment: string }[];
   panels: { id: number; name: string; categoryId: number | null; group: string | null }[];
   overrides: { entryId: number; kind: AwardOverrideKind; value: string | null; reason: string }[];
+  /** What the gates between the stages read (src/flow/gates.ts). */
+  gates: GateInput;
 }
 
 const ROUNDING: Record<CategoryRules['awards']['rounding'], BandOptions['rounding']> = {
@@ -216,21 +220,282 @@ function groupOrder(rules: CategoryRules, names: (string | null)[]): (string | n
 
 const byCode = (a: { code: string }, b: { code: string }) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
 
+type InputEntry = AwardInput['entries'][number];
+type InputReview = AwardInput['reviews'][number];
+
+/** What scoring one category gives: each entry's score, and its reviews in core form and as the score-detail rows. */
+export interface CategoryScores {
+  /** Entry id → score. */
+  scores: Map<number, EntryScore>;
+  reviews: { entryId: number; review: SubmittedReview; detail: AwardReview }[];
+}
+
+/**
+ * Step 1: scores the entries of one category from their submitted reviews, by the category's rubric and the
+ * rule set's judging settings. A submitted review without a criterion of the rubric is refused by name.
+ */
+export function scoreCategory(
+  rules: CategoryRules,
+  judging: RuleSet['judging'],
+  entries: readonly { id: number; code: string }[],
+  reviews: readonly InputReview[],
+): CategoryScores {
+  const criteria = rules.rubric.criteria;
+  const codeOf = new Map(entries.map((e) => [e.id, e.code]));
+  const own = reviews.filter((r) => codeOf.has(r.entryId));
+  const scored = own.map((r) => {
+    const code = codeOf.get(r.entryId) ?? String(r.entryId);
+    const criterionScores = criteria.map((c) => {
+      const v = r.scores[c.key];
+      if (typeof v !== 'number') {
+        throw new Error(`作品 ${code} 专家“${r.expert}”的已提交评分缺少“${c.name}”：评分标准可能已修改，请退回该评分重新评定`);
+      }
+      return v;
+    });
+    const review: SubmittedReview = { entryId: code, expertId: String(r.expertId), criterionScores };
+    const detail: AwardReview = {
+      code,
+      expertId: r.expertId,
+      expert: r.expert,
+      scores: Object.fromEntries(criteria.map((c, j) => [c.key, criterionScores[j]])),
+      total: reviewTotal(review).toNumber(),
+      normalized: null,
+      comment: r.comment,
+    };
+    return { entryId: r.entryId, review, detail };
+  });
+  const rule: ScoringRule = {
+    method: judging.aggregation,
+    requiredReviews: judging.reviewersPerEntry,
+    fullMarks: rubricMax(rules.rubric),
+    discrepancyThreshold: judging.spreadThreshold,
+  };
+  const results = scoreEntries(
+    entries.map((e) => e.code),
+    scored.map((s) => s.review),
+    rule,
+  );
+  return { scores: new Map(entries.map((e, i) => [e.id, results[i]])), reviews: scored };
+}
+
+/**
+ * Step 2, judging's own gate: entries missing reviews or whose scores differ too much are held out of the
+ * bands until the reviews are complete or the organizer lets them through (放行) with a reason.
+ */
+export function reviewGate(
+  scores: readonly EntryScore[],
+  releases: readonly BlockerOverride[],
+): { held: Map<string, Blocker>; released: FinalizationBlocker[] } {
+  const check = finalizationBlockers(scores, releases);
+  const held = new Map(
+    check.blockers.map((b): [string, Blocker] => [
+      b.entryId,
+      { kind: 'review', decidedIn: 'awards', code: b.entryId, entryCodes: [b.entryId], message: `${b.message}；须补齐评审或在评奖中放行` },
+    ]),
+  );
+  return { held, released: check.overridden };
+}
+
+/** One entry of a group as bandGroup reads it: valid or not, scored, held by gates, with the organizer's band decision. */
+export interface GroupMember {
+  entry: Pick<InputEntry, 'id' | 'code' | 'title' | 'group' | 'status'>;
+  authors: AwardAuthor[];
+  /** Null for entries that are not valid (they only count in a 'submitted' denominator). */
+  score: EntryScore | null;
+  /** What keeps a valid entry out of the bands; empty when it passed every gate. */
+  holds: Blocker[];
+  bandOverride: { value: string | null; reason: string } | null;
+}
+
+const LEFT_OUT: Partial<Record<EntryStatus, string>> = { disqualified: '取消资格', withdrawn: '已撤回', returned: '退回修改' };
+
+/** "C1、C2、C3 等 7 件" */
+const codeList = (codes: string[]): string =>
+  codes.length <= 6 ? codes.join('、') : `${codes.slice(0, 6).join('、')} 等 ${codes.length} 件`;
+
+/** Which entries of the group the valid-entry count left out, and why. */
+function leftOutNote(members: readonly GroupMember[]): string {
+  const parts: string[] = [];
+  const held = members.filter((m) => m.holds.length);
+  if (held.length) {
+    const why = held.map((m) => `${m.entry.code}（${[...new Set(m.holds.map((h) => BLOCKER_KINDS[h.kind]))].join('、')}）`);
+    parts.push(`待处理 ${held.length} 件：${codeList(why)}`);
+  }
+  for (const [status, label] of Object.entries(LEFT_OUT)) {
+    const codes = members.filter((m) => m.entry.status === status).map((m) => m.entry.code);
+    if (codes.length) parts.push(`${label} ${codes.length} 件：${codeList(codes)}`);
+  }
+  return parts.length ? `未计入有效作品的：${parts.join('；')}。` : '';
+}
+
+/**
+ * Step 3: bands one group (a category, or one of its groups when the rule set bands per group). Only valid
+ * entries that passed every gate are ranked and counted as 有效作品; the derivation names the others and why.
+ */
+export function bandGroup(
+  category: { key: string; name: string },
+  rules: CategoryRules,
+  group: string | null,
+  members: readonly GroupMember[],
+): { group: AwardGroup; warnings: string[] } {
+  const awards = rules.awards;
+  const criteria = rules.rubric.criteria;
+  const warnings: string[] = [];
+  const valid = members.filter((m) => m.score !== null);
+  const cleared = valid.filter((m) => m.holds.length === 0);
+  const denominator = awards.denominator === 'valid' ? cleared.length : members.length;
+  const tieBreakIndexes = rules.tieBreak.map((key) => criteria.findIndex((c) => c.key === key));
+  const ranked = cleared.flatMap((m) =>
+    m.score?.score === null || !m.score
+      ? []
+      : [{ id: m.entry.code, score: m.score.score, tieBreak: tieBreakIndexes.map((i) => m.score?.criterionMeans[i] ?? 0), member: m }],
+  );
+  const rankedCodes = new Set(ranked.map((r) => r.id));
+  const overrides: BandOverride[] = [];
+  for (const m of valid) {
+    const o = m.bandOverride;
+    if (!o) continue;
+    if (!rankedCodes.has(m.entry.code)) {
+      const why = m.holds.length ? '该作品尚有待处理的问题' : '该作品尚无最终得分';
+      warnings.push(`作品 ${m.entry.code} 的奖项调整（${o.value ?? '不获奖'}）未生效：${why}`);
+    } else if (o.value !== null && !awards.bands.some((b) => b.name === o.value)) {
+      warnings.push(`作品 ${m.entry.code} 的奖项调整未生效：奖项“${o.value}”已不在规则之中`);
+    } else overrides.push({ entryId: m.entry.code, band: o.value, reason: o.reason });
+  }
+  const result = computeBands(
+    ranked,
+    awards.bands,
+    {
+      rounding: ROUNDING[awards.rounding],
+      atLeastOneFirst: awards.atLeastOneFirst,
+      denominatorLabel: awards.denominator === 'valid' ? '有效作品' : '报送作品',
+    },
+    overrides,
+    denominator,
+  );
+  const bandOrder = (band: string | null) => {
+    const i = awards.bands.findIndex((b) => b.name === band);
+    return i < 0 ? awards.bands.length : i;
+  };
+  const row = (m: GroupMember, placed: Assignment | null): AwardEntry => {
+    const s = m.score;
+    return {
+      id: m.entry.id,
+      code: m.entry.code,
+      title: m.entry.title,
+      authors: m.authors,
+      unit: distinctJoined(m.authors.map((a) => a.unit)),
+      county: distinctJoined(m.authors.map((a) => a.county)),
+      group: m.entry.group,
+      score: s?.score ?? null,
+      exact: s?.exact ?? null,
+      methodNote: s?.methodNote ?? '',
+      reviewCount: s?.reviewCount ?? 0,
+      missingReviews: s?.missingReviews ?? 0,
+      discrepancy: s?.discrepancy ?? false,
+      spread: s?.spread ?? null,
+      criterionMeans: Object.fromEntries((s?.criterionMeans ?? []).map((v, i) => [criteria[i].key, v])),
+      normalizedScore: null,
+      rank: placed?.rank ?? null,
+      computedBand: placed?.computedBand ?? null,
+      band: placed?.band ?? null,
+      heldByTie: placed?.heldByTie ?? null,
+      override: placed?.override ?? null,
+      pending: placed?.pending ?? false,
+      holds: m.holds.map((h) => ({ kind: h.kind, message: h.message })),
+    };
+  };
+  const memberByCode = new Map(ranked.map((r) => [r.id, r.member]));
+  const unranked = valid.filter((m) => !rankedCodes.has(m.entry.code));
+  return {
+    group: {
+      categoryKey: category.key,
+      category: category.name,
+      groupLabel: rules.groupLabel,
+      group,
+      valid: cleared.length,
+      held: valid.length - cleared.length,
+      denominator,
+      denominatorKind: awards.denominator,
+      scored: ranked.length,
+      derivation: `${result.derivation}${result.derivation.endsWith('。') ? '' : '。'}${leftOutNote(members)}`,
+      bands: result.caps.map((c, i) => ({
+        name: c.band,
+        ratio: c.ratio,
+        cap: c.cap,
+        cumulative: c.cumulative,
+        count: result.counts[i].count,
+        overCap: result.counts[i].overCap,
+        derivation: c.derivation,
+      })),
+      entries: [
+        // Entries sharing a rank (a settled 边界并列) are listed by the band the organizer gave them.
+        ...[...result.assignments]
+          .sort((x, y) => x.rank - y.rank || bandOrder(x.band) - bandOrder(y.band))
+          .flatMap((a) => {
+            const m = memberByCode.get(a.entryId);
+            return m ? [row(m, a)] : [];
+          }),
+        // then the unscored ones and those held by a gate, by code
+        ...unranked.map((m) => row(m, null)),
+      ],
+      ties: result.ties,
+      pending: result.pending,
+    },
+    warnings,
+  };
+}
+
+/**
+ * Step 4: everything that keeps the awards from being final — the gates' blockers, judging's, undecided
+ * boundary ties of the bands and of the quotas, and valid entries in no category — entries first by code.
+ */
+export function collectBlockers(
+  gates: readonly Blocker[],
+  reviews: Iterable<Blocker>,
+  groups: readonly AwardGroup[],
+  quotas: readonly QuotaResult[],
+  uncategorized: readonly { code: string }[],
+): Blocker[] {
+  const tie = (entryCodes: string[], message: string): Blocker => ({ kind: 'tie', decidedIn: 'awards', code: null, entryCodes, message });
+  const perEntry = [
+    ...gates.filter((b) => b.code !== null),
+    ...reviews,
+    ...uncategorized.map(
+      (e): Blocker => ({
+        kind: 'eligibility',
+        decidedIn: 'entries',
+        code: e.code,
+        entryCodes: [e.code],
+        message: `作品 ${e.code}：未归入任何类别，不能评奖；须在作品列表中归类`,
+      }),
+    ),
+  ].sort((x, y) => byCode({ code: x.code ?? '' }, { code: y.code ?? '' }));
+  return [
+    ...perEntry,
+    ...gates.filter((b) => b.code === null),
+    ...groups.flatMap((g) =>
+      g.ties.filter((t) => !t.resolved).map((t) => tie(t.entryIds, `${g.category}${g.group ? `·${g.group}` : ''}：${t.message}`)),
+    ),
+    ...quotas.flatMap((q) =>
+      q.units.flatMap((u) => u.ties.filter((t) => !t.resolved).map((t) => tie(t.entryIds, `${q.name}·${t.message}`))),
+    ),
+  ];
+}
+
+/** The awards of a contest from plain data: gates, then per category score, judging's gate, band each group, then quotas and blockers. */
 export function buildContestAwards(input: AwardInput): ContestAwards {
   const { ruleSet } = input;
   const warnings: string[] = [];
   const validStatus = new Set<string>(VALID_STATUSES);
   const rulesByKey = new Map(ruleSet.categories.map((c) => [c.key, c]));
   const authorsOf = new Map<number, AwardAuthor[]>();
-  for (const a of input.authors) {
-    const list = authorsOf.get(a.entryId) ?? [];
-    list.push({ name: a.name, unit: a.unit, county: a.county });
-    authorsOf.set(a.entryId, list);
-  }
-  const entryById = new Map(input.entries.map((e) => [e.id, e]));
-  const valid = input.entries.filter((e) => validStatus.has(e.status));
+  for (const a of input.authors)
+    authorsOf.set(a.entryId, [...(authorsOf.get(a.entryId) ?? []), { name: a.name, unit: a.unit, county: a.county }]);
+  const codeOf = new Map(input.entries.map((e) => [e.id, e.code]));
+  const code = (entryId: number) => codeOf.get(entryId) ?? String(entryId);
   const overridesOf = (kind: AwardOverrideKind) => input.overrides.filter((o) => o.kind === kind);
-  const codeOf = (entryId: number) => entryById.get(entryId)?.code ?? String(entryId);
+  const gates = entryGates(input.gates);
 
   const scoring = {
     method: ruleSet.judging.aggregation,
@@ -242,183 +507,65 @@ export function buildContestAwards(input: AwardInput): ContestAwards {
         : '取各份评审总分的算术平均') + '；最终得分按四舍五入保留两位小数；同分时依次比较规定评分项的平均分',
   };
 
+  // Step 1: score every category's valid entries.
   const categories: AwardCategory[] = [];
-  const groups: AwardGroup[] = [];
-  const allScores: EntryScore[] = [];
-  const reviewDetails: AwardReview[] = [];
-  const scoreByEntry = new Map<number, EntryScore>();
-  /** Reviews in core form, with the entry they belong to, for the panel figures. */
-  const coreReviews: { entryId: number; review: SubmittedReview }[] = [];
-  const categoryOfEntry = new Map<number, { id: number; key: string }>();
-  const bandOverrides = new Map(overridesOf('band').map((o) => [o.entryId, o]));
-  const usedBandOverrides = new Set<number>();
-
+  const scored: { cat: AwardInput['categories'][number]; rules: CategoryRules; scores: CategoryScores }[] = [];
   for (const cat of input.categories) {
     const rules = rulesByKey.get(cat.key);
     if (!rules) throw new Error(`类别“${cat.name}”（${cat.key}）不在竞赛规则中，请先修正规则或作品类别`);
-    const criteria = rules.rubric.criteria;
-    const awards = rules.awards;
-    categories.push({
-      key: cat.key,
-      name: cat.name,
-      groupLabel: rules.groupLabel,
-      criteria: criteria.map((c) => ({ key: c.key, name: c.name, max: c.max })),
-      tieBreak: rules.tieBreak,
-      bands: awards.bands.map((b) => ({ name: b.name, ratio: b.ratio })),
-      rounding: ROUNDING[awards.rounding],
-      atLeastOneFirst: awards.atLeastOneFirst,
-      perGroup: awards.perGroup,
-      denominator: awards.denominator,
-    });
+    categories.push(awardCategory(cat, rules));
+    const valid = input.entries.filter((e) => e.categoryId === cat.id && validStatus.has(e.status)).sort(byCode);
+    scored.push({ cat, rules, scores: scoreCategory(rules, ruleSet.judging, valid, input.reviews) });
+  }
+  const scoreOf = new Map(scored.flatMap((s) => [...s.scores.scores]));
 
-    const entries = valid.filter((e) => e.categoryId === cat.id).sort(byCode);
-    for (const e of entries) categoryOfEntry.set(e.id, cat);
-    const inCategory = new Set(entries.map((e) => e.id));
-    const reviews = input.reviews.filter((r) => inCategory.has(r.entryId));
-    const core = reviews.map((r): SubmittedReview => {
-      const code = codeOf(r.entryId);
-      const criterionScores = criteria.map((c) => {
-        const v = r.scores[c.key];
-        if (typeof v !== 'number') {
-          throw new Error(`作品 ${code} 专家“${r.expert}”的已提交评分缺少“${c.name}”：评分标准可能已修改，请退回该评分重新评定`);
-        }
-        return v;
-      });
-      return { entryId: code, expertId: String(r.expertId), criterionScores };
-    });
-    reviews.forEach((r, i) => {
-      coreReviews.push({ entryId: r.entryId, review: core[i] });
-      reviewDetails.push({
-        code: codeOf(r.entryId),
-        expertId: r.expertId,
-        expert: r.expert,
-        scores: Object.fromEntries(criteria.map((c, j) => [c.key, core[i].criterionScores[j]])),
-        total: reviewTotal(core[i]).toNumber(),
-        normalized: null,
-        comment: r.comment,
-      });
-    });
-    const rule: ScoringRule = {
-      method: ruleSet.judging.aggregation,
-      requiredReviews: ruleSet.judging.reviewersPerEntry,
-      fullMarks: rubricMax(rules.rubric),
-      discrepancyThreshold: ruleSet.judging.spreadThreshold,
+  // Step 2: judging's gate, with the organizer's releases.
+  const releases: BlockerOverride[] = [];
+  for (const o of overridesOf('release')) {
+    if (scoreOf.has(o.entryId)) releases.push({ entryId: code(o.entryId), reason: o.reason });
+    else warnings.push(`作品 ${code(o.entryId)} 的放行决定未生效：该作品不是有效作品或未分类别`);
+  }
+  const judged = reviewGate([...scoreOf.values()], releases);
+
+  // Step 3: band each group.
+  const bandOverrides = new Map(overridesOf('band').map((o) => [o.entryId, o]));
+  const groups: AwardGroup[] = [];
+  for (const { cat, rules, scores } of scored) {
+    const received = input.entries.filter((e) => e.categoryId === cat.id).sort(byCode);
+    const member = (e: InputEntry): GroupMember => {
+      const review = judged.held.get(e.code);
+      const o = bandOverrides.get(e.id);
+      return {
+        entry: e,
+        authors: authorsOf.get(e.id) ?? [],
+        score: scores.scores.get(e.id) ?? null,
+        holds: [...(gates.held.get(e.id) ?? []), ...(review ? [review] : [])],
+        bandOverride: o ? { value: o.value, reason: o.reason } : null,
+      };
     };
-    const scores = scoreEntries(
-      entries.map((e) => e.code),
-      core,
-      rule,
-    );
-    allScores.push(...scores);
-    entries.forEach((e, i) => scoreByEntry.set(e.id, scores[i]));
-
-    const tieBreakIndexes = rules.tieBreak.map((key) => criteria.findIndex((c) => c.key === key));
-    const groupNames = awards.perGroup
+    const names = rules.awards.perGroup
       ? groupOrder(
           rules,
-          entries.map((e) => e.group),
+          received.filter((e) => validStatus.has(e.status)).map((e) => e.group),
         )
       : [];
-    for (const group of groupNames.length ? groupNames : [null]) {
-      const members = awards.perGroup ? entries.filter((e) => e.group === group) : entries;
-      const received = input.entries.filter((e) => e.categoryId === cat.id && (!awards.perGroup || e.group === group)).length;
-      const denominator = awards.denominator === 'valid' ? members.length : received;
-      const ranked = members
-        .map((e) => ({ e, s: scoreByEntry.get(e.id)! }))
-        .filter(({ s }) => s.score !== null)
-        .map(({ e, s }) => ({ id: e.code, score: s.score!, tieBreak: tieBreakIndexes.map((i) => s.criterionMeans[i]), entry: e }));
-      const rankedIds = new Set(ranked.map((r) => r.entry.id));
-      const overrides: BandOverride[] = [];
-      for (const e of members) {
-        const o = bandOverrides.get(e.id);
-        if (!o) continue;
-        usedBandOverrides.add(e.id);
-        if (!rankedIds.has(e.id)) warnings.push(`作品 ${e.code} 的奖项调整（${o.value ?? '不获奖'}）未生效：该作品尚无最终得分`);
-        else if (o.value !== null && !awards.bands.some((b) => b.name === o.value)) {
-          warnings.push(`作品 ${e.code} 的奖项调整未生效：奖项“${o.value}”已不在规则之中`);
-        } else overrides.push({ entryId: e.code, band: o.value, reason: o.reason });
-      }
-      const result = computeBands(
-        ranked,
-        awards.bands,
-        {
-          rounding: ROUNDING[awards.rounding],
-          atLeastOneFirst: awards.atLeastOneFirst,
-          denominatorLabel: awards.denominator === 'valid' ? '有效作品' : '报送作品',
-        },
-        overrides,
-        denominator,
-      );
-      const memberByCode = new Map(members.map((e) => [e.code, e]));
-      const bandOrder = (band: string | null) => {
-        const i = awards.bands.findIndex((b) => b.name === band);
-        return i < 0 ? awards.bands.length : i;
-      };
-      const row = (e: (typeof members)[number], placed: Assignment | null): AwardEntry => {
-        const s = scoreByEntry.get(e.id)!;
-        const authors = authorsOf.get(e.id) ?? [];
-        return {
-          id: e.id,
-          code: e.code,
-          title: e.title,
-          authors,
-          unit: distinctJoined(authors.map((a) => a.unit)),
-          county: distinctJoined(authors.map((a) => a.county)),
-          group: e.group,
-          score: s.score,
-          exact: s.exact,
-          methodNote: s.methodNote,
-          reviewCount: s.reviewCount,
-          missingReviews: s.missingReviews,
-          discrepancy: s.discrepancy,
-          spread: s.spread,
-          criterionMeans: Object.fromEntries(s.criterionMeans.map((m, i) => [criteria[i].key, m])),
-          normalizedScore: null,
-          rank: placed?.rank ?? null,
-          computedBand: placed?.computedBand ?? null,
-          band: placed?.band ?? null,
-          heldByTie: placed?.heldByTie ?? null,
-          override: placed?.override ?? null,
-          pending: placed?.pending ?? false,
-        };
-      };
-      groups.push({
-        categoryKey: cat.key,
-        category: cat.name,
-        groupLabel: rules.groupLabel,
-        group,
-        valid: members.length,
-        denominator,
-        denominatorKind: awards.denominator,
-        scored: ranked.length,
-        derivation: result.derivation,
-        bands: result.caps.map((c, i) => ({
-          name: c.band,
-          ratio: c.ratio,
-          cap: c.cap,
-          cumulative: c.cumulative,
-          count: result.counts[i].count,
-          overCap: result.counts[i].overCap,
-          derivation: c.derivation,
-        })),
-        entries: [
-          // Entries sharing a rank (a settled 边界并列) are listed by the band the organizer gave them.
-          ...[...result.assignments]
-            .sort((x, y) => x.rank - y.rank || bandOrder(x.band) - bandOrder(y.band))
-            .map((a) => row(memberByCode.get(a.entryId)!, a)),
-          ...members.filter((e) => !rankedIds.has(e.id)).map((e) => row(e, null)),
-        ],
-        ties: result.ties,
-        pending: result.pending,
-      });
+    for (const group of names.length ? names : [null]) {
+      const members = received.filter((e) => !rules.awards.perGroup || e.group === group).map(member);
+      const banded = bandGroup(cat, rules, group, members);
+      groups.push(banded.group);
+      warnings.push(...banded.warnings);
     }
   }
+  const inGroups = new Set(groups.flatMap((g) => g.entries.map((e) => e.id)));
   for (const [entryId, o] of bandOverrides) {
-    if (!usedBandOverrides.has(entryId))
-      warnings.push(`作品 ${codeOf(entryId)} 的奖项调整（${o.value ?? '不获奖'}）未生效：该作品不是有效作品或未分类别`);
+    if (!inGroups.has(entryId))
+      warnings.push(`作品 ${code(entryId)} 的奖项调整（${o.value ?? '不获奖'}）未生效：该作品不是有效作品或未分类别`);
   }
 
-  const panels = panelAdvisories(input, coreReviews, categoryOfEntry);
+  const panels = panelAdvisories(
+    input,
+    scored.flatMap((s) => s.scores.reviews.map((r) => ({ entryId: r.entryId, review: r.review, categoryId: s.cat.id }))),
+  );
   const normalizedByEntry = new Map<string, number | null>();
   const normalizedByReview = new Map<string, number | null>();
   for (const p of panels.normalizations) {
@@ -426,47 +573,14 @@ export function buildContestAwards(input: AwardInput): ContestAwards {
     for (const r of p.reviews) normalizedByReview.set(`${r.entryId}|${r.expertId}`, r.normalized);
   }
   for (const g of groups) for (const e of g.entries) e.normalizedScore = normalizedByEntry.get(e.code) ?? null;
-  for (const r of reviewDetails) r.normalized = normalizedByReview.get(`${r.code}|${r.expertId}`) ?? null;
+  const reviews = scored.flatMap((s) => s.scores.reviews.map((r) => r.detail));
+  for (const r of reviews) r.normalized = normalizedByReview.get(`${r.code}|${r.expertId}`) ?? null;
 
   const quotas = quotaResults(input, groups, warnings);
 
-  const releases: BlockerOverride[] = [];
-  for (const o of overridesOf('release')) {
-    if (scoreByEntry.has(o.entryId)) releases.push({ entryId: codeOf(o.entryId), reason: o.reason });
-    else warnings.push(`作品 ${codeOf(o.entryId)} 的放行决定未生效：该作品不是有效作品或未分类别`);
-  }
-  const check = finalizationBlockers(allScores, releases);
-  const uncategorized = valid.filter((e) => e.categoryId === null).sort(byCode);
-  const blockers: AwardBlocker[] = [
-    ...check.blockers.map((b): AwardBlocker => ({ kind: 'reviews', entryCodes: [b.entryId], message: b.message })),
-    ...groups.flatMap((g) =>
-      g.ties
-        .filter((t) => !t.resolved)
-        .map(
-          (t): AwardBlocker => ({
-            kind: 'tie',
-            entryCodes: t.entryIds,
-            message: `${g.category}${g.group ? `·${g.group}` : ''}：${t.message}`,
-          }),
-        ),
-    ),
-    ...quotas.flatMap((q) =>
-      q.units.flatMap((u) =>
-        u.ties
-          .filter((t) => !t.resolved)
-          .map((t): AwardBlocker => ({ kind: 'tie', entryCodes: t.entryIds, message: `${q.name}·${t.message}` })),
-      ),
-    ),
-    ...(uncategorized.length
-      ? [
-          {
-            kind: 'uncategorized' as const,
-            entryCodes: uncategorized.map((e) => e.code),
-            message: `${uncategorized.length} 件有效作品未归入任何类别，不能评奖：${uncategorized.map((e) => e.code).join('、')}`,
-          },
-        ]
-      : []),
-  ];
+  // Step 4: what keeps the awards from being final.
+  const uncategorized = input.entries.filter((e) => validStatus.has(e.status) && e.categoryId === null).sort(byCode);
+  const blockers = collectBlockers(gates.blockers, judged.held.values(), groups, quotas, uncategorized);
 
   return {
     contest: input.contest,
@@ -474,12 +588,28 @@ export function buildContestAwards(input: AwardInput): ContestAwards {
     categories,
     groups,
     quotas,
-    reviews: reviewDetails,
+    reviews,
     panels: panels.advisories,
     blockers,
-    released: check.overridden,
+    released: judged.released,
     canFinalize: blockers.length === 0,
     warnings,
+  };
+}
+
+function awardCategory(cat: { key: string; name: string }, rules: CategoryRules): AwardCategory {
+  const awards = rules.awards;
+  return {
+    key: cat.key,
+    name: cat.name,
+    groupLabel: rules.groupLabel,
+    criteria: rules.rubric.criteria.map((c) => ({ key: c.key, name: c.name, max: c.max })),
+    tieBreak: rules.tieBreak,
+    bands: awards.bands.map((b) => ({ name: b.name, ratio: b.ratio })),
+    rounding: ROUNDING[awards.rounding],
+    atLeastOneFirst: awards.atLeastOneFirst,
+    perGroup: awards.perGroup,
+    denominator: awards.denominator,
   };
 }
 
@@ -487,27 +617,19 @@ export function buildContestAwards(input: AwardInput): ContestAwards {
  * Reviews grouped by the panel (评审组) that scores their entry: the panel of the entry's category and
  * group, else the category's whole-category panel (the rule assignment uses), else the category itself.
  */
-function panelAdvisories(
-  input: AwardInput,
-  reviews: { entryId: number; review: SubmittedReview }[],
-  categoryOfEntry: Map<number, { id: number; key: string }>,
-) {
+function panelAdvisories(input: AwardInput, reviews: { entryId: number; review: SubmittedReview; categoryId: number }[]) {
   const entryById = new Map(input.entries.map((e) => [e.id, e]));
   const categoryById = new Map(input.categories.map((c) => [c.id, c]));
   const buckets = new Map<string, { panel: string; categoryKey: string; group: string | null; reviews: SubmittedReview[] }>();
-  for (const { entryId, review } of reviews) {
-    const e = entryById.get(entryId)!;
-    const cat = categoryOfEntry.get(entryId)!;
+  for (const { entryId, review, categoryId } of reviews) {
+    const group = entryById.get(entryId)?.group ?? null;
+    const cat = categoryById.get(categoryId);
+    if (!cat) continue;
     const panel =
-      input.panels.find((p) => p.categoryId === cat.id && p.group !== null && p.group === e.group) ??
+      input.panels.find((p) => p.categoryId === cat.id && p.group !== null && p.group === group) ??
       input.panels.find((p) => p.categoryId === cat.id && p.group === null);
     const key = panel ? `panel:${panel.id}` : `category:${cat.id}`;
-    const bucket = buckets.get(key) ?? {
-      panel: panel?.name ?? categoryById.get(cat.id)!.name,
-      categoryKey: cat.key,
-      group: panel?.group ?? null,
-      reviews: [],
-    };
+    const bucket = buckets.get(key) ?? { panel: panel?.name ?? cat.name, categoryKey: cat.key, group: panel?.group ?? null, reviews: [] };
     bucket.reviews.push(review);
     buckets.set(key, bucket);
   }
@@ -549,7 +671,8 @@ function quotaResults(input: AwardInput, groups: AwardGroup[], warnings: string[
   const underQuota = new Map<number, number>();
   for (const g of groups) {
     for (const e of g.entries) {
-      if (e.score === null) continue;
+      // Held entries (a gate not passed) take no seat either.
+      if (e.score === null || e.holds.length) continue;
       const first = e.authors[0];
       const qi = quotas.findIndex(
         (q, i) =>

@@ -56,6 +56,10 @@ export async function createContest(db: Db, input: CreateContestInput): Promise<
         .values({ contest_id: id, user_id: creatorId, role: 'organizer', created_at: nowIso(), created_by: creatorId })
         .execute();
     }
+    await trx
+      .insertInto('rule_versions')
+      .values({ contest_id: id, version: 1, yaml: input.rulesYaml, reason: null, user_id: input.userId, created_at: nowIso() })
+      .execute();
     await audit(trx, {
       userId: input.userId,
       contestId: id,

@@ -47,6 +47,8 @@ export interface Database {
   intake_decisions: IntakeDecisionsTable;
   unit_accounts: UnitAccountsTable;
   contest_members: ContestMembersTable;
+  rule_versions: RuleVersionsTable;
+  manual_checks: ManualChecksTable;
 }
 
 /** 'unit': a county's or school's delegated intake account, bound to one unit of one contest (unit_accounts). */
@@ -369,6 +371,8 @@ export interface EligibilityResultsTable {
   fail_count: number;
   warn_count: number;
   checked_at: string;
+  /** The version of the contest's rule set the entry was checked against; null for results from before versions. */
+  rules_version: number | null;
 }
 
 /** An organizer's eligibility decision; the latest one per entry is in force (and in entries.status). */
@@ -527,8 +531,8 @@ export interface SimilarityDecisionsTable {
 
 export type SimilarityRun = Selectable<SimilarityRunsTable>;
 
-/** 均取消资格: both entries disqualified; 撤回其一: one withdrawn; 不是同一作品: dismissed. */
-export type SuspectDecision = '均取消资格' | '撤回其一' | '不是同一作品';
+/** 均取消资格: both entries disqualified; 取消其一资格: one (the copy) disqualified; 撤回其一: one withdrawn; 不是同一作品: dismissed. */
+export type SuspectDecision = '均取消资格' | '取消其一资格' | '撤回其一' | '不是同一作品';
 
 /** The organizer's decision on a 一稿多投 / 相似主题 suspect (entries a < b by id); the latest per pair is in force. */
 export interface SuspectDecisionsTable {
@@ -537,7 +541,7 @@ export interface SuspectDecisionsTable {
   entry_a: number;
   entry_b: number;
   decision: SuspectDecision;
-  /** For 撤回其一: the entry withdrawn. */
+  /** For 撤回其一: the entry withdrawn; for 取消其一资格: the entry disqualified. */
   withdrawn_entry_id: number | null;
   /** The suspect as it stood when decided: 一稿多投 or 相似主题, its score and its reasons (JSON array). */
   kind: '一稿多投' | '相似主题';
@@ -622,5 +626,28 @@ export interface UnitAccountsTable {
   contest_id: number;
   unit_id: number;
   created_by: number | null;
+  created_at: string;
+}
+
+/** One saved version of a contest's rule set (version 1 is the one it was created with). */
+export interface RuleVersionsTable {
+  id: Generated<number>;
+  contest_id: number;
+  version: number;
+  yaml: string;
+  /** Why it was changed; null for the first version. */
+  reason: string | null;
+  user_id: number | null;
+  created_at: string;
+}
+
+/** An item of the rule set's checklist (人工核查) an organizer confirmed for an entry. */
+export interface ManualChecksTable {
+  id: Generated<number>;
+  contest_id: number;
+  entry_id: number;
+  /** The checklist item's text as the rule set words it. */
+  item: string;
+  user_id: number | null;
   created_at: string;
 }

@@ -116,6 +116,5 @@ export class LocalBlobStore implements BlobStore {
 /** The store under the data folder: `dataDir()/files`. */
 export const defaultBlobStore = (): BlobStore => new LocalBlobStore(path.join(dataDir(), 'files'));
 
-export const putBlob = (data: Buffer): Promise<StoredBlob> => defaultBlobStore().put(data);
 export const blobPath = (sha256: string): string => defaultBlobStore().path(sha256);
 export const readBlob = (sha256: string): Promise<Buffer> => defaultBlobStore().read(sha256);

@@ -5,6 +5,7 @@ import { nowIso } from '../../src/db/connect.ts';
 import type { EntryStatus } from '../../src/db/schema.ts';
 import { contestRuleSet, createContest } from '../../src/contests/index.ts';
 import { reviewScores } from '../../src/db/columns.ts';
+import { runContestScan } from '../../src/similarity/store/scan.ts';
 
 /** A contest created from a real rule set in rules/, with entries, authors, experts and their reviews. */
 
@@ -31,6 +32,10 @@ export interface BuiltContest {
 
 export const EXPERT_NAMES = ['张评委', '李评委', '王评委', '赵评委', '钱评委'];
 
+/**
+ * Entries are 形式审查通过 unless their spec says otherwise, and the contest is scanned once at the end (its
+ * entries have no documents, so nothing is flagged): the gates before judging are passed unless a test says not.
+ */
 export async function buildAwardContest(
   db: Db,
   rulesFile: string,
@@ -133,5 +138,6 @@ export async function buildAwardContest(
         .execute();
     }
   }
+  await runContestScan(db, contestId, { userId: null });
   return { contestId, ids, expertIds };
 }

@@ -3,6 +3,7 @@ import { contestCategories, contestRuleSet, getContest } from '../../contests/in
 import type { Db } from '../../db/connect.ts';
 import { type AwardInput, buildContestAwards, type ContestAwards } from '../contest.ts';
 import { reviewScores } from '../../db/columns.ts';
+import { loadGateInput } from '../../flow/store/gates.ts';
 
 /** Loads what the pure award computation reads from the database. */
 export async function loadAwardInput(db: Db, contestId: number): Promise<AwardInput> {
@@ -61,6 +62,7 @@ export async function loadAwardInput(db: Db, contestId: number): Promise<AwardIn
     })),
     panels: panels.map((p) => ({ id: p.id, name: p.name, categoryId: p.category_id, group: p.group_name })),
     overrides: overrides.map((o) => ({ entryId: o.entry_id, kind: o.kind, value: o.value, reason: o.reason })),
+    gates: await loadGateInput(db, contestId, ruleSet),
   };
 }
 

@@ -7,6 +7,7 @@ import { contestAwards } from '../../awards/store/contest.ts';
 import { publish } from '../../awards/store/publication.ts';
 import { entryIdByCode, setAwardOverride } from '../../awards/store/overrides.ts';
 import { EXPORT_FORMATS, EXPORT_NAMES, type ExportFormat, exportAwards } from '../../exports/index.ts';
+import { BLOCKER_KINDS } from '../../flow/gates.ts';
 
 const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
@@ -20,6 +21,7 @@ export function awardsJson(awards: ContestAwards) {
       categoryKey: g.categoryKey,
       group: g.group,
       valid: g.valid,
+      held: g.held,
       denominator: g.denominator,
       derivation: g.derivation,
       bands: g.bands.map((b) => ({
@@ -49,7 +51,7 @@ export function awardsJson(awards: ContestAwards) {
       })),
       exempt: q.exempt,
     })),
-    blockers: awards.blockers.map((b) => b.message),
+    blockers: awards.blockers.map((b) => ({ code: b.code, kind: b.kind, message: b.message })),
     warnings: awards.warnings,
   };
 }
@@ -59,11 +61,11 @@ function printAwards(ctx: CommandContext, awards: ContestAwards): void {
   for (const g of awards.groups) {
     ctx.print('');
     const title = `【${g.category}${g.group ? ` · ${g.group}` : ''}】`;
-    if (g.valid === 0) {
+    if (g.valid === 0 && g.held === 0) {
       ctx.print(`${title}无有效作品`);
       continue;
     }
-    ctx.print(`${title}有效作品 ${g.valid} 件，已有得分 ${g.scored} 件`);
+    ctx.print(`${title}有效作品 ${g.valid} 件，已有得分 ${g.scored} 件${g.held ? `，另有 ${g.held} 件待处理` : ''}`);
     ctx.print(`  ${g.derivation}`);
     for (const b of g.bands) {
       ctx.print(`  ${b.name}（名额 ${b.cap}，实际 ${b.count}${b.overCap ? '，超出名额' : ''}）`);
@@ -84,7 +86,7 @@ function printAwards(ctx: CommandContext, awards: ContestAwards): void {
   if (awards.canFinalize) ctx.print('没有未解决的问题，可以公示。');
   else {
     ctx.print(`未解决的问题 ${awards.blockers.length} 项（公示前须处理，或公示时填写理由）：`);
-    for (const b of awards.blockers) ctx.print(`  ${b.message}`);
+    for (const b of awards.blockers) ctx.print(`  [${BLOCKER_KINDS[b.kind]}] ${b.message}`);
   }
   for (const w of awards.warnings) ctx.print(`注意：${w}`);
 }

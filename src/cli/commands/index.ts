@@ -8,6 +8,7 @@ import { awardsAdjustCommand, awardsCommand, exportCommand, publishCommand } fro
 import { scanCommand } from './scan.ts';
 import { extractCommand } from './extract.ts';
 import { assignCommand, expertsImportCommand, progressCommand, scoresImportCommand, scoresSheetCommand } from './judging.ts';
+import { decideCommand, statusCommand } from './flow.ts';
 import { dbBackupCommand, dbCopyCommand, dbMigrateCommand } from './db.ts';
 import { intakeCommand, packageCommand, unitsImportCommand, unitsListCommand } from './stages.ts';
 import { membersAddCommand, membersListCommand, membersRemoveCommand } from './members.ts';
@@ -28,6 +29,8 @@ export const commands: Command[] = [
   intakeCommand,
   packageCommand,
   checkCommand,
+  statusCommand,
+  decideCommand,
   expertsImportCommand,
   assignCommand,
   scoresSheetCommand,

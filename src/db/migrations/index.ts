@@ -12,6 +12,7 @@ import * as m010 from './010_units_intake.ts';
 import * as m011 from './011_unit_accounts.ts';
 import * as m012 from './012_contest_members.ts';
 import * as m013 from './013_import_problems.ts';
+import * as m014 from './014_flow.ts';
 
 /**
  * Migrations listed explicitly: kysely's FileMigrationProvider imports by path,
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '011_unit_accounts': m011,
   '012_contest_members': m012,
   '013_import_problems': m013,
+  '014_flow': m014,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -13,7 +13,7 @@ import { HttpError } from '../http-error.ts';
 import { isHtmx } from '../htmx.ts';
 import { requireContest } from '../contests/load.ts';
 import { sendDownload } from '../entries/download.ts';
-import { awardFormat, bandTotals, entriesByCode, entryDecision, type EntryDecisionView } from './view.ts';
+import { awardFormat, bandTotals, blockerLink, entriesByCode, entryDecision, type EntryDecisionView } from './view.ts';
 import { attempt, refusal } from '../refusal.ts';
 
 /**
@@ -52,6 +52,7 @@ async function resultsPage(db: Db, contest: Contest) {
     decisions,
     latest,
     byCode: entriesByCode(awards),
+    blockerLink,
     totals: bandTotals(awards),
   };
 }
@@ -289,6 +290,7 @@ export const awardRoutes: FastifyPluginAsync = async (app) => {
           by: published.userId === null ? '命令行' : (by?.display_name ?? `用户 ${published.userId}`),
           awards,
           byCode: entriesByCode(awards),
+          blockerLink,
           totals: bandTotals(awards),
         },
         { title: `第 ${published.version} 版公示 · ${contest.name}` },

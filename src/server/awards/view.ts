@@ -4,6 +4,7 @@ import type { Assignment } from '../../awards/seats.ts';
 import type { FinalizationBlocker } from '../../scoring/blockers.ts';
 import type { Icc } from '../../scoring/reliability.ts';
 import type { AwardOverrideKind } from '../../db/schema.ts';
+import { BLOCKER_KINDS, type BlockerKind, type DecidedIn } from '../../flow/gates.ts';
 
 /** What the award pages show, computed from ContestAwards (live or a publication's frozen copy). */
 
@@ -26,6 +27,7 @@ export const awardFormat = {
   decisionKind: (kind: AwardOverrideKind): string => DECISION_KIND_LABELS[kind],
   groupTitle: (g: { category: string; group: string | null }): string => (g.group ? `${g.category} · ${g.group}` : g.category),
   per: (per: string): string => PER_LABELS[per] ?? per,
+  blockerKind: (kind: string): string => blockerKindLabel(kind),
 };
 
 /** Entry code → entry, for links from codes (blockers, ties, quotas) to the entries. */
@@ -80,7 +82,7 @@ export function entryDecision(awards: ContestAwards, decisions: StoredDecision[]
       group,
       category,
       tie: group.ties.find((t) => t.entryIds.includes(entry.code)) ?? null,
-      blocker: awards.blockers.find((b) => b.kind === 'reviews' && b.entryCodes.includes(entry.code)) ?? null,
+      blocker: awards.blockers.find((b) => b.kind === 'review' && b.code === entry.code) ?? null,
       released: awards.released.find((r) => r.entryId === entry.code) ?? null,
       quota: quota ?? null,
       bands: category.bands.map((b) => b.name),
@@ -103,3 +105,32 @@ export function bandTotals(awards: ContestAwards): { name: string; cap: number; 
   }
   return [...totals.values()];
 }
+
+/** Where a blocker is decided: the page, and what the link says. */
+export function blockerLink(
+  contestId: number,
+  b: { decidedIn?: DecidedIn; code: string | null },
+  byCode: Map<string, AwardEntry>,
+): { href: string; label: string } | null {
+  const base = `/contests/${contestId}`;
+  const entry = b.code ? byCode.get(b.code) : undefined;
+  switch (b.decidedIn) {
+    case 'eligibility':
+      return entry
+        ? { href: `${base}/eligibility/entries/${entry.id}`, label: '去形式审查审定' }
+        : { href: `${base}/eligibility`, label: '去形式审查' };
+    case 'similarity':
+      return { href: `${base}/similarity?flagged=true`, label: b.code ? '去查重处理' : '去查重' };
+    case 'suspects':
+      return { href: `${base}/suspects`, label: '去一稿多投处理' };
+    case 'awards':
+      return entry ? { href: `${base}/awards/entries/${entry.id}`, label: '放行或决定奖项' } : null;
+    case 'entries':
+      return { href: `${base}/entries?category=none`, label: '去归类' };
+    default:
+      return null; // a snapshot published before blockers said where they are decided
+  }
+}
+
+/** The Chinese label of a blocker kind; kinds of older snapshots are shown as they were stored. */
+export const blockerKindLabel = (kind: string): string => BLOCKER_KINDS[kind as BlockerKind] ?? kind;

@@ -1,7 +1,7 @@
 import { audit } from '../../audit/log.ts';
 import { type Db, nowIso } from '../../db/connect.ts';
 import type { SimilarityDecision } from '../../db/schema.ts';
-import { decide } from '../../eligibility/store/decisions.ts';
+import { decideIn } from '../../eligibility/store/decisions.ts';
 import { inChunks } from '../../util/chunks.ts';
 import { latestRun } from './queries.ts';
 
@@ -40,27 +40,24 @@ export async function decideOnEntry(
   if (!isSimilarityDecision(decision)) throw new Error(`未知的查重处理决定“${String(decision)}”，应为：${SIMILARITY_DECISIONS.join('、')}`);
   const why = reason?.trim();
   if (!why) throw new Error('请填写处理理由');
-  const run = await latestRun(db, contestId);
-  const scanned = run
-    ? await db
-        .selectFrom('similarity_reports as r')
-        .innerJoin('entries as e', 'e.id', 'r.entry_id')
-        .select(['r.rate', 'e.status', 'e.code'])
-        .where('r.run_id', '=', run.id)
-        .where('r.entry_id', '=', entryId)
-        .where('e.contest_id', '=', contestId)
-        .orderBy('r.rate', 'desc')
-        .executeTakeFirst()
-    : undefined;
-  if (!run || !scanned) throw new Error('该作品不在最近一次查重结果中，无法作出查重处理决定');
-  const rate = Number(scanned.rate);
-
-  if (decision === '取消资格') {
-    await decide(db, contestId, [entryId], '取消资格', `查重（重复率 ${percent(rate)}）：${why}`, userId);
-  } else if (scanned.status === 'disqualified') {
-    throw new Error(`作品 ${scanned.code} 已被取消资格；如需恢复参评，请在形式审查中重新审定`);
-  }
   await db.transaction().execute(async (trx) => {
+    const run = await latestRun(trx, contestId);
+    const scanned = run
+      ? await trx
+          .selectFrom('similarity_reports as r')
+          .innerJoin('entries as e', 'e.id', 'r.entry_id')
+          .select(['r.rate', 'e.status', 'e.code'])
+          .where('r.run_id', '=', run.id)
+          .where('r.entry_id', '=', entryId)
+          .where('e.contest_id', '=', contestId)
+          .orderBy('r.rate', 'desc')
+          .executeTakeFirst()
+      : undefined;
+    if (!run || !scanned) throw new Error('该作品不在最近一次查重结果中，无法作出查重处理决定');
+    const rate = Number(scanned.rate);
+    // The status change and the decision's own record commit together or not at all.
+    if (decision === '取消资格') await decideIn(trx, contestId, [entryId], '取消资格', `查重（重复率 ${percent(rate)}）：${why}`, userId);
+    else if (scanned.status === 'disqualified') throw new Error(`作品 ${scanned.code} 已被取消资格；如需恢复参评，请在形式审查中重新审定`);
     await trx
       .insertInto('similarity_decisions')
       .values({

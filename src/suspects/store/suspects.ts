@@ -4,7 +4,7 @@ import { contestRuleSet } from '../../contests/index.ts';
 import { authorsByEntry } from '../../contests/authors.ts';
 import { type Db, nowIso } from '../../db/connect.ts';
 import type { EntryStatus, SuspectDecision } from '../../db/schema.ts';
-import { decide } from '../../eligibility/store/decisions.ts';
+import { decideIn } from '../../eligibility/store/decisions.ts';
 import type { RuleSet } from '../../rules/schema.ts';
 import { findSuspects, type Suspect } from '../detect.ts';
 import { entryOverlaps, type TextOverlap } from '../overlaps.ts';
@@ -19,7 +19,7 @@ import { suspectReasons } from '../../db/columns.ts';
  * the same work. Every decision has a reason and is audited.
  */
 
-export const SUSPECT_DECISIONS: readonly SuspectDecision[] = ['均取消资格', '撤回其一', '不是同一作品'];
+export const SUSPECT_DECISIONS: readonly SuspectDecision[] = ['均取消资格', '取消其一资格', '撤回其一', '不是同一作品'];
 export const isSuspectDecision = (value: unknown): value is SuspectDecision => SUSPECT_DECISIONS.includes(value as SuspectDecision);
 
 export interface SuspectSide {
@@ -259,17 +259,17 @@ export interface SuspectDecisionInput {
   /** The two entries of the suspect, in any order. */
   entries: [number, number];
   decision: SuspectDecision;
-  /** For 撤回其一: which of the two is withdrawn. */
+  /** For 撤回其一 and 取消其一资格: which of the two is withdrawn or disqualified. */
   withdraw?: number | null;
   reason: string;
   userId: number | null;
 }
 
 /**
- * Records the organizer's decision on a current suspect. 均取消资格 disqualifies both entries
- * through the eligibility decision (its own transaction, audited there), then records the
- * decision; 撤回其一 withdraws one entry and records the decision in one transaction;
- * 不是同一作品 only records it. Refusals are Errors with a Chinese message.
+ * Records the organizer's decision on a current suspect, in one transaction with the status changes it
+ * makes: 均取消资格 disqualifies both entries and 取消其一资格 the chosen one, through the eligibility
+ * decision (audited there); 撤回其一 withdraws the chosen entry; 不是同一作品 only records the decision.
+ * Refusals are Errors with a Chinese message.
  */
 export async function decideSuspect(db: Db, contestId: number, input: SuspectDecisionInput): Promise<void> {
   if (!isSuspectDecision(input.decision))
@@ -279,31 +279,33 @@ export async function decideSuspect(db: Db, contestId: number, input: SuspectDec
   const [a, b] = pairOf(...input.entries);
   const suspect = (await contestSuspects(db, contestId)).suspects.find((s) => s.a.id === a && s.b.id === b);
   if (!suspect) throw new Error('这两件作品目前不是一稿多投或相似主题嫌疑，无法作出处理决定');
-  let withdrawn: SuspectSide | null = null;
-  if (input.decision === '撤回其一') {
-    withdrawn = [suspect.a, suspect.b].find((s) => s.id === input.withdraw) ?? null;
-    if (!withdrawn) throw new Error('请选择要撤回的作品（须为这两件作品之一）');
+  let chosen: SuspectSide | null = null;
+  if (input.decision === '撤回其一' || input.decision === '取消其一资格') {
+    chosen = [suspect.a, suspect.b].find((s) => s.id === input.withdraw) ?? null;
+    if (!chosen) throw new Error(`请选择要${input.decision === '撤回其一' ? '撤回' : '取消资格'}的作品（须为这两件作品之一）`);
   }
   const label = `${suspect.kind}（${suspect.a.code}、${suspect.b.code}）`;
 
-  if (input.decision === '均取消资格') await decide(db, contestId, [a, b], '取消资格', `${label}：${why}`, input.userId);
   await db.transaction().execute(async (trx) => {
-    if (withdrawn) {
+    if (input.decision === '均取消资格') await decideIn(trx, contestId, [a, b], '取消资格', `${label}：${why}`, input.userId);
+    if (chosen && input.decision === '取消其一资格')
+      await decideIn(trx, contestId, [chosen.id], '取消资格', `${label}：${why}`, input.userId);
+    if (chosen && input.decision === '撤回其一') {
       // re-read inside the transaction: the entry may have been withdrawn meanwhile
       const current = await trx
         .selectFrom('entries')
         .select('status')
-        .where('id', '=', withdrawn.id)
+        .where('id', '=', chosen.id)
         .where('contest_id', '=', contestId)
         .executeTakeFirstOrThrow();
-      if (current.status === 'withdrawn') throw new Error(`作品 ${withdrawn.code} 已撤回`);
-      await trx.updateTable('entries').set({ status: 'withdrawn', updated_at: nowIso() }).where('id', '=', withdrawn.id).execute();
+      if (current.status === 'withdrawn') throw new Error(`作品 ${chosen.code} 已撤回`);
+      await trx.updateTable('entries').set({ status: 'withdrawn', updated_at: nowIso() }).where('id', '=', chosen.id).execute();
       await audit(trx, {
         userId: input.userId,
         contestId,
         action: 'entry.withdraw',
         subjectType: 'entry',
-        subjectId: withdrawn.id,
+        subjectId: chosen.id,
         oldValue: current.status,
         newValue: 'withdrawn',
         reason: `${label}：${why}`,
@@ -316,7 +318,7 @@ export async function decideSuspect(db: Db, contestId: number, input: SuspectDec
         entry_a: a,
         entry_b: b,
         decision: input.decision,
-        withdrawn_entry_id: withdrawn?.id ?? null,
+        withdrawn_entry_id: chosen?.id ?? null,
         kind: suspect.kind,
         score: suspect.score,
         reasons_json: suspectReasons.write(suspect.reasons),
@@ -331,7 +333,7 @@ export async function decideSuspect(db: Db, contestId: number, input: SuspectDec
       action: 'suspects.decide',
       subjectType: 'entry_pair',
       subjectId: `${a}-${b}`,
-      newValue: { decision: input.decision, withdrawn: withdrawn?.id ?? null, kind: suspect.kind, score: suspect.score },
+      newValue: { decision: input.decision, chosen: chosen?.id ?? null, kind: suspect.kind, score: suspect.score },
       reason: why,
     });
   });
