@@ -16,6 +16,9 @@ import { createUser, findUserByUsername } from '../src/users/accounts.ts';
 import { runAutoAssign } from '../src/judging/store/assignments.ts';
 import { openReview, saveReview } from '../src/judging/store/reviews.ts';
 import { runContestScan } from '../src/similarity/store/scan.ts';
+import { decideOnEntry } from '../src/similarity/store/decisions.ts';
+import { decide } from '../src/eligibility/store/decisions.ts';
+import { runChecks } from '../src/eligibility/store/run.ts';
 import { makeDocx } from '../test/helpers/docx.ts';
 import { makeMp4 } from '../test/fixtures-media/mp4.ts';
 import { makePdf } from '../test/fixtures-media/pdf.ts';
@@ -243,6 +246,33 @@ export async function createDemoContest(db: Db, root: string, entryCount = 60, n
   }
 
   const scan = await runContestScan(db, contestId, { userId: organizer });
+
+  // 形式审查 as an organizer would run it: the checks, then 通过 for every entry that passed or only needs a
+  // look (the 人工核查 done); the entry with the broken files stays open. One 查重 decision is recorded (the
+  // 35% copy kept, with its reason); the 80% and 45% copies and the cross-project twin stay undecided, so
+  // the 评奖 page shows them as blockers and gives them no prize.
+  await runChecks(db, contestId, { userId: organizer });
+  const checked = await db
+    .selectFrom('eligibility_results')
+    .select(['entry_id', 'verdict'])
+    .where('contest_id', '=', contestId)
+    .where('verdict', '!=', 'fail')
+    .execute();
+  await decide(
+    db,
+    contestId,
+    checked.map((r) => r.entry_id),
+    '通过',
+    '演示：材料齐全，人工核查（政治性、科学性、原创性）完毕',
+    organizer,
+  );
+  const kept = await db
+    .selectFrom('entries')
+    .select('id')
+    .where('contest_id', '=', contestId)
+    .where('title', '=', planned[29].title)
+    .executeTakeFirstOrThrow();
+  await decideOnEntry(db, contestId, kept.id, '保留', '演示：重复部分为引用的政策文件原文，已注明出处', organizer);
   return {
     contestId,
     created: true,

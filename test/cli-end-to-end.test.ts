@@ -6,6 +6,8 @@ import mammoth from 'mammoth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, cliJson } from './helpers/cli.ts';
 import { makeDocx } from './helpers/docx.ts';
+import { makeMp4 } from './fixtures-media/mp4.ts';
+import { makePdf } from './fixtures-media/pdf.ts';
 import { ProseGenerator } from '../scripts/lib/prose.ts';
 import { Random } from '../scripts/lib/random.ts';
 
@@ -33,10 +35,14 @@ describe('a whole contest by the CLI alone', () => {
     const docs = TEACHERS.map((_, i) => ({ title: `平台赋能区域研修的实践探索（${i + 1}）`, sections: sections() }));
     // Entry 12 copies entry 1's text almost whole: 查重 must flag both.
     docs[11].sections = docs[0].sections.map((s) => ({ heading: s.heading, paragraphs: s.paragraphs.map((p) => p.replace(/，/g, ',')) }));
+    const story = makeMp4({ seconds: 180, width: 1920, height: 1080, fps: 25, audioSampleRate: 48000 });
     for (const [i, doc] of docs.entries()) {
       const folder = path.join(root, `小学+${SCHOOLS[i % SCHOOLS.length]}+${TEACHERS[i]}`, '区域研修应用案例', doc.title);
       await fs.mkdir(folder, { recursive: true });
       await fs.writeFile(path.join(folder, '案例介绍.docx'), await makeDocx(doc));
+      await fs.writeFile(path.join(folder, '信息表.pdf'), makePdf([`案例名称：${doc.title}`, '教师研修专项典型案例信息表']));
+      // Entry 7 sent no 数字故事, which the notice requires: 形式审查 fails it.
+      if (i !== 6) await fs.writeFile(path.join(folder, '数字故事.mp4'), story);
     }
     await fs.writeFile(
       path.join(root, `小学+${SCHOOLS[0]}+${TEACHERS[0]}`, '区域研修应用案例', docs[0].title, '总结报告.docx'),
@@ -48,7 +54,7 @@ describe('a whole contest by the CLI alone', () => {
     await fs.rm(dir, { recursive: true, force: true });
   });
 
-  it('imports, checks, scans, assigns, takes filled score sheets, computes, publishes and exports the award list', async () => {
+  it('imports, checks, scans, decides what the gates hold, assigns, takes filled score sheets, computes, publishes and exports the award list', async () => {
     contest = String((await cliJson<{ id: number }>('contest', 'create', '--rules', RULES, '--name', '命令行全流程', '--db', db)).id);
 
     const imported = await cliJson<{ imported: number; errors: { path: string; message: string }[] }>(
@@ -61,10 +67,17 @@ describe('a whole contest by the CLI alone', () => {
     expect(imported.imported).toBe(12);
     expect(imported.errors.map((e) => e.path)).toEqual([expect.stringContaining('总结报告.docx')]);
 
-    const checked = await cliJson<{ entries: { code: string; checks: { id: string; status: string }[] }[] }>('check', contest, '--db', db);
+    const checked = await cliJson<{ entries: { code: string; title: string; checks: { id: string; status: string }[] }[] }>(
+      'check',
+      contest,
+      '--db',
+      db,
+    );
     expect(checked.entries).toHaveLength(12);
-    // No entry brought its 信息表 or 数字故事: the rule set requires them.
-    expect(checked.entries.every((e) => e.checks.some((c) => c.id === 'material:数字故事' && c.status === 'fail'))).toBe(true);
+    const failing = checked.entries.filter((e) => e.checks.some((c) => c.status === 'fail'));
+    expect(failing.map((e) => e.title)).toEqual(['平台赋能区域研修的实践探索（7）']);
+    expect(failing[0].checks).toContainEqual(expect.objectContaining({ id: 'material:数字故事', status: 'fail' }));
+    const code = (n: number) => checked.entries.find((e) => e.title === `平台赋能区域研修的实践探索（${n}）`)?.code ?? '';
 
     const scanFile = path.join(dir, '查重.json');
     expect((await cli('scan', '--contest', contest, '--db', db, '--json', scanFile)).code).toBe(0);
@@ -73,6 +86,38 @@ describe('a whole contest by the CLI alone', () => {
     expect(flagged).toHaveLength(2);
     expect(flagged.every((d) => d.rate > 0.9)).toBe(true);
 
+    // What the flow still holds, by kind, before any decision.
+    type Status = { stages: { key: string; state: string; stateLabel: string }[]; open: { code: string | null; kind: string }[] };
+    const before = await cliJson<Status>('status', contest, '--db', db);
+    const openOf = (s: Status, kind: string) => s.open.filter((b) => b.kind === kind).map((b) => b.code);
+    // Every entry waits for the rule set's 人工核查 (政治性错误、弄虚作假 …), which only a person confirms.
+    expect(openOf(before, 'eligibility')).toHaveLength(12);
+    expect(openOf(before, 'similarity')).toEqual([code(1), code(12)]);
+    expect(before.stages.find((s) => s.key === 'similarity')?.state).toBe('open');
+
+    // The organizer decides from the command line, each decision with its reason.
+    await cliJson('decide', contest, code(7), '--on', 'eligibility', '--disqualify', '--reason', '未报送数字故事', '--db', db);
+    const kept = await cliJson<{ decided: { code: string }[] }>(
+      'decide',
+      contest,
+      '--all-open',
+      '--on',
+      'eligibility',
+      '--keep',
+      '--reason',
+      '人工核查完毕，无政治性、科学性错误',
+      '--db',
+      db,
+    );
+    expect(kept.decided).toHaveLength(11);
+    await cliJson('decide', contest, code(1), '--on', 'similarity', '--keep', '--reason', '原创，被第 12 件抄袭', '--db', db);
+    await cliJson('decide', contest, code(12), '--on', 'similarity', '--disqualify', '--reason', '抄袭第 1 件', '--db', db);
+    // The copy and its original may also be a 一稿多投 suspect pair: the copy is disqualified already, the pair is decided.
+    const suspects = await cliJson<Status>('status', contest, '--db', db);
+    if (openOf(suspects, 'suspect').length)
+      await cliJson('decide', contest, code(12), '--on', 'suspect', '--disqualify', '--reason', '抄袭第 1 件', '--db', db);
+    const decided = await cliJson<Status>('status', contest, '--db', db);
+    expect(decided.open.filter((b) => b.kind !== 'review')).toEqual([]);
     const list = new ExcelJS.Workbook();
     const sheet = list.addWorksheet('专家');
     sheet.addRow(['姓名', '单位', '区县', '手机']);
@@ -81,7 +126,7 @@ describe('a whole contest by the CLI alone', () => {
     const listFile = path.join(dir, '专家.xlsx');
     await list.xlsx.writeFile(listFile);
     expect((await cliJson<{ experts: unknown[] }>('experts', 'import', contest, listFile, '--db', db)).experts).toHaveLength(4);
-    expect((await cliJson<{ assignments: number }>('assign', contest, '--db', db)).assignments).toBe(36);
+    expect((await cliJson<{ assignments: number }>('assign', contest, '--db', db)).assignments).toBe(30);
 
     const sheetFile = path.join(dir, '评分表.xlsx');
     expect((await cli('scores', 'sheet', contest, '--out', sheetFile, '--db', db)).code).toBe(0);
@@ -101,8 +146,8 @@ describe('a whole contest by the CLI alone', () => {
     });
     const filled = path.join(dir, '评分表-已填.xlsx');
     await scores.xlsx.writeFile(filled);
-    expect(await cliJson('scores', 'import', contest, filled, '--db', db)).toMatchObject({ imported: 36, refused: [] });
-    expect(await cliJson('progress', contest, '--db', db)).toMatchObject({ assigned: 36, submitted: 36, missing: [], discrepancies: [] });
+    expect(await cliJson('scores', 'import', contest, filled, '--db', db)).toMatchObject({ imported: 30, refused: [] });
+    expect(await cliJson('progress', contest, '--db', db)).toMatchObject({ assigned: 30, submitted: 30, missing: [], discrepancies: [] });
 
     type Awards = {
       groups: {
@@ -111,22 +156,33 @@ describe('a whole contest by the CLI alone', () => {
         bands: { name: string; count: number; entries: { code: string; title: string; score: number }[] }[];
         ties: unknown[];
       }[];
+      blockers: unknown[];
     };
     const awards = await cliJson<Awards>('awards', contest, '--db', db);
     // Every category of the rule set is listed; only 区域研修 has entries.
-    expect(awards.groups.map((g) => g.valid)).toEqual([12, 0, 0, 0]);
+    expect(awards.groups.map((g) => g.valid)).toEqual([10, 0, 0, 0]);
     const [group] = awards.groups;
-    // 12 valid entries at 10/20/30: ⌊1.2⌋ = 1, ⌊3.6⌋ = 3, ⌊7.2⌋ = 7 → 1 / 2 / 4.
-    expect(group.valid).toBe(12);
+    // 10 valid entries (the disqualified copy and the entry without its 数字故事 left out) at 10/20/30:
+    // ⌊1⌋ = 1, ⌊3⌋ = 3, ⌊6⌋ = 6 → 1 / 2 / 3.
     expect(group.bands.map((b) => [b.name, b.count])).toEqual([
       ['一等奖', 1],
       ['二等奖', 2],
-      ['三等奖', 4],
+      ['三等奖', 3],
     ]);
     expect(group.bands[0].entries[0].title).toBe('平台赋能区域研修的实践探索（1）');
     expect(group.ties).toEqual([]);
+    expect(awards.blockers).toEqual([]);
+    expect((await cliJson<Status>('status', contest, '--db', db)).stages.map((s) => s.stateLabel)).toEqual([
+      '已完成',
+      '已完成',
+      '已完成',
+      '已完成',
+      '已完成',
+      '未开始',
+    ]);
 
-    expect((await cli('publish', contest, '--reason', '形式审查与查重结果已另行处理', '--db', db)).code).toBe(0);
+    // Nothing left open: publication needs no reason.
+    expect((await cli('publish', contest, '--db', db)).code).toBe(0);
     // The official list for the notice (Word), and the organizer's workbook with codes and scores.
     const official = path.join(dir, '获奖名单.docx');
     expect((await cli('export', contest, '--out', official, '--db', db)).code).toBe(0);
@@ -143,7 +199,7 @@ describe('a whole contest by the CLI alone', () => {
     const headerRow = rows.findIndex((r) => r[0] === '序号');
     expect(rows[headerRow]).toEqual(['序号', '编号', '作品名称', '作者', '单位', '区县', '学段', '最终得分', '奖项']);
     const awarded = rows.slice(headerRow + 1).filter((r) => /等奖$/.test(r[8]));
-    expect(awarded.map((r) => r[8])).toEqual(['一等奖', '二等奖', '二等奖', '三等奖', '三等奖', '三等奖', '三等奖']);
+    expect(awarded.map((r) => r[8])).toEqual(['一等奖', '二等奖', '二等奖', '三等奖', '三等奖', '三等奖']);
     expect(awarded[0].slice(2, 4)).toEqual(['平台赋能区域研修的实践探索（1）', '张伟']);
   });
 });

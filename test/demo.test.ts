@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openMigratedDb } from '../src/db/connect.ts';
 import { createDemoContest } from '../scripts/demo.ts';
+import { contestAwards } from '../src/awards/store/contest.ts';
 
 describe('demo contest', () => {
   const dirs: string[] = [];
@@ -26,6 +27,30 @@ describe('demo contest', () => {
       expect(demo.submitted).toBeGreaterThan(100);
       // Three planted near-duplicates (80%, 45%, 35% copied) and the cross-project twin pair.
       expect(demo.flagged).toBeGreaterThanOrEqual(4);
+
+      // Every entry at or above 30% is a blocker on the 评奖 page with no prize, unless the demo decided to keep it.
+      const awards = await contestAwards(db, demo.contestId);
+      const run = await db.selectFrom('similarity_runs').select('id').where('contest_id', '=', demo.contestId).executeTakeFirstOrThrow();
+      const high = await db
+        .selectFrom('similarity_reports as r')
+        .innerJoin('entries as e', 'e.id', 'r.entry_id')
+        .select(['e.id', 'e.code'])
+        .where('r.run_id', '=', run.id)
+        .where('r.rate', '>=', 0.3)
+        .execute();
+      const kept = new Set(
+        (await db.selectFrom('similarity_decisions').select('entry_id').where('decision', '=', '保留').execute()).map((d) => d.entry_id),
+      );
+      expect(kept.size).toBe(1);
+      const placed = new Map(awards.groups.flatMap((g) => g.entries.map((e) => [e.code, e] as const)));
+      const blocked = new Set(awards.blockers.filter((b) => b.kind === 'similarity').map((b) => b.code));
+      for (const e of high) {
+        if (kept.has(e.id)) continue;
+        expect(placed.get(e.code)?.band ?? null).toBeNull();
+        expect(blocked).toContain(e.code);
+      }
+      // The cross-project twin pair is undecided: both entries are held as 一稿多投 suspects.
+      expect(awards.blockers.filter((b) => b.kind === 'suspect').length).toBeGreaterThanOrEqual(2);
       expect((await createDemoContest(db, path.join(dir, 'submissions'))).created).toBe(false);
     } finally {
       await db.destroy();

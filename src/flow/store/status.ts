@@ -65,7 +65,7 @@ export async function contestStatus(db: Db, contestId: number): Promise<ContestF
   const valid = new Set<string>(VALID_STATUSES);
   const gateEntries = input.gates.entries.filter((e) => valid.has(e.status));
   const undecided = gateEntries.filter((e) => e.status !== 'eligible');
-  const verdicts = (v: string) => undecided.filter((e) => e.eligibility?.verdict === v).length;
+  const verdicts = (v: string) => gateEntries.filter((e) => e.eligibility?.verdict === v).length;
   const groupEntries = awards.groups.flatMap((g) => g.entries);
   const flow = contestFlow({
     entries: { total: input.entries.length, valid: gateEntries.length, files },
