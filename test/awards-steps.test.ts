@@ -204,6 +204,7 @@ describe('buildContestAwards on plain data', () => {
     return {
       contest: { id: 1, name: '市级评选', rulesSource: 'city.yaml' },
       ruleSet: city,
+      ruleVersion: 1,
       categories: city.categories.map((c, i) => ({ id: i + 1, key: c.key, name: c.name })),
       entries,
       authors: entries.map((e) => ({ entryId: e.id, name: `教师${e.id}`, unit: `学校${e.id}`, county: '高新区' })),

@@ -159,7 +159,7 @@ describe.each(testDatabases)('contest awards on $name', ({ open }) => {
     // With denominator 'submitted' every entry received counts: 49 → ⌊4.9⌋=4, ⌊14.7⌋=14, ⌊29.4⌋=29.
     const yaml = fs.readFileSync(path.join('rules', FUJIAN), 'utf8');
     expect(yaml).toContain('denominator: valid');
-    await updateContestRules(db, built.contestId, yaml.replace('denominator: valid', 'denominator: submitted'), null);
+    await updateContestRules(db, built.contestId, yaml.replace('denominator: valid', 'denominator: submitted'), null, '按报送作品数计算');
     g = regional((await contestAwards(db, built.contestId)).groups);
     expect([g.valid, g.denominator, g.denominatorKind]).toEqual([47, 49, 'submitted']);
     expect(g.bands.map((b) => b.cap)).toEqual([4, 10, 15]);

@@ -3,7 +3,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { nowIso, openMigratedDb, type Db } from '../src/db/connect.ts';
-import { contestCategories, contestRuleSet, createContest, getContest, listContests, updateContestRules } from '../src/contests/index.ts';
+import {
+  contestCategories,
+  contestRuleSet,
+  createContest,
+  getContest,
+  listContests,
+  listRuleVersions,
+  updateContestRules,
+} from '../src/contests/index.ts';
 import { RuleSetInvalidError } from '../src/rules/load.ts';
 import { runCli } from '../src/cli/main.ts';
 
@@ -121,7 +129,7 @@ describe('updateContestRules', () => {
     materials: [{ kind: 案例介绍 }]
     rubric: { criteria: [{ key: total, name: 总分, max: 100 }] }
 `);
-    await updateContestRules(db, id, next, null);
+    expect(await updateContestRules(db, id, next, null, '增设丙类、甲类并入乙类')).toBe(2);
 
     const after = await contestCategories(db, id);
     expect(after.map((c) => [c.key, c.name, c.sort_order])).toEqual([
@@ -133,7 +141,15 @@ describe('updateContestRules', () => {
     expect((await contestRuleSet(db, id)).categories.map((c) => c.key)).toEqual(['beta', 'gamma']);
     const rows = await auditRows(id);
     expect(rows.map((r) => r.action)).toEqual(['contest.create', 'contest.rules.update']);
-    expect(rows[1]).toMatchObject({ old_value: TWO_CATEGORIES, new_value: next });
+    expect(rows[1]).toMatchObject({ old_value: TWO_CATEGORIES, reason: '增设丙类、甲类并入乙类' });
+    expect(JSON.parse(rows[1].new_value ?? '')).toEqual({ version: 2, yaml: next });
+    // Both versions are kept, the first as the contest was created.
+    expect((await listRuleVersions(db, id)).map((v) => [v.version, v.yaml, v.reason])).toEqual([
+      [1, TWO_CATEGORIES, null],
+      [2, next, '增设丙类、甲类并入乙类'],
+    ]);
+    await expect(updateContestRules(db, id, next, null, '再存一次')).rejects.toThrow('规则没有改动');
+    await expect(updateContestRules(db, id, TWO_CATEGORIES, null, ' ')).rejects.toThrow('请填写修改理由');
   });
 
   it('rejects invalid YAML without changing anything', async () => {
@@ -144,7 +160,7 @@ describe('updateContestRules', () => {
       'version: 1\ncontest: [',
       '',
     ]) {
-      await expect(updateContestRules(db, id, broken, null)).rejects.toThrow(RuleSetInvalidError);
+      await expect(updateContestRules(db, id, broken, null, '试改')).rejects.toThrow(RuleSetInvalidError);
     }
     expect((await getContest(db, id))!.rules_yaml).toBe(TWO_CATEGORIES);
     expect(await contestCategories(db, id)).toEqual(categories);
@@ -156,14 +172,14 @@ describe('updateContestRules', () => {
     await addEntry(id, 'alpha');
     const categories = await contestCategories(db, id);
     const withoutAlpha = TWO_CATEGORIES.replace(/ {2}- key: alpha[\s\S]*?(?= {2}- key: beta)/, '').replace('name: 乙类', 'name: 乙类二');
-    await expect(updateContestRules(db, id, withoutAlpha, null)).rejects.toThrow('“甲类”（alpha，1 件作品）');
+    await expect(updateContestRules(db, id, withoutAlpha, null, '删去甲类')).rejects.toThrow('“甲类”（alpha，1 件作品）');
     expect(await contestCategories(db, id)).toEqual(categories);
     expect((await getContest(db, id))!.rules_yaml).toBe(TWO_CATEGORIES);
     expect((await auditRows(id)).map((r) => r.action)).toEqual(['contest.create']);
   });
 
   it('names a contest that does not exist', async () => {
-    await expect(updateContestRules(db, 99, TWO_CATEGORIES, null)).rejects.toThrow('找不到编号为 99 的竞赛');
+    await expect(updateContestRules(db, 99, TWO_CATEGORIES, null, '改')).rejects.toThrow('找不到编号为 99 的竞赛');
     await expect(contestRuleSet(db, 99)).rejects.toThrow('找不到编号为 99 的竞赛');
   });
 });

@@ -59,6 +59,8 @@ async function makeSubmissions(root: string) {
   await write(root, `${REGIONAL}/案例信息表.pdf`, makePdf(['教师研修专项典型案例信息表', '案例名称 数字赋能区域研修']));
   await write(root, `${REGIONAL}/案例介绍.docx`, await caseDoc(20));
   await write(root, `${REGIONAL}/数字故事.mp4`, story(8));
+  // 必须提交……及相关的支撑材料
+  await write(root, `${REGIONAL}/支撑材料.pdf`, makePdf(['关于开展区域研修的通知']));
   await write(root, `${SCENARIO}/案例信息表.pdf`, makePdf(['常规项目典型案例信息表']));
   await write(
     root,
@@ -130,6 +132,7 @@ describe.each(testDatabases)('eligibility review on $name', ({ open }) => {
       'typeset:案例介绍=warn',
       'video-duration:数字故事=fail',
       'video-encoding:数字故事=warn',
+      'material:支撑材料=warn',
     ]);
     expect(scenario.checks.find((c) => c.id === 'category')?.message).toBe(
       '国家中小学智慧教育平台应用典型案例（创新场景应用）：案例类型“初中”不在规定的案例类型（区域应用案例、校本应用案例、线上工作室建设与应用案例）中',
@@ -212,6 +215,7 @@ describe.each(testDatabases)('eligibility review on $name', ({ open }) => {
 
     await write(root, `${INCOMPLETE}/案例信息表.pdf`, makePdf(['教师研修专项典型案例信息表']));
     await write(root, `${INCOMPLETE}/数字故事.mp4`, story(6));
+    await write(root, `${INCOMPLETE}/支撑材料.pdf`, makePdf(['研修制度文件']));
     await importPath(db, contestId, root);
     const before = await entryChecklist(db, contestId, incomplete);
     expect(before).toMatchObject({ status: 'returned', resubmitted: true, verdict: 'fail' });
@@ -254,8 +258,8 @@ describe.each(testDatabases)('eligibility review on $name', ({ open }) => {
     expect(scenarioRow.getCell(headers.indexOf('审定理由') + 1).text).toBe('数字故事超过 10 分钟');
     expect(scenarioRow.getCell(headers.indexOf('检查结果') + 1).text).toBe('不通过');
     const issues = wb.getWorksheet('问题清单')!;
-    // Title, header, the 4 findings of the 创新场景 case and the 2 of the incomplete one.
-    expect(issues.rowCount).toBe(2 + 4 + 2);
+    // Title, header, the 5 findings of the 创新场景 case (its missing 支撑材料 among them) and the 3 of the incomplete one.
+    expect(issues.rowCount).toBe(2 + 5 + 3);
   });
 });
 

@@ -78,8 +78,8 @@ describe('entry gates', () => {
       { a: 'E1', b: 'E3', kind: '相似主题' as const, decided: true },
     ];
     expect(summary(input([entry('E1'), entry('E2'), entry('E3')], { suspects }))).toEqual([
-      ['E1', 'suspect', '作品 E1：与 一稿多投·E2 的嫌疑尚未处理；须在一稿多投中决定'],
-      ['E2', 'suspect', '作品 E2：与 一稿多投·E1 的嫌疑尚未处理；须在一稿多投中决定'],
+      ['E1', 'suspect', '作品 E1：与 一稿多投·E2 的嫌疑尚未处理；须在一稿多投与相似主题中决定'],
+      ['E2', 'suspect', '作品 E2：与 一稿多投·E1 的嫌疑尚未处理；须在一稿多投与相似主题中决定'],
     ]);
   });
 

@@ -2,7 +2,8 @@ import type { EntryStatus } from '../entries/status.ts';
 import type { AwardOverrideKind } from './overrides.ts';
 import { VALID_STATUSES } from '../entries/status.ts';
 import type { CategoryRules, Quota, RuleSet } from '../rules/schema.ts';
-import { rubricMax } from '../rules/schema.ts';
+import { rubricMax, ruleSetTitle } from '../rules/schema.ts';
+import { categoryDefaults } from '../rules/defaults.ts';
 import { scoreEntries, type EntryScore, type ScoringRule } from '../scoring/aggregate.ts';
 import { finalizationBlockers, type BlockerOverride, type FinalizationBlocker } from '../scoring/blockers.ts';
 import { normalizeByExpert, type ExpertProfile } from '../scoring/normalize.ts';
@@ -124,6 +125,8 @@ export interface AwardCategory {
   atLeastOneFirst: boolean;
   perGroup: boolean;
   denominator: 'valid' | 'submitted';
+  /** Values the notice does not state (默认值（通知未规定，可修改）). */
+  defaults: { bands: boolean; rubric: boolean; tieBreak: boolean };
 }
 
 /** One submitted review, for the score-detail export. */
@@ -170,6 +173,8 @@ export type AwardBlocker = Blocker;
 
 export interface ContestAwards {
   contest: { id: number; name: string; rulesSource: string };
+  /** The rule set the awards were computed by: its title and the contest's version of it. */
+  rules: { title: string; version: number };
   scoring: { method: ScoringRule['method']; requiredReviews: number; spreadThreshold: number; note: string };
   categories: AwardCategory[];
   groups: AwardGroup[];
@@ -189,6 +194,8 @@ export interface ContestAwards {
 export interface AwardInput {
   contest: { id: number; name: string; rulesSource: string };
   ruleSet: RuleSet;
+  /** The contest's current version of its rule set. */
+  ruleVersion: number;
   /** The contest's categories in rule-set order. */
   categories: { id: number; key: string; name: string }[];
   /** Every entry of the contest, whatever its status (the 'submitted' denominator counts them all). */
@@ -513,7 +520,7 @@ export function buildContestAwards(input: AwardInput): ContestAwards {
   for (const cat of input.categories) {
     const rules = rulesByKey.get(cat.key);
     if (!rules) throw new Error(`类别“${cat.name}”（${cat.key}）不在竞赛规则中，请先修正规则或作品类别`);
-    categories.push(awardCategory(cat, rules));
+    categories.push(awardCategory(cat, rules, ruleSet));
     const valid = input.entries.filter((e) => e.categoryId === cat.id && validStatus.has(e.status)).sort(byCode);
     scored.push({ cat, rules, scores: scoreCategory(rules, ruleSet.judging, valid, input.reviews) });
   }
@@ -584,6 +591,7 @@ export function buildContestAwards(input: AwardInput): ContestAwards {
 
   return {
     contest: input.contest,
+    rules: { title: ruleSetTitle(ruleSet), version: input.ruleVersion },
     scoring,
     categories,
     groups,
@@ -597,7 +605,7 @@ export function buildContestAwards(input: AwardInput): ContestAwards {
   };
 }
 
-function awardCategory(cat: { key: string; name: string }, rules: CategoryRules): AwardCategory {
+function awardCategory(cat: { key: string; name: string }, rules: CategoryRules, ruleSet: RuleSet): AwardCategory {
   const awards = rules.awards;
   return {
     key: cat.key,
@@ -610,6 +618,7 @@ function awardCategory(cat: { key: string; name: string }, rules: CategoryRules)
     atLeastOneFirst: awards.atLeastOneFirst,
     perGroup: awards.perGroup,
     denominator: awards.denominator,
+    defaults: categoryDefaults(ruleSet, cat.key),
   };
 }
 

@@ -3,7 +3,7 @@ import { nowIso } from '../db/connect.ts';
 import type { Category, Contest } from '../db/schema.ts';
 import { audit } from '../audit/log.ts';
 import { requireRuleSet } from '../rules/load.ts';
-import type { RuleSet } from '../rules/schema.ts';
+import { type RuleSet, ruleSetTitle } from '../rules/schema.ts';
 import { CappedMap } from '../util/capped-map.ts';
 
 export interface CreateContestInput {
@@ -19,6 +19,8 @@ export interface ContestSummary {
   id: number;
   name: string;
   rules_source: string;
+  /** The rule set's title (what pages show; the file name is never shown). */
+  rulesTitle: string;
   blind: number;
   created_at: string;
   categories: number;
@@ -74,7 +76,7 @@ export async function createContest(db: Db, input: CreateContestInput): Promise<
 
 /** Every contest (or only those `memberId` is a member of), oldest first, with how many categories and entries it has. */
 export async function listContests(db: Db, memberId?: number): Promise<ContestSummary[]> {
-  let query = db.selectFrom('contests as c').select(['c.id', 'c.name', 'c.rules_source', 'c.blind', 'c.created_at']);
+  let query = db.selectFrom('contests as c').select(['c.id', 'c.name', 'c.rules_source', 'c.rules_yaml', 'c.blind', 'c.created_at']);
   if (memberId !== undefined) {
     query = query.where('c.id', 'in', (eb) => eb.selectFrom('contest_members').select('contest_id').where('user_id', '=', memberId));
   }
@@ -85,7 +87,12 @@ export async function listContests(db: Db, memberId?: number): Promise<ContestSu
     ])
     .orderBy('c.id')
     .execute();
-  return rows.map((r) => ({ ...r, categories: Number(r.categories), entries: Number(r.entries) }));
+  return rows.map(({ rules_yaml, ...r }) => ({
+    ...r,
+    rulesTitle: ruleSetTitle(ruleSetOf({ rules_yaml, rules_source: r.rules_source })),
+    categories: Number(r.categories),
+    entries: Number(r.entries),
+  }));
 }
 
 export async function getContest(db: Db, id: number): Promise<Contest | undefined> {
@@ -123,15 +130,50 @@ export function ruleSetOf(contest: Pick<Contest, 'rules_yaml' | 'rules_source'>)
   return ruleSet;
 }
 
+export interface RuleVersion {
+  version: number;
+  yaml: string;
+  reason: string | null;
+  by: string | null;
+  createdAt: string;
+}
+
+/** Every saved version of the contest's rule set, oldest first. */
+export async function listRuleVersions(db: Db, contestId: number): Promise<RuleVersion[]> {
+  const rows = await db
+    .selectFrom('rule_versions as v')
+    .leftJoin('users as u', 'u.id', 'v.user_id')
+    .select(['v.version', 'v.yaml', 'v.reason', 'v.created_at', 'u.display_name'])
+    .where('v.contest_id', '=', contestId)
+    .orderBy('v.version')
+    .execute();
+  return rows.map((r) => ({ version: r.version, yaml: r.yaml, reason: r.reason, by: r.display_name, createdAt: r.created_at }));
+}
+
+/** The number of the contest's current rule-set version (1 for a contest never edited). */
+export async function currentRuleVersion(db: Db, contestId: number): Promise<number> {
+  const row = await db
+    .selectFrom('rule_versions')
+    .select((eb) => eb.fn.max('version').as('v'))
+    .where('contest_id', '=', contestId)
+    .executeTakeFirst();
+  return Number(row?.v ?? 1);
+}
+
 /**
- * Replaces the contest's rule set. Categories are matched by key: renamed and
- * reordered in place, new ones added, dropped ones deleted only when no entry uses
- * them (otherwise the whole update is refused and nothing changes).
+ * Saves a new version of the contest's rule set (a reason is required) and makes it the current one:
+ * validated first (a RuleSetInvalidError lists every error by line and field); categories matched by key —
+ * renamed and reordered in place, new ones added, dropped ones deleted only when no entry uses them
+ * (otherwise nothing changes). Stored, versioned and audited with the diff's both sides in one transaction.
+ * Returns the new version's number.
  */
-export async function updateContestRules(db: Db, id: number, rulesYaml: string, userId: number | null): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+export async function updateContestRules(db: Db, id: number, rulesYaml: string, userId: number | null, reason: string): Promise<number> {
+  const why = reason.trim();
+  if (!why) throw new Error('请填写修改理由');
+  return db.transaction().execute(async (trx) => {
     const contest = await requireContestRow(trx, id);
-    const ruleSet = requireRuleSet(rulesYaml, contest.rules_source);
+    const ruleSet = requireRuleSet(rulesYaml, ruleSetTitle(ruleSetOf(contest)));
+    if (rulesYaml === contest.rules_yaml) throw new Error('规则没有改动');
     const existing = await trx.selectFrom('categories').select(['id', 'key', 'name']).where('contest_id', '=', id).execute();
     const wanted = new Set(ruleSet.categories.map((c) => c.key));
     const dropped = existing.filter((c) => !wanted.has(c.key));
@@ -173,6 +215,11 @@ export async function updateContestRules(db: Db, id: number, rulesYaml: string, 
       .set({ rules_yaml: rulesYaml, blind: ruleSet.blind ? 1 : 0 })
       .where('id', '=', id)
       .execute();
+    const version = (await currentRuleVersion(trx, id)) + 1;
+    await trx
+      .insertInto('rule_versions')
+      .values({ contest_id: id, version, yaml: rulesYaml, reason: why, user_id: userId, created_at: nowIso() })
+      .execute();
     await audit(trx, {
       userId,
       contestId: id,
@@ -180,7 +227,9 @@ export async function updateContestRules(db: Db, id: number, rulesYaml: string, 
       subjectType: 'contest',
       subjectId: id,
       oldValue: contest.rules_yaml,
-      newValue: rulesYaml,
+      newValue: { version, yaml: rulesYaml },
+      reason: why,
     });
+    return version;
   });
 }

@@ -56,6 +56,7 @@ export function checkPresence(m: Material, files: EntryFile[], unassigned: Entry
   const least = m.required ? Math.max(1, m.minCount ?? 1) : 0;
   if (n === 0 && least > 0) {
     const hint = unassigned.length ? `；未能归类的文件：${listNames(unassigned)}` : '';
+    if (m.missing === 'warn') return { id, status: 'warn', message: `未提交${label}（通知要求提交，请核实）${hint}` };
     return { id, status: 'fail', message: `缺少${label}${hint}` };
   }
   if (n === 0) return { id, status: 'pass', message: `未提交${label}（非必交）` };

@@ -1,5 +1,6 @@
 import type { CheckStatus } from '../eligibility/types.ts';
 import { type EntryStatus, VALID_STATUSES } from '../entries/status.ts';
+import { TERMS } from '../util/terms.ts';
 import { shanghaiMinute } from '../util/time.ts';
 
 /**
@@ -15,10 +16,10 @@ export type BlockerKind = 'eligibility' | 'similarity' | 'suspect' | 'review' | 
 
 /** Chinese names of the kinds, as the pages label them. */
 export const BLOCKER_KINDS: Record<BlockerKind, string> = {
-  eligibility: '形式审查',
-  similarity: '查重',
-  suspect: '一稿多投',
-  review: '评审',
+  eligibility: TERMS.eligibility,
+  similarity: TERMS.similarity,
+  suspect: TERMS.suspects,
+  review: TERMS.judging,
   stale: '结果过期',
   tie: '边界并列',
 };
@@ -144,7 +145,7 @@ export function entryGates(input: GateInput): GateResult {
     const similarity = similarityProblem(e, input);
     if (similarity) hold(e, 'similarity', `${similarity}；须在查重中作出保留或取消资格的决定`);
     const pairs = partners.get(e.code);
-    if (pairs) hold(e, 'suspect', `与 ${pairs.join('、')} 的嫌疑尚未处理；须在一稿多投中决定`);
+    if (pairs) hold(e, 'suspect', `与 ${pairs.join('、')} 的嫌疑尚未处理；须在一稿多投与相似主题中决定`);
   }
 
   if (!input.scan && entries.length) {

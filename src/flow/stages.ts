@@ -1,3 +1,4 @@
+import { TERMS } from '../util/terms.ts';
 import type { Blocker, BlockerKind } from './gates.ts';
 
 /**
@@ -77,7 +78,7 @@ export function contestFlow(f: FlowFacts): ContestFlow {
   const reviewOpen = count(b, 'review');
 
   const stages: Stage[] = [
-    stage('import', '导入', f.importRunning ? 'in-progress' : f.entries.total ? 'done' : 'not-started', 0, {
+    stage('import', TERMS.imports, f.importRunning ? 'in-progress' : f.entries.total ? 'done' : 'not-started', 0, {
       counts: [
         { label: '作品', value: f.entries.total },
         { label: '文件', value: f.entries.files },
@@ -87,7 +88,7 @@ export function contestFlow(f: FlowFacts): ContestFlow {
     }),
     stage(
       'eligibility',
-      '形式审查',
+      TERMS.eligibility,
       e.checked === 0 && e.decided === 0 ? 'not-started' : eligibilityOpen ? 'open' : e.unchecked ? 'in-progress' : 'done',
       eligibilityOpen,
       {
@@ -105,7 +106,7 @@ export function contestFlow(f: FlowFacts): ContestFlow {
     ),
     stage(
       'similarity',
-      '查重',
+      TERMS.similarity,
       s.scanRunning ? 'in-progress' : s.scanVersion === null ? 'not-started' : similarityOpen + suspectOpen ? 'open' : 'done',
       similarityOpen + suspectOpen,
       {
@@ -126,7 +127,7 @@ export function contestFlow(f: FlowFacts): ContestFlow {
     ),
     stage(
       'judging',
-      '评审',
+      TERMS.judging,
       j.assignments === 0 ? 'not-started' : j.entriesMissing ? 'in-progress' : reviewOpen ? 'open' : 'done',
       reviewOpen,
       {
@@ -141,7 +142,7 @@ export function contestFlow(f: FlowFacts): ContestFlow {
     ),
     stage(
       'awards',
-      '评奖',
+      TERMS.awards,
       f.awards.banded === 0 && f.blockers.length === 0 ? 'not-started' : f.awards.canFinalize ? 'done' : 'open',
       f.blockers.length,
       {
@@ -153,7 +154,7 @@ export function contestFlow(f: FlowFacts): ContestFlow {
         warning: null,
       },
     ),
-    stage('publication', '公示', f.publication.versions ? 'done' : 'not-started', 0, {
+    stage('publication', TERMS.publications, f.publication.versions ? 'done' : 'not-started', 0, {
       counts: [{ label: '公示版本', value: f.publication.versions }],
       action: { label: f.publication.versions ? '查看公示' : '公示获奖名单', path: '/awards/publications' },
       warning: f.publication.versions === 0 && !f.awards.canFinalize ? `尚有 ${f.blockers.length} 项问题未处理，公示须填写理由` : null,

@@ -152,6 +152,11 @@ const material = z.strictObject({
   /** The notice's own name for it, e.g. 案例信息表（附表6）. */
   name: text.optional(),
   required: z.boolean().default(true),
+  /**
+   * What a missing required material is: 'fail', or 'warn' where the notice requires it but leaves room (its
+   * own package list omits it): a visible warning the organizer decides on, never a silent pass.
+   */
+  missing: z.enum(['fail', 'warn']).default('fail'),
   /** Allowed extensions, lower case, without dot. Empty: any. */
   formats: z.array(extension).default([]),
   minCount: count.optional(),
@@ -338,6 +343,11 @@ const category = z.strictObject({
   /** What the groups are called: 学段, 组别 … */
   groupLabel: text.default('学段'),
   groups: z.array(group).default([]),
+  /**
+   * An entry whose group is not among `groups`: 'warn' (the organizer checks it) or 'fail' where the notice
+   * limits the category to those groups (基础教育专项（仅面向义务教育阶段）).
+   */
+  otherGroups: z.enum(['warn', 'fail']).default('warn'),
   authors: authorLimits.prefault({}),
   title: z
     .strictObject({ forbiddenChars: z.array(z.string().min(1)).default([]), maxChars: z.number().int().positive().optional() })
@@ -582,6 +592,9 @@ export function criterionLevels(r: Rubric, c: RubricCriterion): RubricLevel[] {
     return { label: s.label, min: +(s.from * c.max).toFixed(2), max: +upper.toFixed(2), text: s.text };
   });
 }
+
+/** What a contest shows as its rule set's name: the notice's title, else the contest name the rule set gives. */
+export const ruleSetTitle = (r: RuleSet): string => r.contest.notice.title ?? r.contest.name;
 
 /** Full marks of a category's rubric. */
 export const rubricMax = (r: Rubric): number => r.criteria.reduce((s, c) => s + c.max, 0);

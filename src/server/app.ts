@@ -13,6 +13,7 @@ import { homeRoutes } from './home.ts';
 import { userRoutes } from './users/routes.ts';
 import { memberRoutes } from './members/routes.ts';
 import { contestRoutes } from './contests/routes.ts';
+import { ruleRoutes } from './contests/rules-routes.ts';
 import { importRoutes } from './imports/routes.ts';
 import { entryRoutes } from './entries/routes.ts';
 import { similarityRoutes } from './similarity/routes.ts';
@@ -85,5 +86,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(suspectRoutes);
   await app.register(unitRoutes);
   await app.register(memberRoutes);
+  await app.register(ruleRoutes);
   return app;
 }

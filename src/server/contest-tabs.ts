@@ -23,6 +23,7 @@ export const CONTEST_TABS: readonly ContestTab[] = [
   { key: 'assignments', label: TERMS.assignments, path: '/assignments', roles: ORGANIZERS },
   { key: 'progress', label: TERMS.progress, path: '/progress', roles: ORGANIZERS },
   { key: 'awards', label: TERMS.awards, path: '/awards', roles: ORGANIZERS },
+  { key: 'rules', label: TERMS.rules, path: '/rules', roles: ORGANIZERS },
   { key: 'members', label: TERMS.members, path: '/members', roles: ADMINS },
 ];
 

@@ -4,6 +4,7 @@ import { ROLE_LABELS } from '../users/accounts.ts';
 import { JOB_STATES, REVIEW_STATES, TERMS } from '../util/terms.ts';
 import { shanghaiMinute } from '../util/time.ts';
 import { formatBytes } from '../util/bytes.ts';
+import { BLOCKER_KINDS, type BlockerKind } from '../flow/gates.ts';
 
 /** Formatting helpers every template gets as `it.h`. */
 export const viewHelpers = {
@@ -16,6 +17,7 @@ export const viewHelpers = {
   size: formatBytes,
   /** ISO timestamp → "2024-05-01 14:03" in China time, whatever the server's zone. */
   time: (iso: string | null): string => shanghaiMinute(iso),
+  blockerKind: (kind: BlockerKind): string => BLOCKER_KINDS[kind],
   percent: (fraction: number): number => Math.round(Math.max(0, Math.min(1, fraction)) * 100),
   /** `base` with the given query parameters, empty ones dropped. */
   url(base: string, params: Record<string, string | number | null | undefined>): string {

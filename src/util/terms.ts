@@ -19,6 +19,8 @@ export const TERMS = {
   panels: '评审组',
   assignments: '评审分配',
   progress: '评审进度',
+  /** Expert judging as a stage of the contest (assignments, reviews). */
+  judging: '评审',
   awards: '评奖',
   publications: '公示',
   finalScore: '最终得分',
@@ -36,6 +38,8 @@ export const TERMS = {
   deadline: '截止时间',
   /** Who works on a contest: its organizers (administrators reach every contest). */
   members: '成员',
+  /** The contest's own copy of its rule set, with its versions. */
+  rules: '规则',
 } as const;
 
 export type Term = keyof typeof TERMS;

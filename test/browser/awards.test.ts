@@ -47,6 +47,10 @@ async function prepareContest(dir: string, dbFile: string): Promise<number> {
   const { id } = await cliJson<{ id: number }>('contest', 'create', '--rules', RULES, '--name', CONTEST_NAME, '--db', dbFile);
   const contest = String(id);
   expect((await cliJson<{ imported: number }>('import', contest, root, '--db', dbFile)).imported).toBe(LEVELS.length);
+  // The gates before judging: 形式审查 run and every entry kept by the organizer, one scan.
+  await cliJson('check', contest, '--db', dbFile);
+  await cliJson('decide', contest, '--all-open', '--on', 'eligibility', '--keep', '--reason', '材料已另行核实', '--db', dbFile);
+  expect((await cli('scan', '--contest', contest, '--db', dbFile)).code).toBe(0);
 
   const experts = new ExcelJS.Workbook();
   const list = experts.addWorksheet('专家');

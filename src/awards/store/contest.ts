@@ -1,5 +1,5 @@
 import { contestAuthors } from '../../contests/authors.ts';
-import { contestCategories, contestRuleSet, getContest } from '../../contests/index.ts';
+import { contestCategories, contestRuleSet, currentRuleVersion, getContest } from '../../contests/index.ts';
 import type { Db } from '../../db/connect.ts';
 import { type AwardInput, buildContestAwards, type ContestAwards } from '../contest.ts';
 import { reviewScores } from '../../db/columns.ts';
@@ -43,6 +43,7 @@ export async function loadAwardInput(db: Db, contestId: number): Promise<AwardIn
   return {
     contest: { id: contest.id, name: contest.name, rulesSource: contest.rules_source },
     ruleSet,
+    ruleVersion: await currentRuleVersion(db, contestId),
     categories: categories.map((c) => ({ id: c.id, key: c.key, name: c.name })),
     entries: entries.map((e) => ({
       id: e.id,

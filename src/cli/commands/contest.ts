@@ -87,7 +87,7 @@ export const contestListCommand: Command = {
       else if (contests.length === 0) ctx.print('还没有竞赛。用 casejury contest create --rules FILE 新建。');
       else
         for (const c of contests)
-          ctx.print(`#${c.id}  ${c.name}  规则：${c.rules_source}  类别 ${c.categories}  作品 ${c.entries}  创建于 ${c.created_at}`);
+          ctx.print(`#${c.id}  ${c.name}  规则：${c.rulesTitle}  类别 ${c.categories}  作品 ${c.entries}  创建于 ${c.created_at}`);
       return 0;
     });
   },

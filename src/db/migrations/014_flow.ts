@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { withId } from './helpers.ts';
 
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<unknown>): Promise<void> {
   // Every saved version of a contest's rule set; contests.rules_yaml stays the current one.
   await withId(db, db.schema.createTable('rule_versions'))
     .addColumn('contest_id', 'integer', (c) => c.notNull().references('contests.id').onDelete('cascade'))
@@ -30,7 +30,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('eligibility_results').addColumn('rules_version', 'integer').execute();
 }
 
-export async function down(db: Kysely<any>): Promise<void> {
+export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('eligibility_results').dropColumn('rules_version').execute();
   await db.schema.dropTable('manual_checks').execute();
   await db.schema.dropTable('rule_versions').execute();

@@ -1,6 +1,7 @@
 import { audit } from '../../audit/log.ts';
 import { type Db, nowIso } from '../../db/connect.ts';
 import type { RuleSet } from '../../rules/schema.ts';
+import { currentRuleVersion } from '../../contests/index.ts';
 import { inChunks } from '../../util/chunks.ts';
 import { VALID_STATUSES } from '../../entries/status.ts';
 import { checklistFor, openItems } from '../checklist.ts';
@@ -96,4 +97,13 @@ export async function confirmManualChecks(
     }
     return rows.length;
   });
+}
+
+/** The rule-set versions the stored 形式审查 results were checked against, and the contest's current one. */
+export async function checkedRuleVersions(db: Db, contestId: number): Promise<{ current: number; checked: number[] }> {
+  const [current, rows] = await Promise.all([
+    currentRuleVersion(db, contestId),
+    db.selectFrom('eligibility_results').select('rules_version').distinct().where('contest_id', '=', contestId).execute(),
+  ]);
+  return { current, checked: rows.map((r) => r.rules_version ?? 1).sort((a, b) => a - b) };
 }

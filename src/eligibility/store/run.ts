@@ -1,5 +1,5 @@
 import { audit } from '../../audit/log.ts';
-import { contestRuleSet } from '../../contests/index.ts';
+import { contestRuleSet, currentRuleVersion } from '../../contests/index.ts';
 import { authorsByEntry } from '../../contests/authors.ts';
 import { type Db, nowIso } from '../../db/connect.ts';
 import { type BlobStore, defaultBlobStore } from '../../storage/blobs.ts';
@@ -179,7 +179,7 @@ async function loadEntries(db: Db, contestId: number, entryIds: number[] | undef
  * decision (decide()).
  */
 export async function runChecks(db: Db, contestId: number, options: RunOptions = {}): Promise<RunSummary> {
-  const ruleSet = await contestRuleSet(db, contestId);
+  const [ruleSet, rulesVersion] = await Promise.all([contestRuleSet(db, contestId), currentRuleVersion(db, contestId)]);
   const blobs = options.blobs ?? defaultBlobStore();
   const { targets, firstAuthorWorks } = await loadEntries(db, contestId, options.entryIds);
   const priorAwards = await loadPriorAwards(db, contestId);
@@ -227,6 +227,7 @@ export async function runChecks(db: Db, contestId: number, options: RunOptions =
       fail_count: checks.filter((c) => c.status === 'fail').length,
       warn_count: checks.filter((c) => c.status === 'warn').length,
       checked_at: checkedAt,
+      rules_version: rulesVersion,
     };
   });
   const summary: RunSummary = {

@@ -3,7 +3,8 @@ import { loadAwardInput } from '../../awards/store/contest.ts';
 import { listPublications } from '../../awards/store/publication.ts';
 import type { Db } from '../../db/connect.ts';
 import { VALID_STATUSES } from '../../entries/status.ts';
-import { type ContestFlow, contestFlow } from '../stages.ts';
+import { latestRun } from '../../similarity/store/queries.ts';
+import { type ContestFlow, contestFlow, judgingWarning } from '../stages.ts';
 
 /** The contest's way through (概况, `casejury status`), with the awards it was computed from. */
 export async function contestStatus(db: Db, contestId: number): Promise<ContestFlow & { awards: ContestAwards }> {
@@ -92,4 +93,20 @@ export async function contestStatus(db: Db, contestId: number): Promise<ContestF
     publication: { versions: publications.length, latestAt: publications.at(-1)?.publishedAt ?? null },
   });
   return { ...flow, awards };
+}
+
+/** What assigning experts now would skip (entries not through 形式审查, no scan yet), for the 评审分配 page. */
+export async function judgingSkips(db: Db, contestId: number): Promise<string | null> {
+  const [unchecked, run] = await Promise.all([
+    db
+      .selectFrom('entries as e')
+      .leftJoin('eligibility_results as r', 'r.entry_id', 'e.id')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('e.contest_id', '=', contestId)
+      .where('e.status', '=', 'submitted')
+      .where('r.id', 'is', null)
+      .executeTakeFirst(),
+    latestRun(db, contestId),
+  ]);
+  return judgingWarning(Number(unchecked?.n ?? 0), run?.version ?? null);
 }

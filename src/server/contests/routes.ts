@@ -3,7 +3,10 @@ import fs from 'node:fs/promises';
 import type { FastifyPluginAsync } from 'fastify';
 import { ORGANIZERS, CONTEST_ORGANIZERS } from '../auth/access.ts';
 import { idParams, type Ids } from '../schemas.ts';
-import { createContest, listContests } from '../../contests/index.ts';
+import { createContest, currentRuleVersion, listContests, ruleSetOf } from '../../contests/index.ts';
+import { contestStatus } from '../../flow/store/status.ts';
+import { ruleSetTitle } from '../../rules/schema.ts';
+import { refusal } from '../refusal.ts';
 import { RuleSetInvalidError } from '../../rules/load.ts';
 import { listRuleSetFiles, loadRuleSetFile } from '../../rules/store/files.ts';
 import { requireContest } from './load.ts';
@@ -87,10 +90,18 @@ export const contestRoutes: FastifyPluginAsync<ContestRoutesOptions> = async (ap
     { config: { access: CONTEST_ORGANIZERS }, schema: { params: idParams('contestId') } },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
-      const overview = await contestOverview(app.db, contest.id);
+      const [overview, version] = await Promise.all([contestOverview(app.db, contest.id), currentRuleVersion(app.db, contest.id)]);
       // The notice's chain of levels with this contest's dates (a rule set that no longer parses has none to show).
       const stages = await contestSchedule(app.db, contest.id).catch(() => []);
-      return reply.page('contests/home', { contest, tab: 'home', overview, stages }, { title: contest.name });
+      let flow = null;
+      let flowError = null;
+      try {
+        flow = await contestStatus(app.db, contest.id);
+      } catch (err) {
+        flowError = refusal(err); // e.g. a rule set that no longer fits the stored reviews: said, not a 500
+      }
+      const rules = { title: ruleSetTitle(ruleSetOf(contest)), version };
+      return reply.page('contests/home', { contest, tab: 'home', overview, stages, flow, flowError, rules }, { title: contest.name });
     },
   );
 };

@@ -17,7 +17,10 @@ import { safeUploadName } from '../upload-name.ts';
 import { checkJobs, checkRun } from './check-job.ts';
 import { boardUrl, type FilterFields, filterFields, filterProperties, type LoadedBoard, loadBoard, selectionToken } from './filter.ts';
 import { checksBySeverity, labels, priorAwardsInfo } from './view.ts';
-import { refusal } from '../refusal.ts';
+import { attempt, refusal } from '../refusal.ts';
+import { ruleSetOf } from '../../contests/index.ts';
+import { checkedRuleVersions, confirmManualChecks, manualChecks } from '../../eligibility/store/manual-checks.ts';
+import { materialsFor } from '../../rules/schema.ts';
 
 /**
  * 形式审查: the eligibility board of a contest (counts, filters, every entry's checklist), the
@@ -55,6 +58,8 @@ function parsePage(raw: string | undefined): number {
 }
 
 const chooseDecision = '请选择审定结果：通过、退回修改或取消资格';
+/** The bulk form's choice that confirms every 人工核查 item of the selection instead of deciding. */
+const MANUAL_CHECKS = '确认人工核查';
 
 export const eligibilityRoutes: FastifyPluginAsync = async (app) => {
   await app.register(multipart, { limits: { fileSize: PRIOR_AWARDS_MAX_BYTES, files: 1, fields: 2, parts: 3 } });
@@ -76,13 +81,18 @@ export const eligibilityRoutes: FastifyPluginAsync = async (app) => {
     const selected = error ? [] : board.entries;
     const pages = Math.max(1, Math.ceil(selected.length / ROWS_PER_PAGE));
     const current = Math.min(page, pages);
-    const [run, prior] = await Promise.all([checkRun(app.db, contest.id), priorAwardsInfo(app.db, contest.id)]);
+    const [run, prior, rules] = await Promise.all([
+      checkRun(app.db, contest.id),
+      priorAwardsInfo(app.db, contest.id),
+      checkedRuleVersions(app.db, contest.id),
+    ]);
     return {
       contest,
       tab: 'eligibility',
       labels,
       counts: board.counts,
       checkIds: board.checkIds,
+      rules,
       lastCheckedAt: board.lastCheckedAt,
       fields: { ...filterFields({}), ...fields },
       query: filterFields(filter),
@@ -181,6 +191,11 @@ export const eligibilityRoutes: FastifyPluginAsync = async (app) => {
    */
   async function showChecklist(request: FastifyRequest, reply: FastifyReply, contest: Contest, entryId: number, view: ChecklistView = {}) {
     const entry = await requireChecklist(contest.id, entryId);
+    const ruleSet = ruleSetOf(contest);
+    const category = ruleSet.categories.find((c) => c.key === entry.category?.key);
+    const manual = (await manualChecks(app.db, contest.id, ruleSet, [entryId])).get(entryId) ?? [];
+    // Each material the entry is checked against, with the notice's note beside it.
+    const materials = category ? materialsFor(category, entry.group).map((m) => ({ name: m.name ?? m.kind, required: m.required, note: m.note ?? null })) : [];
     const refresh =
       isHtmx(request) && view.notice
         ? {
@@ -196,6 +211,8 @@ export const eligibilityRoutes: FastifyPluginAsync = async (app) => {
         labels,
         e: entry,
         checks: checksBySeverity(entry),
+        manual,
+        materials,
         notice: view.notice ?? null,
         error: view.error ?? null,
         form: view.form ?? {},
@@ -258,6 +275,36 @@ export const eligibilityRoutes: FastifyPluginAsync = async (app) => {
     },
   );
 
+  app.post<{ Params: Ids<'contestId' | 'entryId'>; Body: { item?: string | string[] } }>(
+    '/contests/:contestId/eligibility/entries/:entryId/manual-checks',
+    {
+      config: { access: CONTEST_ORGANIZERS },
+      schema: {
+        params: idParams('contestId', 'entryId'),
+        body: {
+          type: 'object',
+          properties: { item: { anyOf: [{ type: 'string', maxLength: 2000 }, { type: 'array', items: { type: 'string', maxLength: 2000 }, maxItems: 100 }] } },
+        },
+      },
+    },
+    async (request, reply) => {
+      const contest = await requireContest(app.db, request.params.contestId);
+      const { entryId } = request.params;
+      await requireChecklist(contest.id, entryId);
+      const raw = request.body?.item;
+      const items = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
+      let confirmed = 0;
+      const error = items.length
+        ? await attempt(async () => {
+            confirmed = await confirmManualChecks(app.db, contest.id, ruleSetOf(contest), [entryId], items, request.signedIn.id);
+          })
+        : '请勾选已核查的项目';
+      if (error) return showChecklist(request, reply, contest, entryId, { error });
+      if (!isHtmx(request)) return reply.goTo(entryUrl(contest.id, entryId));
+      return showChecklist(request, reply, contest, entryId, { notice: `已确认 ${confirmed} 项人工核查` });
+    },
+  );
+
   // ---- Bulk decision for the current filter ----
 
   /**
@@ -298,16 +345,25 @@ export const eligibilityRoutes: FastifyPluginAsync = async (app) => {
       const confirmation = { token, codes: board.entries.map((e) => e.code) };
 
       if (ids.length === 0) return panel(422, { error: '当前筛选没有作品，无法批量审定' });
-      if (!isDecision(decision)) return panel(422, { error: chooseDecision });
+      const manual = decision === MANUAL_CHECKS;
+      if (!manual && !isDecision(decision)) return panel(422, { error: chooseDecision });
       if (!reason) return panel(422, { error: '请填写审定理由' });
       if (!body.token) return panel(200, { confirm: confirmation });
       if (body.token !== token) {
         return panel(409, { confirm: confirmation, error: `筛选结果已经变化，现在是 ${ids.length} 件作品，请核对后再确认` });
       }
 
-      let result: Awaited<ReturnType<typeof decide>>;
+      let notice = '';
       try {
-        result = await decide(app.db, contest.id, ids, decision, reason, request.signedIn.id);
+        if (manual) {
+          // 人工核查 for every selected entry that is still valid (the others have nothing to confirm).
+          const valid = board.entries.filter((e) => e.status === 'submitted' || e.status === 'eligible').map((e) => e.id);
+          const n = valid.length ? await confirmManualChecks(app.db, contest.id, ruleSetOf(contest), valid, null, request.signedIn.id) : 0;
+          notice = `已为 ${valid.length} 件作品确认人工核查（新确认 ${n} 项）`;
+        } else if (isDecision(decision)) {
+          const result = await decide(app.db, contest.id, ids, decision, reason, request.signedIn.id);
+          notice = `已将 ${result.decided} 件作品审定为“${decision}”（其中 ${result.changed} 件状态有变化）`;
+        }
       } catch (err) {
         return panel(422, { confirm: confirmation, error: refusal(err) });
       }
@@ -315,7 +371,7 @@ export const eligibilityRoutes: FastifyPluginAsync = async (app) => {
       if (!isHtmx(request)) return reply.goTo(url);
       // The refreshed board replaces the page, with the filter kept in the address bar.
       const data = await boardData(contest, filterFields(filter), 1);
-      data.notice = `已将 ${result.decided} 件作品审定为“${decision}”（其中 ${result.changed} 件状态有变化）`;
+      data.notice = notice;
       reply.header('HX-Retarget', '#main').header('HX-Reswap', 'innerHTML show:top').header('HX-Replace-Url', url);
       return reply.page('eligibility/board', data, { title: boardTitle(contest) });
     },

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { Contest } from '../../db/schema.ts';
+import { judgingSkips } from '../../flow/store/status.ts';
 import { safeLocalPath, CONTEST_ORGANIZERS } from '../auth/access.ts';
 import { HttpError, notFound } from '../http-error.ts';
 import { idParams, type Ids } from '../schemas.ts';
@@ -53,10 +54,14 @@ export const assignmentRoutes: FastifyPluginAsync = async (app) => {
   async function renderAssignments(reply: FastifyReply, contest: Contest, query: AssignmentsQuery, run: RunSummary | null) {
     const options = await defaults(contest);
     const filter = { categoryId: query.category, shortOnly: query.short === '1', perEntry: options.perEntry };
-    const [rows, categories] = await Promise.all([assignmentTable(app.db, contest.id, filter), contestCategories(app.db, contest.id)]);
+    const [rows, categories, skips] = await Promise.all([
+      assignmentTable(app.db, contest.id, filter),
+      contestCategories(app.db, contest.id),
+      judgingSkips(app.db, contest.id),
+    ]);
     return reply.page(
       'judging/assignments',
-      { contest, tab: 'assignments', rows, categories, filter, options, ruleDefault: ruleSetOf(contest).judging.reviewersPerEntry, run },
+      { contest, tab: 'assignments', rows, categories, filter, options, ruleDefault: ruleSetOf(contest).judging.reviewersPerEntry, run, skips },
       { title: `评审分配 · ${contest.name}` },
     );
   }
