@@ -237,6 +237,7 @@ describe.skipIf(skipBrowserTests)('browser: the gates between the stages, and ru
     expect(await page.locator('#summary').textContent()).toContain('第 2 版');
     expect(await group().locator('.derivation').textContent()).toContain('一等奖 ⌊10×20%⌋=2');
     await h.shot('05-awards-v2');
-    expect(h.problems).toEqual([]);
+    // The two refusals (公示 without a reason, the bad rule value) answer 422 by design; nothing else went wrong.
+    expect(h.problems.filter((p) => !p.includes('status of 422'))).toEqual([]);
   });
 });

@@ -216,6 +216,14 @@ describe.skipIf(skipBrowserTests)('browser: a whole contest from the zip to the 
     expect(await page.locator('#elig-counts [data-count="verdict-unchecked"] strong').textContent()).toBe('0');
     expect(await page.locator('#elig-results tr.entry-row').count()).toBe(ENTRIES.length + 1);
     await shot('04-eligibility');
+
+    // The 人工核查 and the warnings looked at, the organizer passes every entry in bulk.
+    const bulk = page.locator('#bulk-panel');
+    await bulk.getByLabel('审定结果').selectOption('通过');
+    await bulk.getByLabel('审定理由（必填）').fill('材料齐全，人工核查完毕');
+    await bulk.getByRole('button', { name: '下一步：核对数量' }).click();
+    await bulk.getByRole('button', { name: `确认审定 ${ENTRIES.length + 1} 件作品` }).click();
+    await page.getByText(`已将 ${ENTRIES.length + 1} 件作品审定为“通过”`).waitFor();
   });
 
   it('scans from the 查重 tab, sees the copy flagged and disqualifies it, keeping the original', async () => {
