@@ -148,7 +148,7 @@ describe('step 3: bandGroup', () => {
     expect(warnings).toEqual(['作品 S2 的奖项调整（一等奖）未生效：该作品尚有待处理的问题']);
   });
 
-  it('on random groups: held entries never get a band, the denominator is the cleared count, and more cleared entries never mean fewer seats', () => {
+  it('on random groups: held entries get no band, the denominator counts the cleared, and clearing never takes seats away', () => {
     fc.assert(
       fc.property(fc.array(fc.record({ points: fc.integer({ min: 60, max: 100 }), held: fc.boolean() }), { maxLength: 80 }), (specs) => {
         const members = specs.map((s, i) => {

@@ -54,7 +54,7 @@ describe('a whole contest by the CLI alone', () => {
     await fs.rm(dir, { recursive: true, force: true });
   });
 
-  it('imports, checks, scans, decides what the gates hold, assigns, takes filled score sheets, computes, publishes and exports the award list', async () => {
+  it('imports, checks, scans, decides what the gates hold, assigns, takes score sheets, publishes and exports the award list', async () => {
     contest = String((await cliJson<{ id: number }>('contest', 'create', '--rules', RULES, '--name', '命令行全流程', '--db', db)).id);
 
     const imported = await cliJson<{ imported: number; errors: { path: string; message: string }[] }>(

@@ -37,7 +37,11 @@ function entries(): EntrySpec[] {
         group: i % 3 ? '小学' : '初中',
         authors: [
           { name: `黄${prefix}${i}`, unit: `厦门市湖里区第${i}实验小学`, county: '湖里区' },
-          { name: `郑${prefix}${i}`, unit: i % 2 ? '湖里区教师进修学校' : `厦门市湖里区第${i}实验小学`, county: i % 2 ? '湖里区' : '思明区' },
+          {
+            name: `郑${prefix}${i}`,
+            unit: i % 2 ? '湖里区教师进修学校' : `厦门市湖里区第${i}实验小学`,
+            county: i % 2 ? '湖里区' : '思明区',
+          },
         ],
         reviews: [c.map((x, j) => (j === 0 ? x + 0.5 : x)), c, c.map((x, j) => (j === 4 ? x - 0.5 : x))],
       });

@@ -508,10 +508,11 @@ export function buildContestAwards(input: AwardInput): ContestAwards {
     method: ruleSet.judging.aggregation,
     requiredReviews: ruleSet.judging.reviewersPerEntry,
     spreadThreshold: ruleSet.judging.spreadThreshold,
-    note:
-      (ruleSet.judging.aggregation === 'trimmed-mean'
+    note: `${
+      ruleSet.judging.aggregation === 'trimmed-mean'
         ? '评审不少于 5 份时去掉一个最高分和一个最低分后取平均，否则取算术平均'
-        : '取各份评审总分的算术平均') + '；最终得分按四舍五入保留两位小数；同分时依次比较规定评分项的平均分',
+        : '取各份评审总分的算术平均'
+    }；最终得分按四舍五入保留两位小数；同分时依次比较规定评分项的平均分`,
   };
 
   // Step 1: score every category's valid entries.
@@ -684,8 +685,7 @@ function quotaResults(input: AwardInput, groups: AwardGroup[], warnings: string[
       if (e.score === null || e.holds.length) continue;
       const first = e.authors[0];
       const qi = quotas.findIndex(
-        (q, i) =>
-          (q.categories.length === 0 || q.categories.includes(g.categoryKey)) && (!matchers[i] || matchers[i]!.test(first?.county ?? '')),
+        (q, i) => (q.categories.length === 0 || q.categories.includes(g.categoryKey)) && (matchers[i]?.test(first?.county ?? '') ?? true),
       );
       if (qi < 0) continue;
       const q = quotas[qi];
@@ -731,7 +731,9 @@ export function entriesInBand(group: AwardGroup, band: string): AwardEntry[] {
  */
 export function nextStageSeed(awards: ContestAwards, qualifying: readonly string[]): StageSeed {
   const placed = awards.groups.map((g) =>
-    g.entries.filter((e) => e.rank !== null).map((e): Assignment => ({ ...e, entryId: e.code, rank: e.rank!, score: e.score! })),
+    g.entries.flatMap((e): Assignment[] =>
+      e.rank === null || e.score === null ? [] : [{ ...e, entryId: e.code, rank: e.rank, score: e.score }],
+    ),
   );
   return seedNextStage([...placed, ...awards.quotas.flatMap((q) => q.units.map((u) => u.assignments))], qualifying);
 }

@@ -195,7 +195,9 @@ export const eligibilityRoutes: FastifyPluginAsync = async (app) => {
     const category = ruleSet.categories.find((c) => c.key === entry.category?.key);
     const manual = (await manualChecks(app.db, contest.id, ruleSet, [entryId])).get(entryId) ?? [];
     // Each material the entry is checked against, with the notice's note beside it.
-    const materials = category ? materialsFor(category, entry.group).map((m) => ({ name: m.name ?? m.kind, required: m.required, note: m.note ?? null })) : [];
+    const materials = category
+      ? materialsFor(category, entry.group).map((m) => ({ name: m.name ?? m.kind, required: m.required, note: m.note ?? null }))
+      : [];
     const refresh =
       isHtmx(request) && view.notice
         ? {
@@ -283,7 +285,14 @@ export const eligibilityRoutes: FastifyPluginAsync = async (app) => {
         params: idParams('contestId', 'entryId'),
         body: {
           type: 'object',
-          properties: { item: { anyOf: [{ type: 'string', maxLength: 2000 }, { type: 'array', items: { type: 'string', maxLength: 2000 }, maxItems: 100 }] } },
+          properties: {
+            item: {
+              anyOf: [
+                { type: 'string', maxLength: 2000 },
+                { type: 'array', items: { type: 'string', maxLength: 2000 }, maxItems: 100 },
+              ],
+            },
+          },
         },
       },
     },
