@@ -114,7 +114,7 @@ describe('step 3: bandGroup', () => {
     ]);
     expect(group.derivation).toBe(
       '有效作品 10 件：一等奖 ⌊10×10%⌋=1；一、二等奖合计 ⌊10×30%⌋=3；一、二、三等奖合计 ⌊10×60%⌋=6。各奖项名额：一等奖 1、二等奖 2、三等奖 3。' +
-        '未计入有效作品的：待处理 2 件：R11（查重）、R12（一稿多投、形式审查）；取消资格 1 件：R14；已撤回 1 件：R13。',
+        '未计入有效作品的：待处理 2 件：R11（查重）、R12（一稿多投与相似主题、形式审查）；取消资格 1 件：R14；已撤回 1 件：R13。',
     );
     // The best scores of all (99, 98) win nothing while held; they are listed after the ranked ones.
     expect(group.entries.map((e) => [e.code, e.band])).toEqual([

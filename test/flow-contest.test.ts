@@ -142,7 +142,7 @@ describe.each(targets)('gates between the stages on $name', ({ url }) => {
         }
         const r = rank.get(entry) ?? 0;
         maxima.forEach((max, c) => {
-          row.getCell(4 + c).value = Math.round(max * (0.95 - r * 0.02) * 2) / 2;
+          row.getCell(4 + c).value = Math.round(max * (0.95 - r * 0.05));
         });
         row.getCell(header.length).value = '举措具体';
       });
@@ -186,7 +186,7 @@ describe.each(targets)('gates between the stages on $name', ({ url }) => {
         if (n === 1 || filled || String(row.getCell(1).value) !== M || row.getCell(4).value !== null) return;
         filled = true;
         maxima.forEach((max, c) => {
-          row.getCell(4 + c).value = Math.round(max * 0.8 * 2) / 2;
+          row.getCell(4 + c).value = Math.round(max * (0.95 - (rank.get(M) ?? 0) * 0.05));
         });
         row.getCell(header.length).value = '补评';
       });

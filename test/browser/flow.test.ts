@@ -82,7 +82,7 @@ async function prepare(dir: string, dbFile: string): Promise<number> {
     if (n === 1) return;
     const i = Number(/（(\d+)）$/.exec(String(row.getCell(2).value))?.[1] ?? 0);
     maxima.forEach((max, c) => {
-      row.getCell(4 + c).value = Math.round(max * (1 - i * 0.03) * 2) / 2;
+      row.getCell(4 + c).value = Math.round(max * (1 - i * 0.05));
     });
     row.getCell(header.length).value = '结构完整';
   });
