@@ -24,6 +24,8 @@ const file = (path: string, kind: string, ext: string): EntryFile => ({
   text: kind === '案例介绍' ? '基本情况。过程与举措。经验与成效。特色与创新。内容导图。' : null,
   html: null,
   error: null,
+  parts: [],
+  properties: null,
 });
 
 const context = (ruleSet: RuleSet): CheckContext => ({
