@@ -166,7 +166,7 @@ describe.each(testDatabases)('contest awards on $name', ({ open }) => {
     expect(g.derivation).toMatch(/^报送作品 49 件：/);
   });
 
-  it('holds entries missing reviews or with a discrepancy out of the bands and the denominator, and lets one through with a reason', async () => {
+  it('holds entries missing reviews or disagreeing out of the bands and the denominator, and lets one through with a reason', async () => {
     const full = [19, 19, 19, 19, 19];
     built = await buildAwardContest(db, FUJIAN, 'regional-training', [
       { code: 'A01', title: '甲', reviews: [full, full, full] },

@@ -54,7 +54,14 @@ function categoryOf(entry: EntryForCheck, ruleSet: RuleSet): { category: Categor
       ? `${category.name}：${category.groupLabel}“${entry.groupName}”不在规定的${category.groupLabel}（${names}）中`
       : `${category.name}：未确定${category.groupLabel}（${names}）`;
     if (entry.groupName && category.otherGroups === 'fail')
-      return { category, result: { id: 'category', status: 'fail', message: `${category.name}仅面向${names}，${category.groupLabel}“${entry.groupName}”不在其列` } };
+      return {
+        category,
+        result: {
+          id: 'category',
+          status: 'fail',
+          message: `${category.name}仅面向${names}，${category.groupLabel}“${entry.groupName}”不在其列`,
+        },
+      };
     return { category, result: { id: 'category', status: 'warn', message } };
   }
   return { category, result: { id: 'category', status: 'pass', message: [category.name, entry.groupName].filter(Boolean).join('·') } };

@@ -52,7 +52,18 @@ async function prepareContest(dir: string, dbFile: string): Promise<number> {
   await cliJson('decide', contest, '--all-open', '--on', 'eligibility', '--keep', '--reason', '材料已另行核实', '--db', dbFile);
   expect((await cli('scan', '--contest', contest, '--db', dbFile)).code).toBe(0);
   // The generated case documents share their template prose past 30%: kept, as an organizer would after a look.
-  await cliJson('decide', contest, '--all-open', '--on', 'similarity', '--keep', '--reason', '模板化的测试文档，经核实不属抄袭', '--db', dbFile);
+  await cliJson(
+    'decide',
+    contest,
+    '--all-open',
+    '--on',
+    'similarity',
+    '--keep',
+    '--reason',
+    '模板化的测试文档，经核实不属抄袭',
+    '--db',
+    dbFile,
+  );
 
   const experts = new ExcelJS.Workbook();
   const list = experts.addWorksheet('专家');

@@ -71,7 +71,9 @@ function printAwards(ctx: CommandContext, awards: ContestAwards): void {
       ctx.print(`  ${b.name}（名额 ${b.cap}，实际 ${b.count}${b.overCap ? '，超出名额' : ''}）`);
       for (const e of entriesInBand(g, b.name)) {
         const note = e.override ? `  ［调整：${e.override.reason}］` : '';
-        ctx.print(`    第${String(e.rank).padStart(3)}名  ${e.code.padEnd(10)} ${e.score!.toFixed(2).padStart(6)}  ${e.title}${note}`);
+        ctx.print(
+          `    第${String(e.rank).padStart(3)}名  ${e.code.padEnd(10)} ${(e.score?.toFixed(2) ?? '—').padStart(6)}  ${e.title}${note}`,
+        );
       }
     }
     for (const t of g.ties) ctx.print(`  ${t.resolved ? '已决定' : '待决定'}：${t.message}（${t.entryIds.join('、')}）`);

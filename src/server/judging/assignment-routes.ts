@@ -61,7 +61,17 @@ export const assignmentRoutes: FastifyPluginAsync = async (app) => {
     ]);
     return reply.page(
       'judging/assignments',
-      { contest, tab: 'assignments', rows, categories, filter, options, ruleDefault: ruleSetOf(contest).judging.reviewersPerEntry, run, skips },
+      {
+        contest,
+        tab: 'assignments',
+        rows,
+        categories,
+        filter,
+        options,
+        ruleDefault: ruleSetOf(contest).judging.reviewersPerEntry,
+        run,
+        skips,
+      },
       { title: `评审分配 · ${contest.name}` },
     );
   }
