@@ -16,24 +16,10 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { DOCUMENT_FIXTURES, documentSource } from '../test/helpers/documents.ts';
 
-const OUT = path.resolve('test/fixtures/documents');
-const source = JSON.parse(fs.readFileSync(path.join(OUT, 'source.json'), 'utf8')) as {
-  title: string;
-  paragraphs: string[];
-  inserted: string;
-  deleted: string;
-  table: string[][];
-  textbox: string;
-  footnote: string;
-  endnote: string;
-  header: string;
-  footer: string;
-  comment: string;
-  author: string;
-  english: string;
-  registration: { title: string; author: string; unit: string; otherAuthor: string };
-};
+const OUT = DOCUMENT_FIXTURES;
+const source = documentSource;
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 

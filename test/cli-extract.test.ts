@@ -1,11 +1,11 @@
-import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ExtractedFile } from '../src/cli/commands/extract.ts';
 import { cli } from './helpers/cli.ts';
+import { documentSource } from './helpers/documents.ts';
 
 /** `casejury extract`: what the similarity scan, word counts and the anonymity check read from each file. */
 const DIR = 'test/fixtures/documents';
-const source = JSON.parse(fs.readFileSync(`${DIR}/source.json`, 'utf8')) as { header: string; footnote: string; author: string };
+const source = documentSource;
 
 describe('casejury extract', () => {
   it('prints every part of each file with its kind, the extractor and errors, as JSON', async () => {

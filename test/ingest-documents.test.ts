@@ -4,39 +4,13 @@ import CFB from 'cfb';
 import { describe, expect, it } from 'vitest';
 import { type ExtractResult, extractText } from '../src/ingest/extract/index.ts';
 import type { PartKind } from '../src/ingest/extract/parts.ts';
+import { DOCUMENT_FIXTURES, documentSource, hanRecall } from './helpers/documents.ts';
 
 /** Files written by LibreOffice, XeTeX and Microsoft Word: see test/fixtures/documents/README.md. */
-const DIR = path.resolve('test/fixtures/documents');
-const source = JSON.parse(fs.readFileSync(path.join(DIR, 'source.json'), 'utf8')) as {
-  title: string;
-  paragraphs: string[];
-  inserted: string;
-  deleted: string;
-  table: string[][];
-  textbox: string;
-  footnote: string;
-  endnote: string;
-  header: string;
-  footer: string;
-  comment: string;
-  author: string;
-};
+const DIR = DOCUMENT_FIXTURES;
+const source = documentSource;
 
 const read = (name: string): Promise<ExtractResult> => extractText(fs.readFileSync(path.join(DIR, name)), name);
-const han = (s: string): string[] => s.match(/\p{Script=Han}/gu) ?? [];
-
-/** Share of the expected text's Han characters found in the extracted text in the same order (longest common subsequence). */
-function hanRecall(expected: string, actual: string): number {
-  const a = han(expected);
-  const b = han(actual);
-  let prev = new Uint16Array(b.length + 1);
-  let cur = new Uint16Array(b.length + 1);
-  for (const ch of a) {
-    for (let j = 1; j <= b.length; j++) cur[j] = ch === b[j - 1] ? prev[j - 1] + 1 : Math.max(prev[j], cur[j - 1]);
-    [prev, cur] = [cur, prev];
-  }
-  return prev[b.length] / a.length;
-}
 
 /** The body as written: title, paragraphs, the table and the tracked insertion (the deletion is gone). */
 const expectedBody = [

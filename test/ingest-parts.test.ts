@@ -8,17 +8,12 @@ import { documentProperties } from '../src/db/columns.ts';
 import { importPath } from '../src/ingest/import.ts';
 import { LocalBlobStore } from '../src/storage/blobs.ts';
 import { testDatabases } from './helpers/db.ts';
+import { DOCUMENT_FIXTURES, documentSource } from './helpers/documents.ts';
 
 /** The parts of an imported document are stored beside its body, and files read by an older extraction are read again. */
-const FIXTURES = path.resolve('test/fixtures/documents');
+const FIXTURES = DOCUMENT_FIXTURES;
 const RULES = 'rules/2024-platform-cases-teacher-training.yaml';
-const source = JSON.parse(await fs.readFile(path.join(FIXTURES, 'source.json'), 'utf8')) as {
-  footnote: string;
-  header: string;
-  footer: string;
-  textbox: string;
-  author: string;
-};
+const source = documentSource;
 
 let tmp: string;
 beforeAll(async () => {

@@ -11,16 +11,15 @@ import { runPendingOcr } from '../src/ingest/ocr-run.ts';
 import { ocrDocument } from '../src/ingest/extract/ocr.ts';
 import { LocalBlobStore } from '../src/storage/blobs.ts';
 import { testDatabases } from './helpers/db.ts';
+import { DOCUMENT_FIXTURES, documentSource, hanRecall } from './helpers/documents.ts';
 
 /**
  * Scans read by OCR (tesseract-ocr with chi_sim, installed by .ci/run): the signed 登记表 every
  * entry of the 2024 信息化交流 notice hands in as a PDF scan, read and held against the entry.
  */
-const FIXTURES = path.resolve('test/fixtures/documents');
+const FIXTURES = DOCUMENT_FIXTURES;
 const RULES = 'rules/2024-district-info-teaching-exchange.yaml';
-const source = JSON.parse(await fs.readFile(path.join(FIXTURES, 'source.json'), 'utf8')) as {
-  registration: { title: string; author: string; unit: string; otherAuthor: string };
-};
+const source = documentSource;
 const TITLE = source.registration.title;
 /** What the form says, as LibreOffice printed it (see scripts/make-document-fixtures.ts). */
 const FORM_TEXT = [
@@ -33,19 +32,6 @@ const FORM_TEXT = [
   '承诺本人承诺所报送作品为原创，无知识产权争议。',
   '签字',
 ].join('');
-
-const han = (s: string) => s.match(/\p{Script=Han}/gu) ?? [];
-/** Share of the expected Han characters read, in order (longest common subsequence). */
-function hanRecall(expected: string, actual: string): number {
-  const [a, b] = [han(expected), han(actual)];
-  let prev = new Uint16Array(b.length + 1);
-  let cur = new Uint16Array(b.length + 1);
-  for (const ch of a) {
-    for (let j = 1; j <= b.length; j++) cur[j] = ch === b[j - 1] ? prev[j - 1] + 1 : Math.max(prev[j], cur[j - 1]);
-    [prev, cur] = [cur, prev];
-  }
-  return prev[b.length] / a.length;
-}
 
 let tmp: string;
 beforeAll(async () => {

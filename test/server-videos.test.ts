@@ -1,16 +1,13 @@
-import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contestCategories, createContest } from '../src/contests/index.ts';
-import { nowIso } from '../src/db/connect.ts';
+import { DIGITAL_STORY, STORY_AUTHOR, seedVideoEntry } from './helpers/video-entry.ts';
 import { Client, startTestServer, type TestServer } from './server-helpers.ts';
 
 /**
  * Every video of an entry plays for the experts who score it, whatever the rule set calls the
  * material (here the 数字故事 of the 福建 notice), blind, with seeking by range requests.
  */
-const RULES = 'rules/fujian-platform-cases-training-and-scenarios.yaml';
-const STORY = fs.readFileSync('test/fixtures/media/digital-story.mp4');
-const AUTHOR = '欧阳明月';
+const STORY = DIGITAL_STORY;
+const AUTHOR = STORY_AUTHOR;
 
 let server: TestServer;
 let contestId: number;
@@ -22,60 +19,10 @@ let organizer: Client;
 
 beforeAll(async () => {
   server = await startTestServer();
-  const db = server.db;
-  contestId = await createContest(db, {
-    rulesYaml: fs.readFileSync(RULES, 'utf8'),
-    rulesSource: 'fujian.yaml',
-    userId: server.users.organizer,
-  });
-  const category = (await contestCategories(db, contestId)).find((c) => c.key === 'innovative-scenarios');
-  if (!category) throw new Error('category missing');
-  const now = nowIso();
-  ({ id: entryId } = await db
-    .insertInto('entries')
-    .values({
-      contest_id: contestId,
-      category_id: category.id,
-      code: 'FJ-0001',
-      title: '平台助学新场景',
-      group_name: '区域应用案例',
-      status: 'submitted',
-      source_path: `${AUTHOR}/创新场景应用/平台助学新场景`,
-      category_label: null,
-      batch_id: null,
-      created_at: now,
-      updated_at: now,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow());
-  await db
-    .insertInto('authors')
-    .values({ entry_id: entryId, position: 1, name: AUTHOR, unit: '城关第一小学', county: '城关区', title: null, phone: null, role: null })
-    .execute();
-  const story = await server.app.blobs.put(STORY);
-  ({ id: storyId } = await db
-    .insertInto('files')
-    .values({
-      entry_id: entryId,
-      original_path: `${AUTHOR}的数字故事.mp4`,
-      name: `${AUTHOR}的数字故事.mp4`,
-      kind: '数字故事',
-      ext: 'mp4',
-      size: story.size,
-      sha256: story.sha256,
-      mime: 'video/mp4',
-      text: null,
-      html: null,
-      error: null,
-      created_at: now,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow());
-  ({ id: assignmentId } = await db
-    .insertInto('assignments')
-    .values({ contest_id: contestId, entry_id: entryId, expert_id: server.users.expert, status: 'active', reason: null, created_at: now })
-    .returning('id')
-    .executeTakeFirstOrThrow());
+  ({ contestId, entryId, storyId, assignmentId } = await seedVideoEntry(server.db, server.app.blobs, {
+    expertId: server.users.expert,
+    organizerId: server.users.organizer,
+  }));
   expert = new Client(server.app);
   await expert.login('expert');
   organizer = new Client(server.app);

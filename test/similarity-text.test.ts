@@ -1,16 +1,16 @@
-import fs from 'node:fs';
 import fc from 'fast-check';
 import { Converter } from 'opencc-js';
 import { describe, expect, it } from 'vitest';
 import { findSimilarity } from '../src/similarity/index.ts';
 import { normalize, originalRange, unitsToString } from '../src/similarity/text/normalize.ts';
 import { quotedRanges } from '../src/similarity/text/quotes.ts';
+import { documentSource } from './helpers/documents.ts';
 
 /**
  * A Traditional copy in Taiwan's vocabulary (軟體 for 软件, 檔案 for 文件, 影片 for 视频 …) is
  * the same text: the similarity scan folds regional words by phrase, not only characters.
  */
-const source = JSON.parse(fs.readFileSync('test/fixtures/documents/source.json', 'utf8')) as { paragraphs: string[] };
+const source = documentSource;
 const toTaiwan = Converter({ from: 'cn', to: 'twp' });
 const toHongKong = Converter({ from: 'cn', to: 'hk' });
 const text = (s: string) => unitsToString(normalize(s).chars);

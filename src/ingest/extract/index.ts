@@ -3,7 +3,7 @@ import { fileTypeFromBuffer } from 'file-type';
 import yauzl from 'yauzl';
 import { isHtml, isMht, readHtmlDocument } from './html.ts';
 import { readOdt } from './odt.ts';
-import type { DocumentPart, DocumentProperties } from './parts.ts';
+import { type DocumentPart, type DocumentProperties, PART_LABELS } from './parts.ts';
 import { PdfProblem, readPdf } from './pdf.ts';
 import { decodeText, hasUnicodeBom } from './plain.ts';
 import { readRtf } from './rtf.ts';
@@ -96,20 +96,10 @@ async function readWith(
   const error = text
     ? null
     : result.parts.length
-      ? `${label}的正文中没有文字（只在${[...new Set(result.parts.map((p) => PART_NAMES[p.kind]))].join('、')}中有文字）`
+      ? `${label}的正文中没有文字（只在${[...new Set(result.parts.map((p) => PART_LABELS[p.kind]))].join('、')}中有文字）`
       : `${label}中没有文字（可能只有图片）`;
   return { ...empty(mime), ...result, text, extractor, error };
 }
-
-const PART_NAMES: Record<DocumentPart['kind'], string> = {
-  footnote: '脚注',
-  endnote: '尾注',
-  header: '页眉',
-  footer: '页脚',
-  textbox: '文本框',
-  comment: '批注',
-  ocr: '识别文字',
-};
 
 /**
  * Everything casejury reads from one submitted file: body text, the other parts, document
