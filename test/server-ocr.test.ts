@@ -16,7 +16,7 @@ beforeAll(async () => {
   contestId = await createContest(server.db, {
     rulesYaml: fs.readFileSync(RULES, 'utf8'),
     rulesSource: path.basename(RULES),
-    userId: null,
+    userId: server.users.organizer,
   });
   organizer = new Client(server.app);
   await organizer.login('organizer');
