@@ -4,6 +4,7 @@ import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contestAwards } from '../../src/awards/store/contest.ts';
+import { addMember } from '../../src/contests/members.ts';
 import type { Db } from '../../src/db/connect.ts';
 import { createUser } from '../../src/users/accounts.ts';
 import { ProseGenerator } from '../../scripts/lib/prose.ts';
@@ -104,12 +105,14 @@ describe.skipIf(skipBrowserTests)('browser: the gates between the stages, and ru
       prepare: async (dataDir, dbFile) => {
         contestId = await prepare(dataDir, dbFile);
       },
-      beforeListen: (_app, database) =>
-        createUser(
+      beforeListen: async (_app, database) => {
+        await createUser(
           database,
           { username: 'zuzhi', displayName: '赵组织', role: 'organizer', password: PASSWORD, mustChangePassword: false },
           null,
-        ).then(() => undefined),
+        );
+        await addMember(database, contestId, 'zuzhi', 'organizer', null);
+      },
     });
     ({ page, base, db } = h);
     await h.login('zuzhi', PASSWORD);
