@@ -361,6 +361,62 @@ describe('decisions', () => {
   });
 });
 
+describe("人工核查 (the rule set's checklist)", () => {
+  const openEligibility = async () =>
+    (await contestAwards(server.db, contestId)).blockers.filter((b) => b.kind === 'eligibility' && b.message.includes('人工核查'));
+
+  it('shows each item beside the materials and their notes, confirms them per entry with who and when, and the gate follows', async () => {
+    await runAllChecks();
+    const title = SUBMISSIONS[0].title;
+    const page = (await organizer.get(entryPath(title))).body;
+    const items = [...page.matchAll(/<input type="checkbox" name="item" value="([^"]+)">/g)].map((m) => m[1]);
+    expect(items.length).toBeGreaterThan(0);
+    expect(page).toContain('人工核查未全部确认时，本作品的形式审查不算通过。');
+    expect(page).toContain('报送材料要求');
+    // The material's note from the rule set, beside it.
+    expect(page).toMatch(/<li>[^<]*支撑材料[^<]*<span class="material-note">说明：通知文件、制度文档、研究交流、宣传报道及其他成果支撑材料/);
+    const code = (await server.db.selectFrom('entries').select('code').where('id', '=', idOf(title)).executeTakeFirstOrThrow()).code;
+    expect((await openEligibility()).map((b) => b.code)).toContain(code);
+
+    // Nothing ticked: refused in Chinese, nothing stored.
+    const none = await htmxPost(`${entryPath(title)}/manual-checks`, {}, `td#checklist-${idOf(title)}`);
+    expect(none.body).toContain('请勾选已核查的项目');
+    // Every item ticked: confirmed by the signed-in organizer, and the entry leaves the blockers.
+    const form = new URLSearchParams([['_csrf', await token()], ...items.map((i): [string, string] => ['item', i])]);
+    const done = await organizer.request({
+      method: 'POST',
+      url: `${entryPath(title)}/manual-checks`,
+      payload: form.toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'hx-request': 'true', 'hx-target': `td#checklist-${idOf(title)}` },
+    });
+    expect(done.body).toContain(`已确认 ${items.length} 项人工核查`);
+    expect(done.body).toMatch(/已确认<\/span> [^<]+<span class="muted">（[^，]+，\d{4}-\d{2}-\d{2} \d{2}:\d{2}）/);
+    const rows = await server.db.selectFrom('manual_checks').select(['item', 'user_id']).where('entry_id', '=', idOf(title)).execute();
+    expect(rows.map((r) => r.item).sort()).toEqual([...items].sort());
+    expect(rows.every((r) => r.user_id !== null)).toBe(true);
+    expect((await openEligibility()).map((b) => b.code)).not.toContain(code);
+  });
+
+  it('confirms every item of the filtered entries in bulk, audited, without changing their status', async () => {
+    await runAllChecks();
+    const before = await statuses();
+    const form = { decision: '确认人工核查', reason: '逐件核对完毕' };
+    const first = await organizer.post(`/contests/${contestId}/eligibility/bulk`, form, board());
+    const selection = /name="token" value="([^"]+)"/.exec(first.body)?.[1] ?? '';
+    expect(selection).not.toBe('');
+    await organizer.post(`/contests/${contestId}/eligibility/bulk`, { ...form, token: selection }, board());
+    expect(await openEligibility()).toEqual([]);
+    expect(await statuses()).toEqual(before);
+    const audited = await server.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('action', '=', 'eligibility.manual-check')
+      .where('contest_id', '=', contestId)
+      .execute();
+    expect(audited).toHaveLength(SUBMISSIONS.length);
+  });
+});
+
 describe('往届获奖名单 and export', () => {
   it('imports an uploaded list that the next run matches entries against, and refuses other files', async () => {
     const wb = new ExcelJS.Workbook();
