@@ -374,7 +374,9 @@ describe("人工核查 (the rule set's checklist)", () => {
     expect(page).toContain('人工核查未全部确认时，本作品的形式审查不算通过。');
     expect(page).toContain('报送材料要求');
     // The material's note from the rule set, beside it.
-    expect(page).toMatch(/<li>[^<]*支撑材料[^<]*<span class="material-note">说明：通知文件、制度文档、研究交流、宣传报道及其他成果支撑材料/);
+    expect(page).toMatch(
+      /<li>[^<]*支撑材料[^<]*<span class="material-note">说明：通知文件、制度文档、研究交流、宣传报道及其他成果支撑材料/,
+    );
     const code = (await server.db.selectFrom('entries').select('code').where('id', '=', idOf(title)).executeTakeFirstOrThrow()).code;
     expect((await openEligibility()).map((b) => b.code)).toContain(code);
 
