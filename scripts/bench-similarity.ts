@@ -17,33 +17,29 @@
  *   npm run bench:similarity [-- --sizes 1000,2000,10000,30000 --planted-sizes 1000,10000 --baseline dolos --dolos-sizes 2000]
  */
 import { spawn } from 'node:child_process';
-import { createReadStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_OPTIONS, findSimilarity, SimilarityCorpus } from '../src/similarity/index.ts';
 import { normalize, unitsToString } from '../src/similarity/text/normalize.ts';
 import type { ScanReport } from '../src/similarity/store/folder-scan.ts';
-import { chineseSentences, seedNotices, trainingProse } from './lib/chineseProse.ts';
+import {
+  type BenchDocument,
+  CORPUS_CACHE,
+  type CorpusFile,
+  readCorpus,
+  realisticFile,
+  realisticSource,
+  writeCorpus,
+} from './lib/benchCorpora.ts';
 import { type DolosModule, loadDolos } from './lib/dolos.ts';
 import { ACCURACY_SPEC, type PlantedDocument, plantCorpus } from './lib/plantedCorpus.ts';
-import { CharModel, noticeClauses, REALISTIC_SPEC, realisticCorpus } from './lib/realisticCorpus.ts';
 
 const THRESHOLD = 0.3;
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CACHE = path.join(os.tmpdir(), 'casejury-bench-corpora-v2');
-
-interface BenchDocument {
-  id: string;
-  text: string;
-  category: string | null;
-  library: boolean;
-  /** True rate (entries only). */
-  rate: number | null;
-}
 
 interface Accuracy {
   medianError: number;
@@ -74,56 +70,6 @@ function score(docs: readonly BenchDocument[], measured: Map<string, number>): A
   return { medianError: errors[Math.floor(errors.length / 2)] ?? 0, maxError: errors[errors.length - 1] ?? 0, wrongSide };
 }
 
-interface CorpusFile {
-  file: string;
-  twins: [string, string][];
-}
-
-async function readCorpus(file: string): Promise<{ docs: BenchDocument[]; templates: string[]; twins: [string, string][] }> {
-  const docs: BenchDocument[] = [];
-  let templates: string[] = [];
-  let twins: [string, string][] = [];
-  for await (const line of createInterface({ input: createReadStream(file) })) {
-    const record = JSON.parse(line);
-    if (record.meta) ({ templates, twins } = record.meta);
-    else docs.push(record);
-  }
-  return { docs, templates, twins };
-}
-
-async function writeCorpus(file: string, docs: BenchDocument[], meta: { templates: string[]; twins: [string, string][] }): Promise<void> {
-  const lines = [JSON.stringify({ meta }), ...docs.map((d) => JSON.stringify(d))];
-  await writeFile(file, `${lines.join('\n')}\n`);
-}
-
-let model: CharModel | null = null;
-let clauses: string[] = [];
-let proseSource = '';
-
-/** The realistic corpus of a size (generated once, then cached). */
-async function realisticFile(size: number): Promise<CorpusFile> {
-  const file = path.join(CACHE, `realistic-${size}.jsonl`);
-  if (!existsSync(file)) {
-    if (!model) {
-      const notices = seedNotices();
-      const prose = trainingProse();
-      proseSource = prose.source;
-      model = new CharModel([...prose.text.split('\n'), ...notices.flatMap(chineseSentences)]);
-      clauses = noticeClauses(notices);
-    }
-    const started = performance.now();
-    const corpus = realisticCorpus(
-      { ...REALISTIC_SPEC, seed: 4000 + size, entries: size, library: Math.round(size / 100), twins: Math.max(2, Math.round(size / 1000)) },
-      model,
-      clauses,
-    );
-    const docs = corpus.documents.map((d) => ({ id: d.path, text: d.text, category: d.category, library: d.library, rate: d.rate }));
-    await writeCorpus(file, docs, { templates: [], twins: corpus.twins });
-    console.error(`  （生成 ${size} 篇真实风格语料用时 ${((performance.now() - started) / 1000).toFixed(0)} 秒，已缓存：${file}）`);
-  }
-  return { file, twins: (await readCorpus(file)).twins };
-}
-
 const benchDocument = (d: PlantedDocument): BenchDocument => ({
   id: d.path,
   text: d.text,
@@ -134,7 +80,7 @@ const benchDocument = (d: PlantedDocument): BenchDocument => ({
 
 /** The planted corpus of a size. */
 async function plantedFile(size: number): Promise<CorpusFile> {
-  const file = path.join(CACHE, `planted-${size}.jsonl`);
+  const file = path.join(CORPUS_CACHE, `planted-${size}.jsonl`);
   if (!existsSync(file)) {
     const corpus = plantCorpus({
       ...ACCURACY_SPEC,
@@ -343,7 +289,7 @@ async function main(): Promise<void> {
   const plantedSizes = list(values['planted-sizes']);
   const dolosSizes = values.baseline === 'dolos' ? list(values['dolos-sizes']) : [];
   if (values.baseline && values.baseline !== 'dolos') throw new Error(`未知的比较基线：${values.baseline}（可用 dolos）`);
-  await mkdir(CACHE, { recursive: true });
+  await mkdir(CORPUS_CACHE, { recursive: true });
   console.log(
     `查重基准测试 similarity benchmark — ${os.cpus().length} 核 cores, ${fmt(os.totalmem() / 2 ** 30, 1)} GB, Node ${process.version}`,
   );
@@ -392,8 +338,10 @@ async function main(): Promise<void> {
     await attempt(`${size} planted`, () => engineRun('casejury', 'planted', corpus.file));
     if (dolosSizes.includes(size)) await attempt(`${size} Dolos`, () => engineRun('Dolos', 'planted', corpus.file));
   }
-  if (proseSource)
-    console.log(`\n真实风格语料的字符模型训练文本 prose: ${proseSource}；盐 salt: shared/seeds 通知的分句 ${clauses.length} 条`);
+  if (realisticSource.prose)
+    console.log(
+      `\n真实风格语料的字符模型训练文本 prose: ${realisticSource.prose}；盐 salt: shared/seeds 通知的分句 ${realisticSource.clauses} 条`,
+    );
 
   console.log('\n目标 targets:');
   const cli = runs.filter((r) => r.how.startsWith('casejury scan'));
