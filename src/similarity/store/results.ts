@@ -1,4 +1,5 @@
 import type { Transaction } from 'kysely';
+import type { Db } from '../../db/connect.ts';
 import type { Database } from '../../db/schema.ts';
 import { inChunks } from '../../util/chunks.ts';
 import type { PairReport, SimilarityResult, Span } from '../types.ts';
@@ -24,9 +25,14 @@ function entryFirst(p: PairReport): PairReport {
   };
 }
 
-/** Writes a run's results: one report per entry document, the pairs with their spans, the common passages. */
+/**
+ * Writes a run's results: one report per entry document, the pairs with their spans, the common
+ * passages. Each batch of rows is its own short write, so a large scan never holds the database's
+ * write lock for long (experts save meanwhile): the run is not 'done' until its rows are all
+ * written, and no page reads a run before it is.
+ */
 export async function storeResult(
-  trx: Transaction<Database>,
+  trx: Db,
   runId: number,
   result: SimilarityResult,
   members: ReadonlyMap<string, CorpusMember>,
@@ -77,7 +83,7 @@ export async function storeResult(
   for (const rows of inChunks(common, 200)) await trx.insertInto('similarity_common').values(rows).execute();
 }
 
-/** Deletes the details of all but the latest KEPT_RUNS finished runs of a contest. */
+/** Deletes the details of all but the latest KEPT_RUNS finished runs of a contest, and what failed runs left. */
 export async function pruneOldRuns(trx: Transaction<Database>, contestId: number): Promise<void> {
   const old = await trx
     .selectFrom('similarity_runs')
@@ -88,7 +94,13 @@ export async function pruneOldRuns(trx: Transaction<Database>, contestId: number
     .offset(KEPT_RUNS)
     .limit(1_000_000)
     .execute();
-  const ids = old.map((r) => r.id);
+  const failed = await trx
+    .selectFrom('similarity_runs')
+    .select('id')
+    .where('contest_id', '=', contestId)
+    .where('status', '=', 'failed')
+    .execute();
+  const ids = [...old, ...failed].map((r) => r.id);
   for (const part of inChunks(ids, 500)) {
     for (const table of ['similarity_reports', 'similarity_pairs', 'similarity_common'] as const) {
       await trx.deleteFrom(table).where('run_id', 'in', part).execute();

@@ -98,8 +98,8 @@ export async function runContestScan(db: Db, contestId: number, opts: ContestSca
       suspects: result.pairs.filter((p) => p.suspect).length,
       compare_ms: Math.round(compareMs),
     };
+    await storeResult(db, run.id, result, byKey);
     await db.transaction().execute(async (trx) => {
-      await storeResult(trx, run.id, result, byKey);
       await trx
         .updateTable('similarity_runs')
         .set({ ...summary, status: 'done', error: null, duration_ms: Math.round(performance.now() - started), finished_at: nowIso() })
