@@ -38,11 +38,13 @@ export async function storeResult(
   members: ReadonlyMap<string, CorpusMember>,
 ): Promise<void> {
   const reports = result.documents.map((d) => {
-    const m = members.get(d.id)!;
+    const m = members.get(d.id);
+    // the engine ranks entry documents only, and only the documents it was given
+    if (!m || m.entryId === null) throw new Error(`scan result names a document that is not an entry of the contest: ${d.id}`);
     return {
       run_id: runId,
       doc_key: d.id,
-      entry_id: m.entryId!,
+      entry_id: m.entryId,
       file_id: m.id,
       sha256: m.sha256,
       category: d.category,
