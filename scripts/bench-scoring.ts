@@ -11,7 +11,12 @@
  *     a closed loop the latency is simply connections ÷ throughput, so it shows capacity, not user experience.
  * Then every acknowledged save is checked against the database: same version, same values (zero lost).
  *
- *   npm run bench:scoring [-- --seconds 30 --rate 2 --saturate 10 --experts 200 --tasks 9 --db postgres://… --instances 2 --result FILE]
+ * With --scan-entries N an organizer starts a similarity scan of another contest of N entries (realistic
+ * 3,000-character documents, scripts/lib/benchCorpora.ts) on the same server just before the paced phase:
+ * the experts' saves are measured while it runs, and how long it ran is printed beside them.
+ *
+ *   npm run bench:scoring [-- --seconds 30 --rate 2 --saturate 10 --experts 200 --tasks 9 --db postgres://… --instances 2
+ *                            --scan-entries 10000 --result FILE]
  *
  * Without --db it uses a fresh SQLite file; with --db it adds its own uniquely named contest and experts.
  * --instances N starts N server processes on the same database and data folder (as behind a load balancer:
@@ -38,6 +43,7 @@ const { values } = parseArgs({
     tasks: { type: 'string', default: '9' },
     db: { type: 'string' },
     instances: { type: 'string', default: '1' },
+    'scan-entries': { type: 'string', default: '0' },
     result: { type: 'string' },
     // Internal: the server process this script starts for itself.
     'serve-db': { type: 'string' },
@@ -127,6 +133,8 @@ async function runBenchmark(): Promise<void> {
   console.log(`准备数据：${expertCount} 位专家，每位 ${tasksPerExpert} 件作品（${database}，${instanceCount} 个服务实例）…`);
   const db = await openMigratedDb(dbUrl);
   const { criteria, experts, password } = await seed(db, runId, expertCount, tasksPerExpert);
+  const scanEntries = Number(values['scan-entries']);
+  const scan = scanEntries > 0 ? await seedScan(db, runId, scanEntries) : null;
   await db.destroy();
 
   // Instances share the data folder, hence the session key: as behind a load balancer.
@@ -155,8 +163,14 @@ async function runBenchmark(): Promise<void> {
     // Unmeasured: lets the JIT and SQLite's page cache settle. (A save still out when a phase ends is the
     // reason for one 409 per expert at the start of the next: that expert's screen adopts the stored version.)
     await load(experts, criteria, counts, { rate: 0, seconds: 3 });
+    let scanStarted = 0;
+    if (scan) {
+      await startScan(experts[0].base, scan, password);
+      scanStarted = performance.now();
+      console.log(`组织者已开始查重：${scan.entries} 件作品的竞赛（与专家评分在同一服务上）`);
+    }
     const phases = [
-      { name: `按专家的节奏（每位每秒 ${rate} 次保存）`, rate, seconds, target: true },
+      { name: `按专家的节奏（每位每秒 ${rate} 次保存）${scan ? `，同时查重 ${scan.entries} 件作品` : ''}`, rate, seconds, target: true },
       ...(saturate > 0 ? [{ name: '满负荷（每个连接收到响应后立即再保存）', rate: 0, seconds: saturate, target: false }] : []),
     ];
     for (const phase of phases) {
@@ -195,6 +209,16 @@ async function runBenchmark(): Promise<void> {
       });
     }
     for (const s of counts.otherSamples) console.log(`  其他响应示例：${s}`);
+    if (scan) {
+      const db = await openMigratedDb(dbUrl);
+      const job = await waitForScan(db, scan.contestId);
+      await db.destroy();
+      const ran = (performance.now() - scanStarted) / 1000;
+      console.log(
+        `查重：${job.status === 'done' ? '完成' : job.status}，从开始到现在 ${ran.toFixed(1)} s（服务端记录 ${job.seconds ?? '—'} s）` +
+          `${job.seconds !== null && job.seconds < seconds + RAMP_UP_MS / 1000 ? '；查重在测量阶段结束前已完成，测量的后段没有查重同时进行' : '；整个测量阶段都在查重'}`,
+      );
+    }
   } finally {
     await Promise.all(servers.map(stop));
   }
@@ -313,6 +337,135 @@ async function seed(db: Db, runId: string, expertCount: number, tasksPerExpert: 
     }
   });
   return { criteria, experts, password: `Bench-${runId}-pass` };
+}
+
+interface ScanContest {
+  contestId: number;
+  entries: number;
+  username: string;
+}
+
+/** A contest of `entryCount` entries with one realistic 案例介绍 each, and an organizer (the experts' password). */
+async function seedScan(db: Db, runId: string, entryCount: number): Promise<ScanContest> {
+  const { createContest, contestCategories } = await import('../src/contests/index.ts');
+  const { hashPassword } = await import('../src/users/passwords.ts');
+  const { readCorpus, realisticFile } = await import('./lib/benchCorpora.ts');
+  const rulesYaml = await fs.readFile(RULES, 'utf8');
+  const contestId = await createContest(db, { name: `查重压测 ${runId}`, rulesYaml, rulesSource: path.basename(RULES), userId: null });
+  const categories = await contestCategories(db, contestId);
+  const { docs } = await readCorpus((await realisticFile(entryCount)).file);
+  const texts = docs.filter((d) => !d.library).slice(0, entryCount);
+  const now = nowIso();
+  const username = `bench${runId}-organizer`;
+  await db
+    .insertInto('users')
+    .values({
+      username,
+      display_name: '压测组织者',
+      password_hash: await hashPassword(`Bench-${runId}-pass`),
+      role: 'admin',
+      unit: null,
+      county: null,
+      phone: null,
+      email: null,
+      must_change_password: 0,
+      specialties: null,
+      created_at: now,
+    })
+    .execute();
+  for (let i = 0; i < texts.length; i += 500) {
+    const part = texts.slice(i, i + 500);
+    await db.transaction().execute(async (trx) => {
+      const entries = await trx
+        .insertInto('entries')
+        .values(
+          part.map((_, j) => ({
+            contest_id: contestId,
+            category_id: categories[(i + j) % categories.length].id,
+            code: `S${runId}-${String(i + j + 1).padStart(5, '0')}`,
+            title: `查重压测作品 ${i + j + 1}`,
+            group_name: '小学',
+            status: 'submitted' as const,
+            source_path: null,
+            category_label: null,
+            batch_id: null,
+            created_at: now,
+            updated_at: now,
+          })),
+        )
+        .returning('id')
+        .execute();
+      await trx
+        .insertInto('files')
+        .values(
+          part.map((d, j) => ({
+            entry_id: entries[j].id,
+            original_path: '案例介绍.txt',
+            name: '案例介绍.txt',
+            kind: '案例介绍',
+            ext: 'txt',
+            size: Buffer.byteLength(d.text),
+            sha256: crypto.createHash('sha256').update(d.text).digest('hex'),
+            mime: 'text/plain',
+            text: d.text,
+            html: null,
+            error: null,
+            extractor: null,
+            properties_json: null,
+            ocr_status: null,
+            created_at: now,
+          })),
+        )
+        .execute();
+    });
+  }
+  return { contestId, entries: texts.length, username };
+}
+
+/** The organizer signs in and presses 开始查重 on the 查重 page, as in the browser. */
+async function startScan(base: string, scan: ScanContest, password: string): Promise<void> {
+  const loginPage = await fetch(`${base}/login`);
+  let cookie = mergeCookies('', loginPage);
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await loginPage.text())?.[1];
+  if (!csrf) throw new Error('登录页没有 CSRF 令牌');
+  const login = await fetch(`${base}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ username: scan.username, password, _csrf: csrf, next: '/' }),
+  });
+  if (login.status !== 303) throw new Error(`组织者登录失败（${login.status}）`);
+  cookie = mergeCookies(cookie, login);
+  const page = await fetch(`${base}/contests/${scan.contestId}/similarity`, { headers: { cookie } });
+  cookie = mergeCookies(cookie, page);
+  const token = /action="[^"]*\/similarity\/scan"[^>]*>\s*<input type="hidden" name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1];
+  if (!token) throw new Error('查重页没有开始查重的表单');
+  const started = await fetch(`${base}/contests/${scan.contestId}/similarity/scan`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: token }),
+  });
+  if (started.status !== 303) throw new Error(`开始查重失败（${started.status}）`);
+}
+
+/** The scan job once it has finished (waiting up to ten minutes), and how long it ran by its own timestamps. */
+async function waitForScan(db: Db, contestId: number): Promise<{ status: string; seconds: number | null }> {
+  const deadline = Date.now() + 600_000;
+  for (;;) {
+    const run = await db
+      .selectFrom('similarity_runs')
+      .select(['status', 'started_at', 'finished_at'])
+      .where('contest_id', '=', contestId)
+      .orderBy('version', 'desc')
+      .executeTakeFirst();
+    if (run && run.status !== 'running') {
+      const seconds = run.finished_at ? (Date.parse(run.finished_at) - Date.parse(run.started_at)) / 1000 : null;
+      return { status: run.status, seconds };
+    }
+    if (Date.now() > deadline) return { status: '十分钟内未完成', seconds: null };
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
 }
 
 /** Cookies as a browser keeps them: the latest value of each name. */
