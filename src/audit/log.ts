@@ -13,7 +13,9 @@ export interface AuditEvent {
   reason?: string | null;
 }
 
-const asText = (v: unknown): string | null => (v === undefined || v === null ? null : typeof v === 'string' ? v : JSON.stringify(v));
+/** An audit value as stored: text as it is, anything else as JSON. */
+export const auditText = (v: unknown): string | null =>
+  v === undefined || v === null ? null : typeof v === 'string' ? v : JSON.stringify(v);
 
 /** Appends to the audit log; pass the transaction that makes the change so both commit together. */
 export async function audit(db: Kysely<Database> | Transaction<Database>, e: AuditEvent): Promise<void> {
@@ -26,8 +28,8 @@ export async function audit(db: Kysely<Database> | Transaction<Database>, e: Aud
       action: e.action,
       subject_type: e.subjectType,
       subject_id: e.subjectId === undefined || e.subjectId === null ? null : String(e.subjectId),
-      old_value: asText(e.oldValue),
-      new_value: asText(e.newValue),
+      old_value: auditText(e.oldValue),
+      new_value: auditText(e.newValue),
       reason: e.reason ?? null,
     })
     .execute();

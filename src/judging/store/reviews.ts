@@ -1,7 +1,9 @@
+import { sql } from 'kysely';
 import type { Db } from '../../db/connect.ts';
+import { dialectOf } from '../../db/dialect.ts';
 import { nowIso } from '../../db/connect.ts';
 import type { Review } from '../../db/schema.ts';
-import { audit } from '../../audit/log.ts';
+import { type AuditEvent, audit, auditText } from '../../audit/log.ts';
 import { type CheckedScores, type ScoringCriterion, checkScores, checkSubmission } from '../rubric.ts';
 import { reviewScores } from '../../db/columns.ts';
 
@@ -95,16 +97,40 @@ export async function saveOpenedReview(db: Db, review: Review, input: ReviewInpu
     submitted_at: submit ? now : review.submitted_at,
   };
 
-  const saved = await db.transaction().execute(async (trx) => {
+  const changed = diff(before, after, review.comment, input.comment);
+  const event: AuditEvent | null =
+    changed || submit
+      ? {
+          userId: input.expertId,
+          contestId: review.contest_id,
+          action: submit ? 'review.submit' : 'review.save',
+          subjectType: 'review',
+          subjectId: review.id,
+          oldValue: changed?.old ?? null,
+          newValue: changed?.new ?? { total },
+        }
+      : null;
+  const saved =
+    dialectOf(db) === 'postgres' ? await saveInOneStatement(db, review, next, event) : await saveInTransaction(db, review, next, event);
+  if (!saved) {
+    const current = await db.selectFrom('reviews').selectAll().where('id', '=', review.id).executeTakeFirstOrThrow();
+    return { status: current.status === 'submitted' ? 'locked' : 'conflict', review: current };
+  }
+  return { status: checked.problems.length ? 'invalid' : 'saved', review: next, checked };
+}
+
+/** The versioned update and its audit row in one transaction (SQLite: in-process, no round trips to save). */
+async function saveInTransaction(db: Db, review: Review, next: Review, event: AuditEvent | null): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
     const result = await trx
       .updateTable('reviews')
       .set({
         scores_json: next.scores_json,
         comment: next.comment,
-        total,
+        total: next.total,
         status: next.status,
         version: next.version,
-        updated_at: now,
+        updated_at: next.updated_at,
         submitted_at: next.submitted_at,
       })
       .where('id', '=', review.id)
@@ -116,25 +142,33 @@ export async function saveOpenedReview(db: Db, review: Review, input: ReviewInpu
       )
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) !== 1) return false;
-    const changed = diff(before, after, review.comment, input.comment);
-    if (changed || submit) {
-      await audit(trx, {
-        userId: input.expertId,
-        contestId: review.contest_id,
-        action: submit ? 'review.submit' : 'review.save',
-        subjectType: 'review',
-        subjectId: review.id,
-        oldValue: changed?.old ?? null,
-        newValue: changed?.new ?? { total },
-      });
-    }
+    if (event) await audit(trx, event);
     return true;
   });
-  if (!saved) {
-    const current = await db.selectFrom('reviews').selectAll().where('id', '=', review.id).executeTakeFirstOrThrow();
-    return { status: current.status === 'submitted' ? 'locked' : 'conflict', review: current };
-  }
-  return { status: checked.problems.length ? 'invalid' : 'saved', review: next, checked };
+}
+
+/**
+ * PostgreSQL: the versioned update and its audit row as one statement (a data-modifying WITH),
+ * so a save is one round trip and one implicit transaction instead of four (BEGIN, UPDATE,
+ * INSERT, COMMIT): the audit row is written exactly when the update is.
+ */
+async function saveInOneStatement(db: Db, review: Review, next: Review, event: AuditEvent | null): Promise<boolean> {
+  const { rows } = await sql<{ saved: number }>`
+    WITH updated AS (
+      UPDATE reviews
+      SET scores_json = ${next.scores_json}, comment = ${next.comment}, total = ${next.total}, status = ${next.status},
+          version = ${next.version}, updated_at = ${next.updated_at}, submitted_at = ${next.submitted_at}
+      WHERE id = ${review.id} AND version = ${review.version} AND status <> 'submitted'
+        AND EXISTS (SELECT 1 FROM assignments WHERE id = ${review.assignment_id} AND status = 'active')
+      RETURNING id
+    ), logged AS (
+      INSERT INTO audit_log (at, user_id, contest_id, action, subject_type, subject_id, old_value, new_value, reason)
+      SELECT ${next.updated_at}, ${event?.userId ?? null}, ${event?.contestId ?? null}, ${event?.action ?? ''},
+             ${event?.subjectType ?? ''}, ${String(review.id)}, ${auditText(event?.oldValue)}, ${auditText(event?.newValue)}, NULL
+      FROM updated WHERE ${event !== null}
+    )
+    SELECT count(*)::int AS saved FROM updated`.execute(db);
+  return rows[0]?.saved === 1;
 }
 
 /** 退回: the organizer unlocks a submitted review so the expert can change it. */
