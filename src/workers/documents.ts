@@ -13,7 +13,9 @@ export type DocumentTaskResult = ExtractResult | DocxLayout;
 
 let pool: WorkerPool<DocumentTask, DocumentTaskResult> | null = null;
 const threads = (): WorkerPool<DocumentTask, DocumentTaskResult> => {
-  pool ??= new WorkerPool<DocumentTask, DocumentTaskResult>(siblingModule(import.meta.url, './documents-worker'));
+  pool ??= new WorkerPool<DocumentTask, DocumentTaskResult>(siblingModule(import.meta.url, './documents-worker'), undefined, {
+    background: true,
+  });
   return pool;
 };
 

@@ -37,9 +37,14 @@ export class WorkerPool<Request, Response, Progress = never> {
   private nextId = 1;
   private closed = false;
 
+  /**
+   * `background`: the threads run at a lower CPU priority (on Linux a thread's nice value is its
+   * own), so a server's event loop comes first when they compete for the cores.
+   */
   constructor(
     private readonly module: URL,
     readonly size = Math.max(1, os.availableParallelism()),
+    private readonly opts: { background?: boolean } = {},
   ) {}
 
   run(request: Request, opts: { transfer?: Transferable[]; onProgress?: (progress: Progress) => void } = {}): Promise<Response> {
@@ -69,7 +74,8 @@ export class WorkerPool<Request, Response, Progress = never> {
   }
 
   private spawn(): Worker {
-    const worker = BOOT ? new Worker(BOOT, { workerData: { module: this.module.href } }) : new Worker(this.module);
+    const workerData = { module: this.module.href, background: this.opts.background ?? false };
+    const worker = BOOT ? new Worker(BOOT, { workerData }) : new Worker(this.module, { workerData });
     this.workers.push(worker);
     worker.on('message', (message: TaskMessage<Response, Progress>) => {
       const task = this.running.get(worker);

@@ -1,4 +1,5 @@
-import { parentPort, type Transferable } from 'node:worker_threads';
+import os from 'node:os';
+import { parentPort, type Transferable, workerData } from 'node:worker_threads';
 import type { TaskMessage } from './pool.ts';
 
 /** A task's result and the buffers to move (not copy) back to the main thread. */
@@ -13,6 +14,13 @@ export function serveTasks<Request, Response, Progress = never>(
 ): void {
   const port = parentPort;
   if (!port) throw new Error('serveTasks runs in a worker thread');
+  if (workerData?.background) {
+    try {
+      os.setPriority(10); // this thread only, on Linux
+    } catch {
+      // not permitted here: the thread keeps the process's priority
+    }
+  }
   port.on('message', async ({ id, request }: { id: number; request: Request }) => {
     const post = (message: TaskMessage<Response, Progress>, transfer: Transferable[] = []) => port.postMessage(message, transfer);
     try {

@@ -89,7 +89,7 @@ export function localEngine(sessions = new ScanSessions()): ScanEngine {
  * everyone else, and the thread keeps the prepared corpora between scans.
  */
 export function workerEngine(): ScanEngine {
-  const pool = new WorkerPool<ScanTask, ScanTaskResult>(siblingModule(import.meta.url, './scan-worker'), 1);
+  const pool = new WorkerPool<ScanTask, ScanTaskResult>(siblingModule(import.meta.url, './scan-worker'), 1, { background: true });
   return {
     start: async (scan) => (await pool.run({ op: 'start', scan })) as { held: number },
     add: async (contestId, documents) => void (await pool.run({ op: 'add', contestId, documents })),
