@@ -113,6 +113,11 @@ describe.each(testDatabases)('OCR of scanned forms on $name', ({ open }) => {
     await runChecks(db, contestId, { blobs });
     const own = await checksOf(TITLE);
     expect(own.find((c) => c.id === 'registration')).toMatchObject({ status: 'pass' });
+    // The form's own sections are read from the scan too, for a person to confirm (never a fail on OCR alone).
+    const sections = own.find((c) => c.id === 'sections:信息表');
+    expect(sections?.status).toBe('warn');
+    expect(sections?.message).toContain('缺少“教学环境设施建设情况”');
+    expect(sections?.message).toContain('（按扫描件的识别文字，请人工核对）');
     // The .wps counts as the Word document the rule set asks for.
     expect(own.find((c) => c.id === 'filetype:案例介绍')).toMatchObject({ status: 'pass' });
     // Its header, footer and properties name the author: the blind review must not see them.

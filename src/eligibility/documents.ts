@@ -125,6 +125,28 @@ function sectionText(blocks: Block[], found: FoundSection, all: Section[]): stri
   return withoutPrompts(parts.join('\n')).trim();
 }
 
+/**
+ * A file as the text checks read it: its own text, or for a scan (the signed 登记表 the notices ask
+ * for) the text OCR read from it, marked `scanned`.
+ */
+function readable(f: EntryFile): EntryFile & { scanned: boolean } {
+  const ocr = f.text || f.html ? undefined : f.parts.find((p) => p.kind === 'ocr');
+  return ocr ? { ...f, text: ocr.text, scanned: true } : { ...f, scanned: false };
+}
+
+/** What a check read from OCR text is for a person to confirm: never a fail, and it says where it comes from. */
+const judged = (f: { scanned: boolean }, finding: Finding): Finding =>
+  f.scanned
+    ? { status: finding.status === 'fail' ? 'warn' : finding.status, message: `${finding.message}（按扫描件的识别文字，请人工核对）` }
+    : finding;
+
+/** Runs a per-file check on what can be read of each file. */
+const eachReadable = (files: EntryFile[], check: (f: EntryFile) => Finding): Finding[] =>
+  files.map((file) => {
+    const f = readable(file);
+    return judged(f, check(f));
+  });
+
 const unreadable = (f: EntryFile, what: string): Finding => ({
   status: 'warn',
   message: `${f.name}：无法读取文字（${f.error ?? '未提取到文字'}），请人工核对${what}`,
@@ -143,7 +165,7 @@ export function checkWords(m: Material, files: EntryFile[]): CheckResult | null 
   const w = m.words;
   if (!w || files.length === 0) return null;
   const miss: 'warn' | 'fail' = w.warnOnly ? 'warn' : 'fail';
-  const findings = files.map((f): Finding => {
+  const findings = eachReadable(files, (f): Finding => {
     if (!f.text) return unreadable(f, '字数');
     const n = countWords(f.text);
     const found = `${f.name}：正文约 ${formatCount(n)} 字`;
@@ -164,7 +186,7 @@ export function checkSections(m: Material, files: EntryFile[]): CheckResult | nu
   const required = m.sections.filter((s) => s.required);
   if (required.length === 0 || files.length === 0) return null;
   const names = required.map((s) => s.name).join('、');
-  const findings = files.map((f): Finding => {
+  const findings = eachReadable(files, (f): Finding => {
     if (!f.text && !f.html) return unreadable(f, `是否包含${names}`);
     const found = new Set(findSections(documentBlocks(f), required).map((x) => x.section));
     const missing = required.filter((s) => !found.has(s));
@@ -180,7 +202,8 @@ export function checkSectionLengths(m: Material, files: EntryFile[]): CheckResul
   const limited = m.sections.filter((s) => s.minChars !== undefined || s.maxChars !== undefined);
   if (limited.length === 0 || files.length === 0) return null;
   const findings: Finding[] = [];
-  for (const f of files) {
+  for (const file of files) {
+    const f = readable(file);
     if (!f.text && !f.html) {
       findings.push(unreadable(f, `${limited.map((s) => `“${s.name}”`).join('')}的字数`));
       continue;
@@ -190,10 +213,11 @@ export function checkSectionLengths(m: Material, files: EntryFile[]): CheckResul
       const { name, minChars, maxChars } = found.section;
       const n = countWords(sectionText(blocks, found, m.sections));
       const what = `${f.name}：“${name}”约 ${formatCount(n)} 字`;
-      if (maxChars !== undefined && n > maxChars) findings.push({ status: 'fail', message: `${what}，超过 ${formatCount(maxChars)} 字` });
+      if (maxChars !== undefined && n > maxChars)
+        findings.push(judged(f, { status: 'fail', message: `${what}，超过 ${formatCount(maxChars)} 字` }));
       else if (minChars !== undefined && n < minChars)
-        findings.push({ status: 'fail', message: `${what}，少于 ${formatCount(minChars)} 字` });
-      else findings.push({ status: 'pass', message: `${what}（${describeLimit({ min: minChars, max: maxChars })}）` });
+        findings.push(judged(f, { status: 'fail', message: `${what}，少于 ${formatCount(minChars)} 字` }));
+      else findings.push(judged(f, { status: 'pass', message: `${what}（${describeLimit({ min: minChars, max: maxChars })}）` }));
     }
   }
   return combine(`fields:${m.kind}`, findings, `未找到${limited.map((s) => `“${s.name}”`).join('')}，字数无从核对`);
@@ -203,7 +227,7 @@ export function checkSectionLengths(m: Material, files: EntryFile[]): CheckResul
 export function checkKeywords(m: Material, files: EntryFile[]): CheckResult | null {
   if (!m.keywords || files.length === 0) return null;
   const { field, max } = m.keywords;
-  const findings = files.map((f): Finding => {
+  const findings = eachReadable(files, (f): Finding => {
     if (!f.text && !f.html) return unreadable(f, field);
     const blocks = documentBlocks(f);
     const at = blocks.findIndex((b) => isSectionStart(b, [field]));
