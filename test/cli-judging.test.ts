@@ -120,8 +120,9 @@ describe('judging from the command line alone', () => {
     const owedBook = new ExcelJS.Workbook();
     await owedBook.xlsx.readFile(owed);
     const owedSheet = owedBook.getWorksheet('待评清单')!;
+    const owedColumn = (owedSheet.getRow(1).values as string[]).indexOf('待评');
     const owedCounts: number[] = [];
-    owedSheet.eachRow((row, n) => void (n > 1 && owedCounts.push(Number(row.getCell(7).value))));
+    owedSheet.eachRow((row, n) => void (n > 1 && owedCounts.push(Number(row.getCell(owedColumn).value))));
     expect(owedCounts.reduce((a, b) => a + b, 0)).toBe(2);
   });
 });

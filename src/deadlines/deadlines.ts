@@ -6,8 +6,11 @@ import { shanghaiMinute } from '../util/time.ts';
  * Later stages (作品上传, 校级推荐, 区县推优 …) add their keys to DEADLINE_STAGES.
  */
 
+/** The stage key of judging's closing times. */
+export const JUDGING_STAGE = 'judging';
+
 export const DEADLINE_STAGES = {
-  judging: '专家评审',
+  [JUDGING_STAGE]: '专家评审',
 } as const;
 export type DeadlineStage = keyof typeof DEADLINE_STAGES;
 

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Db } from '../db/connect.ts';
 import { services } from './services.ts';
+import { type MailConfig, mailConfigFromEnv } from '../mail/mailer.ts';
 import { security } from './security.ts';
 import { views } from './views.ts';
 import { assets } from './assets.ts';
@@ -40,6 +41,8 @@ export interface AppOptions {
   uploadLimitBytes?: number;
   /** Login attempts per IP per minute. */
   loginAttemptsPerMinute?: number;
+  /** SMTP server for reminders; default CASEJURY_SMTP_URL and CASEJURY_MAIL_FROM, null: no e-mail. */
+  mail?: MailConfig | null;
 }
 
 const DEFAULT_RULES_DIR = fileURLToPath(new URL('../../rules', import.meta.url));
@@ -60,7 +63,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     trustProxy: opts.trustProxy ?? process.env.CASEJURY_TRUST_PROXY === '1',
   });
 
-  await app.register(services, { db: opts.db, dataDir: opts.dataDir });
+  await app.register(services, { db: opts.db, dataDir: opts.dataDir, mail: opts.mail === undefined ? mailConfigFromEnv() : opts.mail });
   await app.register(security, {
     sessionKey: opts.sessionKey ?? loadSessionKey(opts.dataDir),
     secureCookies: opts.secureCookies ?? envSecureCookies(),

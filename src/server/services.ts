@@ -4,6 +4,7 @@ import fp from 'fastify-plugin';
 import type { Db } from '../db/connect.ts';
 import { JobQueue } from './jobs.ts';
 import { LocalBlobStore, type BlobStore } from '../storage/blobs.ts';
+import { type MailConfig, type Mailer, smtpMailer } from '../mail/mailer.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -16,17 +17,20 @@ declare module 'fastify' {
     jobs: JobQueue;
     /** Stored submission files (content-addressed, under dataDir/files). */
     blobs: BlobStore;
+    /** Outgoing e-mail (reminders); null when no SMTP server is configured. */
+    mailer: Mailer | null;
   }
 }
 
 export interface ServicesOptions {
   db: Db;
   dataDir: string;
+  mail: MailConfig | null;
 }
 
 /** The shared services every feature plugin uses, decorated once on the root instance. */
 export const services = fp<ServicesOptions>(
-  async (app, { db, dataDir }) => {
+  async (app, { db, dataDir, mail }) => {
     const tmpDir = path.join(dataDir, 'tmp');
     await fs.mkdir(tmpDir, { recursive: true });
     const jobs = new JobQueue(db, app.log);
@@ -35,6 +39,9 @@ export const services = fp<ServicesOptions>(
     app.decorate('tmpDir', tmpDir);
     app.decorate('jobs', jobs);
     app.decorate('blobs', new LocalBlobStore(path.join(dataDir, 'files')));
+    const mailer = mail ? smtpMailer(mail) : null;
+    app.decorate('mailer', mailer);
+    app.addHook('onClose', async () => mailer?.close());
     // Feature plugins register their job kinds while the app is built; claiming starts once all are known.
     app.addHook('onReady', async () => jobs.start());
     app.addHook('onClose', () => jobs.close());

@@ -2,12 +2,13 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { type Command, UsageError } from '../command.ts';
 import { contestId, withDb } from '../db.ts';
-import { contestRuleSet } from '../../contests/index.ts';
+import { contestRuleSet, getContest } from '../../contests/index.ts';
 import { parseExpertRows } from '../../judging/experts.ts';
 import { importExperts } from '../../judging/store/experts.ts';
 import { runAutoAssign } from '../../judging/store/assignments.ts';
 import { contestScoreSheet, importScoreSheet } from '../../judging/store/offline.ts';
 import { judgingProgress, owedWorkbook } from '../../judging/store/progress.ts';
+import { DEFAULT_REMINDER_SENDER } from '../../judging/reminders.ts';
 import { gridOf, loadWorkbook } from '../../spreadsheet/workbook.ts';
 
 const optionalNumber = (value: unknown, name: string): number | undefined => {
@@ -147,11 +148,19 @@ export const progressCommand: Command = {
   async run(ctx) {
     const id = contestId(ctx.positionals[0]);
     return withDb(ctx.values.db, async (db) => {
+      const contest = await getContest(db, id);
+      if (!contest) {
+        console.error(`找不到编号为 ${id} 的竞赛`);
+        return 1;
+      }
       const progress = await judgingProgress(db, id);
-      if (typeof ctx.values.xlsx === 'string') await fs.writeFile(ctx.values.xlsx, await owedWorkbook(progress));
+      if (typeof ctx.values.xlsx === 'string') {
+        await fs.writeFile(ctx.values.xlsx, await owedWorkbook(contest.name, progress, DEFAULT_REMINDER_SENDER));
+      }
       if (ctx.json) ctx.printJson(progress);
       else {
         ctx.print(`已提交 ${progress.submitted} / ${progress.assigned}`);
+        if (progress.deadline) ctx.print(`评审截止时间：${progress.deadline.closesAtText}（${progress.deadline.text}）`);
         for (const p of progress.panels) {
           ctx.print(`${p.name}：已提交 ${p.submitted} / ${p.assigned}`);
           for (const x of p.experts) ctx.print(`  ${x.name}：已分配 ${x.assigned}，草稿 ${x.drafted}，已提交 ${x.submitted}`);

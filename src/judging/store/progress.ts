@@ -1,21 +1,28 @@
-import ExcelJS from 'exceljs';
 import type { Db } from '../../db/connect.ts';
 import { contestAwards } from '../../awards/store/contest.ts';
+import { contestDeadlines } from '../../deadlines/store/deadlines.ts';
+import { deadlineFor, JUDGING_STAGE, type TimeLeft, timeLeft } from '../../deadlines/deadlines.ts';
+import { tablesWorkbook } from '../../exports/workbook.ts';
 import { sortedByText } from '../../util/collate.ts';
+import { TERMS } from '../../util/terms.ts';
+import { type OwedEntry, reminderMessage } from '../reminders.ts';
 
-/** The organizer's live view of judging: who has done what, what is missing, where reviewers disagree. */
+/** The organizer's live view of judging: who has done what, what is missing, where reviewers disagree, and by when. */
 
 export interface ExpertProgress {
   expertId: number;
   name: string;
   unit: string | null;
   phone: string | null;
+  email: string | null;
   assigned: number;
   /** Started but not submitted (including returned reviews). */
   drafted: number;
   submitted: number;
-  /** Codes of entries still owed. */
-  owed: string[];
+  /** Entries still owed, by code. */
+  owed: OwedEntry[];
+  /** The closing time that applies to the expert: their panel's own, else the contest's. */
+  deadline: TimeLeft | null;
 }
 
 export interface PanelProgress {
@@ -24,6 +31,10 @@ export interface PanelProgress {
   assigned: number;
   submitted: number;
   experts: ExpertProgress[];
+  /** The panel's own closing time (ISO), if it has one. */
+  ownDeadline: string | null;
+  /** The closing time that applies to the panel: its own, else the contest's. */
+  deadline: TimeLeft | null;
 }
 
 export interface FlaggedEntry {
@@ -45,9 +56,13 @@ export interface JudgingProgress {
   /** Entries whose review totals spread more than the rule set allows (further review or arbitration). */
   discrepancies: FlaggedEntry[];
   spreadNote: string;
+  /** The contest's judging closing time. */
+  deadline: TimeLeft | null;
+  /** Experts who still owe reviews, in pinyin order, each once. */
+  owing: (ExpertProgress & { panels: string[] })[];
 }
 
-export async function judgingProgress(db: Db, contestId: number): Promise<JudgingProgress> {
+export async function judgingProgress(db: Db, contestId: number, now = new Date()): Promise<JudgingProgress> {
   const rows = await db
     .selectFrom('assignments')
     .innerJoin('users', 'users.id', 'assignments.expert_id')
@@ -58,7 +73,9 @@ export async function judgingProgress(db: Db, contestId: number): Promise<Judgin
       'users.display_name',
       'users.unit',
       'users.phone',
+      'users.email',
       'entries.code',
+      'entries.title',
       'entries.category_id',
       'entries.group_name',
       'reviews.status',
@@ -88,18 +105,26 @@ export async function judgingProgress(db: Db, contestId: number): Promise<Judgin
       name: r.display_name,
       unit: r.unit,
       phone: r.phone,
+      email: r.email,
       assigned: 0,
       drafted: 0,
       submitted: 0,
       owed: [],
+      deadline: null,
     };
     x.assigned++;
     if (r.status === 'submitted') x.submitted++;
     else {
       if ((r.version ?? 0) > 0) x.drafted++;
-      x.owed.push(r.code);
+      x.owed.push({ code: r.code, title: r.title });
     }
     byExpert.set(r.expert_id, x);
+  }
+  const deadlines = await contestDeadlines(db, contestId);
+  const left = (d: { closesAt: string } | null) => (d ? timeLeft(d.closesAt, now) : null);
+  for (const x of byExpert.values()) {
+    const panelIds = members.filter((m) => m.user_id === x.expertId).map((m) => m.panel_id);
+    x.deadline = left(deadlineFor(deadlines, JUDGING_STAGE, panelIds));
   }
   const panelProgress: PanelProgress[] = panels.map((p) => {
     const experts = sortedByText(
@@ -114,8 +139,16 @@ export async function judgingProgress(db: Db, contestId: number): Promise<Judgin
       assigned: inPanel.length,
       submitted: inPanel.filter((r) => r.status === 'submitted').length,
       experts,
+      ownDeadline: deadlines.find((d) => d.stage === JUDGING_STAGE && d.panelId === p.id)?.closesAt ?? null,
+      deadline: left(deadlineFor(deadlines, JUDGING_STAGE, [p.id])),
     };
   });
+  const panelsOf = (x: ExpertProgress) => panelProgress.filter((p) => p.experts.includes(x)).map((p) => p.name);
+  const owing = sortedByText(
+    [...byExpert.values()].filter((x) => x.owed.length > 0),
+    (x) => x.name,
+    (x) => x.unit,
+  ).map((x) => ({ ...x, panels: panelsOf(x) }));
 
   const awards = await contestAwards(db, contestId);
   const scored = awards.groups.flatMap((g) => g.entries);
@@ -135,27 +168,50 @@ export async function judgingProgress(db: Db, contestId: number): Promise<Judgin
     missing: scored.filter((e) => e.missingReviews > 0).map(flag),
     discrepancies: scored.filter((e) => e.discrepancy).map(flag),
     spreadNote: `同一作品的评分极差超过满分的 ${Math.round(awards.scoring.spreadThreshold * 100)}% 时标记为分歧`,
+    deadline: left(deadlineFor(deadlines, JUDGING_STAGE)),
+    owing,
   };
 }
 
-/** 待评清单: who still owes which reviews, for the organizer to chase by phone. */
-export async function owedWorkbook(progress: JudgingProgress): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
-  const ws = wb.addWorksheet('待评清单', { views: [{ state: 'frozen', ySplit: 1 }] });
-  ws.addRow(['评审组', '专家', '单位', '手机', '已分配', '已提交', '待评', '待评作品编号']).font = { bold: true };
-  // An expert on several panels is listed once, with all of them.
-  const panelsOf = new Map<ExpertProgress, string[]>();
-  for (const panel of progress.panels) for (const x of panel.experts) panelsOf.set(x, [...(panelsOf.get(x) ?? []), panel.name]);
-  for (const [x, names] of sortedByText(
-    [...panelsOf],
-    ([x]) => x.name,
-    ([x]) => x.unit,
-  )) {
-    if (x.owed.length)
-      ws.addRow([names.join('、'), x.name, x.unit ?? '', x.phone ?? '', x.assigned, x.submitted, x.owed.length, x.owed.join('、')]);
-  }
-  ws.columns.forEach((c, i) => {
-    c.width = [24, 12, 24, 14, 8, 8, 8, 60][i];
-  });
-  return Buffer.from(await wb.xlsx.writeBuffer());
+/**
+ * 待评清单: who still owes which reviews, with phone, e-mail, the closing time and a ready message, for reminders by
+ * SMS or WeChat sent by hand.
+ */
+export async function owedWorkbook(contestName: string, progress: JudgingProgress, sender: string): Promise<Buffer> {
+  return tablesWorkbook(
+    [
+      {
+        name: TERMS.owedList,
+        columns: [
+          { header: '专家', width: 10 },
+          { header: '单位', width: 22, wrap: true },
+          { header: '手机', width: 14 },
+          { header: '邮箱', width: 24 },
+          { header: '评审组', width: 22, wrap: true },
+          { header: '已分配', width: 8 },
+          { header: '已提交', width: 8 },
+          { header: '待评', width: 6 },
+          { header: '待评作品', width: 40, wrap: true },
+          { header: '截止时间', width: 17 },
+          { header: '剩余时间', width: 14 },
+          { header: '提醒内容（短信、微信）', width: 60, wrap: true },
+        ],
+        rows: progress.owing.map((x) => [
+          x.name,
+          x.unit ?? '',
+          x.phone ?? '',
+          x.email ?? '',
+          x.panels.join('、'),
+          x.assigned,
+          x.submitted,
+          x.owed.length,
+          x.owed.map((e) => `${e.code} ${e.title}`).join('\n'),
+          x.deadline?.closesAtText ?? '',
+          x.deadline?.text ?? '',
+          reminderMessage({ contestName, expertName: x.name, owed: x.owed, deadline: x.deadline, loginUrl: null, sender }).short,
+        ]),
+      },
+    ],
+    `${contestName}${TERMS.owedList}`,
+  );
 }

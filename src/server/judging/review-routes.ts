@@ -16,6 +16,8 @@ import { entryMaterials, expertTasks, nextUnscored, reviewContext, type ReviewCo
 import { asUserError, field, type FormBody } from './forms.ts';
 import { reviewScores } from '../../db/columns.ts';
 import { shanghaiClock } from '../../util/time.ts';
+import { expertDeadlines } from '../../deadlines/store/deadlines.ts';
+import { JUDGING_STAGE, timeLeft } from '../../deadlines/deadlines.ts';
 
 /** Form field of a criterion's score. */
 export const scoreField = (key: string): string => `s_${key}`;
@@ -125,6 +127,7 @@ export const reviewRoutes: FastifyPluginAsync = async (app) => {
     const videos = await videoNotes(files, rules, { categoryKey: ctx.categoryKey, groupName: ctx.groupName }, app.blobs);
     const tasks = await expertTasks(app.db, request.signedIn.id);
     const inContest = tasks.filter((t) => t.contestId === ctx.contestId);
+    const deadline = (await expertDeadlines(app.db, request.signedIn.id, [ctx.contestId], JUDGING_STAGE)).get(ctx.contestId);
     return reply.page(
       'judging/review',
       {
@@ -144,6 +147,7 @@ export const reviewRoutes: FastifyPluginAsync = async (app) => {
         values: extra.values ?? storedValues(ctx.review),
         state: extra.state ?? (rubric ? saveState(ctx, rubric, null, 0) : null),
         progress: { done: inContest.filter((t) => t.state === 'submitted').length, total: inContest.length },
+        deadline: deadline ? timeLeft(deadline.closesAt, new Date()) : null,
         next: nextUnscored(tasks, ctx.assignmentId),
         scoreField,
       },
