@@ -10,6 +10,7 @@ import { runChecks } from '../src/eligibility/store/run.ts';
 import { type EntryTableRow, entryTablePage } from '../src/entries/table.ts';
 import { buildApp } from '../src/server/app.ts';
 import { createUser } from '../src/users/accounts.ts';
+import { addMember } from '../src/contests/members.ts';
 import { Client, PASSWORD } from './server-helpers.ts';
 import type { FastifyInstance } from 'fastify';
 
@@ -65,6 +66,7 @@ beforeAll(async () => {
     { username: 'organizer', displayName: '组织者', role: 'organizer', password: PASSWORD, mustChangePassword: false },
     null,
   );
+  await addMember(db, contestId, 'organizer', 'organizer', null);
   app = await buildApp({ db, dataDir: dir, sessionKey: crypto.randomBytes(32), loginAttemptsPerMinute: 10_000 });
   await app.ready();
   organizer = new Client(app);

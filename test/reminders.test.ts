@@ -3,6 +3,7 @@ import ExcelJS from 'exceljs';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addMember } from '../src/contests/members.ts';
 import { gridOf } from '../src/spreadsheet/workbook.ts';
 import { hashPassword } from '../src/users/passwords.ts';
 import { shanghaiLocalInput } from '../src/util/time.ts';
@@ -106,6 +107,7 @@ beforeAll(async () => {
     .insertInto('panel_members')
     .values(built.expertIds.slice(0, 4).map((user_id) => ({ panel_id: panelId, user_id })))
     .execute();
+  await addMember(server.db, contestId, 'organizer', 'organizer', null);
   organizer = new Client(server.app);
   await organizer.login('organizer');
 });
@@ -261,6 +263,7 @@ describe('reminders', () => {
       const built = await buildAwardContest(plain.db, FUJIAN, 'regional-training', [
         { code: 'X1', title: '作品', reviews: [[1, 1, 1, 1, 1]], drafts: [0] },
       ]);
+      await addMember(plain.db, built.contestId, 'organizer', 'organizer', null);
       const url = `/contests/${built.contestId}/progress`;
       expect((await c.get(url)).body).toContain('未配置发信服务器');
       const res = await c.post(`${url.replace('/progress', '')}/progress/reminders`, {}, url);
