@@ -7,7 +7,7 @@ import { addMember } from '../src/contests/members.ts';
 import { commonDocuments } from '../src/db/columns.ts';
 import { createUser } from '../src/users/accounts.ts';
 import { makeDocx } from './helpers/docx.ts';
-import { Client, csrfField, makeZip, PASSWORD, type Response, startTestServer, type TestServer } from './server-helpers.ts';
+import { Client, csrfField, makeZip, multipart, PASSWORD, type Response, startTestServer, type TestServer } from './server-helpers.ts';
 
 /**
  * Issue 15: organizers are confined to their contests. Two contests made like the demo one (import,
@@ -35,13 +35,12 @@ const firstId = async (query: Promise<{ id: number } | undefined>, what: string)
 
 async function htmxUpload(client: Client, url: string, tokenPage: string, fileName: string, data: Buffer): Promise<Response> {
   const token = csrfField((await client.get(tokenPage)).body);
-  const boundary = '----casejuryScopeTest';
-  const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: application/octet-stream\r\n\r\n`;
+  const { payload, contentType } = multipart(fileName, data);
   return client.request({
     method: 'POST',
     url,
-    payload: Buffer.concat([Buffer.from(head), data, Buffer.from(`\r\n--${boundary}--\r\n`)]),
-    headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'x-csrf-token': token, 'hx-request': 'true' },
+    payload,
+    headers: { 'content-type': contentType, 'x-csrf-token': token, 'hx-request': 'true' },
   });
 }
 

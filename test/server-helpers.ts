@@ -4,7 +4,6 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { openMigratedDb, type Db } from '../src/db/connect.ts';
-import type { Role } from '../src/db/schema.ts';
 import { buildApp, type AppOptions } from '../src/server/app.ts';
 import { createUser } from '../src/users/accounts.ts';
 

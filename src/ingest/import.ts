@@ -223,7 +223,10 @@ async function prepareFile(
   return { rel: file.rel, entryPath, name, ext, size, sha256, content: { ...keptText(read), ocr_status: null }, ocr };
 }
 
-/** Characters of text kept per file: a hundred case documents' worth; more is not a case document, and would only weigh on every page that reads it. */
+/**
+ * Characters of text kept per file: a hundred case documents' worth; more is not a case document, and would only
+ * weigh on every page that reads it.
+ */
 const MAX_TEXT_CHARS = 1_000_000;
 
 function keptText<T extends Pick<ExtractResult, 'text' | 'html' | 'error'>>(read: T): T {
