@@ -3,6 +3,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
+import { nextStageSeed } from '../../awards/contest.ts';
 import { contestAwards } from '../../awards/store/contest.ts';
 import { authorsByEntry } from '../../contests/authors.ts';
 import { contestRuleSet, getContest } from '../../contests/index.ts';
@@ -64,17 +65,30 @@ export async function packageEntries(
     .where('e.status', 'in', [...VALID_STATUSES])
     .execute();
   const placed = new Map(awards.groups.flatMap((g) => g.entries.map((e) => [e.code, e] as const)));
+  // The entries whose final prize qualifies them; an undecided 边界并列 that could qualify one stops the export.
+  const qualifying = selection.bands?.length
+    ? selection.bands
+    : [...new Set(ruleSet.categories.flatMap((c) => c.awards.bands.map((b) => b.name)))];
+  const seed = nextStageSeed(awards, qualifying);
+  const seeded = new Set(seed.seeded.map((s) => s.entryId));
   const wantedCodes = selection.codes?.length ? new Set(selection.codes) : null;
   if (wantedCodes) {
     const missing = [...wantedCodes].filter((c) => !rows.some((r) => r.code === c));
     if (missing.length) throw new PackageError(`以下编号不是本竞赛已受理的有效作品：${missing.join('、')}`);
   }
+  const inCategories = (r: (typeof rows)[number]) => !categories.length || (r.category_key !== null && categories.includes(r.category_key));
+  if (!wantedCodes && !selection.all) {
+    const held = seed.pending.filter((p) => rows.some((r) => r.code === p.entryId && inCategories(r)));
+    if (held.length) {
+      throw new PackageError(
+        `以下作品处于未决定的边界并列，可能获得${held[0].upperBand}：${held.map((p) => p.entryId).join('、')}；请先在评奖页决定`,
+      );
+    }
+  }
   const chosen = rows.filter((r) => {
     if (wantedCodes) return wantedCodes.has(r.code);
-    if (categories.length && (!r.category_key || !categories.includes(r.category_key))) return false;
-    if (selection.all) return true;
-    const band = placed.get(r.code)?.band ?? null;
-    return band !== null && (!selection.bands?.length || selection.bands.includes(band));
+    if (!inCategories(r)) return false;
+    return selection.all || seeded.has(r.code);
   });
   const order = new Map([...placed.keys()].map((code, i) => [code, i]));
   chosen.sort((a, b) => (order.get(a.code) ?? 1e9) - (order.get(b.code) ?? 1e9) || (a.code < b.code ? -1 : 1));

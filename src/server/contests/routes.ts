@@ -1,6 +1,11 @@
 import path from 'node:path';
 import fs from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import multipart from '@fastify/multipart';
 import type { FastifyPluginAsync } from 'fastify';
+import { PackageError } from '../../packages/store/export.ts';
+import { createContestFromPackage } from '../../packages/store/create.ts';
 import { ORGANIZERS, CONTEST_ORGANIZERS } from '../auth/access.ts';
 import { idParams, type Ids } from '../schemas.ts';
 import { createContest, currentRuleVersion, listContests, ruleSetOf } from '../../contests/index.ts';
@@ -55,10 +60,9 @@ export const contestRoutes: FastifyPluginAsync<ContestRoutesOptions> = async (ap
     reply.page('contests/new', await newForm({ rules: '', name: '' }, null), { title: '新建竞赛' }),
   );
 
-  app.post<{ Body: { rules?: string; name?: string } }>('/contests', { config: { access: ORGANIZERS } }, async (request, reply) => {
-    const values = { rules: String(request.body?.rules ?? ''), name: String(request.body?.name ?? '').trim() };
+  /** The listed rule file the form names, or why it cannot be used. Only a listed file: a posted name never reaches the disk otherwise. */
+  async function chosenRules(values: { rules: string; name: string }) {
     const choices = await ruleSetChoices(rulesDir);
-    // Only a file we listed: the posted name never reaches the file system otherwise.
     const choice = choices.find((c) => c.file === values.rules);
     const problem = !choice
       ? '请选择一个规则文件'
@@ -67,7 +71,13 @@ export const contestRoutes: FastifyPluginAsync<ContestRoutesOptions> = async (ap
         : values.name.length > 200
           ? '竞赛名称不能超过 200 字'
           : null;
-    if (!choice || problem) return reply.page('contests/new', { choices, values, error: problem }, { title: '新建竞赛', status: 422 });
+    return { choices, choice: problem ? undefined : choice, problem };
+  }
+
+  app.post<{ Body: { rules?: string; name?: string } }>('/contests', { config: { access: ORGANIZERS } }, async (request, reply) => {
+    const values = { rules: String(request.body?.rules ?? ''), name: String(request.body?.name ?? '').trim() };
+    const { choices, choice, problem } = await chosenRules(values);
+    if (!choice) return reply.page('contests/new', { choices, values, error: problem }, { title: '新建竞赛', status: 422 });
     const rulesYaml = await fs.readFile(path.join(rulesDir, choice.file), 'utf8');
     let id: number;
     try {
@@ -83,6 +93,42 @@ export const contestRoutes: FastifyPluginAsync<ContestRoutesOptions> = async (ap
       return reply.page('contests/new', { choices, values, error: err.message }, { title: '新建竞赛', status: 422 });
     }
     return reply.goTo(`/contests/${id}`);
+  });
+
+  // The next level's contest from the package the level below exported (multipart: the CSRF token comes in the header).
+  await app.register(multipart, { limits: { files: 1, fields: 4, parts: 5, fieldSize: 4096 } });
+  app.post('/contests/from-package', { config: { access: ORGANIZERS } }, async (request, reply) => {
+    const values = { rules: '', name: '' };
+    const dir = await fs.mkdtemp(path.join(app.tmpDir, 'package-'));
+    try {
+      let file: string | null = null;
+      for await (const part of request.parts()) {
+        if (part.type === 'file') {
+          file = path.join(dir, 'package.zip');
+          await pipeline(part.file, createWriteStream(file, { mode: 0o600 }));
+        } else if (part.fieldname === 'rules' || part.fieldname === 'name') values[part.fieldname] = String(part.value ?? '').trim();
+      }
+      const { choices, choice, problem } = await chosenRules(values);
+      const refuse = (error: string) => reply.page('contests/new', { choices, values, error }, { title: '新建竞赛', status: 422 });
+      if (!choice) return refuse(problem ?? '请选择一个规则文件');
+      if (!file) return refuse('请选择下一级导出的推荐包（.zip）');
+      try {
+        const { contestId } = await createContestFromPackage(app.db, {
+          packagePath: file,
+          rulesYaml: await fs.readFile(path.join(rulesDir, choice.file), 'utf8'),
+          rulesSource: choice.file,
+          name: values.name || undefined,
+          userId: request.signedIn.id,
+          blobs: app.blobs,
+        });
+        return reply.goTo(`/contests/${contestId}`);
+      } catch (err) {
+        if (!(err instanceof PackageError || err instanceof RuleSetInvalidError)) throw err;
+        return refuse(err.message);
+      }
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
   });
 
   app.get<{ Params: Ids<'contestId'> }>(

@@ -1,4 +1,9 @@
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { PackageError, writePackage } from '../../packages/store/export.ts';
+import { attachmentDisposition } from '../entries/download.ts';
 import type { Contest } from '../../db/schema.ts';
 import { decideLate, decideQuota, IntakeError } from '../../intake/store/decisions.ts';
 import { loadIntake } from '../../intake/store/settle.ts';
@@ -16,6 +21,8 @@ import { idParams, type Ids } from '../schemas.ts';
 /** 单位与名额: the units tree, unit lists, unmatched entries, unit accounts; the intake report, decisions and stage dates. */
 
 type Form = Record<string, string | undefined>;
+
+const ZIP_TYPE = 'application/zip';
 
 export const unitRoutes: FastifyPluginAsync = async (app) => {
   const params = { params: idParams('contestId') };
@@ -69,6 +76,31 @@ export const unitRoutes: FastifyPluginAsync = async (app) => {
     '/contests/:contestId/units',
     { config: { access: CONTEST_ORGANIZERS }, schema: params },
     async (request, reply) => renderUnits(reply, await requireContest(app.db, request.params.contestId)),
+  );
+
+  // 推荐包: the prize winners of the categories the rule set sends on, for the next level to import.
+  app.get<{ Params: Ids<'contestId'> }>(
+    '/contests/:contestId/package',
+    { config: { access: ORGANIZERS }, schema: params },
+    async (request, reply) => {
+      const contest = await requireContest(app.db, request.params.contestId);
+      const dir = await fsp.mkdtemp(path.join(app.tmpDir, 'package-'));
+      const file = path.join(dir, 'package.zip');
+      try {
+        await writePackage(app.db, contest.id, file, app.blobs);
+      } catch (err) {
+        await fsp.rm(dir, { recursive: true, force: true });
+        if (!(err instanceof PackageError)) throw err;
+        return renderUnits(reply, contest, { error: err.message }, 409);
+      }
+      const stream = fs.createReadStream(file);
+      stream.on('close', () => void fsp.rm(dir, { recursive: true, force: true }));
+      return reply
+        .header('Content-Type', ZIP_TYPE)
+        .header('Content-Disposition', attachmentDisposition(`${contest.name}-推荐包.zip`))
+        .header('Cache-Control', 'private, no-store')
+        .send(stream);
+    },
   );
 
   app.post<{ Params: Ids<'contestId'>; Body: Form }>(
