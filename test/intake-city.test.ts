@@ -3,6 +3,7 @@ import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadAwardInput } from '../src/awards/store/contest.ts';
 import { createContest } from '../src/contests/index.ts';
 import type { Db } from '../src/db/connect.ts';
 import { importPath } from '../src/ingest/import.ts';
@@ -131,6 +132,11 @@ describe.each(testDatabases)('quotas at intake on $name', ({ open }) => {
     expect(await db.selectFrom('intake_decisions').select(['decision', 'count', 'user_id']).execute()).toEqual([
       { decision: 'refuse-surplus', count: 43, user_id: organizer },
     ]);
+    // The refused surplus is neither judged nor ranked; the exempt case is.
+    const awarded = (await loadAwardInput(db, contestId)).entries.map((e) => e.title);
+    expect(awarded).toHaveLength(67 - 3);
+    expect(awarded).not.toContain('东湖区平台应用案例41');
+    expect(awarded).toContain('东湖区国家平台区域推广应用案例');
   });
 
   it('asks an over-quota unit to choose: a 7th pick of 市第一中学 is refused in Chinese, its 6 go on', async () => {

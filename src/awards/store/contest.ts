@@ -15,6 +15,8 @@ export async function loadAwardInput(db: Db, contestId: number): Promise<AwardIn
     .selectFrom('entries')
     .select(['id', 'code', 'title', 'category_id', 'group_name', 'status'])
     .where('contest_id', '=', contestId)
+    // Only entries the contest took in: held (逾期, over a quota) and refused ones are neither ranked nor counted.
+    .where('intake', '=', 'admitted')
     .orderBy('code')
     .execute();
   const authors = await contestAuthors(db, contestId);

@@ -44,6 +44,8 @@ async function loadAssignables(db: Db, contestId: number) {
     .select(['id', 'category_id', 'group_name'])
     .where('contest_id', '=', contestId)
     .where('status', 'in', [...VALID_STATUSES])
+    // Entries held at intake (逾期, over a quota) or refused are not judged.
+    .where('intake', '=', 'admitted')
     .orderBy('id')
     .execute();
   const authors = entries.length

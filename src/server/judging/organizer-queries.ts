@@ -35,7 +35,8 @@ export async function assignmentTable(db: Db, contestId: number, filter: Assignm
     .leftJoin('categories as c', 'c.id', 'e.category_id')
     .select(['e.id', 'e.code', 'e.title', 'e.group_name', 'c.name as category'])
     .where('e.contest_id', '=', contestId)
-    .where('e.status', 'in', [...VALID_STATUSES]);
+    .where('e.status', 'in', [...VALID_STATUSES])
+    .where('e.intake', '=', 'admitted');
   if (filter.categoryId) entries = entries.where('e.category_id', '=', filter.categoryId);
   const rows = await entries.orderBy('e.code').execute();
   const assigned = await db
