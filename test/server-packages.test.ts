@@ -73,6 +73,43 @@ describe('packages through the web', () => {
     expect(bad.body).toContain('请选择一个规则文件');
   });
 
+  it('edits the units tree in the browser: a pasted list, a rename, a refused delete, an entry placed by hand', async () => {
+    const base = `/contests/${city}/units`;
+    const listed = await organizer.post(`${base}/list`, { list: '西山县,区县\n西山县实验小学,学校,西山县\n某校,大学城,' }, base);
+    expect(listed.statusCode).toBe(200);
+    expect(listed.body).toContain('单位名单：新增 2');
+    expect(listed.body).toContain('第 4 行的单位类型“大学城”无法识别');
+    const west = await server.db
+      .selectFrom('units')
+      .select('id')
+      .where('contest_id', '=', city)
+      .where('name', '=', '西山县')
+      .executeTakeFirstOrThrow();
+    const renamed = await organizer.post(`${base}/${west.id}/edit`, { name: '西山市', kind: '区县', aliases: '西山' }, base);
+    expect(renamed.body).toContain('已保存单位“西山市”');
+    const east = await server.db
+      .selectFrom('units')
+      .select('id')
+      .where('contest_id', '=', city)
+      .where('name', '=', '东湖区')
+      .executeTakeFirstOrThrow();
+    const refused = await organizer.post(`${base}/${east.id}/edit`, { delete: '1' }, base);
+    expect(refused.statusCode).toBe(422);
+    expect(refused.body).toContain('“东湖区”及其下级单位还有 3 件作品，不能删除');
+    const entry = await server.db.selectFrom('entries').select('id').where('contest_id', '=', city).executeTakeFirstOrThrow();
+    const placed = await organizer.post(`${base}/entries/${entry.id}`, { unit: String(west.id) }, base);
+    expect(placed.body).toContain('已指定作品的报送单位');
+    const audit = await server.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('contest_id', '=', city)
+      .where('action', 'like', 'unit%')
+      .execute();
+    expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['units.import', 'units.update']));
+    const account = await organizer.post(`${base}/accounts`, { unit: String(west.id) }, base);
+    expect(account.body).toMatch(/用户名 <strong>dw\d+-\d+<\/strong>，一次性密码/);
+  });
+
   it('keeps experts and unit accounts off the organizer pages', async () => {
     const expert = new Client(server.app);
     await expert.login('expert');

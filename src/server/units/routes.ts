@@ -11,7 +11,16 @@ import { QUOTA_DECISIONS, type QuotaDecisionKind } from '../../intake/quotas.ts'
 import { audit } from '../../audit/log.ts';
 import { nowIso } from '../../db/connect.ts';
 import { createUnitAccount, listUnitAccounts } from '../../units/store/accounts.ts';
-import { addUnit, assignEntryUnit, entryCountsByUnit, importUnitList, UnitInputError, unmatchedEntries } from '../../units/store/units.ts';
+import {
+  addUnit,
+  assignEntryUnit,
+  deleteUnit,
+  entryCountsByUnit,
+  importUnitList,
+  UnitInputError,
+  unmatchedEntries,
+  updateUnit,
+} from '../../units/store/units.ts';
 import { UNIT_KINDS, type UnitKind } from '../../units/tree.ts';
 import { parseShanghaiLocal } from '../../util/time.ts';
 import { CONTEST_ORGANIZERS } from '../auth/access.ts';
@@ -119,6 +128,36 @@ export const unitRoutes: FastifyPluginAsync = async (app) => {
           .filter(Boolean);
         await addUnit(app.db, contest.id, { name: b.name ?? '', kind, parentId, aliases }, request.signedIn.id);
         return `已添加单位“${(b.name ?? '').trim()}”`;
+      });
+    },
+  );
+
+  app.post<{ Params: Ids<'contestId' | 'unitId'>; Body: Form }>(
+    '/contests/:contestId/units/:unitId/edit',
+    { config: { access: ORGANIZERS }, schema: { params: idParams('contestId', 'unitId') } },
+    async (request, reply) => {
+      const contest = await requireContest(app.db, request.params.contestId);
+      const b = request.body ?? {};
+      return act(reply, contest, async () => {
+        if (b.delete === '1') {
+          await deleteUnit(app.db, contest.id, request.params.unitId, request.signedIn.id);
+          return '已删除单位';
+        }
+        const unit = (await loadIntake(app.db, contest.id)).tree.byId.get(request.params.unitId);
+        if (!unit) throw new UnitInputError('找不到该单位');
+        const kind = (UNIT_KINDS as readonly string[]).includes(b.kind ?? '') ? (b.kind as UnitKind) : unit.kind;
+        const aliases = (b.aliases ?? '')
+          .split(/[、，,]/)
+          .map((s) => s.trim())
+          .filter(Boolean);
+        await updateUnit(
+          app.db,
+          contest.id,
+          unit.id,
+          { name: b.name ?? unit.name, kind, parentId: unit.parentId, aliases },
+          request.signedIn.id,
+        );
+        return `已保存单位“${(b.name ?? unit.name).trim()}”`;
       });
     },
   );
