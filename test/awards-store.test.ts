@@ -10,7 +10,7 @@ import { getSnapshot, listPublications, publish } from '../src/awards/store/publ
 import { clearAwardOverride, entryIdByCode, listAwardOverrides, setAwardOverride } from '../src/awards/store/overrides.ts';
 import { runCli } from '../src/cli/main.ts';
 import { updateContestRules } from '../src/contests/index.ts';
-import { buildAwardContest, type BuiltContest, type EntrySpec } from './helpers/awards-contest.ts';
+import { buildAwardContest, type BuiltContest, cityPrizeQuotas, type EntrySpec } from './helpers/awards-contest.ts';
 import { testDatabases } from './helpers/db.ts';
 
 const FUJIAN = 'fujian-platform-cases-training-and-scenarios.yaml';
@@ -270,18 +270,6 @@ describe.each(testDatabases)('contest awards on $name', ({ open }) => {
       const crit = [20, 25, 25, 20, 10].map((max) => Math.round(max * f * 100) / 100);
       return { code: c, title: `${unit}应用案例${i}`, group, authors: [{ name: `教师${c}`, unit, county }], reviews: [crit, crit, crit] };
     };
-    // The city's quotas limit what a unit sends (checked at intake); as prize quotas they rank after judging.
-    const prizeQuotas = (yaml: string) =>
-      yaml.replace(
-        /\nquotas:\n[\s\S]*?\n(?=# 4\.)/,
-        [
-          '\nquotas:',
-          '  - { name: 开发区推优名额, per: county, match: 开发区, max: 30, exemptGroups: [区县案例], prize: true }',
-          '  - { name: 市管学校推荐名额, per: school, match: 市管|市直, max: 6, exemptGroups: [区县案例], prize: true }',
-          '  - { name: 县（市）区推优名额, per: county, max: 40, exemptGroups: [区县案例], prize: true }',
-          '',
-        ].join('\n'),
-      );
     built = await buildAwardContest(
       db,
       city,
@@ -294,7 +282,7 @@ describe.each(testDatabases)('contest awards on $name', ({ open }) => {
         entry('Q1', 12, '鼓楼区', '鼓楼区教育局', '区县案例'),
         entry('G1', 13, '鼓楼区', '鼓楼第一小学'),
       ],
-      prizeQuotas,
+      cityPrizeQuotas,
     );
     let awards = await contestAwards(db, built.contestId);
     const byName = (name: string) => awards.quotas.find((q) => q.name === name)!;

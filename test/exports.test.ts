@@ -9,7 +9,7 @@ import { publish } from '../src/awards/store/publication.ts';
 import { setAwardOverride } from '../src/awards/store/overrides.ts';
 import { runCli } from '../src/cli/main.ts';
 import { exportAwards } from '../src/exports/index.ts';
-import { buildAwardContest, type BuiltContest, type EntrySpec } from './helpers/awards-contest.ts';
+import { buildAwardContest, type BuiltContest, cityPrizeQuotas, type EntrySpec } from './helpers/awards-contest.ts';
 import { testDatabases } from './helpers/db.ts';
 
 const FUJIAN = 'fujian-platform-cases-training-and-scenarios.yaml';
@@ -268,7 +268,13 @@ describe.each(testDatabases)('award exports on $name', ({ open }) => {
         reviews: [crit, crit, crit],
       };
     });
-    const city = await buildAwardContest(db, 'city-platform-application-special.yaml', 'platform-application-cases', specs);
+    const city = await buildAwardContest(
+      db,
+      'city-platform-application-special.yaml',
+      'platform-application-cases',
+      specs,
+      cityPrizeQuotas,
+    );
     const wb = await readWorkbook((await exportAwards(db, city.contestId, { kind: 'workbook', format: 'xlsx' })).body);
     expect(wb.worksheets.map((w) => w.name).at(-1)).toBe('推优');
     const [header, ...rows] = rowsOf(wb.getWorksheet('推优')!);

@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contestAwards } from '../src/awards/store/contest.ts';
-import { buildAwardContest, type BuiltContest, type EntrySpec } from './helpers/awards-contest.ts';
+import { buildAwardContest, type BuiltContest, cityPrizeQuotas, type EntrySpec } from './helpers/awards-contest.ts';
 import { Client, csrfField, PASSWORD, startTestServer, type Response, type TestServer } from './server-helpers.ts';
 import { addMember } from '../src/contests/members.ts';
 
@@ -369,13 +369,6 @@ describe('公示 and downloads', () => {
   });
 });
 
-/** The city's quotas made a prize quota (名额内按得分推优), the one kind of quota the awards rank. */
-const PRIZE_QUOTA = (yaml: string) =>
-  yaml.replace(
-    /\nquotas:\n[\s\S]*?\n(?=# 4\.)/,
-    '\nquotas:\n  - { name: 市管学校推荐名额, per: school, match: 市管|市直, max: 6, prize: true }\n',
-  );
-
 describe('推优 quotas', () => {
   it('ranks only prize quotas after judging', async () => {
     const city = await buildAwardContest(server.db, CITY, 'platform-application-cases', [
@@ -407,7 +400,7 @@ describe('推优 quotas', () => {
       CITY,
       'platform-application-cases',
       [...Array.from({ length: 8 }, (_, i) => entry(`S${i + 1}`, i + 1, '市直', '市第一中学')), entry('G1', 9, '鼓楼区', '鼓楼第一小学')],
-      PRIZE_QUOTA,
+      cityPrizeQuotas,
     );
     await addMember(server.db, city.contestId, 'organizer', 'organizer', null);
     const cityBase = `/contests/${city.contestId}/awards`;

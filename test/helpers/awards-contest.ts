@@ -30,6 +30,22 @@ export interface BuiltContest {
   expertIds: number[];
 }
 
+/**
+ * The city notice's quotas made prize quotas (名额内按得分推优), the one kind the awards rank after judging; the
+ * rule set itself checks them when a unit's entries arrive.
+ */
+export const cityPrizeQuotas = (yaml: string): string =>
+  yaml.replace(
+    /\nquotas:\n[\s\S]*?\n(?=# 4\.)/,
+    [
+      '\nquotas:',
+      '  - { name: 开发区推优名额, per: county, match: 开发区, max: 30, exemptGroups: [区县案例], prize: true }',
+      '  - { name: 市管学校推荐名额, per: school, match: 市管|市直, max: 6, exemptGroups: [区县案例], prize: true }',
+      '  - { name: 县（市）区推优名额, per: county, max: 40, exemptGroups: [区县案例], prize: true }',
+      '',
+    ].join('\n'),
+  );
+
 export const EXPERT_NAMES = ['张评委', '李评委', '王评委', '赵评委', '钱评委'];
 
 /**

@@ -12,12 +12,15 @@ interface NewUserBody {
 }
 
 /** 用户管理 (administrators): list accounts, create organizers and experts with a one-time password. */
+/** Roles an administrator gives here; a unit's account is made on its contest's 单位与名额 page, bound to its unit. */
+const ROLES = Object.fromEntries(Object.entries(ROLE_LABELS).filter(([role]) => role !== 'unit'));
+
 export const userRoutes: FastifyPluginAsync = async (app) => {
   const render = async (
     reply: FastifyReply,
     extra: { values: NewUserBody; error: string | null; created: { username: string; password: string } | null },
     status = 200,
-  ) => reply.page('users/index', { users: await listUsers(app.db), roles: ROLE_LABELS, ...extra }, { title: '用户管理', status });
+  ) => reply.page('users/index', { users: await listUsers(app.db), roles: ROLES, ...extra }, { title: '用户管理', status });
 
   app.get('/users', { config: { access: ADMINS } }, async (_request, reply) =>
     render(reply, { values: { role: 'organizer' }, error: null, created: null }),
@@ -26,7 +29,7 @@ export const userRoutes: FastifyPluginAsync = async (app) => {
   app.post<{ Body: NewUserBody }>('/users', { config: { access: ADMINS } }, async (request, reply) => {
     const values = request.body ?? {};
     const role = values.role as Role;
-    if (!(role in ROLE_LABELS)) return render(reply, { values, error: '请选择角色', created: null }, 422);
+    if (!(role in ROLES)) return render(reply, { values, error: '请选择角色', created: null }, 422);
     const password = generatePassword();
     try {
       await createUser(
