@@ -18,23 +18,29 @@ import { cliJson } from './helpers/cli.ts';
 import { testDatabases } from './helpers/db.ts';
 import { makeDocx } from './helpers/docx.ts';
 import { makeZip } from './helpers/zip.ts';
+import { ProseGenerator } from '../scripts/lib/prose.ts';
+import { Random } from '../scripts/lib/random.ts';
+import { runChecks } from '../src/eligibility/store/run.ts';
+import { decideByCode } from '../src/flow/store/decide.ts';
+import { runContestScan } from '../src/similarity/store/scan.ts';
 
 const FUJIAN = 'rules/fujian-platform-cases-training-and-scenarios.yaml';
 const NATIONAL = 'rules/2024-platform-cases-teacher-training.yaml';
 const TRAINING = ['区域研修应用案例', '校本研修应用案例', '线上工作室建设与应用案例'];
 const TEACHERS = ['张伟', '李娜', '王芳', '刘洋', '陈静', '杨磊', '黄敏', '赵强', '周婷', '吴涛', '徐丽', '孙鹏', '郑凯', '冯雪', '何平'];
 
-/** 12 教师研修 entries (4 per category) and 3 创新场景 entries, as teachers' folders in a zip. */
+/** 12 教师研修 entries (4 per category) and 3 创新场景 entries, as teachers' folders in a zip; every case its own prose. */
 async function fujianSubmissions(): Promise<Buffer> {
+  const prose = new ProseGenerator(new Random(17));
   const files: { name: string; data: Buffer }[] = [];
   const add = async (i: number, category: string) => {
     const title = `${category.slice(0, 4)}赋能教师成长的实践（${i + 1}）`;
     const folder = `小学+福州实验小学+${TEACHERS[i]}/${category}/${title}`;
     const doc = await makeDocx({
       title,
-      sections: ['一、基本情况', '二、过程与举措', '三、经验与成效', '四、特色与创新'].map((heading, k) => ({
+      sections: ['一、基本情况', '二、过程与举措', '三、经验与成效', '四、特色与创新'].map((heading) => ({
         heading,
-        paragraphs: [`${title}：${heading}。第${i}号案例的第${k}段内容，记录研修活动的组织与成效。`],
+        paragraphs: [prose.paragraph(6).join(''), prose.paragraph(6).join('')],
       })),
     });
     files.push(
@@ -45,6 +51,18 @@ async function fujianSubmissions(): Promise<Buffer> {
   for (let i = 0; i < 12; i++) await add(i, TRAINING[i % 3]);
   for (let i = 12; i < 15; i++) await add(i, '创新场景应用案例');
   return makeZip(files);
+}
+
+/**
+ * Takes the contest through its gates as an organizer would: 形式审查 and 查重 run, what they leave open kept with a
+ * reason (the test entries carry no 数字故事), so the scored entries are ranked.
+ */
+async function passGates(db: Db, contestId: number, blobs: LocalBlobStore): Promise<void> {
+  await runChecks(db, contestId, { blobs });
+  await runContestScan(db, contestId, { userId: null });
+  for (const on of ['eligibility', 'similarity', 'suspect'] as const) {
+    await decideByCode(db, contestId, { on, keep: true, codes: null, reason: '材料已另行补交，原创', userId: null });
+  }
 }
 
 /** Three submitted reviews per entry, the entry's index setting its level (higher index, lower score). */
@@ -151,6 +169,7 @@ describe.each(testDatabases)('recommendation packages on $name', ({ open }) => {
     await fsp.writeFile(zip, await fujianSubmissions());
     const imported = await importPath(db, fujian, zip, { blobs });
     expect(imported.imported).toBe(15);
+    await passGates(db, fujian, blobs);
     await score(db, fujian);
     pkg = path.join(dir, '福建省推荐包.zip');
   });
@@ -196,7 +215,8 @@ describe.each(testDatabases)('recommendation packages on $name', ({ open }) => {
     expect(results.getRow(1).values).toEqual([undefined, '来源编号', '作品名称', '形式审查', '重复率', '最终得分', '奖项']);
     const first = winners[0];
     const row = (results.getSheetValues() as unknown[][]).find((r) => r?.[1] === first.code);
-    expect(row?.slice(3)).toEqual(['未检查', '未查重', first.score, first.band]);
+    expect(row?.slice(3, 4)).toEqual([expect.stringMatching(/^(通过|通过（有警告）|未通过)(，组织者确认通过)?$/)]);
+    expect(row?.slice(4)).toEqual([expect.stringMatching(/^\d+\.\d%$/), first.score, first.band]);
     // Every entry's files sit under its folder in the official layout.
     const folder = (summary.getSheetValues() as unknown[][]).find((r) => r?.[2] === first.code)?.[11];
     expect(String(folder)).toMatch(/^小学\+福州实验小学\+[^/]+\/(区域研修|校本研修|线上工作室)[^/]+\/[^/]+$/);
@@ -230,7 +250,7 @@ describe.each(testDatabases)('recommendation packages on $name', ({ open }) => {
       .execute();
     expect(new Map(entries.map((e) => [e.source_code, e.source_score]))).toEqual(winners);
     expect(entries.every((e) => e.unit === '福建省' && e.key !== null)).toBe(true);
-    expect(entries[0].source_result).toMatch(/^形式审查：未检查；重复率：未查重|奖项：/);
+    expect(entries[0].source_result).toMatch(/^奖项：.+；形式审查：.+；重复率：\d+\.\d%$/);
 
     const again = await importPath(db, national, pkg, { blobs });
     expect(again).toMatchObject({ imported: 0, unchanged: winners.size });
@@ -260,6 +280,11 @@ describe('packages by the command line', () => {
     const zip = path.join(dir, 'in.zip');
     await fsp.writeFile(zip, await fujianSubmissions());
     await cliJson('import', String(fj.id), zip, '--db', dbFile);
+    await cliJson('check', String(fj.id), '--db', dbFile);
+    await cliJson('scan', '--contest', String(fj.id), '--db', dbFile);
+    for (const on of ['eligibility', 'similarity', 'suspect']) {
+      await cliJson('decide', String(fj.id), '--all-open', '--on', on, '--keep', '--reason', '材料已另行补交', '--db', dbFile);
+    }
     const db = await openMigratedDb(dbFile);
     try {
       await score(db, fj.id);

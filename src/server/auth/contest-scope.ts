@@ -12,7 +12,16 @@ type ContestOf = (db: Db, id: number) => Promise<number | undefined>;
 
 const column =
   (
-    table: 'entries' | 'jobs' | 'panels' | 'reviews' | 'assignments' | 'similarity_exclusions' | 'similarity_library' | 'import_batches',
+    table:
+      | 'entries'
+      | 'jobs'
+      | 'panels'
+      | 'reviews'
+      | 'assignments'
+      | 'similarity_exclusions'
+      | 'similarity_library'
+      | 'import_batches'
+      | 'units',
   ): ContestOf =>
   async (db, id) =>
     (await db.selectFrom(table).select('contest_id').where('id', '=', id).executeTakeFirst())?.contest_id ?? undefined;
@@ -53,6 +62,7 @@ export const CONTEST_OBJECTS: Readonly<Record<string, ContestOf>> = {
   documentId: column('similarity_library'),
   pairId: ofRun('similarity_pairs'),
   commonId: ofRun('similarity_common'),
+  unitId: column('units'),
 };
 
 /**

@@ -90,7 +90,7 @@ export const unitRoutes: FastifyPluginAsync = async (app) => {
   // 推荐包: the prize winners of the categories the rule set sends on, for the next level to import.
   app.get<{ Params: Ids<'contestId'> }>(
     '/contests/:contestId/package',
-    { config: { access: ORGANIZERS }, schema: params },
+    { config: { access: CONTEST_ORGANIZERS }, schema: params },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       const dir = await fsp.mkdtemp(path.join(app.tmpDir, 'package-'));
@@ -134,7 +134,7 @@ export const unitRoutes: FastifyPluginAsync = async (app) => {
 
   app.post<{ Params: Ids<'contestId' | 'unitId'>; Body: Form }>(
     '/contests/:contestId/units/:unitId/edit',
-    { config: { access: ORGANIZERS }, schema: { params: idParams('contestId', 'unitId') } },
+    { config: { access: CONTEST_ORGANIZERS }, schema: { params: idParams('contestId', 'unitId') } },
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       const b = request.body ?? {};
