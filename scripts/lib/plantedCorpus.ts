@@ -184,7 +184,7 @@ function build(spec: CorpusSpec, seed: number): PlantedCorpus {
   }
   for (let i = 0; i < spec.twins && next + 1 < entries.length; i++, next += 2) {
     const [a, b] = [entries[next], entries[next + 1]];
-    if (a.category === b.category) b.category = CATEGORIES[(CATEGORIES.indexOf(a.category!) + 1) % CATEGORIES.length];
+    if (a.category === b.category) b.category = CATEGORIES[(CATEGORIES.indexOf(a.category ?? '') + 1) % CATEGORIES.length];
     b.path = b.path.replace(/\/[^/]+\/([^/]+)\/案例介绍\.txt$/, `/${b.category}/$1/案例介绍.txt`);
     const alteration = random.pick(ALTERATIONS);
     b.alterations = [alteration];

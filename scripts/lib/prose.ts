@@ -108,10 +108,13 @@ class WordSampler {
     this.alias = new Int32Array(n);
     const small: number[] = [];
     const large: number[] = [];
-    scaled.forEach((p, i) => (p < 1 ? small : large).push(i));
-    while (small.length && large.length) {
-      const s = small.pop()!;
-      const l = large.pop()!;
+    scaled.forEach((p, i) => {
+      (p < 1 ? small : large).push(i);
+    });
+    while (small.length > 0 && large.length > 0) {
+      const s = small.pop();
+      const l = large.pop();
+      if (s === undefined || l === undefined) break; // both lists were just checked non-empty
       this.probability[s] = scaled[s];
       this.alias[s] = l;
       scaled[l] += scaled[s] - 1;
@@ -139,7 +142,8 @@ function dictionary(): WordSampler {
     words.push(word);
     weights.push(Number(freq) ** 0.75);
   }
-  return (sampler = new WordSampler(words, weights));
+  sampler = new WordSampler(words, weights);
+  return sampler;
 }
 
 export class ProseGenerator {
@@ -171,7 +175,7 @@ export class ProseGenerator {
   sentence(): string {
     const clauses = Array.from({ length: this.random.int(1, 3) }, () => this.clause());
     const body = clauses.join('，');
-    return (body.length >= 15 ? body : body + '，' + this.clause()) + '。';
+    return `${body.length >= 15 ? body : `${body}，${this.clause()}`}。`;
   }
 
   paragraph(sentences = this.random.int(3, 6)): string[] {

@@ -36,7 +36,11 @@ export class CorpusCache {
   remember(contestId: number, settingsSignature: string, corpus: SimilarityCorpus, identities: readonly string[]): void {
     this.cached.delete(contestId);
     this.cached.set(contestId, { settingsSignature, corpus, identities: [...identities] });
-    while (this.cached.size > this.capacity) this.cached.delete(this.cached.keys().next().value!);
+    // Oldest first: a Map keeps insertion order, and a remembered contest was just moved to the end.
+    for (const oldest of this.cached.keys()) {
+      if (this.cached.size <= this.capacity) break;
+      this.cached.delete(oldest);
+    }
   }
 
   /** Drops a corpus left half-extended by a failed scan. */

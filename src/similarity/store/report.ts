@@ -5,7 +5,6 @@ import type { FolderScan, ScanPair } from './folder-scan.ts';
 import { listLibrary } from './library.ts';
 import { unreadableDocuments } from './members.ts';
 import { type DocInfo, describeDocuments, listCommon, listPairs, listReports } from './queries.ts';
-import type { ScanSettings } from './settings.ts';
 import { scanSettingsSummary } from '../../db/columns.ts';
 
 const round = (x: number): number => Math.round(x * 10000) / 10000;
@@ -34,7 +33,12 @@ export async function contestScanReport(db: Db, contestId: number, run: Similari
     ...common.flatMap((c) => c.documents),
   ];
   const info = await describeDocuments(db, keys);
-  const at = (key: string): string => pathOf(info.get(key)!);
+  const at = (key: string): string => {
+    // describeDocuments answers every key (a deleted document with a placeholder).
+    const doc = info.get(key);
+    if (!doc) throw new Error(`Document ${key} was not described`);
+    return pathOf(doc);
+  };
   const scanPairs = pairs.map((p) => ({
     pair: {
       a: at(p.aKey),
