@@ -54,6 +54,8 @@ export interface UnitQuotaReport {
   quota: string;
   per: Quota['per'];
   max: number;
+  /** The notice does not state this quota: shown as a default the organizer may change. */
+  editableDefault: boolean;
   /** The counted unit (a county, a school, …); null for a whole-contest quota. */
   unit: Unit | null;
   unitName: string;
@@ -152,6 +154,7 @@ export function intakeQuotaReport(
         quota: q.name,
         per: q.per,
         max: q.max,
+        editableDefault: q.editableDefault,
         unit: b.unit,
         unitName: b.unit?.name ?? '全部作品',
         counted: b.counted.map(ref),
