@@ -35,3 +35,7 @@ export const archiveLimits = (env: NodeJS.ProcessEnv = process.env): ArchiveLimi
   ...DEFAULT_ARCHIVE_LIMITS,
   ...archiveLimitsFromEnv(env),
 });
+
+/** Server folders a folder import may read from (CASEJURY_IMPORT_ROOTS, separated like PATH); none by default: uploads only. */
+export const importRootsFromEnv = (env: NodeJS.ProcessEnv = process.env): string[] =>
+  (env.CASEJURY_IMPORT_ROOTS ?? '').split(path.delimiter).filter((p) => p.trim() !== '');

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nowIso } from '../src/db/connect.ts';
@@ -50,8 +51,11 @@ async function waitForJob(c: Client, url: string): Promise<string> {
   throw new Error('import did not finish');
 }
 
+/** The one server folder administrators may import from here (CASEJURY_IMPORT_ROOTS). */
+const importRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'casejury-import-root-'));
+
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ importRoots: [importRoot] });
   contestId = await createContest(server.db, {
     rulesYaml: fs.readFileSync(RULES, 'utf8'),
     rulesSource: path.basename(RULES),
@@ -62,6 +66,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server?.close();
+  fs.rmSync(importRoot, { recursive: true, force: true });
 });
 
 describe('upload and import', () => {
@@ -158,7 +163,7 @@ describe('import from a server folder', () => {
   });
 
   it('imports a folder in the official layout', async () => {
-    const folder = path.join(server.dataDir, 'submissions');
+    const folder = path.join(importRoot, 'submissions');
     const entryDir = path.join(folder, '小学+城南小学+李华', '区域研修应用案例', '县域教研共同体建设');
     fs.mkdirSync(entryDir, { recursive: true });
     fs.writeFileSync(
@@ -172,6 +177,47 @@ describe('import from a server folder', () => {
     const summary = await waitForJob(admin, String(res.headers.location));
     expect(summary).toMatch(/<strong>1<\/strong><span>新导入作品/);
     expect((await admin.get(`/contests/${contestId}/entries?q=${encodeURIComponent('县域教研')}`)).body).toContain('县域教研共同体建设');
+  });
+
+  it('refuses /etc, a way out through .., and a link inside the root that points out of it; imports nothing and audits each', async () => {
+    fs.symlinkSync('/etc', path.join(importRoot, '看似作品'));
+    const admin = new Client(server.app);
+    await admin.login('admin');
+    const imports = `/contests/${contestId}/imports`;
+    const entries = async () => (await server.db.selectFrom('entries').select('id').execute()).length;
+    const before = await entries();
+    for (const [folder, reason] of [
+      ['/etc', `“/etc”不在允许导入的服务器文件夹内：${importRoot}`],
+      [`${importRoot}/../../etc`, '不在允许导入的服务器文件夹内'],
+      [path.join(importRoot, '看似作品'), `“${path.join(importRoot, '看似作品')}”（实际位置 /etc）不在允许导入的服务器文件夹内`],
+    ]) {
+      const res = await admin.post(`${imports}/folder`, { folder }, imports);
+      expect(res.statusCode, folder).toBe(422);
+      expect(res.body).toContain(reason);
+    }
+    expect(await entries()).toBe(before);
+    const refused = await server.db.selectFrom('audit_log').select('new_value').where('action', '=', 'import.folder_refused').execute();
+    for (const folder of ['/etc', `${importRoot}/../../etc`, path.join(importRoot, '看似作品')]) {
+      expect(refused.map((r) => r.new_value)).toContain(JSON.stringify({ path: folder }));
+    }
+  });
+
+  it('imports nothing from a server folder where no root is configured: uploads only', async () => {
+    const bare = await startTestServer({ importRoots: [] });
+    try {
+      const id = await createContest(bare.db, { rulesYaml: fs.readFileSync(RULES, 'utf8'), rulesSource: 'x.yaml', userId: null });
+      const admin = new Client(bare.app);
+      await admin.login('admin');
+      const imports = `/contests/${id}/imports`;
+      expect((await admin.get(imports)).body).toContain('本服务器没有开放从服务器文件夹导入');
+      const res = await admin.post(`${imports}/folder`, { folder: '/etc' }, imports);
+      expect(res.statusCode).toBe(422);
+      expect(res.body).toContain('本服务器没有开放从服务器文件夹导入（管理员未设置 CASEJURY_IMPORT_ROOTS），请上传压缩包或汇总表');
+      expect(await bare.db.selectFrom('jobs').select('id').execute()).toEqual([]);
+      expect(await bare.db.selectFrom('files').select('id').execute()).toEqual([]);
+    } finally {
+      await bare.close();
+    }
   });
 });
 

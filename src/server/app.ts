@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Db } from '../db/connect.ts';
+import { importRootsFromEnv } from '../config.ts';
 import { services } from './services.ts';
 import { type MailConfig, mailConfigFromEnv } from '../mail/mailer.ts';
 import { security } from './security.ts';
@@ -43,6 +44,8 @@ export interface AppOptions {
   loginAttemptsPerMinute?: number;
   /** SMTP server for reminders; default CASEJURY_SMTP_URL and CASEJURY_MAIL_FROM, null: no e-mail. */
   mail?: MailConfig | null;
+  /** Server folders an administrator may import from; default CASEJURY_IMPORT_ROOTS (none: uploads only). */
+  importRoots?: string[];
 }
 
 const DEFAULT_RULES_DIR = fileURLToPath(new URL('../../rules', import.meta.url));
@@ -80,6 +83,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(contestRoutes, { rulesDir: opts.rulesDir ?? DEFAULT_RULES_DIR });
   await app.register(importRoutes, {
     uploadLimitBytes: opts.uploadLimitBytes ?? Number(process.env.CASEJURY_UPLOAD_MAX_MB || 2048) * 1024 * 1024,
+    importRoots: opts.importRoots ?? importRootsFromEnv(),
   });
   await app.register(entryRoutes);
   await app.register(similarityRoutes);

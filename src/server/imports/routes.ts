@@ -14,6 +14,7 @@ import { requireContest } from '../contests/load.ts';
 import { getJob } from '../jobs.ts';
 import { audit } from '../../audit/log.ts';
 import { importJobs } from './start.ts';
+import { ImportRootRefused, withinImportRoots } from '../../ingest/roots.ts';
 import { activeImportJobs, describeImportJob, ocrJobAfter } from './view.ts';
 import { importBatchDetail, importProblemsWorkbook, listImportBatches } from '../../ingest/store/batches.ts';
 import { sendDownload } from '../entries/download.ts';
@@ -34,23 +35,25 @@ export interface ReceivedUpload {
 export interface ImportRoutesOptions {
   /** Largest accepted upload in bytes. */
   uploadLimitBytes: number;
+  /** Server folders an administrator may import from; none: uploads only. */
+  importRoots: readonly string[];
 }
 
 /** 上传导入: upload an archive or sheet, or (admins) name a folder on the server; watch the job. */
-export const importRoutes: FastifyPluginAsync<ImportRoutesOptions> = async (app, { uploadLimitBytes }) => {
+export const importRoutes: FastifyPluginAsync<ImportRoutesOptions> = async (app, { uploadLimitBytes, importRoots }) => {
   await app.register(multipart, {
     limits: { fileSize: uploadLimitBytes, files: 1, fields: 5, parts: 6, fieldSize: 4096 },
   });
 
   const jobUrl = (contestId: number, jobId: number) => `/contests/${contestId}/imports/${jobId}`;
-  const startImport = importJobs(app);
+  const startImport = importJobs(app, importRoots);
 
   /** The 导入 page: the forms, imports under way, and the history of every import (browser, command line, packages). */
   async function renderImports(reply: FastifyReply, contest: Contest, folder = '', folderError: string | null = null) {
     const [jobs, batches] = await Promise.all([activeImportJobs(app.db, contest.id), listImportBatches(app.db, contest.id)]);
     return reply.page(
       'imports/index',
-      { contest, tab: 'imports', jobs, batches, extensions: UPLOAD_EXTENSIONS, limit: uploadLimitBytes, folderError, folder },
+      { contest, tab: 'imports', jobs, batches, extensions: UPLOAD_EXTENSIONS, limit: uploadLimitBytes, importRoots, folderError, folder },
       { title: `导入作品 · ${contest.name}`, status: folderError ? 422 : 200 },
     );
   }
@@ -164,16 +167,27 @@ export const importRoutes: FastifyPluginAsync<ImportRoutesOptions> = async (app,
     async (request, reply) => {
       const contest = await requireContest(app.db, request.params.contestId);
       const folder = String(request.body?.folder ?? '').trim();
-      const absolute = folder ? path.resolve(folder) : '';
-      const stat = absolute ? await fsp.stat(absolute).catch(() => null) : null;
-      const problem = !folder
-        ? '请填写服务器上的路径'
-        : !stat
-          ? `服务器上找不到“${folder}”`
-          : !stat.isDirectory() && !UPLOAD_EXTENSIONS.includes(path.extname(absolute).toLowerCase())
-            ? `“${folder}”既不是文件夹，也不是 ${UPLOAD_EXTENSIONS.join('、')} 文件`
-            : null;
-      if (problem) return renderImports(reply, contest, folder, problem);
+      if (!folder) return renderImports(reply, contest, folder, '请填写服务器上的路径');
+      let absolute: string;
+      try {
+        absolute = await withinImportRoots(folder, importRoots);
+      } catch (err) {
+        if (!(err instanceof ImportRootRefused)) throw err;
+        await audit(app.db, {
+          userId: request.signedIn.id,
+          contestId: contest.id,
+          action: 'import.folder_refused',
+          subjectType: 'contest',
+          subjectId: contest.id,
+          newValue: { path: folder },
+          reason: err.message,
+        });
+        return renderImports(reply, contest, folder, err.message);
+      }
+      const stat = await fsp.stat(absolute);
+      if (!stat.isDirectory() && !UPLOAD_EXTENSIONS.includes(path.extname(absolute).toLowerCase())) {
+        return renderImports(reply, contest, folder, `“${folder}”既不是文件夹，也不是 ${UPLOAD_EXTENSIONS.join('、')} 文件`);
+      }
       await audit(app.db, {
         userId: request.signedIn.id,
         contestId: contest.id,

@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { importPath } from '../../ingest/import.ts';
+import { withinImportRoots } from '../../ingest/roots.ts';
 import { runPendingOcr } from '../../ingest/ocr-run.ts';
 import type { JobPayload } from '../jobs.ts';
 import type { ImportOrigin } from '../../util/terms.ts';
@@ -41,8 +42,11 @@ interface ImportPayload extends JobPayload {
   unitId?: number;
 }
 
-/** Registers the import job kind; returns the function that queues an import (progress and summary are kept in its `jobs` row). */
-export function importJobs(app: FastifyInstance): (r: ImportRequest) => Promise<number> {
+/**
+ * Registers the import job kind; returns the function that queues an import (progress and summary are kept in its
+ * `jobs` row). A server folder is checked against `importRoots` again when the job runs, on whichever instance.
+ */
+export function importJobs(app: FastifyInstance, importRoots: readonly string[]): (r: ImportRequest) => Promise<number> {
   const stored = (p: string) =>
     path.resolve(p).startsWith(path.resolve(app.dataDir) + path.sep) ? path.relative(app.dataDir, p) : path.resolve(p);
   const located = (p: string) => path.resolve(app.dataDir, p);
@@ -62,7 +66,8 @@ export function importJobs(app: FastifyInstance): (r: ImportRequest) => Promise<
   const submit = app.jobs.register<ImportPayload>(IMPORT_JOB, {
     // A rerun after an instance died resumes the batch: importPath skips the entries already in import_items.
     run: async (p, progress) => {
-      const summary = await importPath(app.db, p.contestId, located(p.path), {
+      const source = p.origin === 'folder' ? await withinImportRoots(located(p.path), importRoots) : located(p.path);
+      const summary = await importPath(app.db, p.contestId, source, {
         userId: p.userId,
         origin: p.origin ?? 'browser',
         label: p.source,
