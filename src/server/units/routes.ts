@@ -49,7 +49,8 @@ export const unitRoutes: FastifyPluginAsync = async (app) => {
       listUnitAccounts(app.db, contest.id),
     ]);
     // Depth first, each unit followed by the units below it.
-    const ordered = (parentId: number | null): typeof state.tree.units => state.tree.children(parentId).flatMap((u) => [u, ...ordered(u.id)]);
+    const ordered = (parentId: number | null): typeof state.tree.units =>
+      state.tree.children(parentId).flatMap((u) => [u, ...ordered(u.id)]);
     const units = ordered(null).map((u) => ({ ...u, depth: state.tree.chain(u.id).length - 1, entries: counts.get(u.id) ?? 0 }));
     return reply.page(
       'units/index',
