@@ -156,8 +156,8 @@ describe.skipIf(skipBrowserTests)('browser: 查重 from the scan to the pair vie
     await shot('06-library');
     await page.getByRole('link', { name: '重复率' }).click();
     await page.locator('.stale', { hasText: '比对库或作品类别有变化' }).waitFor();
-    await page.locator('.similarity-nav a', { hasText: '一稿多投' }).click();
-    await page.locator('h1', { hasText: '一稿多投嫌疑' }).waitFor();
+    await page.locator('nav.tabs a', { hasText: '一稿多投与相似主题' }).click();
+    await page.locator('h1', { hasText: '一稿多投与相似主题' }).waitFor();
     await shot('07-suspects');
   });
 
