@@ -183,6 +183,10 @@ describe('查重 pages', () => {
     expect(counts).toHaveLength(20);
     expect(counts.reduce((s, n) => s + n, 0)).toBe(6);
     expect(counts.slice(6).reduce((s, n) => s + n, 0)).toBe(4);
+    // The same numbers as a table for those who cannot see the picture: one row per non-empty 5% bin.
+    const data = /<details class="chart-data">[\s\S]*?<tbody>([\s\S]*?)<\/tbody>/.exec(page.body)?.[1] ?? '';
+    const tableRows = [...data.matchAll(/<td class="nowrap">(\d+)%–(\d+)%<\/td><td class="num">(\d+)<\/td>/g)];
+    expect(tableRows.map((m) => [Number(m[1]), Number(m[3])])).toEqual(counts.flatMap((n, i) => (n > 0 ? [[i * 5, n]] : [])));
 
     const onlyFlagged = await organizer.get(`${base}?flagged=true`);
     expect(rateRows(onlyFlagged.body).map((r) => r.flagged)).toEqual([true, true, true, true]);

@@ -1,9 +1,16 @@
+import { svg } from '../charts/svg.ts';
+
 /** Bins of the rate histogram: 0–5%, 5–10%, … 95–100% (100% in the last). */
 const BINS = 20;
 const WIDTH = 720;
 const HEIGHT = 220;
 const MARGIN = { left: 40, right: 16, top: 24, bottom: 36 };
 const COLORS = { under: '#93c5fd', straddling: '#fbbf24', over: '#ef4444', threshold: '#b91c1c', axis: '#616e7c' };
+
+/** The histogram's numbers, for the table beside it: each 5% bin with its count. */
+export function rateBins(rates: readonly number[]): { from: number; to: number; count: number }[] {
+  return binCounts(rates).map((count, i) => ({ from: i / BINS, to: (i + 1) / BINS, count }));
+}
 
 function binCounts(rates: readonly number[]): number[] {
   const counts = new Array<number>(BINS).fill(0);
@@ -12,15 +19,6 @@ function binCounts(rates: readonly number[]): number[] {
 }
 
 const pct = (x: number): string => `${Math.round(x * 100)}%`;
-
-/** An SVG element; attribute values are numbers and fixed strings (escaped all the same). */
-function svg(name: string, attrs: Record<string, string | number>, content?: string): string {
-  const quoted = (v: string | number) => String(v).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
-  const attributes = Object.entries(attrs)
-    .map(([k, v]) => ` ${k}="${quoted(v)}"`)
-    .join('');
-  return content === undefined ? `<${name}${attributes}/>` : `<${name}${attributes}>${content}</${name}>`;
-}
 
 /**
  * The distribution of rates as an SVG drawn here (no script, no library): one bar per 5%, bars

@@ -26,7 +26,7 @@ import {
 } from '../../similarity/store/queries.ts';
 import { HttpError } from '../http-error.ts';
 import { highlight } from './highlight.ts';
-import { rateHistogram } from './histogram.ts';
+import { rateBins, rateHistogram } from './histogram.ts';
 import { scanSettingsSummary } from '../../db/columns.ts';
 
 /** What each 查重 page shows, read from the stored runs; the routes only render it. */
@@ -111,7 +111,7 @@ export async function ratesPage(db: Db, contest: Contest, query: { page: number;
     settingsError,
   };
   const unreadable = fresh ? await unreadableDocuments(db, contest.id, fresh.settings.documentKinds) : [];
-  if (!run) return { ...base, histogram: null, rows: [], page: 1, pages: 1, total: 0, flaggedOnly: false, unreadable };
+  if (!run) return { ...base, histogram: null, bins: [], rows: [], page: 1, pages: 1, total: 0, flaggedOnly: false, unreadable };
   const settings = scanSettingsSummary.read(run.settings_json);
   const pageCount = (n: number) => Math.max(1, Math.ceil(n / PAGE_SIZE));
   const { rows, total } = await listReports(db, run.id, {
@@ -126,10 +126,12 @@ export async function ratesPage(db: Db, contest: Contest, query: { page: number;
     ),
     latestDecisions(db, contest.id, [...new Set(rows.map((r) => r.entryId))]),
   ]);
+  const rates = await runRates(db, run.id);
   return {
     ...base,
     settings,
-    histogram: rateHistogram(await runRates(db, run.id), settings.threshold),
+    histogram: rateHistogram(rates, settings.threshold),
+    bins: rateBins(rates),
     rows: rows.map((r) => ({
       ...r,
       topSource: r.sources[0] ? infoOf(r.sources[0].key) : null,
