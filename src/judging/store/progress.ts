@@ -1,5 +1,6 @@
 import type { Db } from '../../db/connect.ts';
 import { contestAwards } from '../../awards/store/contest.ts';
+import { type CategorySpread, scoreSpreads } from '../../awards/distribution.ts';
 import { contestDeadlines } from '../../deadlines/store/deadlines.ts';
 import { deadlineFor, JUDGING_STAGE, type TimeLeft, timeLeft } from '../../deadlines/deadlines.ts';
 import { tablesWorkbook } from '../../exports/workbook.ts';
@@ -58,6 +59,8 @@ export interface JudgingProgress {
   spreadNote: string;
   /** The contest's judging closing time. */
   deadline: TimeLeft | null;
+  /** How scores spread per category and expert (the pictures on 评审进度). */
+  spreads: CategorySpread[];
   /** Experts who still owe reviews, in pinyin order, each once. */
   owing: (ExpertProgress & { panels: string[] })[];
 }
@@ -169,6 +172,7 @@ export async function judgingProgress(db: Db, contestId: number, now = new Date(
     discrepancies: scored.filter((e) => e.discrepancy).map(flag),
     spreadNote: `同一作品的评分极差超过满分的 ${Math.round(awards.scoring.spreadThreshold * 100)}% 时标记为分歧`,
     deadline: left(deadlineFor(deadlines, JUDGING_STAGE)),
+    spreads: scoreSpreads(awards),
     owing,
   };
 }

@@ -6,6 +6,7 @@ import { idParams, type Ids } from '../schemas.ts';
 import { requireContest } from '../contests/load.ts';
 import { sendDownload } from '../entries/download.ts';
 import { judgingProgress, owedWorkbook } from '../../judging/store/progress.ts';
+import { scoreCharts } from './score-charts.ts';
 import { JUDGING_STAGE } from '../../deadlines/deadlines.ts';
 import { listReminders, sendReminders } from '../../judging/store/reminders.ts';
 import { setDeadline } from '../../deadlines/store/deadlines.ts';
@@ -47,13 +48,15 @@ export const progressRoutes: FastifyPluginAsync = async (app) => {
     reply: FastifyReply,
     contest: Contest,
     extra: { summary?: ReminderSummary; deadlineError?: string | null; deadlineForm?: Record<string, string> } = {},
-  ) =>
-    reply.page(
+  ) => {
+    const progress = await judgingProgress(app.db, contest.id);
+    return reply.page(
       'judging/progress',
       {
         contest,
         tab: 'progress',
-        progress: await judgingProgress(app.db, contest.id),
+        progress,
+        charts: scoreCharts(progress.spreads),
         reminders: await listReminders(app.db, contest.id),
         mailFrom: app.mailer?.from ?? null,
         summary: extra.summary ?? {},
@@ -63,6 +66,7 @@ export const progressRoutes: FastifyPluginAsync = async (app) => {
       },
       { title: `评审进度 · ${contest.name}`, status: extra.deadlineError ? 422 : 200 },
     );
+  };
 
   app.get<{ Params: Ids<'contestId'>; Querystring: ReminderSummary }>(
     '/contests/:contestId/progress',
