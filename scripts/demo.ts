@@ -1,7 +1,8 @@
 /**
- * `npm run demo`: a demo contest with about 60 generated entries (real .docx case documents with
- * Chinese structure, some near-duplicates, a cross-project twin and a few bad files), experts,
- * panels, assignments and reviews, so a newcomer sees every screen populated.
+ * `npm run demo`: a demo contest with about 60 generated entries (real .docx case documents that read like
+ * the cases teachers send — see scripts/lib/caseWriter.ts — some near-duplicates, a cross-project twin and a
+ * few bad files), experts with names, units and e-mail, panels with a judging deadline, assignments and
+ * reviews, so a newcomer sees every screen populated.
  * Usage: npm run demo [-- --db FILE] [--entries N]
  */
 import fs from 'node:fs/promises';
@@ -19,10 +20,13 @@ import { runContestScan } from '../src/similarity/store/scan.ts';
 import { decideOnEntry } from '../src/similarity/store/decisions.ts';
 import { decide } from '../src/eligibility/store/decisions.ts';
 import { runChecks } from '../src/eligibility/store/run.ts';
+import { setDeadline } from '../src/deadlines/store/deadlines.ts';
+import { JUDGING_STAGE } from '../src/deadlines/deadlines.ts';
+import { parseShanghaiLocal, shanghaiLocalInput } from '../src/util/time.ts';
 import { makeDocx } from '../test/helpers/docx.ts';
 import { makeMp4 } from '../test/fixtures-media/mp4.ts';
 import { makePdf } from '../test/fixtures-media/pdf.ts';
-import { HEADINGS, ProseGenerator } from './lib/prose.ts';
+import { type CaseSubject, CaseWriter } from './lib/caseWriter.ts';
 import { Random } from './lib/random.ts';
 
 const RULES_FILE = 'rules/fujian-platform-cases-training-and-scenarios.yaml';
@@ -30,18 +34,28 @@ export const DEMO_CONTEST_NAME = '演示：2024年智慧教育平台应用典型
 export const DEMO_PASSWORD = 'demo-pass-2024';
 
 const SCHOOLS = [
-  ['东城区', '东城区实验小学'],
-  ['东城区', '东城区第一中学'],
-  ['西城区', '西城区育才小学'],
-  ['西城区', '西城区城南中学'],
-  ['南湖区', '南湖区师范附属小学'],
-  ['南湖区', '南湖区第二中学'],
-  ['北山县', '北山县城关幼儿园'],
-  ['北山县', '北山县第三中学'],
-  ['开发区', '开发区星海学校'],
-  ['开发区', '开发区实验高级中学'],
+  ['鼓楼区', '鼓楼区实验小学'],
+  ['鼓楼区', '福州第十九中学'],
+  ['台江区', '台江区第三中心小学'],
+  ['台江区', '福州第十六中学'],
+  ['仓山区', '仓山区第二实验小学'],
+  ['仓山区', '仓山区城门中学'],
+  ['闽侯县', '闽侯县实验幼儿园'],
+  ['闽侯县', '闽侯县第二中学'],
+  ['长乐区', '长乐区海峡路小学'],
+  ['长乐区', '长乐第一中学'],
 ] as const;
-const STAGES = ['小学', '初中', '高中', '幼儿园'] as const;
+/** The demo's experts: name, unit, e-mail (two have none: they are reminded by SMS or WeChat). */
+const EXPERTS = [
+  ['张建国', SCHOOLS[0][1], 'zhangjg@example.edu.cn'],
+  ['李秀英', '福州教育研究院', 'lixy@example.edu.cn'],
+  ['王立新', '福建教育学院', 'wanglx@example.edu.cn'],
+  ['赵敏', '鼓楼区教师进修学校', 'zhaomin@example.edu.cn'],
+  ['陈志强', '仓山区教师进修学校', 'chenzq@example.edu.cn'],
+  ['刘芳', '福建师范大学附属中学', 'liufang@example.edu.cn'],
+  ['杨帆', '台江区教师发展中心', null],
+  ['黄晓东', '长乐区教师进修学校', null],
+] as const;
 const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高';
 const GIVEN = ['静', '敏', '伟', '芳', '磊', '婷', '强', '洁', '军', '丽', '涛', '燕', '鹏', '霞', '超', '娟'];
 const CATEGORY_FOLDERS = ['区域研修应用案例', '校本研修应用案例', '线上工作室建设与应用案例', '创新场景应用案例'];
@@ -76,33 +90,39 @@ interface PlannedEntry {
   sections: { heading: string; paragraphs: string[] }[];
 }
 
+/** The kind of case each category folder holds, for the writer's sentences. */
+const KINDS: Record<(typeof CATEGORY_FOLDERS)[number], CaseSubject['kind']> = {
+  区域研修应用案例: 'regional',
+  校本研修应用案例: 'school',
+  线上工作室建设与应用案例: 'studio',
+  创新场景应用案例: 'scenario',
+};
+
 function planEntries(count: number, random: Random): PlannedEntry[] {
-  const prose = new ProseGenerator(random);
+  const writer = new CaseWriter(random);
   const entries: PlannedEntry[] = [];
   for (let i = 0; i < count; i++) {
-    const [, school] = SCHOOLS[i % SCHOOLS.length];
-    const stage = school.includes('幼儿园') ? '幼儿园' : school.includes('中学') ? random.pick(['初中', '高中']) : STAGES[0];
+    const [county, school] = SCHOOLS[i % SCHOOLS.length];
+    const stage = school.includes('幼儿园') ? '幼儿园' : /中学$/.test(school) ? random.pick(['初中', '高中']) : '小学';
     const teacher = random.pick([...SURNAMES]) + random.pick(GIVEN) + (random.chance(0.5) ? random.pick(GIVEN) : '');
     const category = CATEGORY_FOLDERS[i % CATEGORY_FOLDERS.length];
     const title = demoTitle(i);
-    // The 创新场景 notice asks for a 内容导图 before the text.
-    const headings = category === '创新场景应用案例' ? ['内容导图', ...HEADINGS.slice(0, 4)] : HEADINGS.slice(0, 4);
-    const sections = headings.map((heading) => ({
-      heading,
-      paragraphs: Array.from({ length: 4 }, () => prose.paragraph(5).join('')),
-    }));
+    const sections = writer.sections({ county, school, stage, title, kind: KINDS[category] });
     entries.push({ folder: `${stage}+${school}+${teacher}/${category}/${title}`, title, sections });
   }
-  // Near-duplicates: three entries copy most of another's text, one lightly edited.
+  // Near-duplicates: three entries copy most of another's text, one lightly edited (its commas changed).
   for (const [copier, source, share] of [
     [5, 1, 0.8],
     [17, 9, 0.45],
     [29, 22, 0.35],
   ] as const) {
-    const from = entries[source].sections;
-    entries[copier].sections = entries[copier].sections.map((s, si) => ({
+    // The first `share` of the source's paragraphs, in order, replace the copier's own at the same places.
+    const original = entries[source].sections.flatMap((s) => s.paragraphs);
+    const copied = original.slice(0, Math.round(original.length * share)).map((p) => p.replace(/，/g, ','));
+    let at = 0;
+    entries[copier].sections = entries[copier].sections.map((s) => ({
       heading: s.heading,
-      paragraphs: s.paragraphs.map((p, pi) => (pi / s.paragraphs.length < share ? from[si].paragraphs[pi].replace(/，/g, ',') : p)),
+      paragraphs: s.paragraphs.map((p) => copied[at++] ?? p),
     }));
   }
   // A cross-project twin: the same work entered in another category (一稿多投).
@@ -167,20 +187,13 @@ export async function createDemoContest(db: Db, root: string, entryCount = 60, n
     ));
   await addMember(db, contestId, 'demo-organizer', 'organizer', null);
   const experts: number[] = [];
-  for (let i = 1; i <= 8; i++) {
-    const username = `demo-expert${i}`;
+  for (const [i, [displayName, unit, email]] of EXPERTS.entries()) {
+    const username = `demo-expert${i + 1}`;
     const id =
       (await findUserByUsername(db, username))?.id ??
       (await createUser(
         db,
-        {
-          username,
-          displayName: `评审专家${'一二三四五六七八'[i - 1]}`,
-          role: 'expert',
-          password: DEMO_PASSWORD,
-          unit: i === 1 ? SCHOOLS[0][1] : `市教师发展中心${i}室`,
-          mustChangePassword: false,
-        },
+        { username, displayName, role: 'expert', password: DEMO_PASSWORD, unit, email, mustChangePassword: false },
         null,
       ));
     experts.push(id);
@@ -200,6 +213,12 @@ export async function createDemoContest(db: Db, root: string, entryCount = 60, n
       .values(members.map((user_id) => ({ panel_id: panelId, user_id })))
       .execute();
   }
+  // Judging closes at 18:00 ten days from now; the first panel was given three days less.
+  const closing = (days: number) =>
+    parseShanghaiLocal(`${shanghaiLocalInput(new Date(Date.now() + days * 86_400_000).toISOString()).slice(0, 10)} 18:00`);
+  const panels = await db.selectFrom('panels').select('id').where('contest_id', '=', contestId).orderBy('id').execute();
+  await setDeadline(db, { contestId, stage: JUDGING_STAGE, panelId: null, closesAt: closing(10), userId: organizer });
+  await setDeadline(db, { contestId, stage: JUDGING_STAGE, panelId: panels[0].id, closesAt: closing(7), userId: organizer });
   const rules = await contestRuleSet(db, contestId);
   const assigned = await runAutoAssign(db, contestId, {
     perEntry: rules.judging.reviewersPerEntry,
@@ -297,7 +316,7 @@ async function main() {
     console.log(`评审：分配 ${demo.assignments} 条，已提交 ${demo.submitted} 份`);
     console.log(`查重：重复率达到阈值的作品 ${demo.flagged} 件`);
     console.log(`演示竞赛已创建：编号 ${demo.contestId}，“${DEMO_CONTEST_NAME}”`);
-    console.log(`演示账号（密码均为 ${DEMO_PASSWORD}）：组织者 demo-organizer；专家 demo-expert1 … demo-expert8`);
+    console.log(`演示账号（密码均为 ${DEMO_PASSWORD}）：组织者 demo-organizer；专家 demo-expert1 … demo-expert${EXPERTS.length}`);
   } finally {
     await db.destroy();
   }
