@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { type ArchiveLimits, DEFAULT_ARCHIVE_LIMITS } from './ingest/archive.ts';
+import { DEFAULT_SESSION_POLICY, type SessionPolicy } from './users/sessions.ts';
 
 /** Root folder for runtime data (database, stored files). */
 export const dataDir = (): string => path.resolve(process.env.CASEJURY_DATA || 'data');
@@ -35,6 +36,16 @@ export const archiveLimits = (env: NodeJS.ProcessEnv = process.env): ArchiveLimi
   ...DEFAULT_ARCHIVE_LIMITS,
   ...archiveLimitsFromEnv(env),
 });
+
+/** How long sessions last: CASEJURY_SESSION_IDLE_MINUTES unused (default 120) and CASEJURY_SESSION_HOURS in all (default 12). */
+export function sessionPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): SessionPolicy {
+  const idle = positive(env, 'CASEJURY_SESSION_IDLE_MINUTES');
+  const hours = positive(env, 'CASEJURY_SESSION_HOURS');
+  return {
+    idleMs: idle === undefined ? DEFAULT_SESSION_POLICY.idleMs : idle * 60_000,
+    lifetimeMs: hours === undefined ? DEFAULT_SESSION_POLICY.lifetimeMs : hours * 3600_000,
+  };
+}
 
 /** Server folders a folder import may read from (CASEJURY_IMPORT_ROOTS, separated like PATH); none by default: uploads only. */
 export const importRootsFromEnv = (env: NodeJS.ProcessEnv = process.env): string[] =>

@@ -85,7 +85,18 @@ export function multipart(fileName: string, data: Buffer, fields: Record<string,
 /** A browser stand-in: keeps the session cookie across requests, reads CSRF tokens from pages. */
 export class Client {
   private cookies = new Map<string, string>();
-  constructor(private readonly app: FastifyInstance) {}
+  /** `remoteAddress`: the address the server sees the requests come from. */
+  constructor(
+    private readonly app: FastifyInstance,
+    private readonly remoteAddress = '127.0.0.1',
+  ) {}
+
+  /** Another browser holding a copy of this one's cookies (a copied or stolen session cookie). */
+  copy(remoteAddress = this.remoteAddress): Client {
+    const other = new Client(this.app, remoteAddress);
+    for (const [k, v] of this.cookies) other.cookies.set(k, v);
+    return other;
+  }
 
   async request(opts: {
     method: string;
@@ -101,7 +112,7 @@ export class Client {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       payload = new URLSearchParams(opts.form).toString();
     }
-    const res = await this.app.inject({ method: opts.method as 'GET', url: opts.url, headers, payload });
+    const res = await this.app.inject({ method: opts.method as 'GET', url: opts.url, headers, payload, remoteAddress: this.remoteAddress });
     // Raw Set-Cookie values, kept encoded exactly as a browser sends them back.
     const setCookies = ([] as string[]).concat((res.headers['set-cookie'] as string | string[] | undefined) ?? []);
     for (const line of setCookies) {

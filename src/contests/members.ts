@@ -54,10 +54,15 @@ export async function listMembers(db: Db, contestId: number): Promise<ContestMem
   }));
 }
 
-/** Ids of the contests the user is a member of. */
-export async function memberContestIds(db: Db, userId: number): Promise<number[]> {
-  const rows = await db.selectFrom('contest_members').select('contest_id').where('user_id', '=', userId).execute();
-  return rows.map((r) => r.contest_id);
+/** The contests the user is a member of, and as what. */
+export async function contestsOfMember(db: Db, userId: number): Promise<{ id: number; name: string; role: MemberRole }[]> {
+  return db
+    .selectFrom('contest_members as m')
+    .innerJoin('contests as c', 'c.id', 'm.contest_id')
+    .select(['c.id', 'c.name', 'm.role'])
+    .where('m.user_id', '=', userId)
+    .orderBy('c.id')
+    .execute();
 }
 
 async function requireUser(db: Db, username: string) {

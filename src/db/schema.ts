@@ -49,6 +49,7 @@ export interface Database {
   contest_members: ContestMembersTable;
   rule_versions: RuleVersionsTable;
   manual_checks: ManualChecksTable;
+  sessions: SessionsTable;
 }
 
 /** 'unit': a county's or school's delegated intake account, bound to one unit of one contest (unit_accounts). */
@@ -68,6 +69,24 @@ export interface UsersTable {
   /** 专业/学科 of an expert, free text. */
   specialties: string | null;
   created_at: string;
+  /** When an administrator disabled the account: it cannot sign in, and its sessions have ended. */
+  disabled_at: Generated<string | null>;
+  /** Failed logins since the last successful one (the per-account lockout counts them). */
+  failed_logins: Generated<number>;
+  /** Until when sign-in from a browser the account has not used is refused after too many failures. */
+  locked_until: Generated<string | null>;
+}
+
+/** A signed-in browser (see src/users/sessions.ts); the cookie holds the token whose SHA-256 is token_hash. */
+export interface SessionsTable {
+  id: Generated<number>;
+  token_hash: string;
+  user_id: number;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  ip: string | null;
+  user_agent: string | null;
 }
 
 export interface ContestsTable {

@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Db } from '../db/connect.ts';
-import { importRootsFromEnv } from '../config.ts';
+import { importRootsFromEnv, sessionPolicyFromEnv } from '../config.ts';
+import type { SessionPolicy } from '../users/sessions.ts';
 import { services } from './services.ts';
 import { type MailConfig, mailConfigFromEnv } from '../mail/mailer.ts';
 import { security } from './security.ts';
@@ -44,6 +45,8 @@ export interface AppOptions {
   loginAttemptsPerMinute?: number;
   /** SMTP server for reminders; default CASEJURY_SMTP_URL and CASEJURY_MAIL_FROM, null: no e-mail. */
   mail?: MailConfig | null;
+  /** How long sessions last unused and in all; default CASEJURY_SESSION_IDLE_MINUTES and CASEJURY_SESSION_HOURS. */
+  sessionPolicy?: SessionPolicy;
   /** Server folders an administrator may import from; default CASEJURY_IMPORT_ROOTS (none: uploads only). */
   importRoots?: string[];
 }
@@ -66,18 +69,21 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     trustProxy: opts.trustProxy ?? process.env.CASEJURY_TRUST_PROXY === '1',
   });
 
-  await app.register(services, { db: opts.db, dataDir: opts.dataDir, mail: opts.mail === undefined ? mailConfigFromEnv() : opts.mail });
-  await app.register(security, {
-    sessionKey: opts.sessionKey ?? loadSessionKey(opts.dataDir),
-    secureCookies: opts.secureCookies ?? envSecureCookies(),
+  const sessionKey = opts.sessionKey ?? loadSessionKey(opts.dataDir);
+  await app.register(services, {
+    db: opts.db,
+    dataDir: opts.dataDir,
+    mail: opts.mail === undefined ? mailConfigFromEnv() : opts.mail,
+    sessionPolicy: opts.sessionPolicy ?? sessionPolicyFromEnv(),
   });
+  await app.register(security, { sessionKey, secureCookies: opts.secureCookies ?? envSecureCookies() });
   await app.register(views);
   await app.register(assets);
   installErrorPages(app);
   // From here on every route must declare config.access.
   await app.register(accessGuard);
 
-  await app.register(authRoutes, { loginAttemptsPerMinute: opts.loginAttemptsPerMinute ?? 10 });
+  await app.register(authRoutes, { loginAttemptsPerMinute: opts.loginAttemptsPerMinute ?? 10, sessionKey });
   await app.register(homeRoutes);
   await app.register(userRoutes);
   await app.register(contestRoutes, { rulesDir: opts.rulesDir ?? DEFAULT_RULES_DIR });

@@ -5,6 +5,7 @@ import type { Db } from '../db/connect.ts';
 import { JobQueue } from './jobs.ts';
 import { LocalBlobStore, type BlobStore } from '../storage/blobs.ts';
 import { type MailConfig, type Mailer, smtpMailer } from '../mail/mailer.ts';
+import type { SessionPolicy } from '../users/sessions.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -19,6 +20,8 @@ declare module 'fastify' {
     blobs: BlobStore;
     /** Outgoing e-mail (reminders); null when no SMTP server is configured. */
     mailer: Mailer | null;
+    /** How long sessions last unused and in all. */
+    sessionPolicy: SessionPolicy;
   }
 }
 
@@ -26,11 +29,12 @@ export interface ServicesOptions {
   db: Db;
   dataDir: string;
   mail: MailConfig | null;
+  sessionPolicy: SessionPolicy;
 }
 
 /** The shared services every feature plugin uses, decorated once on the root instance. */
 export const services = fp<ServicesOptions>(
-  async (app, { db, dataDir, mail }) => {
+  async (app, { db, dataDir, mail, sessionPolicy }) => {
     const tmpDir = path.join(dataDir, 'tmp');
     await fs.mkdir(tmpDir, { recursive: true });
     const jobs = new JobQueue(db, app.log);
@@ -42,6 +46,7 @@ export const services = fp<ServicesOptions>(
     const mailer = mail ? smtpMailer(mail) : null;
     app.decorate('mailer', mailer);
     app.addHook('onClose', async () => mailer?.close());
+    app.decorate('sessionPolicy', sessionPolicy);
     // Feature plugins register their job kinds while the app is built; claiming starts once all are known.
     app.addHook('onReady', async () => jobs.start());
     app.addHook('onClose', () => jobs.close());

@@ -69,11 +69,104 @@ export async function createUser(db: Db, u: NewUser, actorId: number | null): Pr
   });
 }
 
+/** The user's own new password: every session of the account ends (the caller signs the browser in again). */
 export async function setPassword(db: Db, userId: number, password: string): Promise<void> {
   const passwordHash = await hashPassword(password);
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable('users').set({ password_hash: passwordHash, must_change_password: 0 }).where('id', '=', userId).execute();
+    await trx
+      .updateTable('users')
+      .set({ password_hash: passwordHash, must_change_password: 0, failed_logins: 0, locked_until: null })
+      .where('id', '=', userId)
+      .execute();
+    await trx.deleteFrom('sessions').where('user_id', '=', userId).execute();
     await audit(trx, { userId, contestId: null, action: 'user.password_change', subjectType: 'user', subjectId: userId });
+  });
+}
+
+/**
+ * An administrator's reset (web or command line): a new one-time password, to be replaced at the
+ * next login; the account's sessions end and any lockout is lifted. Returns the password, shown once.
+ */
+export async function resetPassword(db: Db, userId: number, actorId: number | null): Promise<string> {
+  const password = generatePassword();
+  const passwordHash = await hashPassword(password);
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('users')
+      .set({ password_hash: passwordHash, must_change_password: 1, failed_logins: 0, locked_until: null })
+      .where('id', '=', userId)
+      .execute();
+    const ended = await trx.deleteFrom('sessions').where('user_id', '=', userId).executeTakeFirst();
+    await audit(trx, {
+      userId: actorId,
+      contestId: null,
+      action: 'user.password_reset',
+      subjectType: 'user',
+      subjectId: userId,
+      newValue: { sessionsEnded: Number(ended.numDeletedRows) },
+    });
+  });
+  return password;
+}
+
+/** Disables (or enables again) an account; a disabled account's sessions end at once. The last enabled administrator stays. */
+export async function setDisabled(db: Db, userId: number, disabled: boolean, actorId: number | null): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const user = await trx.selectFrom('users').select(['username', 'role', 'disabled_at']).where('id', '=', userId).executeTakeFirst();
+    if (!user) throw new UserInputError(`找不到编号为 ${userId} 的用户`);
+    if (disabled && user.role === 'admin') {
+      const { n } = await trx
+        .selectFrom('users')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('role', '=', 'admin')
+        .where('disabled_at', 'is', null)
+        .where('id', '!=', userId)
+        .executeTakeFirstOrThrow();
+      if (Number(n) === 0) throw new UserInputError(`“${user.username}”是唯一可用的系统管理员账号，不能停用`);
+    }
+    await trx
+      .updateTable('users')
+      .set({ disabled_at: disabled ? nowIso() : null })
+      .where('id', '=', userId)
+      .execute();
+    if (disabled) await trx.deleteFrom('sessions').where('user_id', '=', userId).execute();
+    await audit(trx, {
+      userId: actorId,
+      contestId: null,
+      action: disabled ? 'user.disable' : 'user.enable',
+      subjectType: 'user',
+      subjectId: userId,
+      oldValue: { disabledAt: user.disabled_at },
+    });
+  });
+}
+
+/**
+ * Ends sessions of the account, audited: all of them (an administrator's 全部退出), all but the
+ * browser's own (`keep`), or one (`only`). Returns how many ended.
+ */
+export async function endSessions(
+  db: Db,
+  userId: number,
+  actorId: number | null,
+  which: { keep?: number | null; only?: number } = {},
+): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    let query = trx.deleteFrom('sessions').where('user_id', '=', userId);
+    if (which.only !== undefined) query = query.where('id', '=', which.only);
+    else if (which.keep !== undefined && which.keep !== null) query = query.where('id', '!=', which.keep);
+    const ended = Number((await query.executeTakeFirst()).numDeletedRows);
+    if (ended) {
+      await audit(trx, {
+        userId: actorId,
+        contestId: null,
+        action: 'user.sessions_end',
+        subjectType: 'user',
+        subjectId: userId,
+        newValue: { ended, ...which },
+      });
+    }
+    return ended;
   });
 }
 

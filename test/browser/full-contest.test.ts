@@ -165,7 +165,7 @@ describe.skipIf(skipBrowserTests)('browser: a whole contest from the zip to the 
     await waitForText('h1', '用户管理');
     await page.getByLabel('用户名').fill('chengguan');
     await page.getByLabel('姓名').fill('城关区教研室');
-    await page.getByLabel('单位').fill('城关区教师发展中心');
+    await page.getByLabel('单位', { exact: true }).fill('城关区教师发展中心');
     await page.getByLabel('角色').selectOption({ label: '组织者' });
     await page.getByRole('button', { name: '创建并生成一次性密码' }).click();
     await waitForText('.alert.ok', '已创建账号');

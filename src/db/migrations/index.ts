@@ -13,6 +13,7 @@ import * as m011 from './011_unit_accounts.ts';
 import * as m012 from './012_contest_members.ts';
 import * as m013 from './013_import_problems.ts';
 import * as m014 from './014_flow.ts';
+import * as m015 from './015_sessions.ts';
 
 /**
  * Migrations listed explicitly: kysely's FileMigrationProvider imports by path,
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   '012_contest_members': m012,
   '013_import_problems': m013,
   '014_flow': m014,
+  '015_sessions': m015,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,8 +1,8 @@
 import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import type { MemberRole, Role, User } from '../../db/schema.ts';
+import { endSession, resumeSession, type SessionUser, startSession } from '../../users/sessions.ts';
 import { memberRole } from '../../contests/members.ts';
-import { findUser } from '../../users/accounts.ts';
 import { HttpError, notFound } from '../http-error.ts';
 import { isHtmx } from '../htmx.ts';
 import { CONTEST_OBJECTS, isContestRoute, pathParams, undeclaredParams } from './contest-scope.ts';
@@ -24,6 +24,7 @@ export interface ContestAccess {
  *   start otherwise.
  */
 export type Access = 'asset' | 'public' | 'user' | readonly Role[] | ContestAccess;
+export type { SessionUser };
 
 export const ADMINS: readonly Role[] = ['admin'];
 export const ORGANIZERS: readonly Role[] = ['admin', 'organizer'];
@@ -34,13 +35,10 @@ export const CONTEST_ORGANIZERS: ContestAccess = { contest: ['organizer'] };
 const isContestAccess = (access: Access | undefined): access is ContestAccess => typeof access === 'object' && 'contest' in access;
 const isAdminsOnly = (access: Access | undefined): boolean => Array.isArray(access) && access.every((r) => r === 'admin');
 
-export type SessionUser = Pick<User, 'id' | 'username' | 'display_name' | 'role' | 'must_change_password'>;
-
 declare module '@fastify/secure-session' {
   interface SessionData {
-    uid: number;
-    /** Fingerprint of the password hash at sign-in. */
-    stamp: string;
+    /** The session token (src/users/sessions.ts): the database knows its hash, and whether it has ended. */
+    token: string;
   }
 }
 
@@ -55,6 +53,8 @@ declare module 'fastify' {
     user: SessionUser | null;
     /** The signed-in user on a route whose access requires one (the guard has refused everyone else). */
     readonly signedIn: SessionUser;
+    /** The id of the request's session (sessions.id), or null when nobody is signed in. */
+    sessionId: number | null;
   }
   interface FastifyInstance {
     /** Every route of the app with what it declared (the guard checks them at start-up; tests walk them). */
@@ -66,20 +66,20 @@ declare module 'fastify' {
   }
 }
 
-const SESSION_USER = 'uid';
-const SESSION_STAMP = 'stamp';
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-/** Changes whenever the password does (argon2 salts every hash), so a password change ends other sessions. */
-const stampOf = (passwordHash: string): string => passwordHash.slice(-16);
-
-export function signIn(request: FastifyRequest, user: User): void {
+/** Starts a server-side session for the user (a new cookie, a new CSRF secret); its id becomes the request's. */
+export async function signIn(request: FastifyRequest, user: Pick<User, 'id'>): Promise<void> {
+  const client = { ip: request.ip, userAgent: request.headers['user-agent'] ?? null };
+  const token = await startSession(request.server.db, user.id, client, request.server.sessionPolicy);
   request.session.regenerate();
-  request.session.set(SESSION_USER, user.id);
-  request.session.set(SESSION_STAMP, stampOf(user.password_hash));
+  request.session.set('token', token);
 }
 
-export function signOut(request: FastifyRequest): void {
+/** Ends the request's session in the database, and clears the cookie. */
+export async function signOut(request: FastifyRequest): Promise<void> {
+  const token = request.session.get('token');
+  if (typeof token === 'string') await endSession(request.server.db, token);
   request.session.delete();
 }
 
@@ -88,21 +88,17 @@ export function safeLocalPath(next: unknown, fallback = '/'): string {
   return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : fallback;
 }
 
+/** The session's user, in one indexed lookup; a session that has ended clears the cookie. */
 async function loadUser(request: FastifyRequest): Promise<SessionUser | null> {
-  const id = request.session.get(SESSION_USER);
-  if (typeof id !== 'number') return null;
-  const user = await findUser(request.server.db, id);
-  if (!user || request.session.get(SESSION_STAMP) !== stampOf(user.password_hash)) {
-    signOut(request);
+  const token = request.session.get('token');
+  if (typeof token !== 'string') return null;
+  const session = await resumeSession(request.server.db, token, request.server.sessionPolicy);
+  if (!session) {
+    request.session.delete();
     return null;
   }
-  return {
-    id: user.id,
-    username: user.username,
-    display_name: user.display_name,
-    role: user.role,
-    must_change_password: user.must_change_password,
-  };
+  request.sessionId = session.id;
+  return session.user;
 }
 
 const pathId = (value: unknown): number => {
@@ -146,6 +142,7 @@ export const accessGuard = fp(
     const routes: RouteOptions[] = [];
     app.decorate('routeTable', routes);
     app.decorateRequest('user', null);
+    app.decorateRequest('sessionId', null);
     app.decorateRequest('signedIn', {
       getter(this: FastifyRequest): SessionUser {
         if (!this.user) throw new HttpError(401, '登录已失效，请重新登录');
