@@ -13,7 +13,7 @@ import { type Db, openMigratedDb, resolveDbUrl } from '../src/db/connect.ts';
 import { contestCategories, contestRuleSet, createContest } from '../src/contests/index.ts';
 import { importPath } from '../src/ingest/import.ts';
 import { addMember } from '../src/contests/members.ts';
-import { createUser, findUserByUsername } from '../src/users/accounts.ts';
+import { createUser, ensureFirstAdmin, findUserByUsername, newAdminLines } from '../src/users/accounts.ts';
 import { runAutoAssign } from '../src/judging/store/assignments.ts';
 import { openReview, saveReview } from '../src/judging/store/reviews.ts';
 import { runContestScan } from '../src/similarity/store/scan.ts';
@@ -307,6 +307,9 @@ async function main() {
   const { values } = parseArgs({ options: { db: { type: 'string' }, entries: { type: 'string' } } });
   const db = await openMigratedDb(resolveDbUrl(values.db));
   try {
+    // Before the demo's own accounts: on an empty database the administrator comes first, as with npm start.
+    const admin = await ensureFirstAdmin(db);
+    if (admin) for (const line of [...newAdminLines(admin), '']) console.log(line);
     const demo = await createDemoContest(db, path.join(dataDir(), 'demo', 'submissions'), Number(values.entries ?? 60));
     if (!demo.created) {
       console.log(`演示竞赛已存在（编号 ${demo.contestId}），未重复创建。`);

@@ -177,20 +177,43 @@ export interface FirstAdmin {
 }
 
 /**
- * On an empty install, creates the administrator `admin` with CASEJURY_ADMIN_PASSWORD or a generated
- * one-time password; either way it must be changed at first login. Returns null when users exist.
+ * Creates an administrator with CASEJURY_ADMIN_PASSWORD or a generated one-time password; either way
+ * it must be changed at first login. Throws UserInputError when the name is taken or the password weak.
  */
+export async function createAdmin(
+  db: Db,
+  username: string,
+  actorId: number | null,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<FirstAdmin> {
+  const given = env.CASEJURY_ADMIN_PASSWORD;
+  const password = given || generatePassword();
+  await createUser(db, { username, displayName: '系统管理员', role: 'admin', password, mustChangePassword: true }, actorId);
+  return { username, generatedPassword: given ? null : password };
+}
+
+/** On an empty install (`npm start`, `npm run demo`), creates the administrator `admin` (see createAdmin). Null when users exist. */
 export async function ensureFirstAdmin(db: Db, env: NodeJS.ProcessEnv = process.env): Promise<FirstAdmin | null> {
   const any = await db.selectFrom('users').select('id').limit(1).executeTakeFirst();
   if (any) return null;
-  const given = env.CASEJURY_ADMIN_PASSWORD;
-  const password = given || generatePassword();
   try {
-    await createUser(db, { username: 'admin', displayName: '系统管理员', role: 'admin', password, mustChangePassword: true }, null);
+    return await createAdmin(db, 'admin', null, env);
   } catch (err) {
     // Another instance starting on the same empty database created it first.
     if (await findUserByUsername(db, 'admin')) return null;
     throw err;
   }
-  return { username: 'admin', generatedPassword: given ? null : password };
+}
+
+/** What to print about a new administrator: the one-time password exactly once, or where the password came from. */
+export function newAdminLines(admin: FirstAdmin): string[] {
+  if (!admin.generatedPassword) {
+    return [`已创建管理员账号 ${admin.username}，密码取自环境变量 CASEJURY_ADMIN_PASSWORD；首次登录后必须修改密码。`];
+  }
+  return [
+    '已创建管理员账号（只显示这一次，请妥善保存）：',
+    `  用户名：${admin.username}`,
+    `  一次性密码：${admin.generatedPassword}`,
+    '首次登录后必须修改密码。',
+  ];
 }

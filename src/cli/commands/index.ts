@@ -12,10 +12,16 @@ import { decideCommand, statusCommand } from './flow.ts';
 import { dbBackupCommand, dbCopyCommand, dbMigrateCommand } from './db.ts';
 import { intakeCommand, packageCommand, unitsImportCommand, unitsListCommand } from './stages.ts';
 import { membersAddCommand, membersListCommand, membersRemoveCommand } from './members.ts';
+import { usersCreateAdminCommand, usersDisableCommand, usersEnableCommand, usersListCommand, usersResetPasswordCommand } from './users.ts';
 
 /** Every CLI command, in the order `--help` lists them. */
 export const commands: Command[] = [
   serveCommand,
+  usersCreateAdminCommand,
+  usersResetPasswordCommand,
+  usersListCommand,
+  usersDisableCommand,
+  usersEnableCommand,
   rulesCheckCommand,
   contestCreateCommand,
   contestListCommand,

@@ -22,7 +22,7 @@ export const serveCommand: Command = {
   async run(ctx) {
     // Loaded here, not at the top: other commands should not pay for (or depend on) the web stack.
     const { buildApp } = await import('../../server/app.ts');
-    const { ensureFirstAdmin } = await import('../../users/accounts.ts');
+    const { ensureFirstAdmin, newAdminLines } = await import('../../users/accounts.ts');
     const port = parsePort(String(ctx.values.port ?? process.env.PORT ?? 3000));
     const host = String(ctx.values.host ?? process.env.HOST ?? '127.0.0.1');
     const dir = dataDir();
@@ -62,15 +62,7 @@ export const serveCommand: Command = {
       ctx.printJson({ url, startupMs, admin: admin ? { username: admin.username, oneTimePassword: admin.generatedPassword } : null });
     } else {
       ctx.print(`案例评选已启动：${url}（启动用时 ${(startupMs / 1000).toFixed(1)} s）`);
-      if (admin?.generatedPassword) {
-        ctx.print('');
-        ctx.print('已创建管理员账号（只显示这一次，请妥善保存）：');
-        ctx.print(`  用户名：${admin.username}`);
-        ctx.print(`  一次性密码：${admin.generatedPassword}`);
-        ctx.print('首次登录后必须修改密码。');
-      } else if (admin) {
-        ctx.print(`已创建管理员账号 ${admin.username}，密码取自环境变量 CASEJURY_ADMIN_PASSWORD；首次登录后必须修改密码。`);
-      }
+      if (admin) for (const line of ['', ...newAdminLines(admin)]) ctx.print(line);
       ctx.print('按 Ctrl+C 停止服务。');
     }
 
