@@ -122,6 +122,32 @@ describe.each(backends)('job queue on $name', (backend) => {
     for (const { log } of runners) expect(log.errors).toEqual([]);
   });
 
+  it('has cleaned up after a job, failed or done, by the time its outcome can be read', async () => {
+    const { db, queue, log } = await instance();
+    const left = new Set<number>();
+    const submit = queue.register<{ contestId: null; n: number }>('leaves-files', {
+      run: async ({ n }) => {
+        left.add(n);
+        if (n % 2) throw new Error('压缩包超过限制');
+      },
+      // A slow cleanup (a large temp folder on a busy disk).
+      cleanup: async ({ n }) => {
+        await sleep(150);
+        left.delete(n);
+      },
+    });
+    const ids = [await submit({ contestId: null, n: 1 }), await submit({ contestId: null, n: 2 })];
+    queue.start();
+    for (const [i, id] of ids.entries()) {
+      await until(`job ${i + 1} to end`, async () => {
+        const { status } = await db.selectFrom('jobs').select('status').where('id', '=', id).executeTakeFirstOrThrow();
+        return status === 'failed' || status === 'done';
+      });
+      expect(left.has(i + 1), `job ${i + 1}`).toBe(false);
+    }
+    expect(log.errors).toEqual(['job failed Error: 压缩包超过限制']);
+  });
+
   it('runs one job of a contest at a time across instances, in the order submitted', async () => {
     const contests = [];
     for (const name of ['甲竞赛', '乙竞赛']) {

@@ -4,7 +4,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Db } from '../db/connect.ts';
 import { nowIso } from '../db/connect.ts';
 import { dialectOf } from '../db/dialect.ts';
-import type { Job } from '../db/schema.ts';
+import type { Updateable } from 'kysely';
+import type { Job, JobsTable } from '../db/schema.ts';
 import { jobPayload, jobResult } from '../db/columns.ts';
 
 export interface JobProgress {
@@ -25,7 +26,7 @@ export interface JobHandler<P extends JobPayload> {
    * must resume (imports) or recompute the same result (scans, checks).
    */
   run(payload: P, progress: JobProgress): Promise<unknown>;
-  /** Runs once the job has finished for good, whatever the outcome (e.g. deletes an uploaded temp folder). */
+  /** Runs once the job has run for good, whatever the outcome, before the outcome is stored (e.g. deletes an uploaded temp folder). */
   cleanup?(payload: P): Promise<void>;
 }
 
@@ -285,26 +286,29 @@ export class JobQueue {
       clearInterval(heartbeat);
     }
     await writes;
-    try {
-      const finished = await held()
-        .set({
-          status: outcome.status,
-          message: outcome.message,
-          progress: outcome.status === 'done' ? 1 : undefined,
-          result_json: outcome.result === null ? null : jobResult.write(outcome.result),
-          finished_at: nowIso(),
-          locked_at: nowIso(),
-        })
-        .executeTakeFirst();
-      if (Number(finished.numUpdatedRows) === 0) {
+    /** Writes the job's row while this instance still holds it; false (logged) once another took it over or the write failed. */
+    const stillHeld = async (values: Updateable<JobsTable>): Promise<boolean> => {
+      try {
+        if (Number((await held().set(values).executeTakeFirst()).numUpdatedRows) > 0) return true;
         this.log.warn({ job: job.id }, 'job finished here after another instance took it over; its outcome here is dropped');
-        return;
+      } catch (err) {
+        this.log.error({ err, job: job.id }, 'job outcome could not be stored');
       }
-    } catch (err) {
-      this.log.error({ err, job: job.id }, 'job outcome could not be stored');
-      return;
-    }
+      return false;
+    };
+    // The job's leftovers (an upload's temp folder) go before its outcome is stored, so whoever sees it finished
+    // finds nothing left of it; only while this instance holds the job (a takeover's rerun needs them), and
+    // touching it keeps it ours for another staleMs meanwhile.
+    if (!(await stillHeld({ locked_at: nowIso() }))) return;
     await this.cleanup(job.id, handler, payload);
+    await stillHeld({
+      status: outcome.status,
+      message: outcome.message,
+      progress: outcome.status === 'done' ? 1 : undefined,
+      result_json: outcome.result === null ? null : jobResult.write(outcome.result),
+      finished_at: nowIso(),
+      locked_at: nowIso(),
+    });
   }
 
   private async cleanup(id: number, handler: JobHandler<JobPayload>, payload: JobPayload): Promise<void> {
