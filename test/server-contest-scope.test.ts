@@ -168,6 +168,12 @@ beforeAll(async () => {
     db.selectFrom('similarity_library').select('id').where('contest_id', '=', contestB).executeTakeFirst(),
     'library document',
   );
+  // A unit of B's own, added on B's 单位与名额 page, for the units routes.
+  expect((await orgB.post(`${b}/units/add`, { name: '乙市第二实验小学', kind: '学校' }, `${b}/units`)).statusCode).toBe(200);
+  idsB.unitId = await firstId(
+    db.selectFrom('units').select('id').where('contest_id', '=', contestB).where('name', '=', '乙市第二实验小学').executeTakeFirst(),
+    'unit',
+  );
 }, 240_000);
 
 afterAll(async () => {
