@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SuspectsContestGenerator } from '../scripts/lib/suspectsCorpus.ts';
 import { createContest } from '../src/contests/index.ts';
+import { storedSuspects } from '../src/db/columns.ts';
 import type { Db } from '../src/db/connect.ts';
 import { importPath } from '../src/ingest/import.ts';
 import { runContestScan } from '../src/similarity/store/scan.ts';
@@ -140,6 +141,34 @@ describe.each(testDatabases)('contest suspects on $name', ({ open }) => {
     expect(copied.reasons.find((r) => r.startsWith('文字重复：'))).toMatch(
       /^文字重复：案例介绍\.docx 的 \d+%、案例介绍\.docx 的 \d+% 与对方相同$/,
     );
+  });
+
+  it('keeps the detection it stored while nothing it read changed, and detects again once an entry changes', async () => {
+    const contestId = await contestWith();
+    const [twinA, twinB] = await Promise.all([TWIN_A, TWIN_B].map(idOf));
+    expect(pairs((await contestSuspects(db, contestId)).suspects)).toEqual([[twinA, twinB, '一稿多投']]);
+    const snapshot = () =>
+      db
+        .selectFrom('suspect_snapshots')
+        .select(['input_key', 'suspects_json'])
+        .where('contest_id', '=', contestId)
+        .executeTakeFirstOrThrow();
+    const stored = await snapshot();
+    // a snapshot emptied behind its back is what pages read while the inputs stay as they were
+    await db
+      .updateTable('suspect_snapshots')
+      .set({ suspects_json: storedSuspects.write({ suspects: [], textRun: null }) })
+      .where('contest_id', '=', contestId)
+      .execute();
+    expect((await contestSuspects(db, contestId)).suspects).toEqual([]);
+    expect((await snapshot()).input_key).toBe(stored.input_key);
+
+    await db.updateTable('authors').set({ unit: '实验小学（本部）' }).where('entry_id', '=', twinB).execute();
+    const fresh = await contestSuspects(db, contestId);
+    expect(pairs(fresh.suspects)).toEqual([[twinA, twinB, '一稿多投']]);
+    expect((await snapshot()).input_key).not.toBe(stored.input_key);
+    await runContestScan(db, contestId, { userId: null });
+    expect((await contestSuspects(db, contestId)).textRun?.version).toBe(1);
   });
 
   it('reads the threshold from the rule set', async () => {

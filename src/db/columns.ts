@@ -3,6 +3,7 @@ import { canonicalJson, type AwardSnapshot } from '../awards/publication.ts';
 import type { CheckResult } from '../eligibility/types.ts';
 import type { DocumentProperties } from '../ingest/extract/parts.ts';
 import type { ImportProblem } from '../ingest/problems.ts';
+import type { Suspect } from '../suspects/detect.ts';
 import { jsonColumn } from './json.ts';
 
 /**
@@ -105,6 +106,29 @@ export const commonDocuments = jsonColumn<string[]>('similarity_common.documents
 
 /** suspect_decisions.reasons_json: the suspect's reasons as they stood when decided. */
 export const suspectReasons = jsonColumn<string[]>('suspect_decisions.reasons_json', z.array(z.string()));
+
+/** suspect_snapshots.suspects_json: the suspects detection found and the similarity run whose overlaps it counted. */
+export interface StoredSuspects {
+  suspects: Suspect[];
+  textRun: { version: number; finishedAt: string | null } | null;
+}
+const signal = z.number();
+export const storedSuspects = jsonColumn<StoredSuspects>(
+  'suspect_snapshots.suspects_json',
+  z.object({
+    suspects: z.array(
+      z.object({
+        a: z.string(),
+        b: z.string(),
+        kind: z.enum(['一稿多投', '相似主题']),
+        score: z.number(),
+        reasons: z.array(z.string()),
+        signals: z.object({ person: signal, title: signal, topic: signal, attachments: signal, text: signal }),
+      }),
+    ),
+    textRun: z.object({ version: z.number(), finishedAt: z.string().nullable() }).nullable(),
+  }),
+);
 
 /**
  * award_publications.snapshot_json: written as canonical JSON so its sha256 is stable. The awards inside are

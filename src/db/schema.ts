@@ -4,7 +4,7 @@ import type { AwardSnapshot } from '../awards/publication.ts';
 import type { EntryStatus } from '../entries/status.ts';
 import type { CheckResult } from '../eligibility/types.ts';
 import type { DocumentProperties, OcrStatus, PartKind } from '../ingest/extract/parts.ts';
-import type { ScanSettingsSummary, StoredJobPayload, StoredSourceShare } from './columns.ts';
+import type { ScanSettingsSummary, StoredJobPayload, StoredSourceShare, StoredSuspects } from './columns.ts';
 import type { JsonText } from './json.ts';
 import type { ImportOrigin } from '../util/terms.ts';
 import type { IntakeState, QuotaDecisionKind } from '../intake/quotas.ts';
@@ -41,6 +41,7 @@ export interface Database {
   similarity_exclusions: SimilarityExclusionsTable;
   similarity_decisions: SimilarityDecisionsTable;
   suspect_decisions: SuspectDecisionsTable;
+  suspect_snapshots: SuspectSnapshotsTable;
   deadlines: DeadlinesTable;
   reminders: RemindersTable;
   units: UnitsTable;
@@ -572,6 +573,15 @@ export interface SuspectDecisionsTable {
 }
 
 export type SuspectDecisionRow = Selectable<SuspectDecisionsTable>;
+
+/** A contest's suspects as last detected (src/suspects/store/suspects.ts), reused while `input_key` still matches. */
+export interface SuspectSnapshotsTable {
+  contest_id: number;
+  /** Digest of everything detection read: entries, authors, files, the similarity run and the rules. */
+  input_key: string;
+  suspects_json: JsonText<StoredSuspects>;
+  computed_at: string;
+}
 
 /** The closing time of a contest's stage (评审 …), for the whole contest or one panel (评审组). */
 export interface DeadlinesTable {

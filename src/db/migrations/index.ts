@@ -14,6 +14,7 @@ import * as m012 from './012_contest_members.ts';
 import * as m013 from './013_import_problems.ts';
 import * as m014 from './014_flow.ts';
 import * as m015 from './015_sessions.ts';
+import * as m016 from './016_suspect_snapshots.ts';
 
 /**
  * Migrations listed explicitly: kysely's FileMigrationProvider imports by path,
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   '013_import_problems': m013,
   '014_flow': m014,
   '015_sessions': m015,
+  '016_suspect_snapshots': m016,
 };
 
 export const migrationProvider: MigrationProvider = {

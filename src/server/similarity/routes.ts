@@ -15,6 +15,7 @@ import {
 } from '../../similarity/store/library.ts';
 import { type ScanEngine, workerEngine } from '../../similarity/store/engine.ts';
 import { runContestScan } from '../../similarity/store/scan.ts';
+import { detectedSuspects } from '../../suspects/store/suspects.ts';
 import { CONTEST_ORGANIZERS } from '../auth/access.ts';
 import { requireContest } from '../contests/load.ts';
 import { HttpError, notFound } from '../http-error.ts';
@@ -60,8 +61,16 @@ const base = (contestId: number): string => `/contests/${contestId}/similarity`;
 function scanJobs(app: FastifyInstance, engine: ScanEngine): (contest: Contest, userId: number) => Promise<number> {
   // A rerun after an instance died scans from scratch and stores the same results.
   const submit = app.jobs.register<{ contestId: number; userId: number }>(SCAN_JOB, {
-    run: ({ contestId, userId }, progress) =>
-      runContestScan(app.db, contestId, { userId, engine, onProgress: (done, total) => progress.report(done, total) }),
+    run: async ({ contestId, userId }, progress) => {
+      const summary = await runContestScan(app.db, contestId, {
+        userId,
+        engine,
+        onProgress: (done, total) => progress.report(done, total),
+      });
+      // the new overlaps change the suspects: detected now, so 一稿多投, 评奖 and 概况 open without waiting for it
+      await detectedSuspects(app.db, contestId);
+      return summary;
+    },
   });
   return async (contest, userId) => (await activeScanJob(app.db, contest.id))?.id ?? submit({ contestId: contest.id, userId });
 }

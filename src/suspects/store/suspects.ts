@@ -1,15 +1,18 @@
+import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { audit } from '../../audit/log.ts';
 import { contestRuleSet } from '../../contests/index.ts';
-import { authorsByEntry } from '../../contests/authors.ts';
+import { authorsByEntry, contestAuthors } from '../../contests/authors.ts';
 import { type Db, nowIso } from '../../db/connect.ts';
 import type { EntryStatus, SuspectDecision } from '../../db/schema.ts';
 import { decideIn } from '../../eligibility/store/decisions.ts';
 import type { RuleSet } from '../../rules/schema.ts';
-import { findSuspects, type Suspect } from '../detect.ts';
+import type { Suspect } from '../detect.ts';
 import { entryOverlaps, type TextOverlap } from '../overlaps.ts';
 import type { SuspectEntry } from '../signals.ts';
-import { suspectReasons } from '../../db/columns.ts';
+import { type StoredSuspects, storedSuspects, suspectReasons } from '../../db/columns.ts';
+import { inChunks } from '../../util/chunks.ts';
+import { findSuspectsOnThread } from '../../workers/suspects.ts';
 
 /**
  * A contest's 一稿多投 / 相似主题 suspects, computed from what is stored (entries, authors,
@@ -62,14 +65,14 @@ export interface ContestSuspects {
 }
 
 /** Works one first author may enter in a category (by name): the category's limit, or its groups'. */
-function worksPerFirstAuthor(rules: RuleSet): (category: string) => number | undefined {
-  const limits = new Map<string, number>();
+function worksPerFirstAuthor(rules: RuleSet): Record<string, number> {
+  const limits: Record<string, number> = {};
   for (const c of rules.categories) {
     const limit =
       c.authors.maxWorksPerFirstAuthor ?? c.groups.find((g) => g.authors?.maxWorksPerFirstAuthor)?.authors?.maxWorksPerFirstAuthor;
-    if (limit !== undefined) limits.set(c.name, limit);
+    if (limit !== undefined) limits[c.name] = limit;
   }
-  return (category) => limits.get(category);
+  return limits;
 }
 
 /** Text overlaps between entries in the contest's latest finished similarity run. */
@@ -128,16 +131,12 @@ const TEXT_CHARS = 20_000;
 const cappedText = sql<string | null>`CASE WHEN length(f.text) <= ${TEXT_CHARS} THEN f.text
   ELSE substr(f.text, 1, ${TEXT_CHARS / 2}) || ${'\n'} || substr(f.text, length(f.text) - ${TEXT_CHARS / 2 - 1}) END`.as('text');
 
-/** The contest's entries (withdrawn ones left out) as the detector reads them, and as the page shows them. */
-async function loadEntries(
-  db: Db,
-  contestId: number,
-  rules: RuleSet,
-): Promise<{ inputs: SuspectEntry[]; sides: Map<string, SuspectSide> }> {
+/** The contest's entries (withdrawn ones left out) as the detector reads them. */
+async function detectionInputs(db: Db, contestId: number, rules: RuleSet): Promise<SuspectEntry[]> {
   const rows = await db
     .selectFrom('entries as e')
     .leftJoin('categories as c', 'c.id', 'e.category_id')
-    .select(['e.id', 'e.code', 'e.title', 'e.status', 'e.category_label', 'c.name as category_name'])
+    .select(['e.id', 'e.title', 'e.category_label', 'c.name as category_name'])
     .where('e.contest_id', '=', contestId)
     .where('e.status', '!=', 'withdrawn')
     .orderBy('e.code')
@@ -152,39 +151,128 @@ async function loadEntries(
       .orderBy('f.id')
       .execute(),
   ]);
-  const byEntry = <T extends { entry_id: number }>(rows: T[]): Map<number, T[]> => {
-    const map = new Map<number, T[]>();
-    for (const r of rows) map.set(r.entry_id, [...(map.get(r.entry_id) ?? []), r]);
-    return map;
-  };
-  const files = byEntry(fileRows);
+  const files = new Map<number, (typeof fileRows)[number][]>();
+  for (const f of fileRows) files.set(f.entry_id, [...(files.get(f.entry_id) ?? []), f]);
   const documentKinds = new Set<string>(rules.similarity.documentKinds);
-
-  const inputs: SuspectEntry[] = [];
-  const sides = new Map<string, SuspectSide>();
-  for (const e of rows) {
+  return rows.map((e) => {
     const own = files.get(e.id) ?? [];
     const texts = own.filter((f) => f.text && documentKinds.has(f.kind));
-    const category = e.category_name ?? e.category_label;
-    inputs.push({
+    return {
       id: String(e.id),
-      category,
+      category: e.category_name ?? e.category_label,
       title: e.title,
       authors: (authors.get(e.id) ?? []).map((a) => ({ name: a.name, unit: a.unit, role: a.role })),
       attachments: own.map((f) => ({ name: f.original_path, sha256: f.sha256, size: Number(f.size), kind: f.kind })),
       // the rule set's document kinds (案例介绍 by default); any readable document when it has none of them
       text: (texts.length ? texts : own.filter((f) => f.text)).map((f) => f.text).join('\n'),
-    });
-    sides.set(String(e.id), {
-      id: e.id,
-      code: e.code,
-      title: e.title,
-      status: e.status,
-      category,
-      authors: (authors.get(e.id) ?? []).map((a) => ({ name: a.name, unit: a.unit })),
-    });
+    };
+  });
+}
+
+/** The entries of the suspects as the page shows them. */
+async function suspectSides(db: Db, contestId: number, ids: number[]): Promise<Map<string, SuspectSide>> {
+  const sides = new Map<string, SuspectSide>();
+  if (!ids.length) return sides;
+  const authors = await authorsByEntry(db, contestId);
+  for (const chunk of inChunks(ids, 500)) {
+    const rows = await db
+      .selectFrom('entries as e')
+      .leftJoin('categories as c', 'c.id', 'e.category_id')
+      .select(['e.id', 'e.code', 'e.title', 'e.status', 'e.category_label', 'c.name as category_name'])
+      .where('e.id', 'in', chunk)
+      .execute();
+    for (const e of rows) {
+      sides.set(String(e.id), {
+        id: e.id,
+        code: e.code,
+        title: e.title,
+        status: e.status,
+        category: e.category_name ?? e.category_label,
+        authors: (authors.get(e.id) ?? []).map((a) => ({ name: a.name, unit: a.unit })),
+      });
+    }
   }
-  return { inputs, sides };
+  return sides;
+}
+
+/**
+ * A digest of everything detection reads but the texts' characters (their files' hashes, lengths and
+ * extraction stand in for them): entries, authors, files, the latest finished similarity run, the rules.
+ * Cheap to compute at ten thousand entries, where detection itself takes seconds.
+ */
+async function detectionInputKey(db: Db, contestId: number, rules: RuleSet): Promise<string> {
+  const [entries, authors, files, run] = await Promise.all([
+    db
+      .selectFrom('entries')
+      .select(['id', 'title', 'status', 'category_id', 'category_label'])
+      .where('contest_id', '=', contestId)
+      .orderBy('id')
+      .execute(),
+    contestAuthors(db, contestId),
+    db
+      .selectFrom('files as f')
+      .innerJoin('entries as e', 'e.id', 'f.entry_id')
+      .select(['f.id', 'f.entry_id', 'f.original_path', 'f.kind', 'f.size', 'f.sha256', 'f.extractor', 'f.ocr_status'])
+      .select(sql<number | null>`length(f.text)`.as('chars'))
+      .where('e.contest_id', '=', contestId)
+      .orderBy('f.id')
+      .execute(),
+    db
+      .selectFrom('similarity_runs')
+      .select('id')
+      .where('contest_id', '=', contestId)
+      .where('status', '=', 'done')
+      .orderBy('version', 'desc')
+      .executeTakeFirst(),
+  ]);
+  const hash = createHash('sha256');
+  for (const part of [rules, run?.id ?? null, entries, authors.map((a) => [a.entry_id, a.position, a.name, a.unit, a.role]), files]) {
+    hash.update(JSON.stringify(part, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v)));
+    hash.update('\n');
+  }
+  return hash.digest('hex');
+}
+
+const detecting = new Map<string, Promise<StoredSuspects>>();
+
+/**
+ * The contest's suspects as detection finds them: the stored snapshot while what detection reads is
+ * unchanged, else detected afresh on a worker thread and stored. A scan warms it, so pages read it.
+ */
+export async function detectedSuspects(db: Db, contestId: number, rules?: RuleSet): Promise<StoredSuspects> {
+  const ruleSet = rules ?? (await contestRuleSet(db, contestId));
+  const key = await detectionInputKey(db, contestId, ruleSet);
+  const stored = await db
+    .selectFrom('suspect_snapshots')
+    .select(['input_key', 'suspects_json'])
+    .where('contest_id', '=', contestId)
+    .executeTakeFirst();
+  if (stored?.input_key === key) return storedSuspects.read(stored.suspects_json);
+  // pages opened together while it runs wait for the same detection
+  const running = detecting.get(`${contestId}:${key}`);
+  if (running) return running;
+  const detection = detect(db, contestId, ruleSet, key).finally(() => detecting.delete(`${contestId}:${key}`));
+  detecting.set(`${contestId}:${key}`, detection);
+  return detection;
+}
+
+async function detect(db: Db, contestId: number, rules: RuleSet, key: string): Promise<StoredSuspects> {
+  const [entries, { overlaps, run }] = await Promise.all([detectionInputs(db, contestId, rules), storedOverlaps(db, contestId)]);
+  const suspects = await findSuspectsOnThread({
+    entries,
+    overlaps,
+    threshold: rules.suspects.threshold,
+    worksPerFirstAuthor: worksPerFirstAuthor(rules),
+  });
+  const found: StoredSuspects = { suspects, textRun: run };
+  // inputs that changed while detection ran give a different key next time, so this snapshot is never reused for them
+  const row = { input_key: key, suspects_json: storedSuspects.write(found), computed_at: nowIso() };
+  await db
+    .insertInto('suspect_snapshots')
+    .values({ contest_id: contestId, ...row })
+    .onConflict((oc) => oc.column('contest_id').doUpdateSet(row))
+    .execute();
+  return found;
 }
 
 const pairOf = (x: number, y: number): [number, number] => (x < y ? [x, y] : [y, x]);
@@ -192,26 +280,23 @@ const pairOf = (x: number, y: number): [number, number] => (x < y ? [x, y] : [y,
 /** The contest's suspects, highest score first, each with both entries and the latest decision on it. */
 export async function contestSuspects(db: Db, contestId: number): Promise<ContestSuspects> {
   const rules = await contestRuleSet(db, contestId);
-  const [{ inputs, sides }, { overlaps, run }, decisions] = await Promise.all([
-    loadEntries(db, contestId, rules),
-    storedOverlaps(db, contestId),
+  const [{ suspects: found, textRun }, decisions] = await Promise.all([
+    detectedSuspects(db, contestId, rules),
     listSuspectDecisions(db, contestId),
   ]);
+  const sides = await suspectSides(db, contestId, [...new Set(found.flatMap((s) => [Number(s.a), Number(s.b)]))]);
   const latest = new Map<string, StoredSuspectDecision>();
   for (const d of decisions) if (!latest.has(`${d.a}-${d.b}`)) latest.set(`${d.a}-${d.b}`, d);
-  const threshold = rules.suspects.threshold;
   const sideOf = (entryId: string) => {
     const side = sides.get(entryId);
     if (!side) throw new Error(`Suspect names entry ${entryId}, which was not loaded`);
     return side;
   };
-  const suspects = findSuspects(inputs, overlaps, { threshold, worksPerFirstAuthor: worksPerFirstAuthor(rules) }).map(
-    (s): ContestSuspect => {
-      const [a, b] = [sideOf(s.a), sideOf(s.b)].sort((x, y) => x.id - y.id);
-      return { ...s, a, b, decision: latest.get(`${a.id}-${b.id}`) ?? null };
-    },
-  );
-  return { suspects, threshold, textRun: run };
+  const suspects = found.map((s): ContestSuspect => {
+    const [a, b] = [sideOf(s.a), sideOf(s.b)].sort((x, y) => x.id - y.id);
+    return { ...s, a, b, decision: latest.get(`${a.id}-${b.id}`) ?? null };
+  });
+  return { suspects, threshold: rules.suspects.threshold, textRun };
 }
 
 /** Every decision on the contest's suspects, newest first. */
