@@ -3,8 +3,8 @@ import fc from 'fast-check';
 import { alignPair, indexText } from '../src/similarity/algorithm/align.ts';
 import { SimilarityCorpus, findSimilarity } from '../src/similarity/index.ts';
 import { kgramHashes, kgramKeys } from '../src/similarity/hashing/kgrams.ts';
-import { prepareDocument } from '../src/similarity/algorithm/document.ts';
-import { buildKgramIndex, SHARED } from '../src/similarity/algorithm/kgramIndex.ts';
+import { type PreparedDocument, prepareDocument } from '../src/similarity/algorithm/document.ts';
+import { buildKgramIndex, COMMON, SHARED, UNSHARED } from '../src/similarity/algorithm/kgramIndex.ts';
 import { coverage } from '../src/similarity/util/masks.ts';
 import { normalize, originalRange, unitsToString } from '../src/similarity/text/normalize.ts';
 import { quotedRanges } from '../src/similarity/text/quotes.ts';
@@ -70,6 +70,88 @@ describe('hashing', () => {
         return expected.slice(before.length, before.length + shared.length).every(Boolean) && covered.every((c, i) => c === expected[i]);
       }),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe('k-gram index', () => {
+  /** The index by brute force: k-grams grouped by their characters in a map. */
+  function referenceIndex(docs: readonly PreparedDocument[], k: number, commonMin: number) {
+    const holders = new Map<string, [number, number][]>();
+    docs.forEach((d, doc) => {
+      for (let i = 0; i < d.keys.length; i++) {
+        if (d.indexed && !d.indexed[i]) continue;
+        const gram = text(d.chars.subarray(i, i + k));
+        holders.set(gram, [...(holders.get(gram) ?? []), [doc, i]]);
+      }
+    });
+    const states = docs.map((d) => new Uint8Array(d.keys.length).fill(UNSHARED));
+    const shared = docs.map((): [number, string][] => []);
+    let groups = 0;
+    for (const occurrences of holders.values()) {
+      const held = [...new Set(occurrences.map(([doc]) => doc))].sort((x, y) => x - y);
+      const entries = held.filter((doc) => !docs[doc].library).length;
+      if (held.length < 2 || entries === 0) continue;
+      const state = entries >= commonMin ? COMMON : SHARED;
+      for (const [doc, i] of occurrences) states[doc][i] = state;
+      if (state === COMMON) continue;
+      groups++;
+      for (const [doc, i] of occurrences) shared[doc].push([i, held.join()]);
+    }
+    for (const list of shared) list.sort((x, y) => x[0] - y[0]);
+    return { states, shared, groups };
+  }
+
+  /** Keys that collide on purpose (a few values, spread over the key space) or the real ones. */
+  const weakKeys = (chars: Uint16Array, k: number): Uint32Array =>
+    kgramKeys(chars, k).map((key) => ((key % 5) * 0x33333333 + (key % 3)) >>> 0);
+
+  it('finds what a map of every k-gram finds, whatever the buckets, the passes and the key collisions', () => {
+    const doc = fc.record({
+      units: fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 40 }),
+      library: fc.boolean(),
+      masked: fc.option(fc.array(fc.boolean(), { minLength: 40, maxLength: 40 })),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(doc, { maxLength: 12 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 2, max: 4 }),
+        fc.boolean(),
+        fc.constantFrom({ bucketPostings: 1, passPostings: 1 }, { bucketPostings: 4, passPostings: 30 }, undefined),
+        (specs, k, commonMin, weak, limits) => {
+          const docs: PreparedDocument[] = specs.map((spec, i) => {
+            // a tiny alphabet: most k-grams are held by several documents, some several times in one
+            const chars = Uint16Array.from(spec.units, (u) => 0x4e00 + u);
+            const keys = weak ? weakKeys(chars, k) : kgramKeys(chars, k);
+            const indexed = spec.masked ? Uint8Array.from(keys, (_, p) => (spec.masked?.[p] ? 1 : 0)) : null;
+            return {
+              id: String(i),
+              category: null,
+              library: spec.library,
+              text: text(chars),
+              chars,
+              keys,
+              indexed,
+              template: null,
+              quoted: null,
+            };
+          });
+          const index = buildKgramIndex(docs, { minMatch: k, commonMin }, limits);
+          const expected = referenceIndex(docs, k, commonMin);
+          expect(index.states).toEqual(expected.states);
+          expect(index.groupStart.length - 1).toBe(expected.groups);
+          const shared = docs.map((_, d) =>
+            Array.from(index.docKgrams.subarray(index.docKgramStart[d], index.docKgramStart[d + 1]), (x): [number, string] => {
+              const position = Math.floor(x / 2 ** 32);
+              const g = x - position * 2 ** 32;
+              return [position, Array.from(index.groupDocs.subarray(index.groupStart[g], index.groupStart[g + 1])).join()];
+            }),
+          );
+          expect(shared).toEqual(expected.shared);
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });

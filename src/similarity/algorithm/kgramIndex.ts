@@ -7,8 +7,10 @@ export const SHARED = 1;
 /** Held by at least the common minimum of entries: common text. */
 export const COMMON = 2;
 
-/** Postings sorted at a time: the index's scratch memory stays bounded whatever the size of the corpus. */
-const PASS_POSTINGS = 8_000_000;
+/** Postings gathered at a time: the index's scratch memory stays bounded whatever the size of the corpus. */
+const PASS_POSTINGS = 16_000_000;
+/** Postings per bucket of the first split by key: a bucket is sorted in the processor's cache. */
+const BUCKET_POSTINGS = 16384;
 
 /**
  * Every k-gram of the corpus (not a sample): which ones another document holds too, and the
@@ -47,34 +49,56 @@ class U32List {
 }
 
 /**
- * Builds the index in passes over slices of the 32-bit key space: each pass gathers the
- * k-grams whose key falls in its slice, sorts them by key (counting sort on the next bits,
- * then insertion sort in tiny buckets: linear) and walks the runs of equal keys. Equal keys
- * are confirmed on the characters, so a key collision never makes a match.
+ * Builds the index: the k-grams are split into buckets by the top bits of their 32-bit keys
+ * (in passes over ranges of buckets when the corpus is large), each bucket is sorted by key in
+ * cache (least significant digit first, stable) and its runs of equal keys are walked. Nearly
+ * every k-gram is a document's own: it costs a count, a move and its sort. Equal keys are
+ * confirmed on the characters, so a key collision never makes a match.
  */
-export function buildKgramIndex(docs: readonly PreparedDocument[], params: { minMatch: number; commonMin: number }): KgramIndex {
+export function buildKgramIndex(
+  docs: readonly PreparedDocument[],
+  params: { minMatch: number; commonMin: number },
+  // smaller limits make tests split tiny corpora into many buckets and passes
+  limits: { bucketPostings: number; passPostings: number } = { bucketPostings: BUCKET_POSTINGS, passPostings: PASS_POSTINGS },
+): KgramIndex {
   const k = params.minMatch;
   const n = docs.length;
   const base = new Float64Array(n + 1);
   for (let d = 0; d < n; d++) base[d + 1] = base[d] + docs[d].keys.length;
   const total = base[n];
+  if (total >= 2 ** 32) throw new RangeError('the corpus holds more than 2^32 k-grams');
   const states = docs.map((d) => new Uint8Array(d.keys.length));
 
-  let passBits = 0;
-  while (passBits < 8 && total / 2 ** passBits > PASS_POSTINGS) passBits++;
-  const passShift = 32 - passBits;
-  const passOf = (key: number): number => (passBits === 0 ? 0 : key >>> passShift);
-  const passSize = new Float64Array(2 ** passBits);
-  docs.forEach((doc) => {
-    const { keys, indexed } = doc;
-    for (let i = 0; i < keys.length; i++) if (!indexed || indexed[i]) passSize[passOf(keys[i])]++;
-  });
-  const largest = Math.max(0, ...passSize);
-  if (total >= 2 ** 32) throw new RangeError('the corpus holds more than 2^32 k-grams');
-  const keysIn = new Uint32Array(largest);
-  const idsIn = new Uint32Array(largest);
-  const keysOut = new Uint32Array(largest);
-  const idsOut = new Uint32Array(largest);
+  let bucketBits = 0;
+  while (bucketBits < 16 && total / 2 ** bucketBits > limits.bucketPostings) bucketBits++;
+  const shift = 32 - bucketBits;
+  const bucketCount = 2 ** bucketBits;
+  // bucketBits 0 puts every key in bucket 0 (a shift by 32 would be a shift by 0)
+  const bucketOf = (key: number): number => (bucketBits === 0 ? 0 : key >>> shift);
+  const bucketSize = new Uint32Array(bucketCount);
+  for (const { keys, indexed } of docs) {
+    for (let i = 0; i < keys.length; i++) if (!indexed || indexed[i]) bucketSize[bucketOf(keys[i])]++;
+  }
+
+  // passes over consecutive buckets, each gathering at most passPostings (or one larger bucket)
+  const passStart = [0];
+  let largestPass = 0;
+  let largestBucket = 0;
+  for (let b = 0, inPass = 0; b < bucketCount; b++) {
+    if (inPass > 0 && inPass + bucketSize[b] > limits.passPostings) {
+      passStart.push(b);
+      inPass = 0;
+    }
+    inPass += bucketSize[b];
+    largestPass = Math.max(largestPass, inPass);
+    largestBucket = Math.max(largestBucket, bucketSize[b]);
+  }
+  passStart.push(bucketCount);
+  const keysIn = new Uint32Array(largestPass);
+  const idsIn = new Uint32Array(largestPass);
+  const keysScratch = new Uint32Array(largestBucket);
+  const idsScratch = new Uint32Array(largestBucket);
+  const sort = bucketSorter(32 - bucketBits, total / bucketCount);
 
   // the document of a k-gram id: the first document of its block of ids, then a few steps
   const BLOCK = 4096;
@@ -124,9 +148,11 @@ export function buildKgramIndex(docs: readonly PreparedDocument[], params: { min
     groupStart.push(groupDocs.length);
   };
 
+  // the characters of each document at hand, without a load of its object per comparison
+  const chars = docs.map((d) => d.chars);
   const sameKgram = (d: number, i: number, e: number, j: number): boolean => {
-    const a = docs[d].chars;
-    const b = docs[e].chars;
+    const a = chars[d];
+    const b = chars[e];
     for (let c = 0; c < k; c++) if (a[i + c] !== b[j + c]) return false;
     return true;
   };
@@ -164,24 +190,38 @@ export function buildKgramIndex(docs: readonly PreparedDocument[], params: { min
     }
   };
 
-  for (let pass = 0; pass < passSize.length; pass++) {
-    const size = passSize[pass];
-    if (size < 2) continue;
-    let m = 0;
+  const fill = new Uint32Array(bucketCount + 1);
+  for (let pass = 0; pass + 1 < passStart.length; pass++) {
+    const [first, last] = [passStart[pass], passStart[pass + 1]];
+    fill[first] = 0;
+    for (let b = first; b < last; b++) fill[b + 1] = fill[b] + bucketSize[b];
+    const whole = first === 0 && last === bucketCount;
     for (let d = 0; d < n; d++) {
       const { keys, indexed } = docs[d];
+      const at = base[d];
       for (let i = 0; i < keys.length; i++) {
-        if ((indexed && !indexed[i]) || passOf(keys[i]) !== pass) continue;
-        keysIn[m] = keys[i];
-        idsIn[m++] = base[d] + i;
+        if (indexed && !indexed[i]) continue;
+        const key = keys[i];
+        const b = bucketOf(key);
+        if (!whole && (b < first || b >= last)) continue;
+        const to = fill[b]++;
+        keysIn[to] = key;
+        idsIn[to] = at + i;
       }
     }
-    sortByKey(keysIn, idsIn, m, passBits, keysOut, idsOut);
-    let start = 0;
-    for (let r = 1; r <= m; r++) {
-      if (r < m && keysIn[r] === keysIn[start]) continue;
-      if (r - start > 1) walkRun(start, r);
-      start = r;
+    // the buckets are back to back from 0: fill[b] is now the end of bucket b
+    for (let b = first, start = 0; b < last; b++) {
+      const end = fill[b];
+      if (end - start > 1) {
+        sort(keysIn, idsIn, start, end, keysScratch, idsScratch);
+        let run = start;
+        for (let r = start + 1; r <= end; r++) {
+          if (r < end && keysIn[r] === keysIn[run]) continue;
+          if (r - run > 1) walkRun(run, r);
+          run = r;
+        }
+      }
+      start = end;
     }
   }
 
@@ -189,46 +229,65 @@ export function buildKgramIndex(docs: readonly PreparedDocument[], params: { min
   const docKgramStart = new Uint32Array(n + 1);
   for (let p = 0; p < pairDoc.length; p++) docKgramStart[pairDoc.data[p] + 1]++;
   for (let d = 0; d < n; d++) docKgramStart[d + 1] += docKgramStart[d];
-  const fill = docKgramStart.slice(0, n);
+  const next = docKgramStart.slice(0, n);
   const docKgrams = new Float64Array(pairDoc.length);
-  for (let p = 0; p < pairDoc.length; p++) docKgrams[fill[pairDoc.data[p]]++] = pairPosition.data[p] * 2 ** 32 + pairGroup.data[p];
+  for (let p = 0; p < pairDoc.length; p++) docKgrams[next[pairDoc.data[p]]++] = pairPosition.data[p] * 2 ** 32 + pairGroup.data[p];
   for (let d = 0; d < n; d++) docKgrams.subarray(docKgramStart[d], docKgramStart[d + 1]).sort();
   return { states, groupStart: groupStart.done(), groupDocs: groupDocs.done(), docKgramStart, docKgrams };
 }
 
-/** Bits sorted per radix pass: 2,048 buckets, whose write positions stay in cache. */
-const RADIX_BITS = 11;
-
 /**
- * Sorts the first `m` (key, id) postings by key (least significant digit first, stable: ids
- * stay ascending among equal keys). The top `skipBits` of every key are equal (the pass's
- * slice), so they are not sorted on. The result is in `keysA`/`idsA`.
+ * A sort of one bucket's (key, id) postings `[start, end)` by the low `bits` bits of the keys
+ * (the rest are the bucket's), stable so ids stay ascending among equal keys: insertion sort
+ * for a few postings, otherwise least significant digit first, digits sized to the typical
+ * bucket (`typical` postings) so the counters cost no more than the postings.
  */
-function sortByKey(keysA: Uint32Array, idsA: Uint32Array, m: number, skipBits: number, keysB: Uint32Array, idsB: Uint32Array): void {
-  const counts = new Uint32Array(2 ** RADIX_BITS);
-  const mask = 2 ** RADIX_BITS - 1;
-  let [keysIn, idsIn, keysOut, idsOut] = [keysA, idsA, keysB, idsB];
-  let passes = 0;
-  for (let shift = 0; shift < 32 - skipBits; shift += RADIX_BITS, passes++) {
-    counts.fill(0);
-    for (let i = 0; i < m; i++) counts[(keysIn[i] >>> shift) & mask]++;
-    let sum = 0;
-    for (let b = 0; b < counts.length; b++) {
-      const c = counts[b];
-      counts[b] = sum;
-      sum += c;
+function bucketSorter(bits: number, typical: number) {
+  const passes = Math.max(1, Math.ceil(bits / Math.max(4, Math.min(11, Math.round(Math.log2(Math.max(2, typical)))))));
+  const digitBits = Math.ceil(bits / passes);
+  const mask = 2 ** digitBits - 1;
+  const counts = new Uint32Array(2 ** digitBits);
+  return (keys: Uint32Array, ids: Uint32Array, start: number, end: number, keysScratch: Uint32Array, idsScratch: Uint32Array): void => {
+    const size = end - start;
+    if (size <= 32) {
+      for (let i = start + 1; i < end; i++) {
+        const key = keys[i];
+        const id = ids[i];
+        let j = i - 1;
+        for (; j >= start && keys[j] > key; j--) {
+          keys[j + 1] = keys[j];
+          ids[j + 1] = ids[j];
+        }
+        keys[j + 1] = key;
+        ids[j + 1] = id;
+      }
+      return;
     }
-    for (let i = 0; i < m; i++) {
-      const at = counts[(keysIn[i] >>> shift) & mask]++;
-      keysOut[at] = keysIn[i];
-      idsOut[at] = idsIn[i];
+    // alternate between the bucket and the scratch arrays; an odd number of passes ends with a copy back
+    let [fromKeys, fromIds, fromAt] = [keys, ids, start];
+    let [toKeys, toIds, toAt] = [keysScratch, idsScratch, 0];
+    for (let pass = 0, shift = 0; pass < passes; pass++, shift += digitBits) {
+      counts.fill(0);
+      for (let i = 0; i < size; i++) counts[(fromKeys[fromAt + i] >>> shift) & mask]++;
+      let sum = toAt;
+      for (let c = 0; c < counts.length; c++) {
+        const count = counts[c];
+        counts[c] = sum;
+        sum += count;
+      }
+      for (let i = 0; i < size; i++) {
+        const key = fromKeys[fromAt + i];
+        const to = counts[(key >>> shift) & mask]++;
+        toKeys[to] = key;
+        toIds[to] = fromIds[fromAt + i];
+      }
+      [fromKeys, fromIds, fromAt, toKeys, toIds, toAt] = [toKeys, toIds, toAt, fromKeys, fromIds, fromAt];
     }
-    [keysIn, idsIn, keysOut, idsOut] = [keysOut, idsOut, keysIn, idsIn];
-  }
-  if (passes % 2 === 1) {
-    keysA.set(keysB.subarray(0, m));
-    idsA.set(idsB.subarray(0, m));
-  }
+    if (fromKeys !== keys) {
+      keys.set(fromKeys.subarray(0, size), start);
+      ids.set(fromIds.subarray(0, size), start);
+    }
+  };
 }
 
 /**
