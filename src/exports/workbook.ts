@@ -68,16 +68,19 @@ function addTable(wb: AnyWorkbook, sheet: TableSheet, used: Set<string>): void {
     cell.border = BORDER;
   });
   header.commit();
+  // one style object per column (and per flagged column) shared by its cells: the writer looks a style up by its object,
+  // where a style of each cell's own is serialized again for every cell
+  const plain: Partial<ExcelJS.Style>[] = sheet.columns.map((c) => ({
+    numFmt: c.numFmt ?? 'General',
+    border: BORDER,
+    alignment: { vertical: 'middle', wrapText: c.wrap ?? false },
+  }));
+  const flagged = plain.map((style) => ({ ...style, fill: FLAGGED_FILL }));
   let index = 0;
   for (const values of sheet.rows) {
     const row = ws.addRow(values);
-    const fill = sheet.flagged?.(index++) ? FLAGGED_FILL : undefined;
-    sheet.columns.forEach((c, i) => {
-      const cell = row.getCell(i + 1);
-      cell.border = BORDER;
-      cell.alignment = { vertical: 'middle', wrapText: c.wrap ?? false };
-      if (fill) cell.fill = fill;
-    });
+    const styles = sheet.flagged?.(index++) ? flagged : plain;
+    for (let i = 0; i < styles.length; i++) row.getCell(i + 1).style = styles[i];
     row.commit();
   }
   if (sheet.notes?.length) {
