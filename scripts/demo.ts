@@ -1,11 +1,12 @@
 /**
- * `npm run demo`: a demo contest with about 60 generated entries (real .docx case documents that read like
- * the cases teachers send — see scripts/lib/caseWriter.ts — some near-duplicates, a cross-project twin and a
- * few bad files), experts with names, units and e-mail, panels with a judging deadline, assignments and
- * reviews, so a newcomer sees every screen populated.
+ * `npm run demo`: a demo contest with about 60 generated entries, imported through the unit's 推荐汇总表 (with each
+ * entry's 区县) beside their folders: real .docx case documents that read like the cases teachers send (see
+ * scripts/lib/caseWriter.ts), some near-duplicates, a cross-project twin and a few bad files; experts with names,
+ * units and e-mail, panels with a judging deadline, assignments and reviews, so a newcomer sees every screen populated.
  * Usage: npm run demo [-- --db FILE] [--entries N]
  */
 import fs from 'node:fs/promises';
+import ExcelJS from 'exceljs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { dataDir } from '../src/config.ts';
@@ -87,6 +88,11 @@ function demoTitle(i: number): string {
 interface PlannedEntry {
   folder: string;
   title: string;
+  county: string;
+  school: string;
+  stage: string;
+  teacher: string;
+  category: string;
   sections: { heading: string; paragraphs: string[] }[];
 }
 
@@ -108,7 +114,16 @@ function planEntries(count: number, random: Random): PlannedEntry[] {
     const category = CATEGORY_FOLDERS[i % CATEGORY_FOLDERS.length];
     const title = demoTitle(i);
     const sections = writer.sections({ county, school, stage, title, kind: KINDS[category] });
-    entries.push({ folder: `${stage}+${school}+${teacher}/${category}/${title}`, title, sections });
+    entries.push({
+      folder: `${stage}+${school}+${teacher}/${category}/${title}`,
+      title,
+      county,
+      school,
+      stage,
+      teacher,
+      category,
+      sections,
+    });
   }
   // Near-duplicates: three entries copy most of another's text, one lightly edited (its commas changed).
   for (const [copier, source, share] of [
@@ -128,8 +143,27 @@ function planEntries(count: number, random: Random): PlannedEntry[] {
   // A cross-project twin: the same work entered in another category (一稿多投).
   const twin = entries[3];
   const [teacherFolder] = twin.folder.split('/');
-  entries.push({ folder: `${teacherFolder}/${CATEGORY_FOLDERS[0]}/${twin.title}`, title: twin.title, sections: twin.sections });
+  const category = CATEGORY_FOLDERS[0];
+  entries.push({ ...twin, folder: `${teacherFolder}/${category}/${twin.title}`, category });
   return entries;
+}
+
+/**
+ * The 推荐汇总表 a unit sends with its entries' folders, as the notices ask: a title row, then one row per entry
+ * with its 区县 (which the folder names do not carry, and the 获奖名单 lists) and the folder of its files.
+ */
+async function writeSummarySheet(file: string, entries: PlannedEntry[]): Promise<void> {
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet('汇总表');
+  const header = ['序号', '作品名称', '参赛项目', '学段', '作者', '单位', '区县', '联系电话', '文件夹'];
+  sheet.addRow([`${DEMO_CONTEST_NAME}推荐汇总表`]);
+  sheet.mergeCells(1, 1, 1, header.length);
+  sheet.addRow(header);
+  for (const [i, e] of entries.entries()) {
+    const phone = `1380591${String(1000 + i).padStart(4, '0')}`;
+    sheet.addRow([i + 1, e.title, e.category, e.stage, e.teacher, e.school, e.county, phone, e.folder]);
+  }
+  await workbook.xlsx.writeFile(file);
 }
 
 async function writeSubmissions(root: string, entries: PlannedEntry[]): Promise<void> {
@@ -169,6 +203,8 @@ export async function createDemoContest(db: Db, root: string, entryCount = 60, n
   const random = new Random(20241122);
   const planned = planEntries(entryCount, random);
   await writeSubmissions(root, planned);
+  const summarySheet = path.join(root, '推荐汇总表.xlsx');
+  await writeSummarySheet(summarySheet, planned);
 
   const contestId = await createContest(db, {
     name,
@@ -176,7 +212,7 @@ export async function createDemoContest(db: Db, root: string, entryCount = 60, n
     rulesSource: path.basename(RULES_FILE),
     userId: null,
   });
-  const summary = await importPath(db, contestId, root, {});
+  const summary = await importPath(db, contestId, summarySheet, {});
 
   const organizer =
     (await findUserByUsername(db, 'demo-organizer'))?.id ??

@@ -59,6 +59,16 @@ describe('demo contest', () => {
         expect(placed.get(e.code)?.band ?? null).toBeNull();
         expect(blocked).toContain(e.code);
       }
+      // Entries come with the unit's 推荐汇总表: each prize winner's 区县 is known for the 获奖名单.
+      const winners = awards.groups.flatMap((g) => g.entries).filter((e) => e.band);
+      expect(winners.length).toBeGreaterThan(10);
+      for (const w of winners) expect(w.county).toMatch(/^(鼓楼区|台江区|仓山区|闽侯县|长乐区)$/);
+      const batch = await db
+        .selectFrom('import_batches')
+        .select('source')
+        .where('contest_id', '=', demo.contestId)
+        .executeTakeFirstOrThrow();
+      expect(path.basename(batch.source)).toBe('推荐汇总表.xlsx');
       // The cross-project twin pair is undecided: both entries are held as 一稿多投 suspects.
       expect(awards.blockers.filter((b) => b.kind === 'suspect').length).toBeGreaterThanOrEqual(2);
       expect((await createDemoContest(db, path.join(dir, 'submissions'))).created).toBe(false);
