@@ -196,8 +196,9 @@ async function suspectSides(db: Db, contestId: number, ids: number[]): Promise<M
 }
 
 /**
- * A digest of everything detection reads but the texts' characters (their files' hashes, lengths and
- * extraction stand in for them): entries, authors, files, the latest finished similarity run, the rules.
+ * A digest of everything detection reads but the texts' characters (a file's text is read from its bytes,
+ * so their sha256 and the extraction's version stand in for it; reading the texts would cost what detection
+ * saves): entries, authors, files, the latest finished similarity run, the rules.
  * Cheap to compute at ten thousand entries, where detection itself takes seconds.
  */
 async function detectionInputKey(db: Db, contestId: number, rules: RuleSet): Promise<string> {
@@ -212,8 +213,7 @@ async function detectionInputKey(db: Db, contestId: number, rules: RuleSet): Pro
     db
       .selectFrom('files as f')
       .innerJoin('entries as e', 'e.id', 'f.entry_id')
-      .select(['f.id', 'f.entry_id', 'f.original_path', 'f.kind', 'f.size', 'f.sha256', 'f.extractor', 'f.ocr_status'])
-      .select(sql<number | null>`length(f.text)`.as('chars'))
+      .select(['f.id', 'f.entry_id', 'f.original_path', 'f.kind', 'f.size', 'f.sha256', 'f.extractor', 'f.extract_version', 'f.ocr_status'])
       .where('e.contest_id', '=', contestId)
       .orderBy('f.id')
       .execute(),
