@@ -27,7 +27,11 @@ export const isPostgresUrl = (url: string): boolean => /^postgres(ql)?:\/\//.tes
 
 export function openDb({ url }: DbOptions): Db {
   if (isPostgresUrl(url)) {
-    return new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 10 }) }) });
+    const pool = new pg.Pool({ connectionString: url, max: 10 });
+    // An idle connection the server ends (a restart, an administrator's terminate) is dropped and replaced on next
+    // use; unheard, its error would crash the process.
+    pool.on('error', (err) => console.warn(`casejury: PostgreSQL closed an idle connection (${err.message}); reconnecting on next use`));
+    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
   if (url !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(url)), { recursive: true });
   const sqlite = new SQLite(url);
