@@ -35,7 +35,7 @@ const HTMX = { 'HX-Request': 'true', 'HX-Target': 'div#decision' };
 
 /** Rows of the entries table of the 评奖 page, in page order: [code, band cell text]. */
 function entryRows(html: string): string[] {
-  return [...html.matchAll(/<tr id="entry-\d+"[^>]*>\s*<td class="num">[^<]*<\/td>\s*<td>([^<]+)<\/td>/g)].map((m) => m[1]);
+  return [...html.matchAll(/<tr id="entry-\d+"[^>]*>\s*<td class="num">[^<]*<\/td>\s*<td class="nowrap">([^<]+)<\/td>/g)].map((m) => m[1]);
 }
 
 async function readWorkbook(body: Buffer): Promise<ExcelJS.Workbook> {

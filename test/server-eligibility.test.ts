@@ -20,7 +20,7 @@ const entryPath = (title: string) => `/contests/${contestId}/eligibility/entries
 const idOf = (title: string) => ids.get(title)!;
 /** Rows of the board's entry table, by title. */
 const rowTitles = (html: string) =>
-  [...html.matchAll(/<tr id="entry-row-\d+" class="entry-row">\s*<td>[^<]*<\/td>\s*<td>([^<]*)<\/td>/g)].map((m) => m[1]);
+  [...html.matchAll(/<tr id="entry-row-\d+" class="entry-row">\s*<td class="nowrap">[^<]*<\/td>\s*<td>([^<]*)<\/td>/g)].map((m) => m[1]);
 const statusOf = async (title: string) =>
   (await server.db.selectFrom('entries').select('status').where('id', '=', idOf(title)).executeTakeFirstOrThrow()).status;
 const statuses = async () =>

@@ -477,7 +477,9 @@ describe('organizer: progress, discrepancies and the offline score sheet', () =>
     const page = await organizer.get(`/contests/${contestId}/progress`);
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('区域研修应用案例评审组：已提交');
-    expect(page.body).toContain(`<tr class="flagged">\n        <td><a href="/contests/${contestId}/judging/entries/${entryId}">`);
+    expect(page.body).toContain(
+      `<tr class="flagged">\n        <td class="nowrap"><a href="/contests/${contestId}/judging/entries/${entryId}">`,
+    );
 
     const owed = await download(organizer, `/contests/${contestId}/progress/owed.xlsx`);
     expect(owed.headers['content-type']).toContain('spreadsheetml');
