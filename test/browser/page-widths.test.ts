@@ -149,6 +149,12 @@ describe.skipIf(skipBrowserTests)('browser: pages at 1400, 1024 and 390 px', () 
       .executeTakeFirstOrThrow();
     assignmentId = open.id;
     expect(await check(expertPages())).toEqual([]);
+    // On a phone each task is a card: its state is on screen beside its code, not in a column scrolled out of view.
+    await h.page.setViewportSize({ width: 390, height: 844 });
+    await h.page.goto(`${h.base}/`);
+    const task = h.page.locator('table.tasks tbody tr').first();
+    const [code, state] = await Promise.all([task.locator('td').first().boundingBox(), task.locator('.badge').boundingBox()]);
+    expect(state && code && state.x + state.width <= 390 && Math.abs(state.y - code.y) < 10).toBe(true);
     expect(h.problems).toEqual([]);
   }, 120_000);
 });
