@@ -79,3 +79,10 @@ export async function openMigratedDb(url: string): Promise<Db> {
 }
 
 export const nowIso = (): string => new Date().toISOString();
+
+/**
+ * Runs `work` in the caller's transaction when `db` is one, else in a new transaction: a store write that must be
+ * atomic on its own can also commit together with the caller's other writes (kysely cannot nest transactions).
+ */
+export const inTransaction = <T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> =>
+  db.isTransaction ? work(db) : db.transaction().execute(work);

@@ -1,7 +1,4 @@
-import type { Transaction } from 'kysely';
-import type { Db } from '../../db/connect.ts';
-import { nowIso } from '../../db/connect.ts';
-import type { Database } from '../../db/schema.ts';
+import { type Db, inTransaction, nowIso } from '../../db/connect.ts';
 import { audit } from '../../audit/log.ts';
 import { type AssignableEntry, type AssignableExpert, type AssignmentPlan, pickExtraReviewer, planAssignments } from '../assign.ts';
 import { conflictReason } from '../conflicts.ts';
@@ -178,57 +175,14 @@ export async function declareConflict(
   return runAutoAssign(db, a.contest_id, { ...rerun, userId: expertId });
 }
 
-type Trx = Transaction<Database>;
-
-/** Sets one entry–expert pair active or removed, with its audit row, inside the caller's transaction. */
-async function applyAssignment(
-  trx: Trx,
-  contestId: number,
-  entryId: number,
-  expertId: number,
-  active: boolean,
-  reason: string,
-  userId: number,
-): Promise<void> {
-  const entry = await trx
-    .selectFrom('entries')
-    .select('id')
-    .where('id', '=', entryId)
-    .where('contest_id', '=', contestId)
-    .executeTakeFirst();
-  if (!entry) throw new Error(`作品 ${entryId} 不属于本竞赛`);
-  const existing = await trx
-    .selectFrom('assignments')
-    .selectAll()
-    .where('entry_id', '=', entryId)
-    .where('expert_id', '=', expertId)
-    .executeTakeFirst();
-  const status = active ? 'active' : 'removed';
-  if (existing) {
-    await trx.updateTable('assignments').set({ status, reason }).where('id', '=', existing.id).execute();
-  } else if (active) {
-    await trx
-      .insertInto('assignments')
-      .values({ contest_id: contestId, entry_id: entryId, expert_id: expertId, status, reason, created_at: nowIso() })
-      .execute();
-  }
-  await audit(trx, {
-    userId,
-    contestId,
-    action: active ? 'assignment.add' : 'assignment.remove',
-    subjectType: 'entry',
-    subjectId: entryId,
-    oldValue: existing ? { expertId, status: existing.status } : null,
-    newValue: { expertId, status },
-    reason,
-  });
-}
-
 const requireReason = (reason: string) => {
   if (!reason.trim()) throw new Error('调整评审分配须填写原因');
 };
 
-/** Manual add / remove by the organizer, always with a reason. */
+/**
+ * Manual add / remove by the organizer, always with a reason: sets one entry–expert pair active or removed, with its
+ * audit row, in one transaction (the caller's when `db` is one).
+ */
 export async function setAssignment(
   db: Db,
   contestId: number,
@@ -239,7 +193,40 @@ export async function setAssignment(
   userId: number,
 ): Promise<void> {
   requireReason(reason);
-  await db.transaction().execute((trx) => applyAssignment(trx, contestId, entryId, expertId, active, reason, userId));
+  await inTransaction(db, async (trx) => {
+    const entry = await trx
+      .selectFrom('entries')
+      .select('id')
+      .where('id', '=', entryId)
+      .where('contest_id', '=', contestId)
+      .executeTakeFirst();
+    if (!entry) throw new Error(`作品 ${entryId} 不属于本竞赛`);
+    const existing = await trx
+      .selectFrom('assignments')
+      .selectAll()
+      .where('entry_id', '=', entryId)
+      .where('expert_id', '=', expertId)
+      .executeTakeFirst();
+    const status = active ? 'active' : 'removed';
+    if (existing) {
+      await trx.updateTable('assignments').set({ status, reason }).where('id', '=', existing.id).execute();
+    } else if (active) {
+      await trx
+        .insertInto('assignments')
+        .values({ contest_id: contestId, entry_id: entryId, expert_id: expertId, status, reason, created_at: nowIso() })
+        .execute();
+    }
+    await audit(trx, {
+      userId,
+      contestId,
+      action: active ? 'assignment.add' : 'assignment.remove',
+      subjectType: 'entry',
+      subjectId: entryId,
+      oldValue: existing ? { expertId, status: existing.status } : null,
+      newValue: { expertId, status },
+      reason,
+    });
+  });
 }
 
 /** Hands an entry from one expert to another: both changes commit together, each audited with the reason. */
@@ -262,8 +249,8 @@ export async function moveAssignment(
       .where('expert_id', '=', fromExpertId)
       .executeTakeFirst();
     if (from?.status !== 'active') throw new Error('原专家并未评审这件作品');
-    await applyAssignment(trx, contestId, entryId, fromExpertId, false, reason, userId);
-    await applyAssignment(trx, contestId, entryId, toExpertId, true, reason, userId);
+    await setAssignment(trx, contestId, entryId, fromExpertId, false, reason, userId);
+    await setAssignment(trx, contestId, entryId, toExpertId, true, reason, userId);
   });
 }
 

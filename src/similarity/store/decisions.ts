@@ -1,7 +1,7 @@
 import { audit } from '../../audit/log.ts';
 import { type Db, nowIso } from '../../db/connect.ts';
 import type { SimilarityDecision } from '../../db/schema.ts';
-import { decideIn } from '../../eligibility/store/decisions.ts';
+import { decide } from '../../eligibility/store/decisions.ts';
 import { inChunks } from '../../util/chunks.ts';
 import { latestRun } from './queries.ts';
 
@@ -56,7 +56,7 @@ export async function decideOnEntry(
     if (!run || !scanned) throw new Error('该作品不在最近一次查重结果中，无法作出查重处理决定');
     const rate = Number(scanned.rate);
     // The status change and the decision's own record commit together or not at all.
-    if (decision === '取消资格') await decideIn(trx, contestId, [entryId], '取消资格', `查重（重复率 ${percent(rate)}）：${why}`, userId);
+    if (decision === '取消资格') await decide(trx, contestId, [entryId], '取消资格', `查重（重复率 ${percent(rate)}）：${why}`, userId);
     else if (scanned.status === 'disqualified') throw new Error(`作品 ${scanned.code} 已被取消资格；如需恢复参评，请在形式审查中重新审定`);
     await trx
       .insertInto('similarity_decisions')

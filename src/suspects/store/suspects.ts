@@ -5,7 +5,7 @@ import { contestRuleSet } from '../../contests/index.ts';
 import { authorsByEntry, contestAuthors } from '../../contests/authors.ts';
 import { type Db, nowIso } from '../../db/connect.ts';
 import type { EntryStatus, SuspectDecision } from '../../db/schema.ts';
-import { decideIn } from '../../eligibility/store/decisions.ts';
+import { decide } from '../../eligibility/store/decisions.ts';
 import type { RuleSet } from '../../rules/schema.ts';
 import type { Suspect } from '../detect.ts';
 import { entryOverlaps, type TextOverlap } from '../overlaps.ts';
@@ -372,9 +372,9 @@ export async function decideSuspect(db: Db, contestId: number, input: SuspectDec
   const label = `${suspect.kind}（${suspect.a.code}、${suspect.b.code}）`;
 
   await db.transaction().execute(async (trx) => {
-    if (input.decision === '均取消资格') await decideIn(trx, contestId, [a, b], '取消资格', `${label}：${why}`, input.userId);
+    if (input.decision === '均取消资格') await decide(trx, contestId, [a, b], '取消资格', `${label}：${why}`, input.userId);
     if (chosen && input.decision === '取消其一资格')
-      await decideIn(trx, contestId, [chosen.id], '取消资格', `${label}：${why}`, input.userId);
+      await decide(trx, contestId, [chosen.id], '取消资格', `${label}：${why}`, input.userId);
     if (chosen && input.decision === '撤回其一') {
       // re-read inside the transaction: the entry may have been withdrawn meanwhile
       const current = await trx
