@@ -1,14 +1,18 @@
 /** Experts (评审专家) of a contest: reading the organizer's list, accounts, and panels per category. */
 
-export interface ExpertRow {
-  /** Row number as Excel shows it. */
-  row: number;
+/** What the organizer records about an expert, on a list or a form, and what the experts page shows. */
+export interface ExpertDetails {
   name: string;
   unit: string | null;
   county: string | null;
   phone: string | null;
   email: string | null;
   specialties: string | null;
+}
+
+export interface ExpertRow extends ExpertDetails {
+  /** Row number as Excel shows it. */
+  row: number;
   /** 评审组 or 类别 column: which category's panel the expert joins; empty means every category. */
   panel: string | null;
 }

@@ -1,20 +1,14 @@
 import { audit } from '../../audit/log.ts';
 import type { Db } from '../../db/connect.ts';
 import { nowIso } from '../../db/connect.ts';
+import type { AwardPublication } from '../../db/schema.ts';
 import { type AwardSnapshot, type Publication, type PublishedSnapshot, sha256Hex } from '../publication.ts';
 import { contestAwards } from './contest.ts';
 import { awardSnapshot } from '../../db/columns.ts';
 
 /** 公示 versions of a contest, stored and read back with their hash checked. */
 
-const toPublication = (r: {
-  contest_id: number;
-  version: number;
-  published_at: string;
-  user_id: number | null;
-  reason: string | null;
-  sha256: string;
-}): Publication => ({
+const toPublication = (r: Omit<AwardPublication, 'id' | 'snapshot_json'>): Publication => ({
   contestId: r.contest_id,
   version: r.version,
   publishedAt: r.published_at,

@@ -6,7 +6,7 @@ import { matchCategory } from '../../ingest/categories.ts';
 import { createUser, UserInputError } from '../../users/accounts.ts';
 import { generatePassword } from '../../users/passwords.ts';
 
-import type { ExpertRow, RowProblem } from '../experts.ts';
+import type { ExpertDetails, ExpertRow, RowProblem } from '../experts.ts';
 import { sortedByText } from '../../util/collate.ts';
 
 /** Expert accounts of a contest and their panels. */
@@ -145,15 +145,9 @@ async function freeUsername(db: Db, base: string): Promise<string> {
   }
 }
 
-export interface ContestExpert {
+export interface ContestExpert extends ExpertDetails {
   id: number;
   username: string;
-  name: string;
-  unit: string | null;
-  county: string | null;
-  phone: string | null;
-  email: string | null;
-  specialties: string | null;
   /** Still has to replace the one-time password. */
   pendingPassword: boolean;
   panels: string[];

@@ -1,8 +1,8 @@
-import { sql } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { Db } from '../../db/connect.ts';
-import type { EntryStatus, SimilarityRun } from '../../db/schema.ts';
+import type { EntryStatus, SimilarityPairsTable, SimilarityRun } from '../../db/schema.ts';
 import { inChunks } from '../../util/chunks.ts';
-import type { DocumentReport, SourceShare as EngineSourceShare, Span } from '../types.ts';
+import type { DocumentReport, SourceShare as EngineSourceShare, PairReport } from '../types.ts';
 import { corpusSignature, listMembers, parseKey } from './members.ts';
 import { loadScanSettings, type ScanSettings } from './settings.ts';
 import { commonDocuments, pairSpans, reportSources } from '../../db/columns.ts';
@@ -224,35 +224,15 @@ export async function runRates(db: Db, runId: number): Promise<number[]> {
   return (await db.selectFrom('similarity_reports').select('rate').where('run_id', '=', runId).execute()).map((r) => Number(r.rate));
 }
 
-export interface PairRow {
+/** A stored pair of a run, naming its documents by the member keys they were stored under. */
+export interface PairRow extends Omit<PairReport, 'a' | 'b' | 'normalizedSpans'> {
   id: number;
   runId: number;
   aKey: string;
   bKey: string;
-  aShared: number;
-  bShared: number;
-  aLibrary: boolean;
-  bLibrary: boolean;
-  crossProject: boolean;
-  suspect: boolean;
-  spans: Span[];
 }
 
-type PairTableRow = {
-  id: number;
-  run_id: number;
-  a_key: string;
-  b_key: string;
-  a_shared: number;
-  b_shared: number;
-  a_library: number;
-  b_library: number;
-  cross_project: number;
-  suspect: number;
-  spans_json: string;
-};
-
-const toPairRow = (p: PairTableRow): PairRow => ({
+const toPairRow = (p: Selectable<SimilarityPairsTable>): PairRow => ({
   id: p.id,
   runId: p.run_id,
   aKey: p.a_key,
