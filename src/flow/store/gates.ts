@@ -2,7 +2,7 @@ import { eligibilityChecks } from '../../db/columns.ts';
 import type { Db } from '../../db/connect.ts';
 import type { RuleSet } from '../../rules/schema.ts';
 import { latestDecisions } from '../../similarity/store/decisions.ts';
-import { latestRun } from '../../similarity/store/queries.ts';
+import { entryRates, latestRun } from '../../similarity/store/queries.ts';
 import { contestSuspects } from '../../suspects/store/suspects.ts';
 import type { GateEntry, GateInput } from '../gates.ts';
 import { openManualChecks } from '../../eligibility/store/manual-checks.ts';
@@ -33,16 +33,7 @@ export async function loadGateInput(db: Db, contestId: number, ruleSet: RuleSet)
     contestSuspects(db, contestId),
     openManualChecks(db, contestId, ruleSet),
   ]);
-  const rates = new Map<number, number>();
-  if (run) {
-    const rows = await db
-      .selectFrom('similarity_reports')
-      .select(['entry_id', (eb) => eb.fn.max('rate').as('rate')])
-      .where('run_id', '=', run.id)
-      .groupBy('entry_id')
-      .execute();
-    for (const r of rows) rates.set(r.entry_id, Number(r.rate));
-  }
+  const rates = run ? await entryRates(db, run.id) : new Map<number, number>();
   const decisions = await latestDecisions(
     db,
     contestId,

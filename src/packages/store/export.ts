@@ -11,6 +11,7 @@ import type { Db } from '../../db/connect.ts';
 import { VALID_STATUSES } from '../../entries/status.ts';
 import { tablesWorkbook } from '../../exports/workbook.ts';
 import type { BlobStore } from '../../storage/blobs.ts';
+import { entryRates, latestRun } from '../../similarity/store/queries.ts';
 import { loadUnitTree } from '../../units/store/units.ts';
 import { entryFolders, type PackageEntry, packageSheets, SUMMARY_FILE } from '../sheet.ts';
 
@@ -129,21 +130,8 @@ export async function packageEntries(
 
 /** Highest 重复率 per entry in the contest's latest finished scan. */
 async function latestRates(db: Db, contestId: number): Promise<Map<number, number>> {
-  const run = await db
-    .selectFrom('similarity_runs')
-    .select('id')
-    .where('contest_id', '=', contestId)
-    .where('status', '=', 'done')
-    .orderBy('version', 'desc')
-    .executeTakeFirst();
-  if (!run) return new Map();
-  const rows = await db
-    .selectFrom('similarity_reports')
-    .select(['entry_id', (eb) => eb.fn.max('rate').as('rate')])
-    .where('run_id', '=', run.id)
-    .groupBy('entry_id')
-    .execute();
-  return new Map(rows.map((r) => [r.entry_id, Number(r.rate)]));
+  const run = await latestRun(db, contestId);
+  return run ? entryRates(db, run.id) : new Map();
 }
 
 export interface WrittenPackage {

@@ -219,6 +219,17 @@ export async function reportsByKey(db: Db, runId: number, keys: string[]): Promi
   return map;
 }
 
+/** The highest 重复率 of each entry's documents in a run. */
+export async function entryRates(db: Db, runId: number): Promise<Map<number, number>> {
+  const rows = await db
+    .selectFrom('similarity_reports')
+    .select(['entry_id', (eb) => eb.fn.max('rate').as('rate')])
+    .where('run_id', '=', runId)
+    .groupBy('entry_id')
+    .execute();
+  return new Map(rows.map((r) => [r.entry_id, Number(r.rate)]));
+}
+
 /** Every entry document's rate in a run (for the histogram). */
 export async function runRates(db: Db, runId: number): Promise<number[]> {
   return (await db.selectFrom('similarity_reports').select('rate').where('run_id', '=', runId).execute()).map((r) => Number(r.rate));
