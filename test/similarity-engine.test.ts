@@ -261,6 +261,25 @@ describe('SimilarityCorpus', () => {
     expect(excluded.documents.find((d) => d.id === 'e0')!.rate).toBe(0);
   });
 
+  it('bridges a changed character inside a passage one document holds, not the text between passages shared with two', () => {
+    const passage = (): string => text(normalize(body(3)).chars.subarray(0, 20));
+    const [fromA, fromB, before, after] = [passage(), passage(), passage(), passage()];
+    const docs = [
+      { id: 'A', text: body(20) + fromA + body(20) },
+      { id: 'B', text: body(20) + fromB + body(20) },
+      // two incidental matches with three characters of its own between them
+      { id: 'between', text: `${body(20)}${fromA}739${fromB}${body(20)}` },
+      // one passage of C with a character changed
+      { id: 'C', text: `${body(20)}${before}8${after}${body(20)}` },
+      { id: 'edited', text: `${body(20)}${before}7${after}${body(20)}` },
+    ];
+    const r = findSimilarity(docs);
+    const doc = (id: string) => r.documents.find((d) => d.id === id)!;
+    expect(doc('between').duplicateChars).toBe(40);
+    expect(doc('edited').duplicateChars).toBe(41);
+    expect(doc('C').duplicateChars).toBe(41);
+  });
+
   it('gives the same result when documents are added after a first result', () => {
     const base = body(40);
     const docs = Array.from({ length: 8 }, (_, i) => ({

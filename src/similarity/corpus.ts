@@ -80,7 +80,7 @@ export class SimilarityCorpus {
       }
       if (spans.length) alignments.push({ a, b, spans });
     }
-    return { options, ...buildReports(docs, index.states, alignments, common, options), common: commonPassages(docs, common) };
+    return { options, ...buildReports(docs, index, alignments, common, options), common: commonPassages(docs, common) };
   }
 }
 

@@ -334,6 +334,34 @@ export function relatedPairs(index: KgramIndex, docs: readonly PreparedDocument[
   return pairs;
 }
 
+/** The group of document `d`'s k-gram at `position` when it is shared outside common text, or -1. */
+export function groupAt(index: KgramIndex, d: number, position: number): number {
+  const { docKgrams } = index;
+  let lo = index.docKgramStart[d];
+  let hi = index.docKgramStart[d + 1];
+  const from = position * 2 ** 32;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (docKgrams[mid] < from) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < index.docKgramStart[d + 1] && docKgrams[lo] < from + 2 ** 32 ? docKgrams[lo] - from : -1;
+}
+
+/** Whether groups g and h are both held by a document other than `except` (group lists ascend by document). */
+export function groupsMeet(index: KgramIndex, g: number, h: number, except: number): boolean {
+  const { groupStart, groupDocs } = index;
+  let x = groupStart[g];
+  let y = groupStart[h];
+  while (x < groupStart[g + 1] && y < groupStart[h + 1]) {
+    const [a, b] = [groupDocs[x], groupDocs[y]];
+    if (a === b && a !== except) return true;
+    if (a <= b) x++;
+    if (b <= a) y++;
+  }
+  return false;
+}
+
 /** Key of the pair of documents x < y. */
 export const pairKey = (x: number, y: number): number => x * 2 ** 26 + y;
 

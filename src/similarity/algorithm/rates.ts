@@ -1,6 +1,6 @@
 import type { PreparedDocument } from './document.ts';
-import { SHARED } from './kgramIndex.ts';
-import { bridgeGaps, countMarked, countMarkedWithin, coverage, dropShortRuns, mark } from '../util/masks.ts';
+import { groupAt, groupsMeet, type KgramIndex, SHARED } from './kgramIndex.ts';
+import { countMarked, countMarkedWithin, coverage, dropShortRuns, mark } from '../util/masks.ts';
 import { normalize, originalRange } from '../text/normalize.ts';
 import type { DocumentReport, PairReport, SimilarityOptions, SourceShare, Span } from '../types.ts';
 
@@ -19,14 +19,14 @@ const union = (target: Uint8Array, source: Uint8Array): void => {
  * Rates, sources and pairs, following the contract: template text counts in neither numerator
  * nor denominator; duplicate text is the union of every passage of at least `minMatch`
  * characters shared with another document (the k-grams another document holds, gaps of a few
- * changed characters bridged), common text included unless excluded. It comes from the index,
- * so every related document counts, aligned or not. Sources and pairs come from the aligned
- * pairs, those sharing at least `pairMinChars` characters outside common text (that is no one
- * document's) with each other.
+ * changed characters bridged where one document holds the text on both sides), common text
+ * included unless excluded. It comes from the index, so every related document counts, aligned
+ * or not. Sources and pairs come from the aligned pairs, those sharing at least `pairMinChars`
+ * characters outside common text (that is no one document's) with each other.
  */
 export function buildReports(
   docs: readonly PreparedDocument[],
-  states: readonly Uint8Array[],
+  index: KgramIndex,
   alignments: readonly Alignment[],
   common: Map<number, Uint8Array>,
   options: SimilarityOptions,
@@ -86,8 +86,7 @@ export function buildReports(
   docs.forEach((d, i) => {
     if (d.library) return;
     const commonMask = common.get(i);
-    const dup = coverage(states[i], SHARED, d.chars.length, minMatch);
-    bridgeGaps(dup, options.maxGap);
+    const dup = duplicateMask(index, i, d.chars.length, options);
     dropShortRuns(dup, excluded[i], minMatch);
     const duplicateChars = countMarked(dup, excluded[i]);
     const quotedDuplicateChars = d.quoted ? countMarkedWithin(dup, d.quoted, excluded[i]) : 0;
@@ -110,6 +109,40 @@ export function buildReports(
     });
   });
   return { documents, pairs };
+}
+
+/**
+ * Characters of document `doc` covered by a k-gram another document holds, and the gaps of at
+ * most `maxGap` characters between two such passages when one document holds both: a changed
+ * character inside one copied passage. Two passages shared with different documents are two
+ * incidental matches, and the text between them is nobody's. Each side's holders are those of
+ * its nearest k-gram shared outside common text (common k-grams list no holders); a side that
+ * is common text throughout is not bridged.
+ */
+function duplicateMask(index: KgramIndex, doc: number, length: number, { minMatch: k, maxGap }: SimilarityOptions): Uint8Array {
+  const states = index.states[doc];
+  const covered = coverage(states, SHARED, length, k);
+  const dup = covered.slice();
+  /** Group of the nearest k-gram shared outside common text at `from`, `from + step`, … within `[first, last]`, or -1. */
+  const nearestGroup = (from: number, step: number, first: number, last: number): number => {
+    for (let q = from; q >= first && q <= last; q += step) if (states[q] === SHARED) return groupAt(index, doc, q);
+    return -1;
+  };
+  // the previous run of covered characters [leftStart, leftEnd), then each run [start, end)
+  let leftStart = -1;
+  let leftEnd = -1;
+  for (let start = covered.indexOf(1); start >= 0 && start < length; ) {
+    let end = start;
+    while (end < length && covered[end]) end++;
+    if (leftEnd >= 0 && start - leftEnd <= maxGap) {
+      const left = nearestGroup(leftEnd - k, -1, leftStart, leftEnd - k);
+      const right = nearestGroup(start, 1, start, end - k);
+      if (left >= 0 && right >= 0 && groupsMeet(index, left, right, doc)) dup.fill(1, leftEnd, start);
+    }
+    [leftStart, leftEnd] = [start, end];
+    start = covered.indexOf(1, end);
+  }
+  return dup;
 }
 
 /** `base` ∪ `extra` (either may be missing), or null when both are. */
