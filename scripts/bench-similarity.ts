@@ -56,15 +56,19 @@ interface Run extends Accuracy {
   note: string;
 }
 
-/** Accuracy of measured rates against the truth. */
-function score(docs: readonly BenchDocument[], measured: Map<string, number>): Accuracy {
+/**
+ * Accuracy of measured rates against the truth. A document's side of the threshold is the
+ * verdict `flagged` says when it is given: the CLI's report rounds rates to four decimals, so a
+ * rate of 0.29996 reads 0.3 there while the document is rightly not flagged.
+ */
+function score(docs: readonly BenchDocument[], measured: Map<string, number>, flagged?: Map<string, boolean>): Accuracy {
   const errors: number[] = [];
   let wrongSide = 0;
   for (const d of docs) {
     if (d.rate === null) continue;
     const rate = measured.get(d.id) ?? 0;
     errors.push(Math.abs(rate - d.rate));
-    if (rate >= THRESHOLD !== d.rate >= THRESHOLD) wrongSide++;
+    if ((flagged?.get(d.id) ?? rate >= THRESHOLD) !== d.rate >= THRESHOLD) wrongSide++;
   }
   errors.sort((a, b) => a - b);
   return { medianError: errors[Math.floor(errors.length / 2)] ?? 0, maxError: errors[errors.length - 1] ?? 0, wrongSide };
@@ -206,6 +210,7 @@ async function cliRun(corpus: CorpusFile, dir: string): Promise<Run> {
   const { peakRssMb } = JSON.parse(await readFile(usage, 'utf8'));
   const report = JSON.parse(await readFile(json, 'utf8')) as ScanReport;
   const measured = new Map(report.documents.map((d) => [d.path, d.rate]));
+  const flagged = new Map(report.documents.map((d) => [d.path, d.flagged]));
   const reported = new Set(report.pairs.filter((p) => p.crossProject).map((p) => [p.a, p.b].sort().join('\n')));
   const twins = corpus.twins.filter((t) => reported.has([...t].sort().join('\n'))).length;
   const sizes = `JSON ${((await stat(json)).size / 2 ** 20).toFixed(1)} MB, xlsx ${((await stat(xlsx)).size / 2 ** 20).toFixed(1)} MB`;
@@ -216,7 +221,7 @@ async function cliRun(corpus: CorpusFile, dir: string): Promise<Run> {
     documents: docs.filter((d) => !d.library).length,
     wallMs: ms,
     peakRssMb,
-    ...score(docs, measured),
+    ...score(docs, measured, flagged),
     note: `${report.pairs.length} 对 pairs，一稿多投 twins ${twins}/${corpus.twins.length}，${sizes}`,
   };
 }
