@@ -1,3 +1,4 @@
+import { authorsByEntry, authorsOfEntries } from '../../contests/authors.ts';
 import type { Db } from '../../db/connect.ts';
 import type { EntryStatus } from '../../db/schema.ts';
 import { ENTRY_STATUSES } from '../../entries/status.ts';
@@ -98,15 +99,7 @@ async function loadChecklists(db: Db, contestId: number, entryId?: number): Prom
   if (entryId !== undefined) query = query.where('e.id', '=', entryId);
   const rows = await query.orderBy('e.code').execute();
 
-  let authorQuery = db
-    .selectFrom('authors as a')
-    .innerJoin('entries as e', 'e.id', 'a.entry_id')
-    .select(['a.entry_id', 'a.name', 'a.unit'])
-    .where('e.contest_id', '=', contestId);
-  if (entryId !== undefined) authorQuery = authorQuery.where('e.id', '=', entryId);
-  const authors = new Map<number, { name: string; unit: string | null }[]>();
-  for (const a of await authorQuery.orderBy('a.entry_id').orderBy('a.position').execute())
-    authors.set(a.entry_id, [...(authors.get(a.entry_id) ?? []), { name: a.name, unit: a.unit }]);
+  const authors = entryId === undefined ? await authorsByEntry(db, contestId) : await authorsOfEntries(db, [entryId]);
 
   const decisions = await latestDecisions(db, contestId, entryId);
   return rows.map((r) => {
@@ -119,7 +112,7 @@ async function loadChecklists(db: Db, contestId: number, entryId?: number): Prom
       group: r.group_name,
       status: r.status,
       statusLabel: ENTRY_STATUSES[r.status],
-      authors: authors.get(r.id) ?? [],
+      authors: (authors.get(r.id) ?? []).map((a) => ({ name: a.name, unit: a.unit })),
       verdict: r.verdict ?? 'unchecked',
       checks: r.checks_json ? eligibilityChecks.read(r.checks_json) : [],
       checkedAt: r.checked_at,

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { authorsByEntry } from '../../contests/authors.ts';
 import type { Db } from '../../db/connect.ts';
 import { contestAwards } from '../../awards/store/contest.ts';
 import { latestRun } from '../../similarity/store/queries.ts';
@@ -18,7 +19,7 @@ export interface EntryTableData {
 }
 
 export async function loadEntryTable(db: Db, contestId: number): Promise<EntryTableData> {
-  const [entries, authors, run, reviews] = await Promise.all([
+  const [entries, authorsOf, run, reviews] = await Promise.all([
     db
       .selectFrom('entries as e')
       .leftJoin('categories as c', 'c.id', 'e.category_id')
@@ -36,14 +37,7 @@ export async function loadEntryTable(db: Db, contestId: number): Promise<EntryTa
       ])
       .where('e.contest_id', '=', contestId)
       .execute(),
-    db
-      .selectFrom('authors as a')
-      .innerJoin('entries as e', 'e.id', 'a.entry_id')
-      .select(['a.entry_id', 'a.name', 'a.unit'])
-      .where('e.contest_id', '=', contestId)
-      .orderBy('a.entry_id')
-      .orderBy('a.position')
-      .execute(),
+    authorsByEntry(db, contestId),
     latestRun(db, contestId),
     db
       .selectFrom('assignments as a')
@@ -72,8 +66,6 @@ export async function loadEntryTable(db: Db, contestId: number): Promise<EntryTa
     }
   }
 
-  const authorsOf = new Map<number, { name: string; unit: string | null }[]>();
-  for (const a of authors) authorsOf.set(a.entry_id, [...(authorsOf.get(a.entry_id) ?? []), a]);
   const reviewsOf = new Map(reviews.map((r) => [r.entry_id, { assigned: Number(r.assigned), submitted: Number(r.submitted ?? 0) }]));
 
   let awardsProblem: string | null = null;

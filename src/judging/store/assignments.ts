@@ -1,5 +1,6 @@
 import { type Db, inTransaction, nowIso } from '../../db/connect.ts';
 import { audit } from '../../audit/log.ts';
+import { authorsOfEntries } from '../../contests/authors.ts';
 import { type AssignableEntry, type AssignableExpert, type AssignmentPlan, pickExtraReviewer, planAssignments } from '../assign.ts';
 import { conflictReason } from '../conflicts.ts';
 import { VALID_STATUSES } from '../../entries/status.ts';
@@ -45,17 +46,10 @@ async function loadAssignables(db: Db, contestId: number) {
     .where('intake', '=', 'admitted')
     .orderBy('id')
     .execute();
-  const authors = entries.length
-    ? await db
-        .selectFrom('authors')
-        .select(['entry_id', 'unit', 'county'])
-        .where(
-          'entry_id',
-          'in',
-          entries.map((e) => e.id),
-        )
-        .execute()
-    : [];
+  const authors = await authorsOfEntries(
+    db,
+    entries.map((e) => e.id),
+  );
 
   // A panel for a whole category serves every group of it; a group panel only its group.
   const panelFor = (categoryId: number | null, group: string | null) =>
@@ -82,7 +76,7 @@ async function loadAssignables(db: Db, contestId: number) {
     assignable.push({
       id: e.id,
       panel: panelKey(panel.category_id, panel.group_name),
-      authors: authors.filter((a) => a.entry_id === e.id),
+      authors: authors.get(e.id) ?? [],
     });
   }
   return { assignable, experts: [...experts.values()], unpanelled };

@@ -1,4 +1,5 @@
 import { audit } from '../../audit/log.ts';
+import { authorsOfEntries } from '../../contests/authors.ts';
 import { type Db, nowIso } from '../../db/connect.ts';
 import type { UnitRowDb } from '../../db/schema.ts';
 import { gridOf, loadWorkbook, SpreadsheetError } from '../../spreadsheet/workbook.ts';
@@ -274,27 +275,14 @@ export async function matchUnassignedEntries(db: Db, contestId: number, userId: 
     .where('unit_id', 'is', null)
     .execute();
   if (entries.length === 0) return 0;
-  const authors = await db
-    .selectFrom('authors')
-    .select(['entry_id', 'unit', 'county'])
-    .where(
-      'entry_id',
-      'in',
-      entries.map((e) => e.id),
-    )
-    .orderBy('entry_id')
-    .orderBy('position')
-    .execute();
+  const authors = await authorsOfEntries(
+    db,
+    entries.map((e) => e.id),
+  );
   let matched = 0;
   await db.transaction().execute(async (trx) => {
     for (const e of entries) {
-      const found = matchUnit(
-        tree,
-        cluesOf(
-          e,
-          authors.filter((a) => a.entry_id === e.id),
-        ),
-      );
+      const found = matchUnit(tree, cluesOf(e, authors.get(e.id) ?? []));
       if (!found.unit) continue;
       await trx.updateTable('entries').set({ unit_id: found.unit.id }).where('id', '=', e.id).execute();
       matched++;
@@ -323,24 +311,16 @@ export async function unmatchedEntries(db: Db, contestId: number): Promise<Unmat
     .where('unit_id', 'is', null)
     .orderBy('code')
     .execute();
-  const authors = rows.length
-    ? await db
-        .selectFrom('authors')
-        .select(['entry_id', 'unit'])
-        .where(
-          'entry_id',
-          'in',
-          rows.map((r) => r.id),
-        )
-        .orderBy('position')
-        .execute()
-    : [];
+  const authors = await authorsOfEntries(
+    db,
+    rows.map((r) => r.id),
+  );
   return rows.map((r) => ({
     id: r.id,
     code: r.code,
     title: r.title,
     label: r.unit_label,
-    authorUnits: [...new Set(authors.filter((a) => a.entry_id === r.id && a.unit).map((a) => a.unit))].join('、'),
+    authorUnits: [...new Set((authors.get(r.id) ?? []).filter((a) => a.unit).map((a) => a.unit))].join('、'),
     sourcePath: r.source_path,
   }));
 }
