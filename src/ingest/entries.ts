@@ -1,6 +1,7 @@
 import type { Db } from '../db/connect.ts';
 import { authorsByEntry } from '../contests/authors.ts';
 import type { EntryStatus } from '../db/schema.ts';
+import { categoryOf, entriesWithCategory } from '../entries/store/entries.ts';
 
 export interface EntryListItem {
   id: number;
@@ -26,20 +27,8 @@ export interface EntryFilter {
 
 /** A contest's imported entries in code order, with authors and file counts. */
 export async function listEntries(db: Db, contestId: number, filter: EntryFilter = {}): Promise<EntryListItem[]> {
-  let query = db
-    .selectFrom('entries as e')
-    .leftJoin('categories as c', 'c.id', 'e.category_id')
-    .select([
-      'e.id',
-      'e.code',
-      'e.title',
-      'e.category_label',
-      'e.group_name',
-      'e.status',
-      'e.source_path',
-      'c.key as category_key',
-      'c.name as category_name',
-    ])
+  let query = entriesWithCategory(db, contestId)
+    .select('e.source_path')
     .select((eb) => [
       eb.selectFrom('files').select(eb.fn.countAll().as('n')).whereRef('files.entry_id', '=', 'e.id').as('files'),
       eb
@@ -48,8 +37,7 @@ export async function listEntries(db: Db, contestId: number, filter: EntryFilter
         .whereRef('files.entry_id', '=', 'e.id')
         .where('files.error', 'is not', null)
         .as('file_errors'),
-    ])
-    .where('e.contest_id', '=', contestId);
+    ]);
   if (filter.category) query = query.where('c.key', '=', filter.category);
   if (filter.status) query = query.where('e.status', '=', filter.status);
   const rows = await query.orderBy('e.code').execute();
@@ -58,7 +46,7 @@ export async function listEntries(db: Db, contestId: number, filter: EntryFilter
     id: r.id,
     code: r.code,
     title: r.title,
-    category: r.category_key && r.category_name ? { key: r.category_key, name: r.category_name } : null,
+    category: categoryOf(r),
     categoryLabel: r.category_label,
     group: r.group_name,
     status: r.status,

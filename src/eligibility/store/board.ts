@@ -1,5 +1,6 @@
 import { authorsByEntry, authorsOfEntries } from '../../contests/authors.ts';
 import type { Db } from '../../db/connect.ts';
+import { categoryOf, entriesWithCategory } from '../../entries/store/entries.ts';
 import type { EntryStatus } from '../../db/schema.ts';
 import { ENTRY_STATUSES } from '../../entries/status.ts';
 import { decisionOf, type EligibilityDecision } from './decisions.ts';
@@ -78,24 +79,9 @@ const addTo = (c: Counts, e: EntryChecklist) => {
 
 /** Every entry of the contest with its checklist and the decision in force. */
 async function loadChecklists(db: Db, contestId: number, entryId?: number): Promise<EntryChecklist[]> {
-  let query = db
-    .selectFrom('entries as e')
-    .leftJoin('categories as c', 'c.id', 'e.category_id')
+  let query = entriesWithCategory(db, contestId)
     .leftJoin('eligibility_results as r', 'r.entry_id', 'e.id')
-    .select([
-      'e.id',
-      'e.code',
-      'e.title',
-      'e.group_name',
-      'e.status',
-      'e.updated_at',
-      'c.key as category_key',
-      'c.name as category_name',
-      'r.checks_json',
-      'r.verdict',
-      'r.checked_at',
-    ])
-    .where('e.contest_id', '=', contestId);
+    .select(['e.updated_at', 'r.checks_json', 'r.verdict', 'r.checked_at']);
   if (entryId !== undefined) query = query.where('e.id', '=', entryId);
   const rows = await query.orderBy('e.code').execute();
 
@@ -108,7 +94,7 @@ async function loadChecklists(db: Db, contestId: number, entryId?: number): Prom
       id: r.id,
       code: r.code,
       title: r.title,
-      category: r.category_key && r.category_name ? { key: r.category_key, name: r.category_name } : null,
+      category: categoryOf(r),
       group: r.group_name,
       status: r.status,
       statusLabel: ENTRY_STATUSES[r.status],

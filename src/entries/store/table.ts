@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { authorsByEntry } from '../../contests/authors.ts';
 import type { Db } from '../../db/connect.ts';
+import { entriesWithCategory } from './entries.ts';
 import { contestAwards } from '../../awards/store/contest.ts';
 import { latestRun } from '../../similarity/store/queries.ts';
 import type { EntryTableRow } from '../table.ts';
@@ -20,22 +21,9 @@ export interface EntryTableData {
 
 export async function loadEntryTable(db: Db, contestId: number): Promise<EntryTableData> {
   const [entries, authorsOf, run, reviews] = await Promise.all([
-    db
-      .selectFrom('entries as e')
-      .leftJoin('categories as c', 'c.id', 'e.category_id')
+    entriesWithCategory(db, contestId)
       .leftJoin('eligibility_results as r', 'r.entry_id', 'e.id')
-      .select([
-        'e.id',
-        'e.code',
-        'e.title',
-        'e.category_id',
-        'e.category_label',
-        'c.name as category',
-        'e.group_name',
-        'e.status',
-        'r.verdict',
-      ])
-      .where('e.contest_id', '=', contestId)
+      .select(['e.category_id', 'r.verdict'])
       .execute(),
     authorsByEntry(db, contestId),
     latestRun(db, contestId),
@@ -90,7 +78,7 @@ export async function loadEntryTable(db: Db, contestId: number): Promise<EntryTa
       code: e.code,
       title: e.title,
       categoryId: e.category_id,
-      category: e.category ?? e.category_label,
+      category: e.category_name ?? e.category_label,
       group: e.group_name,
       unit: [...new Set(people.map((p) => p.unit).filter((u): u is string => !!u))].join('、'),
       authors: people.map((p) => p.name),

@@ -9,6 +9,7 @@ import { authorsByEntry } from '../../contests/authors.ts';
 import { contestRuleSet, getContest } from '../../contests/index.ts';
 import type { Db } from '../../db/connect.ts';
 import { VALID_STATUSES } from '../../entries/status.ts';
+import { entriesWithCategory } from '../../entries/store/entries.ts';
 import { tablesWorkbook } from '../../exports/workbook.ts';
 import type { BlobStore } from '../../storage/blobs.ts';
 import { entryRates, latestRun } from '../../similarity/store/queries.ts';
@@ -47,21 +48,7 @@ export async function packageEntries(
     if (!ruleSet.categories.some((c) => c.key === key)) throw new PackageError(`本竞赛没有标识为“${key}”的类别`);
   }
   const awards = await contestAwards(db, contestId);
-  const rows = await db
-    .selectFrom('entries as e')
-    .leftJoin('categories as c', 'c.id', 'e.category_id')
-    .select([
-      'e.id',
-      'e.code',
-      'e.title',
-      'e.group_name',
-      'e.status',
-      'e.intake',
-      'c.key as category_key',
-      'c.name as category_name',
-      'e.category_label',
-    ])
-    .where('e.contest_id', '=', contestId)
+  const rows = await entriesWithCategory(db, contestId)
     .where('e.intake', '=', 'admitted')
     .where('e.status', 'in', [...VALID_STATUSES])
     .execute();
