@@ -1,4 +1,5 @@
-import { type Command, UsageError } from '../command.ts';
+import { type Command, type CommandContext, UsageError } from '../command.ts';
+import type { Db } from '../../db/connect.ts';
 import { contestId, withDb } from '../db.ts';
 import { addMember, listMembers, MEMBER_ROLE_LABELS, MembershipError, removeMember } from '../../contests/members.ts';
 
@@ -9,14 +10,20 @@ const username = (value: string | undefined): string => {
   return value;
 };
 
-async function refusing(work: () => Promise<number>): Promise<number> {
-  try {
-    return await work();
-  } catch (err) {
-    if (!(err instanceof MembershipError)) throw err;
-    console.error(err.message);
-    return 1;
-  }
+/** Runs a change to one account's membership (CONTEST USER); a refusal is printed in Chinese and exits 1. */
+async function onMember(ctx: CommandContext, work: (db: Db, contest: number, user: string) => Promise<void>): Promise<number> {
+  const id = contestId(ctx.positionals[0]);
+  const user = username(ctx.positionals[1]);
+  return withDb(ctx.values.db, async (db) => {
+    try {
+      await work(db, id, user);
+      return 0;
+    } catch (err) {
+      if (!(err instanceof MembershipError)) throw err;
+      console.error(err.message);
+      return 1;
+    }
+  });
 }
 
 export const membersListCommand: Command = {
@@ -39,34 +46,22 @@ export const membersAddCommand: Command = {
   name: ['members', 'add'],
   summary: { zh: '让组织者账号管理这个竞赛（记入审计日志）', en: 'Let an organizer account work on a contest (audited)' },
   usage: 'CONTEST USER [--json]',
-  async run(ctx) {
-    const id = contestId(ctx.positionals[0]);
-    const user = username(ctx.positionals[1]);
-    return withDb(ctx.values.db, (db) =>
-      refusing(async () => {
-        await addMember(db, id, user, 'organizer', null);
-        if (ctx.json) ctx.printJson({ contest: id, username: user, role: 'organizer' });
-        else ctx.print(`已把 ${user} 加为竞赛 #${id} 的组织者`);
-        return 0;
-      }),
-    );
-  },
+  run: (ctx) =>
+    onMember(ctx, async (db, id, user) => {
+      await addMember(db, id, user, 'organizer', null);
+      if (ctx.json) ctx.printJson({ contest: id, username: user, role: 'organizer' });
+      else ctx.print(`已把 ${user} 加为竞赛 #${id} 的组织者`);
+    }),
 };
 
 export const membersRemoveCommand: Command = {
   name: ['members', 'remove'],
   summary: { zh: '把账号移出竞赛（记入审计日志）', en: 'Remove an account from a contest (audited)' },
   usage: 'CONTEST USER [--json]',
-  async run(ctx) {
-    const id = contestId(ctx.positionals[0]);
-    const user = username(ctx.positionals[1]);
-    return withDb(ctx.values.db, (db) =>
-      refusing(async () => {
-        const removed = await removeMember(db, id, user, null);
-        if (ctx.json) ctx.printJson({ contest: id, username: user, removed });
-        else ctx.print(removed ? `已把 ${user} 移出竞赛 #${id}` : `${user} 本来就不是竞赛 #${id} 的成员`);
-        return 0;
-      }),
-    );
-  },
+  run: (ctx) =>
+    onMember(ctx, async (db, id, user) => {
+      const removed = await removeMember(db, id, user, null);
+      if (ctx.json) ctx.printJson({ contest: id, username: user, removed });
+      else ctx.print(removed ? `已把 ${user} 移出竞赛 #${id}` : `${user} 本来就不是竞赛 #${id} 的成员`);
+    }),
 };
