@@ -18,45 +18,34 @@ export interface UnitAccount {
   createdAt: string;
 }
 
-/** The unit an account acts for, or undefined for any other account. */
-export async function unitAccountOf(db: Db, userId: number): Promise<UnitAccount | undefined> {
-  const row = await db
+/** Unit accounts with their user and unit, as UnitAccount reads them. */
+const unitAccounts = (db: Db) =>
+  db
     .selectFrom('unit_accounts as a')
     .innerJoin('users as u', 'u.id', 'a.user_id')
     .innerJoin('units as n', 'n.id', 'a.unit_id')
-    .select(['a.user_id', 'u.username', 'a.contest_id', 'a.unit_id', 'n.name', 'a.created_at'])
-    .where('a.user_id', '=', userId)
-    .executeTakeFirst();
-  return (
-    row && {
-      userId: row.user_id,
-      username: row.username,
-      contestId: row.contest_id,
-      unitId: row.unit_id,
-      unitName: row.name,
-      createdAt: row.created_at,
-    }
-  );
+    .select(['a.user_id', 'u.username', 'a.contest_id', 'a.unit_id', 'n.name', 'a.created_at']);
+
+type UnitAccountRow = Awaited<ReturnType<ReturnType<typeof unitAccounts>['execute']>>[number];
+
+const toUnitAccount = (row: UnitAccountRow): UnitAccount => ({
+  userId: row.user_id,
+  username: row.username,
+  contestId: row.contest_id,
+  unitId: row.unit_id,
+  unitName: row.name,
+  createdAt: row.created_at,
+});
+
+/** The unit an account acts for, or undefined for any other account. */
+export async function unitAccountOf(db: Db, userId: number): Promise<UnitAccount | undefined> {
+  const row = await unitAccounts(db).where('a.user_id', '=', userId).executeTakeFirst();
+  return row && toUnitAccount(row);
 }
 
 export async function listUnitAccounts(db: Db, contestId: number): Promise<UnitAccount[]> {
-  const rows = await db
-    .selectFrom('unit_accounts as a')
-    .innerJoin('users as u', 'u.id', 'a.user_id')
-    .innerJoin('units as n', 'n.id', 'a.unit_id')
-    .select(['a.user_id', 'u.username', 'a.contest_id', 'a.unit_id', 'n.name', 'a.created_at'])
-    .where('a.contest_id', '=', contestId)
-    .orderBy('n.sort_order')
-    .orderBy('u.username')
-    .execute();
-  return rows.map((r) => ({
-    userId: r.user_id,
-    username: r.username,
-    contestId: r.contest_id,
-    unitId: r.unit_id,
-    unitName: r.name,
-    createdAt: r.created_at,
-  }));
+  const rows = await unitAccounts(db).where('a.contest_id', '=', contestId).orderBy('n.sort_order').orderBy('u.username').execute();
+  return rows.map(toUnitAccount);
 }
 
 /** Creates a unit's account with a one-time password (shown once, changed at first sign-in); audited. */
