@@ -10,6 +10,9 @@ import { CappedMap } from '../util/capped-map.ts';
 
 export type Db = Kysely<Database>;
 
+/** A row of a query built by a function, for the function that maps it: `QueryRow<ReturnType<typeof query>>`. */
+export type QueryRow<Q extends { execute(): Promise<unknown[]> }> = Awaited<ReturnType<Q['execute']>>[number];
+
 // PostgreSQL returns BIGINT (file sizes, counts) as strings; every value we store fits a double exactly.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 

@@ -1,5 +1,5 @@
 import { type Selectable, sql } from 'kysely';
-import type { Db } from '../../db/connect.ts';
+import type { Db, QueryRow } from '../../db/connect.ts';
 import type { EntryStatus, SimilarityPairsTable, SimilarityRun } from '../../db/schema.ts';
 import { inChunks } from '../../util/chunks.ts';
 import type { DocumentReport, SourceShare as EngineSourceShare, PairReport } from '../types.ts';
@@ -163,7 +163,7 @@ function reportQuery(db: Db, runId: number) {
     .where('r.run_id', '=', runId);
 }
 
-type ReportQueryRow = Awaited<ReturnType<ReturnType<typeof reportQuery>['execute']>>[number];
+type ReportQueryRow = QueryRow<ReturnType<typeof reportQuery>>;
 
 const toReportRow = (r: ReportQueryRow): ReportRow => ({
   id: r.id,

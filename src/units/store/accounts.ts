@@ -1,5 +1,5 @@
 import { audit } from '../../audit/log.ts';
-import { type Db, nowIso } from '../../db/connect.ts';
+import { type Db, nowIso, type QueryRow } from '../../db/connect.ts';
 import { createUser } from '../../users/accounts.ts';
 import { generatePassword } from '../../users/passwords.ts';
 import { UnitInputError } from './units.ts';
@@ -26,7 +26,7 @@ const unitAccounts = (db: Db) =>
     .innerJoin('units as n', 'n.id', 'a.unit_id')
     .select(['a.user_id', 'u.username', 'a.contest_id', 'a.unit_id', 'n.name', 'a.created_at']);
 
-type UnitAccountRow = Awaited<ReturnType<ReturnType<typeof unitAccounts>['execute']>>[number];
+type UnitAccountRow = QueryRow<ReturnType<typeof unitAccounts>>;
 
 const toUnitAccount = (row: UnitAccountRow): UnitAccount => ({
   userId: row.user_id,
