@@ -98,6 +98,16 @@ export class Client {
     return other;
   }
 
+  /** A cookie as the browser holds it (encoded). */
+  cookie(name: string): string | undefined {
+    return this.cookies.get(name);
+  }
+
+  /** Sets a cookie as a forger would. */
+  setCookie(name: string, value: string): void {
+    this.cookies.set(name, value);
+  }
+
   async request(opts: {
     method: string;
     url: string;

@@ -57,6 +57,20 @@ describe('login', () => {
     expect(page.body).toContain('竞赛列表');
   });
 
+  it('reads a session cookie whose token or signature was altered as nobody signed in', async () => {
+    const c = new Client(server.app);
+    await c.login('organizer');
+    expect((await c.get('/contests')).statusCode).toBe(200);
+    const cookie = c.cookie('casejury_session');
+    expect(cookie).toMatch(/\./);
+    const [token, signature] = decodeURIComponent(cookie ?? '').split('.');
+    for (const forged of [`${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}.${signature}`, token]) {
+      const other = new Client(server.app);
+      other.setCookie('casejury_session', encodeURIComponent(forged));
+      expect((await other.get('/contests')).statusCode).toBe(303);
+    }
+  });
+
   it('never redirects to another site after login', async () => {
     const c = new Client(server.app);
     const page = await c.get('/login');

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
-/** libsodium secretbox key size, what @fastify/secure-session expects. */
+/** The session key's size: 256 bits, from which the cookie-signing keys are derived. */
 export const SESSION_KEY_BYTES = 32;
 
 function decodeKey(text: string, origin: string): Buffer {

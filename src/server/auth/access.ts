@@ -5,6 +5,7 @@ import { endSession, resumeSession, type SessionUser, startSession } from '../..
 import { memberRole } from '../../contests/members.ts';
 import { HttpError, notFound } from '../http-error.ts';
 import { isHtmx } from '../htmx.ts';
+import { CSRF_COOKIE, SESSION_COOKIE } from '../security.ts';
 import { CONTEST_OBJECTS, isContestRoute, pathParams, undeclaredParams } from './contest-scope.ts';
 
 /** Members of the route's contest (its `:contestId`) with one of these roles; administrators always. */
@@ -35,13 +36,6 @@ export const CONTEST_ORGANIZERS: ContestAccess = { contest: ['organizer'] };
 const isContestAccess = (access: Access | undefined): access is ContestAccess => typeof access === 'object' && 'contest' in access;
 const isAdminsOnly = (access: Access | undefined): boolean => Array.isArray(access) && access.every((r) => r === 'admin');
 
-declare module '@fastify/secure-session' {
-  interface SessionData {
-    /** The session token (src/users/sessions.ts): the database knows its hash, and whether it has ended. */
-    token: string;
-  }
-}
-
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
@@ -68,19 +62,37 @@ declare module 'fastify' {
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-/** Starts a server-side session for the user (a new cookie, a new CSRF secret); its id becomes the request's. */
-export async function signIn(request: FastifyRequest, user: Pick<User, 'id'>): Promise<void> {
+/** The request's session token (src/users/sessions.ts): the database knows its hash, and whether it has ended. */
+function sessionToken(request: FastifyRequest): string | null {
+  const signed = request.cookies[SESSION_COOKIE];
+  if (!signed) return null;
+  const { valid, value } = request.unsignCookie(signed);
+  return valid ? value : null;
+}
+
+/** Forgets the browser's session cookie. */
+export function dropSessionCookie(reply: FastifyReply): void {
+  reply.clearCookie(SESSION_COOKIE, { path: '/' });
+}
+
+/**
+ * Starts a server-side session for the user: a new cookie, and a new CSRF secret at the next form
+ * (the old one may have been planted before the login). Its id becomes the request's.
+ */
+export async function signIn(request: FastifyRequest, reply: FastifyReply, user: Pick<User, 'id'>): Promise<void> {
   const client = { ip: request.ip, userAgent: request.headers['user-agent'] ?? null };
-  const token = await startSession(request.server.db, user.id, client, request.server.sessionPolicy);
-  request.session.regenerate();
-  request.session.set('token', token);
+  const policy = request.server.sessionPolicy;
+  const token = await startSession(request.server.db, user.id, client, policy);
+  reply.setCookie(SESSION_COOKIE, token, { ...request.server.cookieOptions, maxAge: Math.ceil(policy.lifetimeMs / 1000) });
+  reply.clearCookie(CSRF_COOKIE, { path: '/' });
+  delete request.cookies[CSRF_COOKIE];
 }
 
 /** Ends the request's session in the database, and clears the cookie. */
-export async function signOut(request: FastifyRequest): Promise<void> {
-  const token = request.session.get('token');
-  if (typeof token === 'string') await endSession(request.server.db, token);
-  request.session.delete();
+export async function signOut(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const token = sessionToken(request);
+  if (token) await endSession(request.server.db, token);
+  dropSessionCookie(reply);
 }
 
 /** Only same-site absolute paths, so `?next=` cannot send anyone to another site. */
@@ -89,12 +101,12 @@ export function safeLocalPath(next: unknown, fallback = '/'): string {
 }
 
 /** The session's user, in one indexed lookup; a session that has ended clears the cookie. */
-async function loadUser(request: FastifyRequest): Promise<SessionUser | null> {
-  const token = request.session.get('token');
-  if (typeof token !== 'string') return null;
+async function loadUser(request: FastifyRequest, reply: FastifyReply): Promise<SessionUser | null> {
+  const token = sessionToken(request);
+  if (!token) return null;
   const session = await resumeSession(request.server.db, token, request.server.sessionPolicy);
   if (!session) {
-    request.session.delete();
+    dropSessionCookie(reply);
     return null;
   }
   request.sessionId = session.id;
@@ -176,7 +188,7 @@ export const accessGuard = fp(
     app.addHook('onRequest', async (request, reply) => {
       const { access, allowPendingPassword } = request.routeOptions.config;
       if (access === 'asset') return;
-      request.user = await loadUser(request);
+      request.user = await loadUser(request, reply);
       if (request.is404 || access === 'public') return;
       const user = request.user;
       if (!user) return requireLogin(request, reply);
@@ -198,5 +210,5 @@ export const accessGuard = fp(
       else done();
     });
   },
-  { name: 'access-guard', dependencies: ['@fastify/secure-session', '@fastify/csrf-protection', 'services'] },
+  { name: 'access-guard', dependencies: ['security', 'services'] },
 );

@@ -6,7 +6,7 @@ import { passwordProblem, verifyPassword } from '../../users/passwords.ts';
 import { activeSessions } from '../../users/sessions.ts';
 import { clearFailedLogins, lockedUntil, recordFailedLogin } from '../../users/throttle.ts';
 import { shanghaiMinute } from '../../util/time.ts';
-import { safeLocalPath, signIn, signOut } from './access.ts';
+import { dropSessionCookie, safeLocalPath, signIn, signOut } from './access.ts';
 import { DEVICE_COOKIE, DEVICE_DAYS, DeviceCookies } from './device.ts';
 import { audit } from '../../audit/log.ts';
 import { HttpError, notFound } from '../http-error.ts';
@@ -103,7 +103,7 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, { l
       }
       if (user.disabled_at) return loginPage(reply, next, username, '该账号已停用，请联系系统管理员', 403);
       await clearFailedLogins(app.db, user.id);
-      await signIn(request, user);
+      await signIn(request, reply, user);
       reply.setCookie(DEVICE_COOKIE, devices.issue(user.id), {
         path: '/login',
         httpOnly: true,
@@ -125,7 +125,7 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, { l
 
   app.post('/logout', { config: { access: 'public' } }, async (request, reply) => {
     const user = request.user;
-    await signOut(request);
+    await signOut(request, reply);
     if (user) {
       await audit(app.db, { userId: user.id, contestId: null, action: 'auth.logout', subjectType: 'user', subjectId: user.id });
     }
@@ -153,7 +153,7 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, { l
     if (error) return reply.page('auth/password', { next, error }, { title: '修改密码', status: 422 });
     // Every session of the account ends with the old password; this browser gets a new one.
     await setPassword(app.db, me.id, password);
-    await signIn(request, me);
+    await signIn(request, reply, me);
     return reply.goTo(next);
   });
 
@@ -177,7 +177,7 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, { l
       const me = request.signedIn.id;
       if (!(await endSessions(app.db, me, me, { only: request.params.sessionId }))) throw notFound('登录');
       if (request.params.sessionId === request.sessionId) {
-        request.session.delete();
+        dropSessionCookie(reply);
         return reply.goTo('/login');
       }
       return accountPage(request, reply, '已退出该登录');
