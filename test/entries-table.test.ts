@@ -115,7 +115,7 @@ describe('作品 table of a scored and scanned contest', () => {
 
     for (const r of shown) {
       const best = Math.max(...reports.filter((x) => x.entry_id === r.id).map((x) => Number(x.rate)));
-      expect(r.rate).toBe(`${(best * 100).toFixed(1)}%`);
+      expect(r.rate).toBe(`${(Math.floor(best * 1000 + 1e-9) / 10).toFixed(1)}%`); // cut, never rounded up to the limit
       expect(r.verdict).toBe(VERDICT[checks.find((c) => c.entry_id === r.id)?.verdict ?? 'pass']);
       const e = byId.get(r.id);
       expect(r.score).toBe(e?.score == null ? '—' : e.score.toFixed(2));

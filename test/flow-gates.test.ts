@@ -59,7 +59,7 @@ describe('entry gates', () => {
 
   it('holds an entry at or above the threshold until 保留, and again when its rate rises after the decision', () => {
     expect(summary(input([entry('E1', { rate: 0.3 }), entry('E2', { rate: 0.2999 })]))).toEqual([
-      ['E1', 'similarity', '作品 E1：重复率 30%，达到 30% 的阈值；须在查重中作出保留或取消资格的决定'],
+      ['E1', 'similarity', '作品 E1：重复率 30.0%，达到 30.0% 的阈值；须在查重中作出保留或取消资格的决定'],
     ]);
     const kept = { decision: '保留' as const, rate: 0.42 };
     expect(summary(input([entry('E1', { rate: 0.42, similarityDecision: kept })]))).toEqual([]);
@@ -67,7 +67,7 @@ describe('entry gates', () => {
       [
         'E1',
         'similarity',
-        '作品 E1：重复率 61%，达到 30% 的阈值（保留决定针对的重复率为 42%，此后已升高）；须在查重中作出保留或取消资格的决定',
+        '作品 E1：重复率 61.0%，达到 30.0% 的阈值（保留决定针对的重复率为 42.0%，此后已升高）；须在查重中作出保留或取消资格的决定',
       ],
     ]);
   });

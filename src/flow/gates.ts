@@ -1,3 +1,4 @@
+import { formatRate } from '../similarity/rate-format.ts';
 import type { CheckStatus } from '../eligibility/types.ts';
 import { type EntryStatus, VALID_STATUSES } from '../entries/status.ts';
 import { TERMS } from '../util/terms.ts';
@@ -93,7 +94,6 @@ export interface GateResult {
   blockers: Blocker[];
 }
 
-const percent = (x: number): string => `${Number((x * 100).toFixed(1))}%`;
 const listed = (items: string[], max = 3): string =>
   items.length <= max ? items.join('；') : `${items.slice(0, max).join('；')} 等 ${items.length} 项`;
 
@@ -117,8 +117,8 @@ function similarityProblem(e: GateEntry, input: GateInput): string | null {
   const d = e.similarityDecision;
   // A 保留 decision holds while the rate has not risen above the one it was made on.
   if (d?.decision === '保留' && (d.rate === null || d.rate + 1e-9 >= e.rate)) return null;
-  const risen = d?.decision === '保留' ? `（保留决定针对的重复率为 ${percent(d.rate ?? 0)}，此后已升高）` : '';
-  return `重复率 ${percent(e.rate)}，达到 ${percent(input.threshold)} 的阈值${risen}`;
+  const risen = d?.decision === '保留' ? `（保留决定针对的重复率为 ${formatRate(d.rate ?? 0)}，此后已升高）` : '';
+  return `重复率 ${formatRate(e.rate)}，达到 ${formatRate(input.threshold)} 的阈值${risen}`;
 }
 
 /** Checks every valid entry against the gates before judging's own (reviews), and the contest's runs against its imports. */
@@ -154,7 +154,7 @@ export function entryGates(input: GateInput): GateResult {
       decidedIn: 'similarity',
       code: null,
       entryCodes: entries.map((e) => e.code),
-      message: `尚未查重：${entries.length} 件有效作品无法确认重复率低于 ${percent(input.threshold)}，请先在查重中运行查重`,
+      message: `尚未查重：${entries.length} 件有效作品无法确认重复率低于 ${formatRate(input.threshold)}，请先在查重中运行查重`,
     };
     for (const e of entries) held.set(e.id, [...(held.get(e.id) ?? []), b]);
     blockers.push(b);

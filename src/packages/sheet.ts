@@ -1,3 +1,4 @@
+import { formatRate } from '../similarity/rate-format.ts';
 import type { Column, TableSheet } from '../exports/workbook.ts';
 
 /**
@@ -74,7 +75,7 @@ const RESULT_COLUMNS: Column[] = [
   { header: '奖项', width: 12 },
 ];
 
-const percent = (rate: number | null) => (rate === null ? '未查重' : `${(rate * 100).toFixed(1)}%`);
+const percent = (rate: number | null) => (rate === null ? '未查重' : formatRate(rate));
 
 /** The two sheets of the package's 推荐汇总表.xlsx. */
 export function packageSheets(entries: readonly PackageEntry[], folders: readonly string[], recommender: string): TableSheet[] {

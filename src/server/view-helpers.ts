@@ -1,3 +1,4 @@
+import { formatRate } from '../similarity/rate-format.ts';
 import type { Role } from '../db/schema.ts';
 import { ENTRY_STATUSES, type EntryStatus } from '../entries/status.ts';
 import { ROLE_LABELS } from '../users/accounts.ts';
@@ -18,6 +19,8 @@ export const viewHelpers = {
   /** ISO timestamp → "2024-05-01 14:03" in China time, whatever the server's zone. */
   time: (iso: string | null): string => shanghaiMinute(iso),
   blockerKind: (kind: BlockerKind): string => BLOCKER_KINDS[kind],
+  /** 重复率 as people read it (src/similarity/rate-format.ts). */
+  rate: formatRate,
   percent: (fraction: number): number => Math.round(Math.max(0, Math.min(1, fraction)) * 100),
   /** `base` with the given query parameters, empty ones dropped. */
   url(base: string, params: Record<string, string | number | null | undefined>): string {

@@ -1,3 +1,4 @@
+import { formatRate } from '../../similarity/rate-format.ts';
 import type { Db } from '../../db/connect.ts';
 import type { Contest, Job, SimilarityRun } from '../../db/schema.ts';
 import { latestDecisions, listDecisions, type StoredDecision } from '../../similarity/store/decisions.ts';
@@ -46,7 +47,7 @@ const PAGE_SIZE = 100;
 
 /** Formatting the templates share. */
 export const fmt = {
-  percent: (x: number | null | undefined): string => (x === null || x === undefined ? '—' : `${(x * 100).toFixed(1)}%`),
+  percent: (x: number | null | undefined): string => (x === null || x === undefined ? '—' : formatRate(x)),
   mode: (m: SimilarityRun['mode']): string => (m === 'incremental' ? '增量更新' : '全量查重'),
   duration: (ms: number | null): string => (ms === null ? '—' : ms < 1000 ? `${ms} 毫秒` : `${(ms / 1000).toFixed(1)} 秒`),
   runStatus: (s: SimilarityRun['status']): string => ({ running: '进行中', done: '已完成', failed: '失败' })[s],

@@ -1,3 +1,4 @@
+import { formatRate } from '../rate-format.ts';
 import { audit } from '../../audit/log.ts';
 import { type Db, nowIso } from '../../db/connect.ts';
 import type { SimilarityDecision } from '../../db/schema.ts';
@@ -20,8 +21,6 @@ export interface StoredDecision {
   by: string | null;
   createdAt: string;
 }
-
-const percent = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
 /**
  * The organizer's decision on an entry the latest scan flagged, with a required reason, audited.
@@ -56,7 +55,7 @@ export async function decideOnEntry(
     if (!run || !scanned) throw new Error('该作品不在最近一次查重结果中，无法作出查重处理决定');
     const rate = Number(scanned.rate);
     // The status change and the decision's own record commit together or not at all.
-    if (decision === '取消资格') await decide(trx, contestId, [entryId], '取消资格', `查重（重复率 ${percent(rate)}）：${why}`, userId);
+    if (decision === '取消资格') await decide(trx, contestId, [entryId], '取消资格', `查重（重复率 ${formatRate(rate)}）：${why}`, userId);
     else if (scanned.status === 'disqualified') throw new Error(`作品 ${scanned.code} 已被取消资格；如需恢复参评，请在形式审查中重新审定`);
     await trx
       .insertInto('similarity_decisions')

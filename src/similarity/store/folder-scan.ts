@@ -1,3 +1,4 @@
+import { cutRate } from '../rate-format.ts';
 import type { Dirent } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -84,7 +85,8 @@ export interface FolderScan {
 export class ScanInputError extends Error {}
 
 const toSlash = (p: string): string => p.split(path.sep).join('/');
-const round = (x: number): number => Math.round(x * 10000) / 10000;
+// cut, not rounded: a report never shows an unflagged document at the limit
+const round = (x: number): number => cutRate(x, 4);
 
 const isScanned = (rel: string): boolean => SCANNED_EXTENSIONS.has(path.extname(rel).toLowerCase());
 

@@ -1,3 +1,4 @@
+import { cutRate } from '../rate-format.ts';
 import { getContest } from '../../contests/index.ts';
 import type { Db } from '../../db/connect.ts';
 import type { SimilarityRun } from '../../db/schema.ts';
@@ -7,7 +8,8 @@ import { unreadableDocuments } from './members.ts';
 import { type DocInfo, describeDocuments, listCommon, listPairs, listReports } from './queries.ts';
 import { scanSettingsSummary } from '../../db/columns.ts';
 
-const round = (x: number): number => Math.round(x * 10000) / 10000;
+// cut, not rounded: a report never shows an unflagged document at the limit
+const round = (x: number): number => cutRate(x, 4);
 
 /** Where a document of a contest scan is, in the folder scan's terms: `编号 标题/文件名`, or `比对库/名称`. */
 const pathOf = (d: DocInfo): string => (d.library ? `比对库/${d.fileName}` : d.code ? `${d.code} ${d.title}/${d.fileName}` : d.label);

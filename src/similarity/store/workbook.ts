@@ -1,7 +1,6 @@
 import { type TableSheet, writeTablesWorkbook } from '../../exports/workbook.ts';
 import type { FolderScan } from './folder-scan.ts';
-
-const percent = (x: number): number => Math.round(x * 1000) / 10;
+import { ratePercent } from '../rate-format.ts';
 
 /** Rows made as the workbook is written, not held together. */
 function* rowsOf<T>(
@@ -30,7 +29,7 @@ export async function writeScanWorkbook(file: string, { report, suspects }: Fold
         { header: '重复率(%)', width: 11, numFmt: '0.0' },
         { header: '去除引用重复率(%)', width: 14, numFmt: '0.0' },
         { header: '单篇最大重复率(%)', width: 14, numFmt: '0.0' },
-        { header: `是否超过${percent(threshold)}%`, width: 12 },
+        { header: `是否超过${ratePercent(threshold)}%`, width: 12 },
         { header: '主要来源', width: 60, wrap: true },
       ],
       rows: rowsOf(report.documents, (d, i) => [
@@ -40,9 +39,9 @@ export async function writeScanWorkbook(file: string, { report, suspects }: Fold
         d.countable,
         d.templateChars,
         d.duplicateChars,
-        percent(d.rate),
-        percent(d.rateExcludingQuotes),
-        percent(d.maxSourceRate),
+        ratePercent(d.rate),
+        ratePercent(d.rateExcludingQuotes),
+        ratePercent(d.maxSourceRate),
         d.flagged ? '是' : '否',
         d.sources
           .slice(0, 3)
@@ -50,7 +49,7 @@ export async function writeScanWorkbook(file: string, { report, suspects }: Fold
           .join('\n'),
       ]),
       flagged: (i) => report.documents[i].flagged,
-      notes: [`重复率 = 模板以外的重复字数 ÷ 模板以外的可计字数；重复率达到 ${percent(threshold)}% 的文档以红色标出。`],
+      notes: [`重复率 = 模板以外的重复字数 ÷ 模板以外的可计字数；重复率达到 ${ratePercent(threshold)}% 的文档以红色标出。`],
     },
     {
       name: '相似文档对',
