@@ -89,3 +89,10 @@ export const nowIso = (): string => new Date().toISOString();
  */
 export const inTransaction = <T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> =>
   db.isTransaction ? work(db) : db.transaction().execute(work);
+
+/**
+ * Lets the event loop serve what is waiting (experts' saves) before the next query. better-sqlite3 answers
+ * synchronously, so a loop of awaited queries runs as one chain of microtasks: a long batch job between
+ * short writes would still hold the server for its whole length without this.
+ */
+export const yieldToServer = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

@@ -1,4 +1,4 @@
-import type { Db } from '../../db/connect.ts';
+import { type Db, yieldToServer } from '../../db/connect.ts';
 import { inChunks } from '../../util/chunks.ts';
 import { sha256Of } from '../../storage/blobs.ts';
 
@@ -90,6 +90,7 @@ export async function loadTexts(db: Db, members: readonly CorpusMember[]): Promi
   for (const ids of inChunks(fileIds, 500)) {
     for (const f of await db.selectFrom('files').select(['id', 'text']).where('id', 'in', ids).execute())
       texts.set(fileKey(f.id), f.text ?? '');
+    await yieldToServer();
   }
   for (const ids of inChunks(libraryIds, 500)) {
     for (const l of await db.selectFrom('similarity_library').select(['id', 'text']).where('id', 'in', ids).execute())

@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely';
-import type { Db } from '../../db/connect.ts';
+import { type Db, yieldToServer } from '../../db/connect.ts';
 import type { Database } from '../../db/schema.ts';
 import { inChunks } from '../../util/chunks.ts';
 import type { PairReport, SimilarityResult, Span } from '../types.ts';
@@ -60,7 +60,10 @@ export async function storeResult(
       sources_json: reportSources.write(d.sources.map((s) => ({ key: s.id, library: s.library, sharedChars: s.sharedChars }))),
     };
   });
-  for (const rows of inChunks(reports, 200)) await trx.insertInto('similarity_reports').values(rows).execute();
+  for (const rows of inChunks(reports, 200)) {
+    await trx.insertInto('similarity_reports').values(rows).execute();
+    await yieldToServer();
+  }
 
   const pairs = result.pairs.map(entryFirst).map((p) => ({
     run_id: runId,
@@ -74,7 +77,10 @@ export async function storeResult(
     suspect: p.suspect ? 1 : 0,
     spans_json: pairSpans.write(p.spans),
   }));
-  for (const rows of inChunks(pairs, 200)) await trx.insertInto('similarity_pairs').values(rows).execute();
+  for (const rows of inChunks(pairs, 200)) {
+    await trx.insertInto('similarity_pairs').values(rows).execute();
+    await yieldToServer();
+  }
 
   const common = result.common.map((c) => ({
     run_id: runId,
@@ -82,7 +88,10 @@ export async function storeResult(
     entries: c.documents.length,
     documents_json: commonDocuments.write([...c.documents].sort()),
   }));
-  for (const rows of inChunks(common, 200)) await trx.insertInto('similarity_common').values(rows).execute();
+  for (const rows of inChunks(common, 200)) {
+    await trx.insertInto('similarity_common').values(rows).execute();
+    await yieldToServer();
+  }
 }
 
 /** Deletes the details of all but the latest KEPT_RUNS finished runs of a contest, and what failed runs left. */

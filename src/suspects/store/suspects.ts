@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { audit } from '../../audit/log.ts';
 import { contestRuleSet } from '../../contests/index.ts';
 import { authorsByEntry, contestAuthors } from '../../contests/authors.ts';
-import { type Db, nowIso } from '../../db/connect.ts';
+import { type Db, nowIso, yieldToServer } from '../../db/connect.ts';
 import type { EntryStatus, SuspectDecision } from '../../db/schema.ts';
 import { decide } from '../../eligibility/store/decisions.ts';
 import type { RuleSet } from '../../rules/schema.ts';
@@ -141,18 +141,23 @@ async function detectionInputs(db: Db, contestId: number, rules: RuleSet): Promi
     .where('e.status', '!=', 'withdrawn')
     .orderBy('e.code')
     .execute();
-  const [authors, fileRows] = await Promise.all([
-    authorsByEntry(db, contestId),
+  const authors = await authorsByEntry(db, contestId);
+  const readFiles = (ids: number[]) =>
     db
       .selectFrom('files as f')
-      .innerJoin('entries as e', 'e.id', 'f.entry_id')
       .select(['f.entry_id', 'f.original_path', 'f.kind', 'f.size', 'f.sha256', cappedText])
-      .where('e.contest_id', '=', contestId)
+      .where('f.entry_id', 'in', ids)
       .orderBy('f.id')
-      .execute(),
-  ]);
-  const files = new Map<number, (typeof fileRows)[number][]>();
-  for (const f of fileRows) files.set(f.entry_id, [...(files.get(f.entry_id) ?? []), f]);
+      .execute();
+  const files = new Map<number, Awaited<ReturnType<typeof readFiles>>>();
+  // texts in short reads with the server served between them: a contest's texts are tens of megabytes
+  for (const ids of inChunks(
+    rows.map((e) => e.id),
+    500,
+  )) {
+    for (const f of await readFiles(ids)) files.set(f.entry_id, [...(files.get(f.entry_id) ?? []), f]);
+    await yieldToServer();
+  }
   const documentKinds = new Set<string>(rules.similarity.documentKinds);
   return rows.map((e) => {
     const own = files.get(e.id) ?? [];
