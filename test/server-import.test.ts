@@ -83,6 +83,9 @@ describe('upload and import', () => {
     expect(summary).toContain('已完成');
     expect(summary).toMatch(/<strong>3<\/strong><span>新导入作品/);
     expect(summary).toContain('初中+第一中学+王芳/校本研修应用案例/双减背景下的作业设计/总结报告.docx');
+    // the job detected the new entries' suspects, so no page has to
+    const snapshot = await server.db.selectFrom('suspect_snapshots').select('computed_at').where('contest_id', '=', contestId).execute();
+    expect(snapshot).toHaveLength(1);
 
     const list = await organizer.get(`/contests/${contestId}/entries`);
     expect(list.body).toContain('共 <strong>3</strong> 件作品');

@@ -6,6 +6,7 @@ import { withinImportRoots } from '../../ingest/roots.ts';
 import { runPendingOcr } from '../../ingest/ocr-run.ts';
 import type { JobPayload } from '../jobs.ts';
 import type { ImportOrigin } from '../../util/terms.ts';
+import { warmSuspects } from '../suspects/warm.ts';
 
 export const IMPORT_JOB = 'import';
 export const OCR_JOB = 'ocr';
@@ -76,6 +77,8 @@ export function importJobs(app: FastifyInstance, importRoots: readonly string[])
         onProgress: (done, total) => progress.report(done, total),
       });
       if (summary.ocrPending) await submitOcr({ contestId: p.contestId });
+      // new entries change the suspects: detected now rather than by the first page that shows them
+      await warmSuspects(app, p.contestId);
       return summary;
     },
     cleanup: async (p) => {

@@ -15,7 +15,7 @@ import {
 } from '../../similarity/store/library.ts';
 import { type ScanEngine, workerEngine } from '../../similarity/store/engine.ts';
 import { runContestScan } from '../../similarity/store/scan.ts';
-import { detectedSuspects } from '../../suspects/store/suspects.ts';
+import { warmSuspects } from '../suspects/warm.ts';
 import { CONTEST_ORGANIZERS } from '../auth/access.ts';
 import { requireContest } from '../contests/load.ts';
 import { HttpError, notFound } from '../http-error.ts';
@@ -68,7 +68,7 @@ function scanJobs(app: FastifyInstance, engine: ScanEngine): (contest: Contest, 
         onProgress: (done, total) => progress.report(done, total),
       });
       // the new overlaps change the suspects: detected now, so 一稿多投, 评奖 and 概况 open without waiting for it
-      await detectedSuspects(app.db, contestId);
+      await warmSuspects(app, contestId);
       return summary;
     },
   });
