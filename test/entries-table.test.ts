@@ -102,6 +102,7 @@ describe('作品 table of a scored and scanned contest', () => {
       .where('s.contest_id', '=', contestId)
       .execute();
     const checks = await db.selectFrom('eligibility_results').select(['entry_id', 'verdict']).execute();
+    const statusOf = new Map((await db.selectFrom('entries').select(['id', 'status']).execute()).map((e) => [e.id, e.status]));
     const VERDICT = { pass: '通过', warn: '需核对', fail: '不通过' };
 
     // Highest rate first; the planted copy (80% of another entry) leads, over the 30% threshold, linked to its report.
@@ -116,7 +117,10 @@ describe('作品 table of a scored and scanned contest', () => {
     for (const r of shown) {
       const best = Math.max(...reports.filter((x) => x.entry_id === r.id).map((x) => Number(x.rate)));
       expect(r.rate).toBe(`${(Math.floor(best * 1000 + 1e-9) / 10).toFixed(1)}%`); // cut, never rounded up to the limit
-      expect(r.verdict).toBe(VERDICT[checks.find((c) => c.entry_id === r.id)?.verdict ?? 'pass']);
+      const verdict = checks.find((c) => c.entry_id === r.id)?.verdict ?? 'pass';
+      // a verdict short of 通过 that the organizer confirmed says so beside it
+      const confirmed = statusOf.get(r.id) === 'eligible' && verdict !== 'pass';
+      expect(r.verdict).toBe(`${VERDICT[verdict]}${confirmed ? ' 已确认' : ''}`);
       const e = byId.get(r.id);
       expect(r.score).toBe(e?.score == null ? '—' : e.score.toFixed(2));
       expect(r.award).toBe(e?.band ?? (e?.pending ? '待定' : '—'));
@@ -125,6 +129,7 @@ describe('作品 table of a scored and scanned contest', () => {
     // The demo scored most reviews: scores and awards are there to see.
     expect(shown.filter((r) => r.score !== '—').length).toBeGreaterThan(30);
     expect(shown.some((r) => /等奖$/.test(r.award))).toBe(true);
+    expect(shown.some((r) => r.verdict.endsWith('已确认'))).toBe(true);
   });
 
   it('filters by award and by 重复率 over the threshold, and sorts by award from 一等奖 down', async () => {
