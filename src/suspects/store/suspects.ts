@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { audit } from '../../audit/log.ts';
 import { contestRuleSet } from '../../contests/index.ts';
-import { authorsByEntry, contestAuthors } from '../../contests/authors.ts';
+import { authorsByEntry, authorsOfEntries, contestAuthors } from '../../contests/authors.ts';
+import { entriesWithCategory } from '../../entries/store/entries.ts';
 import { type Db, nowIso, yieldToServer } from '../../db/connect.ts';
 import type { EntryStatus, SuspectDecision } from '../../db/schema.ts';
 import { decide } from '../../eligibility/store/decisions.ts';
@@ -133,14 +134,7 @@ const cappedText = sql<string | null>`CASE WHEN length(f.text) <= ${TEXT_CHARS} 
 
 /** The contest's entries (withdrawn ones left out) as the detector reads them. */
 async function detectionInputs(db: Db, contestId: number, rules: RuleSet): Promise<SuspectEntry[]> {
-  const rows = await db
-    .selectFrom('entries as e')
-    .leftJoin('categories as c', 'c.id', 'e.category_id')
-    .select(['e.id', 'e.title', 'e.category_label', 'c.name as category_name'])
-    .where('e.contest_id', '=', contestId)
-    .where('e.status', '!=', 'withdrawn')
-    .orderBy('e.code')
-    .execute();
+  const rows = await entriesWithCategory(db, contestId).where('e.status', '!=', 'withdrawn').orderBy('e.code').execute();
   const authors = await authorsByEntry(db, contestId);
   const readFiles = (ids: number[]) =>
     db
@@ -151,10 +145,8 @@ async function detectionInputs(db: Db, contestId: number, rules: RuleSet): Promi
       .execute();
   const files = new Map<number, Awaited<ReturnType<typeof readFiles>>>();
   // texts in short reads with the server served between them: a contest's texts are tens of megabytes
-  for (const ids of inChunks(
-    rows.map((e) => e.id),
-    500,
-  )) {
+  const entryIds = rows.map((e) => e.id);
+  for (const ids of inChunks(entryIds, 500)) {
     for (const f of await readFiles(ids)) files.set(f.entry_id, [...(files.get(f.entry_id) ?? []), f]);
     await yieldToServer();
   }
@@ -178,14 +170,10 @@ async function detectionInputs(db: Db, contestId: number, rules: RuleSet): Promi
 async function suspectSides(db: Db, contestId: number, ids: number[]): Promise<Map<string, SuspectSide>> {
   const sides = new Map<string, SuspectSide>();
   if (!ids.length) return sides;
-  const authors = await authorsByEntry(db, contestId);
+  // the suspects' own authors: a page opens with a handful of suspects in a contest of thousands
+  const authors = await authorsOfEntries(db, ids);
   for (const chunk of inChunks(ids, 500)) {
-    const rows = await db
-      .selectFrom('entries as e')
-      .leftJoin('categories as c', 'c.id', 'e.category_id')
-      .select(['e.id', 'e.code', 'e.title', 'e.status', 'e.category_label', 'c.name as category_name'])
-      .where('e.id', 'in', chunk)
-      .execute();
+    const rows = await entriesWithCategory(db, contestId).where('e.id', 'in', chunk).execute();
     for (const e of rows) {
       sides.set(String(e.id), {
         id: e.id,
