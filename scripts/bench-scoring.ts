@@ -244,6 +244,21 @@ async function runBenchmark(): Promise<void> {
   process.exitCode = lost.length ? 1 : 0;
 }
 
+/** An entry as both contests of the benchmark hold it: submitted, 小学, imported by no batch. */
+const benchEntry = (contestId: number, categoryId: number, code: string, title: string, now: string) => ({
+  contest_id: contestId,
+  category_id: categoryId,
+  code,
+  title,
+  group_name: '小学',
+  status: 'submitted' as const,
+  source_path: null,
+  category_label: null,
+  batch_id: null,
+  created_at: now,
+  updated_at: now,
+});
+
 /** A contest, its experts (one shared password hash: hashing 200 times would only slow the setup) and assignments. */
 async function seed(db: Db, runId: string, expertCount: number, tasksPerExpert: number) {
   const { createContest, contestCategories, ruleSetOf } = await import('../src/contests/index.ts');
@@ -283,19 +298,9 @@ async function seed(db: Db, runId: string, expertCount: number, tasksPerExpert: 
     const entries = await trx
       .insertInto('entries')
       .values(
-        Array.from({ length: entryCount }, (_, i) => ({
-          contest_id: contestId,
-          category_id: category.id,
-          code: `B${runId}-${String(i + 1).padStart(4, '0')}`,
-          title: `压测作品 ${i + 1}`,
-          group_name: '小学',
-          status: 'submitted' as const,
-          source_path: null,
-          category_label: null,
-          batch_id: null,
-          created_at: now,
-          updated_at: now,
-        })),
+        Array.from({ length: entryCount }, (_, i) =>
+          benchEntry(contestId, category.id, `B${runId}-${String(i + 1).padStart(4, '0')}`, `压测作品 ${i + 1}`, now),
+        ),
       )
       .returning('id')
       .execute();
@@ -381,19 +386,15 @@ async function seedScan(db: Db, runId: string, entryCount: number): Promise<Scan
       const entries = await trx
         .insertInto('entries')
         .values(
-          part.map((_, j) => ({
-            contest_id: contestId,
-            category_id: categories[(i + j) % categories.length].id,
-            code: `S${runId}-${String(i + j + 1).padStart(5, '0')}`,
-            title: `查重压测作品 ${i + j + 1}`,
-            group_name: '小学',
-            status: 'submitted' as const,
-            source_path: null,
-            category_label: null,
-            batch_id: null,
-            created_at: now,
-            updated_at: now,
-          })),
+          part.map((_, j) =>
+            benchEntry(
+              contestId,
+              categories[(i + j) % categories.length].id,
+              `S${runId}-${String(i + j + 1).padStart(5, '0')}`,
+              `查重压测作品 ${i + j + 1}`,
+              now,
+            ),
+          ),
         )
         .returning('id')
         .execute();
