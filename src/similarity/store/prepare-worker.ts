@@ -2,7 +2,7 @@ import type { Transferable } from 'node:worker_threads';
 import { serveTasks } from '../../workers/serve.ts';
 import { type PreparedDocument, SimilarityCorpus } from '../index.ts';
 import type { SimilarityOptions } from '../types.ts';
-import { readDocument } from './read-document.ts';
+import { readDocumentOnThread } from './read-document.ts';
 
 /**
  * Worker thread: reads and prepares documents for the similarity engine (text extraction,
@@ -27,9 +27,6 @@ export interface PrepareRequest {
 /** Each file prepared, or the Chinese reason it has no text to compare. */
 export type PrepareResponse = ({ id: string; prepared: PreparedDocument } | { id: string; error: string })[];
 
-/** Files being read while the current one is prepared. */
-const READ_AHEAD = 4;
-
 /** The corpus whose options and templates prepare this thread's documents (templates are indexed once). */
 let preparer: { key: string; corpus: SimilarityCorpus } | null = null;
 
@@ -43,19 +40,9 @@ serveTasks<PrepareRequest, PrepareResponse>(async ({ options, templates, files }
   const key = JSON.stringify([options, templates]);
   if (preparer?.key !== key) preparer = { key, corpus: new SimilarityCorpus(options, templates) };
   const { corpus } = preparer;
-  // a few files are read ahead: one file's wait on the disk would leave this thread idle
-  const reads: ReturnType<typeof readDocument>[] = [];
-  const readAhead = (i: number): void => {
-    if (i >= files.length) return;
-    reads[i] = readDocument(files[i].file);
-    // a failure fails the task when its turn comes, not as an unhandled rejection before
-    reads[i].catch(() => undefined);
-  };
-  for (let i = 0; i < READ_AHEAD; i++) readAhead(i);
   const result: PrepareResponse = [];
-  for (const [i, f] of files.entries()) {
-    readAhead(i + READ_AHEAD);
-    const read = await reads[i];
+  for (const f of files) {
+    const read = await readDocumentOnThread(f.file);
     if ('error' in read) result.push({ id: f.id, error: read.error });
     else result.push({ id: f.id, prepared: corpus.prepare({ id: f.id, text: read.text, category: f.category, library: f.library }) });
   }
