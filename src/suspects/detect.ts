@@ -4,6 +4,7 @@ import {
   combineSignals,
   describe,
   measure,
+  type PreparedContest,
   type PreparedEntry,
   prepareEntries,
   type PrepareOptions,
@@ -121,6 +122,12 @@ function candidatePairs(prepared: readonly PreparedEntry[], sharingText: Iterabl
   return candidates;
 }
 
+/** The options given over the defaults (an undefined value keeps the default). */
+export function suspectOptions(settings: Partial<SuspectOptions> = {}): SuspectOptions {
+  const given = Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined));
+  return { ...DEFAULT_SUSPECT_OPTIONS, ...given };
+}
+
 /**
  * The suspects among `entries` (ids unique), with the text they share from the similarity
  * engine (`overlaps`, by entry id), highest score first.
@@ -130,12 +137,19 @@ export function findSuspects(
   overlaps: readonly TextOverlap[] = [],
   settings: Partial<SuspectOptions> = {},
 ): Suspect[] {
-  const given = Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined));
-  const options: SuspectOptions = { ...DEFAULT_SUSPECT_OPTIONS, ...given };
-  const index = new Map(entries.map((e, i) => [e.id, i]));
-  if (index.size !== entries.length) throw new Error('作品编号重复，无法比对');
-  const contest = prepareEntries(entries, options);
+  const options = suspectOptions(settings);
+  return detectSuspects(prepareEntries(entries, options), overlaps, options);
+}
+
+/**
+ * `findSuspects` on entries already prepared (with the same preparation options): the
+ * preparation is most of the work and needs no text overlaps, so it can run while the
+ * similarity engine finds them.
+ */
+export function detectSuspects(contest: PreparedContest, overlaps: readonly TextOverlap[], options: SuspectOptions): Suspect[] {
   const prepared = contest.entries;
+  const index = new Map(prepared.map((p, i) => [p.entry.id, i]));
+  if (index.size !== prepared.length) throw new Error('作品编号重复，无法比对');
   const overlapOf = new Map<number, TextOverlap>();
   for (const o of overlaps) {
     const [x, y] = [index.get(o.a), index.get(o.b)];

@@ -122,20 +122,19 @@ function topicFloor(topics: readonly TermVector[]): number {
   return Math.max(TOPIC_FLOOR, cosines[Math.min(cosines.length - 1, Math.floor(cosines.length * FLOOR_QUANTILE))]);
 }
 
+/** The text each entry's topic is read from. */
+function* topicTexts(entries: readonly SuspectEntry[], chars: number): Generator<string> {
+  for (const e of entries) yield withoutAuthors(topicSample(e.text, chars), e.authors);
+}
+
 /** What every comparison needs, with the IDF of titles and of topics computed over these entries. */
 export function prepareEntries(entries: readonly SuspectEntry[], options: PrepareOptions): PreparedContest {
   const titleVocabulary = new Vocabulary();
   const titles = entries.map((e) => titleCore(e.title));
-  const titleVectors = tfidfVectors(
-    titles.map((t) => countTerms(titleWords(t), titleVocabulary)),
-    titleVocabulary.size,
-    VECTOR_TERMS,
-  );
-  const topics = tfidfVectors(
-    countBigrams(entries.map((e) => withoutAuthors(topicSample(e.text, options.topicChars), e.authors))),
-    TOPIC_BUCKETS,
-    VECTOR_TERMS,
-  );
+  const titleCounts = titles.map((t) => countTerms(titleWords(t), titleVocabulary));
+  const titleVectors = tfidfVectors(() => titleCounts, titleVocabulary.size, VECTOR_TERMS);
+  // counted twice over rather than held: see tfidfVectors
+  const topics = tfidfVectors(() => countBigrams(topicTexts(entries, options.topicChars)), TOPIC_BUCKETS, VECTOR_TERMS);
 
   const holders = new Map<string, Set<number>>();
   entries.forEach((e, i) => {

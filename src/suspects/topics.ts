@@ -30,9 +30,8 @@ export function topicSample(text: string, chars: number): string {
   return `${text.slice(0, part)}\n${text.slice(middle, middle + part)}\n${text.slice(text.length - part)}`;
 }
 
-/** Bigram bucket counts of each text. */
-export function countBigrams(texts: readonly string[]): TermCounts[] {
-  const result: TermCounts[] = [];
+/** Bigram bucket counts of each text, one text at a time. */
+export function* countBigrams(texts: Iterable<string>): Generator<TermCounts> {
   const counts = new Int32Array(TOPIC_BUCKETS);
   let touched = new Int32Array(4096);
   for (const text of texts) {
@@ -65,7 +64,6 @@ export function countBigrams(texts: readonly string[]): TermCounts[] {
       termCounts[k] = Math.min(counts[terms[k]], MAX_COUNT);
       counts[terms[k]] = 0;
     }
-    result.push({ terms, counts: termCounts });
+    yield { terms, counts: termCounts };
   }
-  return result;
 }

@@ -52,22 +52,32 @@ export function countTerms(words: readonly string[], vocabulary: Vocabulary): Te
  * so that in a contest of a few entries a word they all share still counts. A term found in
  * one text only is left out: it cannot be shared, and its weight would only dilute the
  * cosine of two texts that do share their topic words.
+ *
+ * `texts()` gives the counts afresh each time it is called (twice: the document frequencies,
+ * then the vectors), so counts need not be held together: a contest's topic counts are a
+ * hundred megabytes at ten thousand entries, its vectors a few.
  */
-export function tfidfVectors(texts: readonly TermCounts[], vocabularySize: number, maxTerms: number): TermVector[] {
+export function tfidfVectors(texts: () => Iterable<TermCounts>, vocabularySize: number, maxTerms: number): TermVector[] {
   const df = new Int32Array(vocabularySize);
-  for (const t of texts) for (const term of t.terms) df[term]++;
+  let n = 0;
+  for (const t of texts()) {
+    n++;
+    for (const term of t.terms) df[term]++;
+  }
   const idf = new Float32Array(vocabularySize);
-  for (let term = 0; term < vocabularySize; term++) idf[term] = df[term] > 1 ? Math.log((1 + texts.length) / (1 + df[term])) + 1 : 0;
+  for (let term = 0; term < vocabularySize; term++) idf[term] = df[term] > 1 ? Math.log((1 + n) / (1 + df[term])) + 1 : 0;
   const heap = new TopWeights(maxTerms);
   const tf = Float64Array.from({ length: MAX_COUNT + 1 }, (_, c) => 1 + Math.log(c));
-  return texts.map(({ terms, counts }) => {
+  const vectors: TermVector[] = [];
+  for (const { terms, counts } of texts()) {
     heap.clear();
     for (let i = 0; i < terms.length; i++) {
       const w = idf[terms[i]];
       if (w > 0) heap.offer(terms[i], tf[counts[i]] * w);
     }
-    return heap.unitVector();
-  });
+    vectors.push(heap.unitVector());
+  }
+  return vectors;
 }
 
 /** The heaviest terms seen, in a min-heap of fixed size. */

@@ -1,4 +1,6 @@
-import { findSuspects, type SuspectEntry } from '../suspects/index.ts';
+import { detectSuspects, suspectOptions } from '../suspects/detect.ts';
+import type { SuspectEntry } from '../suspects/index.ts';
+import { type PreparedContest, prepareEntries } from '../suspects/signals.ts';
 import { serveTasks } from './serve.ts';
 import type { SuspectTask } from './suspects.ts';
 
@@ -6,21 +8,41 @@ import type { SuspectTask } from './suspects.ts';
 
 /** Entries received so far, by the key of their detection. */
 const received = new Map<number, SuspectEntry[]>();
+/** Entries prepared, by key, until their detection. */
+const prepared = new Map<number, PreparedContest>();
 
-serveTasks<SuspectTask, ReturnType<typeof findSuspects>>((task) => {
-  if (task.op === 'add') {
-    const entries = received.get(task.key) ?? [];
-    for (const e of task.entries) entries.push(e);
-    received.set(task.key, entries);
-    return { result: [] };
+// preparation takes no option the caller sets (threshold and works per first author act in detection)
+const preparation = suspectOptions();
+
+/** The prepared entries of a key, prepared now if they were not. */
+function prepare(key: number): PreparedContest {
+  const contest = prepared.get(key) ?? prepareEntries(received.get(key) ?? [], preparation);
+  received.delete(key);
+  prepared.set(key, contest);
+  return contest;
+}
+
+serveTasks<SuspectTask, ReturnType<typeof detectSuspects>>((task) => {
+  switch (task.op) {
+    case 'add': {
+      const entries = received.get(task.key) ?? [];
+      for (const e of task.entries) entries.push(e);
+      received.set(task.key, entries);
+      return { result: [] };
+    }
+    case 'prepare':
+      prepare(task.key);
+      return { result: [] };
+    case 'drop':
+      received.delete(task.key);
+      prepared.delete(task.key);
+      return { result: [] };
+    case 'find': {
+      const contest = prepare(task.key);
+      prepared.delete(task.key);
+      const limits = task.worksPerFirstAuthor ?? {};
+      const options = suspectOptions({ threshold: task.threshold, worksPerFirstAuthor: (category) => limits[category] });
+      return { result: detectSuspects(contest, task.overlaps, options) };
+    }
   }
-  const entries = received.get(task.key) ?? [];
-  received.delete(task.key);
-  if (task.op === 'drop') return { result: [] };
-  return {
-    result: findSuspects(entries, task.overlaps, {
-      threshold: task.threshold,
-      worksPerFirstAuthor: (category) => task.worksPerFirstAuthor[category],
-    }),
-  };
 });

@@ -5,20 +5,25 @@ import { siblingModule, WorkerPool } from './pool.ts';
 
 /**
  * 一稿多投 / 相似主题 detection on a worker thread: seconds of CPU at ten thousand entries, which would
- * otherwise hold the server's event loop while experts save.
+ * otherwise hold the server's event loop while experts save, or the similarity engine in a folder scan.
  */
 
 export interface SuspectDetection {
   entries: SuspectEntry[];
   overlaps: TextOverlap[];
-  threshold: number;
-  /** Works one first author may enter, by category name (a function cannot cross to the thread). */
-  worksPerFirstAuthor: Record<string, number>;
+  /** The default threshold when not given. */
+  threshold?: number;
+  /** Works one first author may enter, by category name (a function cannot cross to the thread); no limit when not given. */
+  worksPerFirstAuthor?: Record<string, number>;
 }
 
-/** What the thread is asked: entries arrive in parts under a key, then detection runs on them. */
+/**
+ * What the thread is asked: entries arrive in parts under a key, are prepared (titles, topics),
+ * then detection runs on them with the text overlaps.
+ */
 export type SuspectTask =
   | { op: 'add'; key: number; entries: SuspectEntry[] }
+  | { op: 'prepare'; key: number }
   | ({ op: 'find'; key: number } & Omit<SuspectDetection, 'entries'>)
   | { op: 'drop'; key: number };
 
@@ -28,20 +33,64 @@ export type SuspectTask =
  */
 const PART = 500;
 
-// one thread, so the parts and the detection that follows them meet there
-let pool: WorkerPool<SuspectTask, Suspect[]> | null = null;
+type SuspectThread = WorkerPool<SuspectTask, Suspect[]>;
+
+/**
+ * A thread of its own, for a caller that ends it when done (`close()`). One thread, so the parts and
+ * the detection that follows them meet there.
+ */
+export const suspectThread = (): SuspectThread =>
+  new WorkerPool<SuspectTask, Suspect[]>(siblingModule(import.meta.url, './suspects-worker'), 1, { background: true });
+
+// the thread the server's detections share
+let shared: SuspectThread | null = null;
+const sharedThread = (): SuspectThread => {
+  shared ??= suspectThread();
+  return shared;
+};
 let nextKey = 1;
+
+/** Entries on the thread, being prepared: `find` detects the suspects once the text overlaps are known, `drop` forgets them. */
+export interface SuspectsOnThread {
+  find(detection: Omit<SuspectDetection, 'entries'>): Promise<Suspect[]>;
+  drop(): void;
+}
+
+/**
+ * Sends the entries to the thread and starts their preparation, most of the work, which needs no
+ * text overlaps: it runs while the caller goes on (a folder scan's engine finds the overlaps
+ * meanwhile). Resolves once the preparation is under way.
+ */
+export async function prepareSuspectsOnThread(
+  entries: readonly SuspectEntry[],
+  thread: SuspectThread = sharedThread(),
+): Promise<SuspectsOnThread> {
+  const key = nextKey++;
+  const drop = (): void => void thread.run({ op: 'drop', key }).catch(() => undefined);
+  try {
+    for (const part of inChunks(entries, PART)) await thread.run({ op: 'add', key, entries: part });
+  } catch (err) {
+    drop();
+    throw err;
+  }
+  const prepared = thread.run({ op: 'prepare', key });
+  // a failure fails `find`, not the process as an unhandled rejection before
+  prepared.catch(() => undefined);
+  return {
+    async find(detection) {
+      try {
+        await prepared;
+        return await thread.run({ op: 'find', key, ...detection });
+      } catch (err) {
+        drop();
+        throw err;
+      }
+    },
+    drop,
+  };
+}
 
 /** `findSuspects` on the worker thread. */
 export async function findSuspectsOnThread({ entries, ...detection }: SuspectDetection): Promise<Suspect[]> {
-  pool ??= new WorkerPool<SuspectTask, Suspect[]>(siblingModule(import.meta.url, './suspects-worker'), 1, { background: true });
-  const thread = pool;
-  const key = nextKey++;
-  try {
-    for (const part of inChunks(entries, PART)) await thread.run({ op: 'add', key, entries: part });
-    return await thread.run({ op: 'find', key, ...detection });
-  } catch (err) {
-    thread.run({ op: 'drop', key }).catch(() => undefined);
-    throw err;
-  }
+  return (await prepareSuspectsOnThread(entries)).find(detection);
 }

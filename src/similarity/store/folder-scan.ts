@@ -3,13 +3,12 @@ import type { Dirent } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { groupIntoEntries, junkReason } from '../../ingest/layout.ts';
-import { SimilarityCorpus } from '../index.ts';
-import { folderSuspects, type ScanSuspect } from '../../suspects/store/folder.ts';
+import { SimilarityCorpus, type SimilarityResult } from '../index.ts';
+import { prepareFolderSuspects, type ScanSuspect } from '../../suspects/store/folder.ts';
 import type { SimilarityOptions } from '../types.ts';
 import { inChunks } from '../../util/chunks.ts';
 import { siblingModule, WorkerPool } from '../../workers/pool.ts';
 import type { PrepareFile, PrepareRequest, PrepareResponse } from './prepare-worker.ts';
-import { readDocument } from './read-document.ts';
 
 /**
  * The standalone scan: every document under a folder (and library folders) read, compared,
@@ -118,18 +117,29 @@ async function listFiles(root: string): Promise<string[]> {
   return files.sort();
 }
 
+/**
+ * Texts of the template files. Text extraction loads every document library (a fifth of a second):
+ * this thread loads it only when templates are given, the workers read the documents.
+ */
+async function readTemplates(files: readonly string[]): Promise<string[]> {
+  if (!files.length) return [];
+  const { readDocument } = await import('./read-document.ts');
+  const texts: string[] = [];
+  for (const t of files) {
+    const read = await readDocument(path.resolve(t));
+    if ('error' in read) throw new ScanInputError(`无法读取模板文件 ${t}：${read.error}`);
+    texts.push(read.text);
+  }
+  return texts;
+}
+
 /** Files read and prepared per task of a worker thread. */
 const BATCH = 32;
 
 export async function scanFolder(request: FolderScanRequest): Promise<FolderScan> {
   const folder = path.resolve(request.folder);
   const libraries = (request.libraries ?? []).map((l) => path.resolve(l));
-  const templates: string[] = [];
-  for (const t of request.templates ?? []) {
-    const read = await readDocument(path.resolve(t));
-    if ('error' in read) throw new ScanInputError(`无法读取模板文件 ${t}：${read.error}`);
-    templates.push(read.text);
-  }
+  const templates = await readTemplates(request.templates ?? []);
 
   const inLibrary = (abs: string): boolean => libraries.some((l) => abs === l || abs.startsWith(l + path.sep));
   const allEntryFiles = (await listFiles(folder)).filter((rel) => !inLibrary(path.join(folder, rel)));
@@ -174,7 +184,16 @@ export async function scanFolder(request: FolderScanRequest): Promise<FolderScan
     await pool.close();
   }
 
-  const result = corpus.result();
+  // 一稿多投 suspects are prepared on another thread while the engine runs here
+  const suspects = await prepareFolderSuspects(folder, layout.entries, texts);
+  texts.clear();
+  let result: SimilarityResult;
+  try {
+    result = corpus.result();
+  } catch (err) {
+    await suspects.close();
+    throw err;
+  }
   const { options } = result;
   const pairs = [...result.pairs]
     .sort((x, y) => y.aShared + y.bShared - (x.aShared + x.bShared))
@@ -209,7 +228,7 @@ export async function scanFolder(request: FolderScanRequest): Promise<FolderScan
     pairs: pairs.map((p) => p.pair),
     common: result.common.map((c) => ({ text: c.text, entries: c.documents.length, documents: c.documents })),
     errors,
-    suspects: await folderSuspects(folder, layout.entries, texts, result),
+    suspects: await suspects.find(result),
   };
   return { report, suspects: pairs.filter((p) => p.suspect).map((p) => p.pair) };
 }
