@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { type Command, type CommandContext, UsageError } from './command.ts';
-import { commands } from './commands/index.ts';
+import { type CommandEntry, commands } from './commands/index.ts';
 
 const COMMON_OPTIONS = {
   json: { type: 'boolean' },
@@ -8,15 +8,15 @@ const COMMON_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-function findCommand(argv: string[]): { command: Command; rest: string[] } | null {
-  let best: Command | null = null;
+function findCommand(argv: string[]): { entry: CommandEntry; rest: string[] } | null {
+  let best: CommandEntry | null = null;
   for (const c of commands) {
     if (c.name.every((w, i) => argv[i] === w) && (!best || c.name.length > best.name.length)) best = c;
   }
-  return best ? { command: best, rest: argv.slice(best.name.length) } : null;
+  return best ? { entry: best, rest: argv.slice(best.name.length) } : null;
 }
 
-function generalHelp(): string {
+async function generalHelp(): Promise<string> {
   const lines = [
     'casejury — 案例评选组织工具 (case-document competition tool)',
     '',
@@ -24,7 +24,7 @@ function generalHelp(): string {
     '',
     '命令 Commands:',
   ];
-  for (const c of commands) {
+  for (const c of await Promise.all(commands.map((entry) => entry.load()))) {
     lines.push(`  ${c.name.join(' ').padEnd(18)} ${c.summary.zh}`);
     lines.push(`  ${''.padEnd(18)} ${c.summary.en}`);
   }
@@ -52,10 +52,12 @@ export async function runCli(argv: string[]): Promise<number> {
   const found = findCommand(argv);
   if (!found) {
     const asked = argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help';
-    (asked ? console.log : console.error)(asked ? generalHelp() : `未知命令：${argv.join(' ')}\n\n${generalHelp()}`);
+    const help = await generalHelp();
+    (asked ? console.log : console.error)(asked ? help : `未知命令：${argv.join(' ')}\n\n${help}`);
     return asked ? 0 : 2;
   }
-  const { command, rest } = found;
+  const { entry, rest } = found;
+  const command = await entry.load();
   // A command may give `--json` a value (scan's `--json OUT.json`); given bare, it keeps its common meaning.
   const jsonTakesValue = command.options?.json?.type === 'string';
   const args = rest.map((a, i) =>

@@ -1,15 +1,9 @@
 import { createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { type Command, type CommandContext, UsageError } from '../command.ts';
-import { contestId as contestIdOf, withDb } from '../db.ts';
-import { getContest } from '../../contests/index.ts';
 import { type FolderScan, ScanInputError, scanFolder } from '../../similarity/store/folder-scan.ts';
 import { writeScanJson } from '../../similarity/store/report-file.ts';
-import { writeScanWorkbook } from '../../similarity/store/workbook.ts';
 import { DEFAULT_OPTIONS } from '../../similarity/index.ts';
-import { runContestScan } from '../../similarity/store/scan.ts';
-import { getRun } from '../../similarity/store/queries.ts';
-import { contestScanReport } from '../../similarity/store/report.ts';
 
 const list = (value: unknown): string[] => (Array.isArray(value) ? value : typeof value === 'string' ? [value] : []);
 const percent = (x: number): string => `${(x * 100).toFixed(1)}%`;
@@ -75,13 +69,25 @@ function summary({ report, suspects }: FolderScan): string[] {
 /** Options a contest scan takes from the contest itself (rule set, library and templates uploaded on the 查重 page). */
 const FOLDER_ONLY_OPTIONS = ['library', 'template', 'threshold', 'min-match'];
 
+/**
+ * The Excel writer when `--xlsx` is asked for: its library takes a fifth of a second to load, so the
+ * load starts with the command (a folder scan's threads read the documents meanwhile).
+ */
+const workbookWriter = (ctx: CommandContext) =>
+  typeof ctx.values.xlsx === 'string' ? import('../../similarity/store/workbook.ts').then((m) => m.writeScanWorkbook) : null;
+
 /** Writes the report as asked (`--json [OUT]`, `--xlsx OUT`) and prints the summary unless JSON went to the screen. */
-async function output(ctx: CommandContext, scan: FolderScan, heading: string[] = []): Promise<number> {
+async function output(
+  ctx: CommandContext,
+  scan: FolderScan,
+  workbook: ReturnType<typeof workbookWriter>,
+  heading: string[] = [],
+): Promise<number> {
   const jsonFile = typeof ctx.values.json === 'string' && ctx.values.json !== '' ? ctx.values.json : null;
   const xlsxFile = typeof ctx.values.xlsx === 'string' ? ctx.values.xlsx : null;
   // streamed: a report of any size is never one string
   if (jsonFile) await writeScanJson(createWriteStream(jsonFile), scan.report);
-  if (xlsxFile) await writeScanWorkbook(xlsxFile, scan);
+  if (xlsxFile && workbook) await (await workbook)(xlsxFile, scan);
   if (ctx.json && !jsonFile) {
     await writeScanJson(process.stdout, scan.report, { end: false });
     return 0;
@@ -104,6 +110,15 @@ async function scanContest(ctx: CommandContext, id: number): Promise<number> {
     throw new UsageError(
       `按竞赛查重时不能使用 ${refused.map((o) => `--${o}`).join('、')}：阈值和最短匹配取自竞赛规则，比对库和模板在“查重”页面上传`,
     );
+  // the database layer loads only for a contest scan
+  const [{ withDb }, { getContest }, { runContestScan }, { getRun }, { contestScanReport }] = await Promise.all([
+    import('../db.ts'),
+    import('../../contests/index.ts'),
+    import('../../similarity/store/scan.ts'),
+    import('../../similarity/store/queries.ts'),
+    import('../../similarity/store/report.ts'),
+  ]);
+  const workbook = workbookWriter(ctx);
   return withDb(ctx.values.db, async (db) => {
     if (!(await getContest(db, id))) {
       console.error(`找不到编号为 ${id} 的竞赛`);
@@ -121,7 +136,7 @@ async function scanContest(ctx: CommandContext, id: number): Promise<number> {
     const heading =
       `第 ${done.version} 次查重：${done.documents} 篇作品文档、${done.libraryDocuments} 篇比对库文档，` +
       `用时 ${seconds(done.durationMs)} 秒（比对 ${seconds(done.compareMs)} 秒）。`;
-    return output(ctx, await contestScanReport(db, id, run), [heading]);
+    return output(ctx, await contestScanReport(db, id, run), workbook, [heading]);
   });
 }
 
@@ -158,7 +173,7 @@ export const scanCommand: Command = {
     'xlsx OUT': '写出 Excel 报告 / write an Excel report',
   },
   async run(ctx) {
-    if (ctx.values.contest !== undefined) return scanContest(ctx, contestIdOf(String(ctx.values.contest)));
+    if (ctx.values.contest !== undefined) return scanContest(ctx, (await import('../db.ts')).contestId(String(ctx.values.contest)));
     const [folder, ...extra] = ctx.positionals;
     if (!folder) throw new UsageError('需要指定要查重的文件夹（或用 --contest 指定竞赛）');
     if (extra.length) throw new UsageError(`多余的参数：${extra.join(' ')}`);
@@ -167,6 +182,7 @@ export const scanCommand: Command = {
     for (const l of libraries) await mustBeFolder(l, '比对库');
     const options = { threshold: threshold(ctx.values.threshold), minMatch: minMatch(ctx.values['min-match']) };
     const showProgress = showsProgress(ctx);
+    const workbook = workbookWriter(ctx);
 
     let scan: FolderScan;
     try {
@@ -182,6 +198,6 @@ export const scanCommand: Command = {
       throw err;
     }
     if (showProgress) process.stderr.write('\n');
-    return output(ctx, scan);
+    return output(ctx, scan, workbook);
   },
 };
