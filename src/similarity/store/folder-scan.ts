@@ -1,6 +1,5 @@
 import { cutRate } from '../rate-format.ts';
-import type { Dirent } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { type Dirent, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { groupIntoEntries, junkReason } from '../../ingest/layout.ts';
 import { SimilarityCorpus, type SimilarityResult } from '../index.ts';
@@ -90,20 +89,22 @@ const round = (x: number): number => cutRate(x, 4);
 const isScanned = (rel: string): boolean => SCANNED_EXTENSIONS.has(path.extname(rel).toLowerCase());
 
 /**
- * Everything under a folder, its subfolders read in parallel: Node 20's `readdir(…, { recursive: true })`
- * reads one folder at a time (1.6 s for a 10,000-entry tree against 0.55 s).
+ * Everything under a folder, read synchronously: this is the command line's scan, with nothing else
+ * to serve. A 10,000-entry tree takes 0.30 s so, 0.56 s with a promised readdir per folder, and 1.6 s
+ * with Node 20's promised recursive readdir.
  */
-async function walk(dir: string): Promise<Dirent[]> {
-  const entries = await readdir(dir, { withFileTypes: true });
-  const nested = await Promise.all(entries.filter((e) => e.isDirectory()).map((e) => walk(path.join(dir, e.name))));
-  return entries.concat(...nested);
+function walk(dir: string): Dirent[] {
+  const entries = readdirSync(dir, { withFileTypes: true });
+  const all = [...entries];
+  for (const e of entries) if (e.isDirectory()) for (const nested of walk(path.join(dir, e.name))) all.push(nested);
+  return all;
 }
 
 /** Every file under a folder (relative, `/`-separated), system and lock files left out. */
 async function listFiles(root: string): Promise<string[]> {
   let entries: Dirent[];
   try {
-    entries = await walk(root);
+    entries = walk(root);
   } catch {
     throw new ScanInputError(`无法读取文件夹：${root}`);
   }
