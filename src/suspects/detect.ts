@@ -72,9 +72,9 @@ function pairRule(options: SuspectOptions) {
   };
 }
 
-/** Candidate pairs (keys of index pairs, smaller first): those sharing text, and those the inverted indexes bring together. */
-function candidatePairs(prepared: readonly PreparedEntry[], sharingText: Iterable<number>): Set<number> {
-  const candidates = new Set<number>(sharingText);
+/** Candidate pairs (keys of index pairs, smaller first) the inverted indexes bring together: those sharing text are added to them. */
+function blockingPairs(prepared: readonly PreparedEntry[]): Set<number> {
+  const candidates = new Set<number>();
   const add = (x: number, y: number): void => {
     if (x !== y) candidates.add(x < y ? pairKey(x, y) : pairKey(y, x));
   };
@@ -138,15 +138,26 @@ export function findSuspects(
   settings: Partial<SuspectOptions> = {},
 ): Suspect[] {
   const options = suspectOptions(settings);
-  return detectSuspects(prepareEntries(entries, options), overlaps, options);
+  return detectSuspects(prepareDetection(entries, options), overlaps, options);
+}
+
+/** Entries prepared for detection: the inputs of their signals, and the pairs the inverted indexes bring together. */
+export interface PreparedDetection {
+  contest: PreparedContest;
+  blocked: Set<number>;
 }
 
 /**
- * `findSuspects` on entries already prepared (with the same preparation options): the
- * preparation is most of the work and needs no text overlaps, so it can run while the
+ * Most of the work of `findSuspects`, which needs no text overlaps: it can run while the
  * similarity engine finds them.
  */
-export function detectSuspects(contest: PreparedContest, overlaps: readonly TextOverlap[], options: SuspectOptions): Suspect[] {
+export function prepareDetection(entries: readonly SuspectEntry[], options: SuspectOptions): PreparedDetection {
+  const contest = prepareEntries(entries, options);
+  return { contest, blocked: blockingPairs(contest.entries) };
+}
+
+/** `findSuspects` on entries prepared with the same options. */
+export function detectSuspects({ contest, blocked }: PreparedDetection, overlaps: readonly TextOverlap[], options: SuspectOptions): Suspect[] {
   const prepared = contest.entries;
   const index = new Map(prepared.map((p, i) => [p.entry.id, i]));
   if (index.size !== prepared.length) throw new Error('作品编号重复，无法比对');
@@ -159,7 +170,7 @@ export function detectSuspects(contest: PreparedContest, overlaps: readonly Text
 
   // With their positions in `entries`, the order ties are listed in.
   const found: { suspect: Suspect; x: number; y: number }[] = [];
-  for (const key of candidatePairs(prepared, overlapOf.keys())) {
+  for (const key of new Set([...overlapOf.keys(), ...blocked])) {
     const x = Math.floor(key / 2 ** 26);
     const y = key - x * 2 ** 26;
     const [p, q] = [prepared[x], prepared[y]];

@@ -32,13 +32,15 @@ export function topicSample(text: string, chars: number): string {
 
 /** Bigram bucket counts of each text, one text at a time. */
 export function* countBigrams(texts: Iterable<string>): Generator<TermCounts> {
-  const counts = new Int32Array(TOPIC_BUCKETS);
+  // counts saturate at MAX_COUNT, so a byte each: a megabyte of counters stays in the processor's cache
+  const counts = new Uint8Array(TOPIC_BUCKETS);
   let touched = new Int32Array(4096);
   for (const text of texts) {
     const { chars, offsets } = normalize(text);
     let distinct = 0;
     for (let i = 1; i < chars.length; i++) {
-      const [first, second] = [chars[i - 1], chars[i]];
+      const first = chars[i - 1];
+      const second = chars[i];
       // two ideographs, adjacent in the original too: no punctuation or line break between them
       if (
         first < IDEOGRAPH_FIRST ||
@@ -49,7 +51,9 @@ export function* countBigrams(texts: Iterable<string>): Generator<TermCounts> {
       )
         continue;
       const bucket = bigramBucket(first, second);
-      if (counts[bucket]++ === 0) {
+      const count = counts[bucket];
+      if (count < MAX_COUNT) counts[bucket] = count + 1;
+      if (count === 0) {
         if (distinct === touched.length) {
           const grown = new Int32Array(touched.length * 2);
           grown.set(touched);
@@ -61,7 +65,7 @@ export function* countBigrams(texts: Iterable<string>): Generator<TermCounts> {
     const terms = touched.slice(0, distinct);
     const termCounts = new Uint8Array(distinct);
     for (let k = 0; k < distinct; k++) {
-      termCounts[k] = Math.min(counts[terms[k]], MAX_COUNT);
+      termCounts[k] = counts[terms[k]];
       counts[terms[k]] = 0;
     }
     yield { terms, counts: termCounts };
