@@ -1,6 +1,5 @@
-import { detectSuspects, suspectOptions } from '../suspects/detect.ts';
+import { detectSuspects, type PreparedDetection, prepareDetection, suspectOptions } from '../suspects/detect.ts';
 import type { SuspectEntry } from '../suspects/index.ts';
-import { type PreparedContest, prepareEntries } from '../suspects/signals.ts';
 import { serveTasks } from './serve.ts';
 import type { SuspectTask } from './suspects.ts';
 
@@ -9,14 +8,14 @@ import type { SuspectTask } from './suspects.ts';
 /** Entries received so far, by the key of their detection. */
 const received = new Map<number, SuspectEntry[]>();
 /** Entries prepared, by key, until their detection. */
-const prepared = new Map<number, PreparedContest>();
+const prepared = new Map<number, PreparedDetection>();
 
 // preparation takes no option the caller sets (threshold and works per first author act in detection)
 const preparation = suspectOptions();
 
 /** The prepared entries of a key, prepared now if they were not. */
-function prepare(key: number): PreparedContest {
-  const contest = prepared.get(key) ?? prepareEntries(received.get(key) ?? [], preparation);
+function prepare(key: number): PreparedDetection {
+  const contest = prepared.get(key) ?? prepareDetection(received.get(key) ?? [], preparation);
   received.delete(key);
   prepared.set(key, contest);
   return contest;
