@@ -4,7 +4,7 @@ import { alignPair, indexText } from '../src/similarity/algorithm/align.ts';
 import { SimilarityCorpus, findSimilarity } from '../src/similarity/index.ts';
 import { kgramHashes, kgramKeys } from '../src/similarity/hashing/kgrams.ts';
 import { type PreparedDocument, prepareDocument } from '../src/similarity/algorithm/document.ts';
-import { buildKgramIndex, COMMON, SHARED, UNSHARED } from '../src/similarity/algorithm/kgramIndex.ts';
+import { buildKgramIndex, COMMON, indexPart, joinIndex, newStates, SHARED, UNSHARED } from '../src/similarity/algorithm/kgramIndex.ts';
 import { coverage } from '../src/similarity/util/masks.ts';
 import { normalize, originalRange, unitsToString } from '../src/similarity/text/normalize.ts';
 import { quotedRanges } from '../src/similarity/text/quotes.ts';
@@ -106,7 +106,7 @@ describe('k-gram index', () => {
   const weakKeys = (chars: Uint16Array, k: number): Uint32Array =>
     kgramKeys(chars, k).map((key) => ((key % 5) * 0x33333333 + (key % 3)) >>> 0);
 
-  it('finds what a map of every k-gram finds, whatever the buckets, the passes and the key collisions', () => {
+  it('finds what a map of every k-gram finds, whatever the buckets, the passes, the parts and the key collisions', () => {
     const doc = fc.record({
       units: fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 40 }),
       library: fc.boolean(),
@@ -119,7 +119,8 @@ describe('k-gram index', () => {
         fc.integer({ min: 2, max: 4 }),
         fc.boolean(),
         fc.constantFrom({ bucketPostings: 1, passPostings: 1 }, { bucketPostings: 4, passPostings: 30 }, undefined),
-        (specs, k, commonMin, weak, limits) => {
+        fc.integer({ min: 2, max: 3 }),
+        (specs, k, commonMin, weak, limits, parts) => {
           const docs: PreparedDocument[] = specs.map((spec, i) => {
             // a tiny alphabet: most k-grams are held by several documents, some several times in one
             const chars = Uint16Array.from(spec.units, (u) => 0x4e00 + u);
@@ -149,6 +150,14 @@ describe('k-gram index', () => {
             }),
           );
           expect(shared).toEqual(expected.shared);
+          // built in parts (as threads do, each over its share of the key space) and joined: the same index
+          const states = newStates(docs, true);
+          const split = Array.from({ length: parts }, (_, part) =>
+            indexPart(docs, { minMatch: k, commonMin }, states, { part, of: parts }, limits),
+          );
+          const joined = joinIndex(docs.length, states, split);
+          expect(joined.states.map((s) => Array.from(s))).toEqual(index.states.map((s) => Array.from(s)));
+          for (const key of ['groupStart', 'groupDocs', 'docKgramStart', 'docKgrams'] as const) expect(joined[key]).toEqual(index[key]);
         },
       ),
       { numRuns: 300 },

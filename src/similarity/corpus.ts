@@ -1,7 +1,7 @@
 import { alignPair, type IndexedText, indexText } from './algorithm/align.ts';
 import { commonMasks, commonMinimum, commonPassages } from './algorithm/common.ts';
 import { type PreparedDocument, prepareDocument, templateHashes } from './algorithm/document.ts';
-import { buildKgramIndex, pairOf, relatedPairs } from './algorithm/kgramIndex.ts';
+import { buildKgramIndex, type IndexParams, type KgramIndex, pairOf, relatedPairs } from './algorithm/kgramIndex.ts';
 import { KgramTable } from './hashing/kgramTable.ts';
 import { type Alignment, buildReports } from './algorithm/rates.ts';
 import { DEFAULT_OPTIONS, type DocumentInput, type SimilarityOptions, type SimilarityResult, type Span } from './types.ts';
@@ -62,10 +62,16 @@ export class SimilarityCorpus {
     this.docs.push(doc);
   }
 
-  result(): SimilarityResult {
+  /** The documents and parameters of the k-gram index, for a caller that builds it elsewhere (on several threads) for `result`. */
+  indexInput(): { docs: readonly PreparedDocument[]; params: IndexParams } {
+    const entries = this.docs.reduce((n, d) => n + (d.library ? 0 : 1), 0);
+    return { docs: this.docs, params: { minMatch: this.options.minMatch, commonMin: commonMinimum(this.options, entries) } };
+  }
+
+  /** The result, from the index of `indexInput()` when one is given. */
+  result(index?: KgramIndex): SimilarityResult {
     const { options, docs } = this;
-    const entries = docs.reduce((n, d) => n + (d.library ? 0 : 1), 0);
-    const index = buildKgramIndex(docs, { minMatch: options.minMatch, commonMin: commonMinimum(options, entries) });
+    index ??= buildKgramIndex(docs, this.indexInput().params);
     const common = commonMasks(docs, index.states, options.minMatch);
 
     const alignments: Alignment[] = [];

@@ -157,7 +157,11 @@ export function prepareDetection(entries: readonly SuspectEntry[], options: Susp
 }
 
 /** `findSuspects` on entries prepared with the same options. */
-export function detectSuspects({ contest, blocked }: PreparedDetection, overlaps: readonly TextOverlap[], options: SuspectOptions): Suspect[] {
+export function detectSuspects(
+  { contest, blocked }: PreparedDetection,
+  overlaps: readonly TextOverlap[],
+  options: SuspectOptions,
+): Suspect[] {
   const prepared = contest.entries;
   const index = new Map(prepared.map((p, i) => [p.entry.id, i]));
   if (index.size !== prepared.length) throw new Error('作品编号重复，无法比对');

@@ -48,26 +48,76 @@ class U32List {
   }
 }
 
+/** What the index reads of a document. */
+export type IndexedDocument = Pick<PreparedDocument, 'chars' | 'keys' | 'indexed' | 'library'>;
+
+export interface IndexParams {
+  minMatch: number;
+  commonMin: number;
+}
+
+/** Sizes of the index's scratch memory; smaller limits make tests split tiny corpora into many buckets and passes. */
+export interface IndexLimits {
+  bucketPostings: number;
+  passPostings: number;
+}
+
+const LIMITS: IndexLimits = { bucketPostings: BUCKET_POSTINGS, passPostings: PASS_POSTINGS };
+
+/** The states of every document's k-grams, all UNSHARED: views of one buffer, shared between threads when `shared`. */
+export function newStates(docs: readonly IndexedDocument[], shared = false): Uint8Array[] {
+  const total = docs.reduce((n, d) => n + d.keys.length, 0);
+  const buffer = shared ? new SharedArrayBuffer(total) : new ArrayBuffer(total);
+  let at = 0;
+  return docs.map((d) => {
+    const view = new Uint8Array(buffer, at, d.keys.length);
+    at += d.keys.length;
+    return view;
+  });
+}
+
 /**
- * Builds the index: the k-grams are split into buckets by the top bits of their 32-bit keys
- * (in passes over ranges of buckets when the corpus is large), each bucket is sorted by key in
- * cache (least significant digit first, stable) and its runs of equal keys are walked. Nearly
- * every k-gram is a document's own: it costs a count, a move and its sort. Equal keys are
- * confirmed on the characters, so a key collision never makes a match.
+ * What one part of the key space gave: its groups (numbered from 0) and the shared k-grams
+ * that point to them, as (document, position, group).
  */
-export function buildKgramIndex(
-  docs: readonly PreparedDocument[],
-  params: { minMatch: number; commonMin: number },
-  // smaller limits make tests split tiny corpora into many buckets and passes
-  limits: { bucketPostings: number; passPostings: number } = { bucketPostings: BUCKET_POSTINGS, passPostings: PASS_POSTINGS },
-): KgramIndex {
+export interface IndexPart {
+  groupStart: Uint32Array;
+  groupDocs: Uint32Array;
+  sharedDoc: Uint32Array;
+  sharedPosition: Uint32Array;
+  sharedGroup: Uint32Array;
+}
+
+/** Builds the index on this thread. */
+export function buildKgramIndex(docs: readonly IndexedDocument[], params: IndexParams, limits: IndexLimits = LIMITS): KgramIndex {
+  const states = newStates(docs);
+  return joinIndex(docs.length, states, [indexPart(docs, params, states, { part: 0, of: 1 }, limits)]);
+}
+
+/**
+ * Part `part` of `of` of the index: the k-grams whose keys fall in that share of the key space,
+ * their states written into `states`. The parts of one corpus are independent (threads can build
+ * them at once), and joined in order they are the index built whole.
+ *
+ * The k-grams are split into buckets by the top bits of their 32-bit keys (in passes over ranges
+ * of buckets when the corpus is large), each bucket is sorted by key in cache (least significant
+ * digit first, stable) and its runs of equal keys are walked. Nearly every k-gram is a
+ * document's own: it costs a count, a move and its sort. Equal keys are confirmed on the
+ * characters, so a key collision never makes a match.
+ */
+export function indexPart(
+  docs: readonly IndexedDocument[],
+  params: IndexParams,
+  states: readonly Uint8Array[],
+  { part, of }: { part: number; of: number },
+  limits: IndexLimits = LIMITS,
+): IndexPart {
   const k = params.minMatch;
   const n = docs.length;
   const base = new Float64Array(n + 1);
   for (let d = 0; d < n; d++) base[d + 1] = base[d] + docs[d].keys.length;
   const total = base[n];
   if (total >= 2 ** 32) throw new RangeError('the corpus holds more than 2^32 k-grams');
-  const states = docs.map((d) => new Uint8Array(d.keys.length));
 
   let bucketBits = 0;
   while (bucketBits < 16 && total / 2 ** bucketBits > limits.bucketPostings) bucketBits++;
@@ -75,16 +125,18 @@ export function buildKgramIndex(
   const bucketCount = 2 ** bucketBits;
   // bucketBits 0 puts every key in bucket 0 (a shift by 32 would be a shift by 0)
   const bucketOf = (key: number): number => (bucketBits === 0 ? 0 : key >>> shift);
+  // this part's buckets: every part sizes its buckets alike, from the whole corpus
+  const [firstBucket, endBucket] = [Math.floor((bucketCount * part) / of), Math.floor((bucketCount * (part + 1)) / of)];
   const bucketSize = new Uint32Array(bucketCount);
   for (const { keys, indexed } of docs) {
     for (let i = 0; i < keys.length; i++) if (!indexed || indexed[i]) bucketSize[bucketOf(keys[i])]++;
   }
 
   // passes over consecutive buckets, each gathering at most passPostings (or one larger bucket)
-  const passStart = [0];
+  const passStart = [firstBucket];
   let largestPass = 0;
   let largestBucket = 0;
-  for (let b = 0, inPass = 0; b < bucketCount; b++) {
+  for (let b = firstBucket, inPass = 0; b < endBucket; b++) {
     if (inPass > 0 && inPass + bucketSize[b] > limits.passPostings) {
       passStart.push(b);
       inPass = 0;
@@ -93,7 +145,7 @@ export function buildKgramIndex(
     largestPass = Math.max(largestPass, inPass);
     largestBucket = Math.max(largestBucket, bucketSize[b]);
   }
-  passStart.push(bucketCount);
+  passStart.push(endBucket);
   const keysIn = new Uint32Array(largestPass);
   const idsIn = new Uint32Array(largestPass);
   const keysScratch = new Uint32Array(largestBucket);
@@ -115,9 +167,9 @@ export function buildKgramIndex(
 
   const groupStart = new U32List();
   const groupDocs = new U32List();
-  const pairDoc = new U32List();
-  const pairPosition = new U32List();
-  const pairGroup = new U32List();
+  const sharedDoc = new U32List();
+  const sharedPosition = new U32List();
+  const sharedGroup = new U32List();
   groupStart.push(0);
   let runDocs = new Uint32Array(1024);
   let runPositions = new Uint32Array(1024);
@@ -140,9 +192,9 @@ export function buildKgramIndex(
     for (let m = 0; m < count; m++) {
       const d = runDocs[m];
       // every occurrence counts in what its document shares; the group lists each document once
-      pairDoc.push(d);
-      pairPosition.push(runPositions[m]);
-      pairGroup.push(g);
+      sharedDoc.push(d);
+      sharedPosition.push(runPositions[m]);
+      sharedGroup.push(g);
       if (m === 0 || runDocs[m - 1] !== d) groupDocs.push(d);
     }
     groupStart.push(groupDocs.length);
@@ -196,6 +248,7 @@ export function buildKgramIndex(
     fill[first] = 0;
     for (let b = first; b < last; b++) fill[b + 1] = fill[b] + bucketSize[b];
     const whole = first === 0 && last === bucketCount;
+    if (first === last) continue;
     for (let d = 0; d < n; d++) {
       const { keys, indexed } = docs[d];
       const at = base[d];
@@ -225,15 +278,39 @@ export function buildKgramIndex(
     }
   }
 
+  return {
+    groupStart: groupStart.done(),
+    groupDocs: groupDocs.done(),
+    sharedDoc: sharedDoc.done(),
+    sharedPosition: sharedPosition.done(),
+    sharedGroup: sharedGroup.done(),
+  };
+}
+
+/** The parts of one corpus's index, in order, joined: groups numbered on from one part to the next. */
+export function joinIndex(n: number, states: Uint8Array[], parts: readonly IndexPart[]): KgramIndex {
+  const groups = parts.reduce((sum, p) => sum + p.groupStart.length - 1, 0);
+  const groupStart = new Uint32Array(groups + 1);
+  const groupDocs = new Uint32Array(parts.reduce((sum, p) => sum + p.groupDocs.length, 0));
   // the shared k-grams of each document: a counting sort by document, then each document's by position
   const docKgramStart = new Uint32Array(n + 1);
-  for (let p = 0; p < pairDoc.length; p++) docKgramStart[pairDoc.data[p] + 1]++;
+  for (const p of parts) for (let x = 0; x < p.sharedDoc.length; x++) docKgramStart[p.sharedDoc[x] + 1]++;
   for (let d = 0; d < n; d++) docKgramStart[d + 1] += docKgramStart[d];
   const next = docKgramStart.slice(0, n);
-  const docKgrams = new Float64Array(pairDoc.length);
-  for (let p = 0; p < pairDoc.length; p++) docKgrams[next[pairDoc.data[p]]++] = pairPosition.data[p] * 2 ** 32 + pairGroup.data[p];
+  const docKgrams = new Float64Array(docKgramStart[n]);
+  let firstGroup = 0;
+  let firstDoc = 0;
+  for (const p of parts) {
+    const count = p.groupStart.length - 1;
+    for (let g = 0; g < count; g++) groupStart[firstGroup + g + 1] = firstDoc + p.groupStart[g + 1];
+    groupDocs.set(p.groupDocs, firstDoc);
+    for (let x = 0; x < p.sharedDoc.length; x++)
+      docKgrams[next[p.sharedDoc[x]]++] = p.sharedPosition[x] * 2 ** 32 + firstGroup + p.sharedGroup[x];
+    firstGroup += count;
+    firstDoc += p.groupDocs.length;
+  }
   for (let d = 0; d < n; d++) docKgrams.subarray(docKgramStart[d], docKgramStart[d + 1]).sort();
-  return { states, groupStart: groupStart.done(), groupDocs: groupDocs.done(), docKgramStart, docKgrams };
+  return { states, groupStart, groupDocs, docKgramStart, docKgrams };
 }
 
 /**

@@ -6,6 +6,7 @@ import { SimilarityCorpus, type SimilarityResult } from '../index.ts';
 import { prepareFolderSuspects, type ScanSuspect } from '../../suspects/store/folder.ts';
 import type { SimilarityOptions } from '../types.ts';
 import { inChunks } from '../../util/chunks.ts';
+import { buildKgramIndexOnThreads } from '../../workers/kgram-index.ts';
 import { siblingModule, WorkerPool } from '../../workers/pool.ts';
 import type { PrepareFile, PrepareRequest, PrepareResponse } from './prepare-worker.ts';
 
@@ -190,7 +191,8 @@ export async function scanFolder(request: FolderScanRequest): Promise<FolderScan
   texts.clear();
   let result: SimilarityResult;
   try {
-    result = corpus.result();
+    const { docs, params } = corpus.indexInput();
+    result = corpus.result(await buildKgramIndexOnThreads(docs, params));
   } catch (err) {
     await suspects.close();
     throw err;

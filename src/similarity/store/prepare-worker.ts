@@ -30,10 +30,30 @@ export type PrepareResponse = ({ id: string; prepared: PreparedDocument } | { id
 /** The corpus whose options and templates prepare this thread's documents (templates are indexed once). */
 let preparer: { key: string; corpus: SimilarityCorpus } | null = null;
 
-/** The buffers of a prepared document's arrays, moved between threads instead of copied. */
+/** The buffers of a prepared document's arrays, moved between threads instead of copied (shared ones are neither). */
 export function buffersOf(doc: PreparedDocument): Transferable[] {
   const arrays = [doc.chars, doc.keys, doc.indexed, doc.template, doc.quoted].filter((a) => a !== null);
-  return [...new Set(arrays.map((a) => a.buffer as ArrayBuffer))];
+  return [...new Set(arrays.flatMap((a) => (a.buffer instanceof SharedArrayBuffer ? [] : [a.buffer as ArrayBuffer])))];
+}
+
+/** A copy in shared memory. */
+function shared<T extends Uint8Array | Uint16Array | Uint32Array>(array: T, make: (buffer: SharedArrayBuffer) => T): T {
+  const copy = make(new SharedArrayBuffer(array.byteLength));
+  copy.set(array);
+  return copy;
+}
+
+/**
+ * The arrays the k-gram index reads, in shared memory: the index is built on two threads
+ * (workers/kgram-index.ts), which then read the same documents without a copy.
+ */
+function inSharedMemory(doc: PreparedDocument): PreparedDocument {
+  return {
+    ...doc,
+    chars: shared(doc.chars, (b) => new Uint16Array(b)),
+    keys: shared(doc.keys, (b) => new Uint32Array(b)),
+    indexed: doc.indexed && shared(doc.indexed, (b) => new Uint8Array(b)),
+  };
 }
 
 serveTasks<PrepareRequest, PrepareResponse>(async ({ options, templates, files }) => {
@@ -44,7 +64,10 @@ serveTasks<PrepareRequest, PrepareResponse>(async ({ options, templates, files }
   for (const f of files) {
     const read = await readDocumentOnThread(f.file);
     if ('error' in read) result.push({ id: f.id, error: read.error });
-    else result.push({ id: f.id, prepared: corpus.prepare({ id: f.id, text: read.text, category: f.category, library: f.library }) });
+    else {
+      const prepared = corpus.prepare({ id: f.id, text: read.text, category: f.category, library: f.library });
+      result.push({ id: f.id, prepared: inSharedMemory(prepared) });
+    }
   }
   return { result, transfer: result.flatMap((r) => ('prepared' in r ? buffersOf(r.prepared) : [])) };
 });
