@@ -22,11 +22,11 @@ describe('the k-gram index on two threads', () => {
   it('is the index built on one, for a corpus large enough to be split (documents in shared memory)', async () => {
     const next = random(7);
     // 800 documents of 3,000 characters from 300 ideographs, with passages copied between them
-    const texts = Array.from({ length: 800 }, () => Uint16Array.from({ length: 3000 }, () => 0x4e00 + (next() % 300)));
+    const texts: Uint16Array[] = Array.from({ length: 800 }, () => Uint16Array.from({ length: 3000 }, () => 0x4e00 + (next() % 300)));
     for (let d = 1; d < texts.length; d += 3) texts[d].set(texts[next() % d].subarray(500, 1500), 1000);
     const docs: IndexedDocument[] = texts.map((chars, d) => {
       const keys = kgramKeys(chars, 13);
-      const indexed = d % 10 === 0 ? Uint8Array.from(keys, (_, i) => (i % 97 < 90 ? 1 : 0)) : null;
+      const indexed: Uint8Array | null = d % 10 === 0 ? Uint8Array.from(keys, (_, i) => (i % 97 < 90 ? 1 : 0)) : null;
       return {
         chars: inShared(chars, (b) => new Uint16Array(b)),
         keys: inShared(keys, (b) => new Uint32Array(b)),
