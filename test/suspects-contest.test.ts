@@ -1,4 +1,5 @@
-import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import ExcelJS from 'exceljs';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -117,6 +118,36 @@ describe('一稿多投 in a generated contest, through casejury scan', () => {
     expect(stdout).toMatch(
       new RegExp(`［一稿多投］综合得分 1\\.00\\n  (${literal(a)}\\n  ${literal(b)}|${literal(b)}\\n  ${literal(a)})\\n      共同作者`),
     );
+  });
+
+  it('writes the suspects, found while the rest of the report is written, last into the JSON and into their sheet', async () => {
+    const out = await mkdtemp(path.join(os.tmpdir(), 'casejury-suspects-out-'));
+    try {
+      const [json, xlsx] = [path.join(out, 'report.json'), path.join(out, 'report.xlsx')];
+      expect((await cli('scan', dir, '--json', json, '--xlsx', xlsx)).code).toBe(0);
+      const written = JSON.parse(await readFile(json, 'utf8')) as ScanReport;
+      expect(Object.keys(written).at(-1)).toBe('suspects');
+      expect(written.suspects).toEqual(report.suspects);
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.readFile(xlsx);
+      expect(wb.worksheets.map((w) => w.name)).toEqual([
+        '文档重复率',
+        '相似文档对',
+        '一稿多投嫌疑',
+        '同一作品或主题',
+        '公共文本',
+        '无法读取的文件',
+      ]);
+      const sheet = wb.getWorksheet('同一作品或主题');
+      const rows: string[][] = [];
+      sheet?.eachRow((row, n) => {
+        if (n > 1 && row.getCell(3).value)
+          rows.push([String(row.getCell(1).value), String(row.getCell(2).value), String(row.getCell(3).value)]);
+      });
+      expect(rows).toEqual(report.suspects?.map((s) => [s.a, s.b, s.kind]));
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
   });
 });
 

@@ -17,7 +17,8 @@ export interface Column {
 export interface TableSheet {
   name: string;
   columns: Column[];
-  rows: Iterable<Cell[]>;
+  /** Rows, possibly still being made (a sheet waits for them in its turn). */
+  rows: Iterable<Cell[]> | AsyncIterable<Cell[]>;
   /** Rows (by index) filled in red, e.g. entries over a threshold. */
   flagged?: (row: number) => boolean;
   /** Lines printed below the table after one blank row (notes, derivations). */
@@ -44,7 +45,7 @@ const FLAGGED_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor:
 /** A workbook built in memory, or one streamed to its file row by row (whose rows are committed as they are added). */
 type AnyWorkbook = Pick<ExcelJS.Workbook, 'addWorksheet'>;
 
-function addTable(wb: AnyWorkbook, sheet: TableSheet, used: Set<string>): void {
+async function addTable(wb: AnyWorkbook, sheet: TableSheet, used: Set<string>): Promise<void> {
   const ws = wb.addWorksheet(uniqueSheetName(sheet.name, used), {
     views: [{ state: 'frozen', ySplit: 1 }],
     pageSetup: {
@@ -77,7 +78,7 @@ function addTable(wb: AnyWorkbook, sheet: TableSheet, used: Set<string>): void {
   }));
   const flagged = plain.map((style) => ({ ...style, fill: FLAGGED_FILL }));
   let index = 0;
-  for (const values of sheet.rows) {
+  for await (const values of sheet.rows) {
     const row = ws.addRow(values);
     const styles = sheet.flagged?.(index++) ? flagged : plain;
     for (let i = 0; i < styles.length; i++) row.getCell(i + 1).style = styles[i];
@@ -99,7 +100,7 @@ export async function writeTablesWorkbook(file: string, sheets: TableSheet[], ti
   wb.creator = 'casejury';
   wb.title = title;
   const used = new Set<string>();
-  for (const sheet of sheets) addTable(wb, sheet, used);
+  for (const sheet of sheets) await addTable(wb, sheet, used);
   await wb.commit();
 }
 
@@ -109,6 +110,6 @@ export async function tablesWorkbook(sheets: TableSheet[], title: string): Promi
   wb.creator = 'casejury';
   wb.title = title;
   const used = new Set<string>();
-  for (const sheet of sheets) addTable(wb, sheet, used);
+  for (const sheet of sheets) await addTable(wb, sheet, used);
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

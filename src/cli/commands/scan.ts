@@ -1,7 +1,8 @@
 import { createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { type Command, type CommandContext, UsageError } from '../command.ts';
-import { type FolderScan, ScanInputError, scanFolder } from '../../similarity/store/folder-scan.ts';
+import { type FolderScan, type FolderScanInProgress, ScanInputError, scanFolder } from '../../similarity/store/folder-scan.ts';
+import type { ScanSuspect } from '../../suspects/store/folder.ts';
 import { writeScanJson } from '../../similarity/store/report-file.ts';
 import { DEFAULT_OPTIONS } from '../../similarity/index.ts';
 
@@ -79,15 +80,16 @@ const workbookWriter = (ctx: CommandContext) =>
 /** Writes the report as asked (`--json [OUT]`, `--xlsx OUT`) and prints the summary unless JSON went to the screen. */
 async function output(
   ctx: CommandContext,
-  scan: FolderScan,
+  { scan, entrySuspects }: { scan: FolderScan; entrySuspects?: Promise<ScanSuspect[]> },
   workbook: ReturnType<typeof workbookWriter>,
   heading: string[] = [],
 ): Promise<number> {
   const jsonFile = typeof ctx.values.json === 'string' && ctx.values.json !== '' ? ctx.values.json : null;
   const xlsxFile = typeof ctx.values.xlsx === 'string' ? ctx.values.xlsx : null;
-  // streamed: a report of any size is never one string
-  if (jsonFile) await writeScanJson(createWriteStream(jsonFile), scan.report);
-  if (xlsxFile && workbook) await (await workbook)(xlsxFile, scan);
+  // streamed: a report of any size is never one string; a folder scan's entry suspects, still being found, go last
+  if (jsonFile) await writeScanJson(createWriteStream(jsonFile), scan.report, { late: entrySuspects });
+  if (xlsxFile && workbook) await (await workbook)(xlsxFile, scan, entrySuspects);
+  if (entrySuspects) scan.report.suspects = await entrySuspects;
   if (ctx.json && !jsonFile) {
     await writeScanJson(process.stdout, scan.report, { end: false });
     return 0;
@@ -136,7 +138,7 @@ async function scanContest(ctx: CommandContext, id: number): Promise<number> {
     const heading =
       `第 ${done.version} 次查重：${done.documents} 篇作品文档、${done.libraryDocuments} 篇比对库文档，` +
       `用时 ${seconds(done.durationMs)} 秒（比对 ${seconds(done.compareMs)} 秒）。`;
-    return output(ctx, await contestScanReport(db, id, run), workbook, [heading]);
+    return output(ctx, { scan: await contestScanReport(db, id, run) }, workbook, [heading]);
   });
 }
 
@@ -184,7 +186,7 @@ export const scanCommand: Command = {
     const showProgress = showsProgress(ctx);
     const workbook = workbookWriter(ctx);
 
-    let scan: FolderScan;
+    let scan: FolderScanInProgress;
     try {
       scan = await scanFolder({
         folder,

@@ -80,6 +80,15 @@ export interface FolderScan {
   suspects: ScanPair[];
 }
 
+/**
+ * A folder scan done but for its 一稿多投 / 相似主题 suspects, still being found on their thread while
+ * the report is written (`report.suspects` is unset): the writers take them last.
+ */
+export interface FolderScanInProgress {
+  scan: FolderScan;
+  entrySuspects: Promise<ScanSuspect[]>;
+}
+
 /** Thrown when an argument (folder, library or template) cannot be used at all. */
 export class ScanInputError extends Error {}
 
@@ -138,7 +147,7 @@ async function readTemplates(files: readonly string[]): Promise<string[]> {
 /** Files read and prepared per task of a worker thread. */
 const BATCH = 32;
 
-export async function scanFolder(request: FolderScanRequest): Promise<FolderScan> {
+export async function scanFolder(request: FolderScanRequest): Promise<FolderScanInProgress> {
   const folder = path.resolve(request.folder);
   const libraries = (request.libraries ?? []).map((l) => path.resolve(l));
   const templates = await readTemplates(request.templates ?? []);
@@ -197,6 +206,9 @@ export async function scanFolder(request: FolderScanRequest): Promise<FolderScan
     await suspects.close();
     throw err;
   }
+  const entrySuspects = suspects.find(result);
+  // a failure fails the writer that awaits them, not the process before
+  entrySuspects.catch(() => undefined);
   const { options } = result;
   const pairs = [...result.pairs]
     .sort((x, y) => y.aShared + y.bShared - (x.aShared + x.bShared))
@@ -231,7 +243,6 @@ export async function scanFolder(request: FolderScanRequest): Promise<FolderScan
     pairs: pairs.map((p) => p.pair),
     common: result.common.map((c) => ({ text: c.text, entries: c.documents.length, documents: c.documents })),
     errors,
-    suspects: await suspects.find(result),
   };
-  return { report, suspects: pairs.filter((p) => p.suspect).map((p) => p.pair) };
+  return { scan: { report, suspects: pairs.filter((p) => p.suspect).map((p) => p.pair) }, entrySuspects };
 }

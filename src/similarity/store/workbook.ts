@@ -1,4 +1,5 @@
 import { type TableSheet, writeTablesWorkbook } from '../../exports/workbook.ts';
+import type { ScanSuspect } from '../../suspects/store/folder.ts';
 import type { FolderScan } from './folder-scan.ts';
 import { ratePercent } from '../rate-format.ts';
 
@@ -10,11 +11,24 @@ function* rowsOf<T>(
   for (let i = 0; i < items.length; i++) yield row(items[i], i);
 }
 
+/** Rows of items still being found: the sheet waits for them in its turn. */
+async function* lateRows<T>(
+  items: Promise<readonly T[]>,
+  row: (item: T) => (string | number | null)[],
+): AsyncIterable<(string | number | null)[]> {
+  for (const item of await items) yield row(item);
+}
+
 /**
  * Writes the scan as an Excel workbook in the house layout, streamed to `file`: documents by
  * rate (flagged rows highlighted), pairs, cross-project suspects, common text and unreadable files.
+ * Entry suspects still being found (`entrySuspects`) are waited for in their sheet's turn.
  */
-export async function writeScanWorkbook(file: string, { report, suspects }: FolderScan): Promise<void> {
+export async function writeScanWorkbook(
+  file: string,
+  { report, suspects }: FolderScan,
+  entrySuspects?: Promise<ScanSuspect[]>,
+): Promise<void> {
   const { threshold } = report.params;
   const sheets: TableSheet[] = [
     {
@@ -83,7 +97,7 @@ export async function writeScanWorkbook(file: string, { report, suspects }: Fold
         { header: '综合分', width: 8, numFmt: '0.00' },
         { header: '依据', width: 70, wrap: true },
       ],
-      rows: (report.suspects ?? []).map((s) => [s.a, s.b, s.kind, s.score, s.reasons.join('\n')]),
+      rows: lateRows(entrySuspects ?? Promise.resolve(report.suspects ?? []), (s) => [s.a, s.b, s.kind, s.score, s.reasons.join('\n')]),
       notes: ['一稿多投：附件相同或大部分文字相同；相似主题：同一作者且题目或主题相近。'],
     },
     {
