@@ -27,11 +27,9 @@ serveTasks<SuspectTask, ReturnType<typeof detectSuspects>>((task) => {
       const entries = received.get(task.key) ?? [];
       for (const e of task.entries) entries.push(e);
       received.set(task.key, entries);
+      if (task.last) prepare(task.key);
       return { result: [] };
     }
-    case 'prepare':
-      prepare(task.key);
-      return { result: [] };
     case 'drop':
       received.delete(task.key);
       prepared.delete(task.key);

@@ -22,8 +22,13 @@ export interface SuspectDetection {
  * then detection runs on them with the text overlaps.
  */
 export type SuspectTask =
-  | { op: 'add'; key: number; entries: SuspectEntry[] }
-  | { op: 'prepare'; key: number }
+  | {
+      op: 'add';
+      key: number;
+      entries: SuspectEntry[];
+      /** The last part: the entries are prepared once it is added. */
+      last: boolean;
+    }
   | ({ op: 'find'; key: number } & Omit<SuspectDetection, 'entries'>)
   | { op: 'drop'; key: number };
 
@@ -59,21 +64,24 @@ export interface SuspectsOnThread {
 /**
  * Sends the entries to the thread and starts their preparation, most of the work, which needs no
  * text overlaps: it runs while the caller goes on (a folder scan's engine finds the overlaps
- * meanwhile). Resolves once the preparation is under way.
+ * meanwhile). Resolves once the last part is sent. `inParts`: false for a caller with no event
+ * loop to keep serving (the command line), whose entries go in one message it does not wait on.
  */
 export async function prepareSuspectsOnThread(
   entries: readonly SuspectEntry[],
   thread: SuspectThread = sharedThread(),
+  { inParts = true }: { inParts?: boolean } = {},
 ): Promise<SuspectsOnThread> {
   const key = nextKey++;
   const drop = (): void => void thread.run({ op: 'drop', key }).catch(() => undefined);
+  const parts = inParts && entries.length > PART ? inChunks(entries, PART) : [[...entries]];
   try {
-    for (const part of inChunks(entries, PART)) await thread.run({ op: 'add', key, entries: part });
+    for (const part of parts.slice(0, -1)) await thread.run({ op: 'add', key, entries: part, last: false });
   } catch (err) {
     drop();
     throw err;
   }
-  const prepared = thread.run({ op: 'prepare', key });
+  const prepared = thread.run({ op: 'add', key, entries: parts[parts.length - 1], last: true });
   // a failure fails `find`, not the process as an unhandled rejection before
   prepared.catch(() => undefined);
   return {

@@ -83,7 +83,7 @@ export async function prepareFolderSuspects(
   // a thread of its own, ended once the suspects are found: its memory is not the rest of the scan's
   const thread = suspectThread();
   try {
-    const prepared = await prepareSuspectsOnThread(inputs, thread);
+    const prepared = await prepareSuspectsOnThread(inputs, thread, { inParts: false });
     return {
       async find(result) {
         try {
