@@ -1,10 +1,14 @@
 import { createHash } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { documentText, SuspectsContestGenerator, type Teacher } from '../scripts/lib/suspectsCorpus.ts';
 import { CATEGORIES } from '../scripts/lib/plantedCorpus.ts';
 import { type AttachmentInput, findSuspects, type Suspect, type SuspectEntry, type TextOverlap } from '../src/suspects/index.ts';
 import { sameUnit } from '../src/suspects/names.ts';
 import { titleCore } from '../src/suspects/titles.ts';
+import { bigramBucket, countBigrams } from '../src/suspects/topics.ts';
+import { MAX_COUNT } from '../src/suspects/vectors.ts';
+import { normalize } from '../src/similarity/text/normalize.ts';
 
 /**
  * Each signal alone and in combination, between two entries planted in a background of 60
@@ -250,5 +254,33 @@ describe('normalization', () => {
   it('units: the same school written short or in full; two schools of one name in two cities differ', () => {
     expect(sameUnit('佛山市南海区实验小学', '南海区实验小学')).toBe(true);
     expect(sameUnit('广州市第一中学', '深圳市第一中学')).toBe(false);
+  });
+});
+
+describe('topic profiles', () => {
+  /** The bigrams of normalize's arrays: two ideographs adjacent in the original too. */
+  function reference(text: string): Map<number, number> {
+    const { chars, offsets } = normalize(text);
+    const counts = new Map<number, number>();
+    for (let i = 1; i < chars.length; i++) {
+      const [a, b] = [chars[i - 1], chars[i]];
+      if (a < 0x3400 || a > 0x9fff || b < 0x3400 || b > 0x9fff || offsets[i] !== offsets[i - 1] + 1) continue;
+      const bucket = bigramBucket(a, b);
+      counts.set(bucket, Math.min(MAX_COUNT, (counts.get(bucket) ?? 0) + 1));
+    }
+    return counts;
+  }
+
+  it('count the bigrams normalization gives, traditional script, expansions, astral characters and punctuation included', () => {
+    // simplified and traditional ideographs, a regional word, an expanding sign, an astral ideograph, punctuation, Latin
+    const pieces = ['教', '学', '研', '修', '課', '堂', '軟體', '㍿', '𠀀', '，', '。', ' ', '\n', 'A', '智', '慧', '資', '訊'];
+    fc.assert(
+      fc.property(fc.array(fc.array(fc.constantFrom(...pieces), { maxLength: 300 }), { maxLength: 6 }), (parts) => {
+        const texts = parts.map((p) => p.join(''));
+        const counted = [...countBigrams(texts)].map(({ terms, counts }) => new Map(Array.from(terms, (t, k) => [t, counts[k]])));
+        expect(counted).toEqual(texts.map(reference));
+      }),
+      { numRuns: 200 },
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { normalize } from '../similarity/text/normalize.ts';
+import { foldText } from '../similarity/text/normalize.ts';
 import { MAX_COUNT, type TermCounts } from './vectors.ts';
 
 /**
@@ -35,33 +35,33 @@ export function* countBigrams(texts: Iterable<string>): Generator<TermCounts> {
   // counts saturate at MAX_COUNT, so a byte each: a megabyte of counters stays in the processor's cache
   const counts = new Uint8Array(TOPIC_BUCKETS);
   let touched = new Int32Array(4096);
-  for (const text of texts) {
-    const { chars, offsets } = normalize(text);
-    let distinct = 0;
-    for (let i = 1; i < chars.length; i++) {
-      const first = chars[i - 1];
-      const second = chars[i];
-      // two ideographs, adjacent in the original too: no punctuation or line break between them
-      if (
-        first < IDEOGRAPH_FIRST ||
-        first > IDEOGRAPH_LAST ||
-        second < IDEOGRAPH_FIRST ||
-        second > IDEOGRAPH_LAST ||
-        offsets[i] !== offsets[i - 1] + 1
-      )
-        continue;
-      const bucket = bigramBucket(first, second);
-      const count = counts[bucket];
-      if (count < MAX_COUNT) counts[bucket] = count + 1;
-      if (count === 0) {
-        if (distinct === touched.length) {
-          const grown = new Int32Array(touched.length * 2);
-          grown.set(touched);
-          touched = grown;
-        }
-        touched[distinct++] = bucket;
-      }
+  let distinct = 0;
+  // the unit before, and its offset in the original
+  let before = 0;
+  let beforeAt = -2;
+  const count = (unit: number, at: number): void => {
+    // two ideographs, adjacent in the original too: no punctuation or line break between them
+    const bigram = at === beforeAt + 1 && isIdeograph(before) && isIdeograph(unit);
+    const first = before;
+    before = unit;
+    beforeAt = at;
+    if (!bigram) return;
+    const bucket = bigramBucket(first, unit);
+    const n = counts[bucket];
+    if (n < MAX_COUNT) counts[bucket] = n + 1;
+    if (n > 0) return;
+    if (distinct === touched.length) {
+      const grown = new Int32Array(touched.length * 2);
+      grown.set(touched);
+      touched = grown;
     }
+    touched[distinct++] = bucket;
+  };
+  for (const text of texts) {
+    distinct = 0;
+    beforeAt = -2;
+    // the units one by one as normalization gives them, without its arrays
+    foldText(text, count);
     const terms = touched.slice(0, distinct);
     const termCounts = new Uint8Array(distinct);
     for (let k = 0; k < distinct; k++) {
@@ -71,3 +71,5 @@ export function* countBigrams(texts: Iterable<string>): Generator<TermCounts> {
     yield { terms, counts: termCounts };
   }
 }
+
+const isIdeograph = (unit: number): boolean => unit >= IDEOGRAPH_FIRST && unit <= IDEOGRAPH_LAST;

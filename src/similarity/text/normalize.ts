@@ -169,6 +169,31 @@ const TRADITIONAL_SHARE = 0.05;
  * read a second time, with a phrase look-up where a regional word can start.
  */
 export function normalize(text: string): NormalizedText {
+  let chars = new Uint16Array(text.length);
+  let offsets = new Int32Array(text.length);
+  let n = 0;
+  foldText(text, (unit, at) => {
+    if (n === chars.length) {
+      // only expansions (e.g. ㍿ → 株式会社) can outgrow the original length
+      const grown = new Uint16Array(chars.length * 2 + 8);
+      grown.set(chars);
+      chars = grown;
+      const grownOffsets = new Int32Array(grown.length);
+      grownOffsets.set(offsets);
+      offsets = grownOffsets;
+    }
+    chars[n] = unit;
+    offsets[n++] = at;
+  });
+  return { chars: chars.subarray(0, n), offsets: offsets.subarray(0, n) };
+}
+
+/**
+ * The normalized units of a text in order, each with the offset in the original it came from:
+ * what `normalize` gives, without building its arrays (a reader of each unit once, such as the
+ * topic profile of 一稿多投 detection, makes no garbage).
+ */
+export function foldText(text: string, emit: (unit: number, at: number) => void): void {
   const table = bmpTable ?? buildBmpTable();
   bmpTable = table;
   let han = 0;
@@ -183,28 +208,16 @@ export function normalize(text: string): NormalizedText {
   if (traditional && traditional >= TRADITIONAL_SHARE * han) {
     const phrases = regional ?? regionalPhrases();
     regional = phrases;
-    return fold(text, table, phrases);
-  }
-  return fold(text, table, null);
+    fold(text, table, phrases, emit);
+  } else fold(text, table, null, emit);
 }
 
-function fold(text: string, table: Int32Array, phrases: { trie: Trie; starts: Uint8Array } | null): NormalizedText {
-  let chars = new Uint16Array(text.length);
-  let offsets = new Int32Array(text.length);
-  let n = 0;
-  const push = (unit: number, at: number): void => {
-    if (n === chars.length) {
-      // only expansions (e.g. ㍿ → 株式会社) can outgrow the original length
-      const grown = new Uint16Array(chars.length * 2 + 8);
-      grown.set(chars);
-      chars = grown;
-      const grownOffsets = new Int32Array(grown.length);
-      grownOffsets.set(offsets);
-      offsets = grownOffsets;
-    }
-    chars[n] = unit;
-    offsets[n++] = at;
-  };
+function fold(
+  text: string,
+  table: Int32Array,
+  phrases: { trie: Trie; starts: Uint8Array } | null,
+  push: (unit: number, at: number) => void,
+): void {
   const unitsOf = (c: number): ArrayLike<number> => {
     const mapped = table[c];
     return mapped >= 0 ? [mapped] : mapped === EXPANDS ? (expansions.get(c) ?? []) : [];
@@ -249,7 +262,6 @@ function fold(text: string, table: Int32Array, phrases: { trie: Trie; starts: Ui
     if (mapped >= 0) push(mapped, i);
     else if (mapped === EXPANDS) for (const u of expansions.get(c) ?? []) push(u, i);
   }
-  return { chars: chars.subarray(0, n), offsets: offsets.subarray(0, n) };
 }
 
 /** Original-text range `[start, end)` of the normalized range `[from, to)` (to > from). */
