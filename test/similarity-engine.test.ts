@@ -6,7 +6,7 @@ import { kgramHashes, kgramKeys } from '../src/similarity/hashing/kgrams.ts';
 import { type PreparedDocument, prepareDocument } from '../src/similarity/algorithm/document.ts';
 import { buildKgramIndex, COMMON, indexPart, joinIndex, newStates, SHARED, UNSHARED } from '../src/similarity/algorithm/kgramIndex.ts';
 import { coverage } from '../src/similarity/util/masks.ts';
-import { normalize, originalRange, unitsToString } from '../src/similarity/text/normalize.ts';
+import { normalize, offsetBreaks, originalRange, unitsToString } from '../src/similarity/text/normalize.ts';
 import { quotedRanges } from '../src/similarity/text/quotes.ts';
 import { ProseGenerator } from '../scripts/lib/prose.ts';
 import { Random } from '../scripts/lib/random.ts';
@@ -25,9 +25,9 @@ describe('normalize', () => {
     const original = '第一句，　包含ＡＩ与“引号”。\n第二行𠀀字 end';
     const { chars, offsets } = normalize(original);
     const from = text(chars).indexOf('ai');
-    const [start, end] = originalRange(original, offsets, from, from + 2);
+    const [start, end] = originalRange(original, offsetBreaks(offsets), from, from + 2);
     expect(original.slice(start, end)).toBe('ＡＩ');
-    const whole = originalRange(original, offsets, 0, chars.length);
+    const whole = originalRange(original, offsetBreaks(offsets), 0, chars.length);
     expect(original.slice(whole[0], whole[1])).toBe(original);
     // the astral ideograph is one countable character
     expect(text(chars).length).toBe([...'第一句包含ai与引号第二行𠀀字end'].length);
@@ -132,6 +132,7 @@ describe('k-gram index', () => {
               library: spec.library,
               text: text(chars),
               chars,
+              breaks: new Int32Array([0, 0]),
               keys,
               indexed,
               template: null,

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { Converter } from 'opencc-js';
 import { describe, expect, it } from 'vitest';
 import { findSimilarity } from '../src/similarity/index.ts';
-import { normalize, originalRange, unitsToString } from '../src/similarity/text/normalize.ts';
+import { normalize, offsetAt, offsetBreaks, originalRange, unitsToString } from '../src/similarity/text/normalize.ts';
 import { quotedRanges } from '../src/similarity/text/quotes.ts';
 import { documentSource } from './helpers/documents.ts';
 
@@ -57,13 +57,13 @@ describe('regional vocabulary', () => {
     const normalized = unitsToString(chars);
     expect(normalized).toBe('老师用互联网下载软件');
     const at = normalized.indexOf('互联网');
-    const [start, end] = originalRange(original, offsets, at, at + 3);
+    const [start, end] = originalRange(original, offsetBreaks(offsets), at, at + 3);
     expect(original.slice(start, end)).toBe('網際網路');
     const sw = normalized.indexOf('软件');
-    expect(original.slice(...originalRange(original, offsets, sw, sw + 2))).toBe('軟體');
+    expect(original.slice(...originalRange(original, offsetBreaks(offsets), sw, sw + 2))).toBe('軟體');
   });
 
-  it('offsets stay in order and inside the text, whatever mix of words and characters', () => {
+  it('offsets stay in order and inside the text, and their compact breaks give them back, whatever mix of words and characters', () => {
     const pieces = [
       '軟體',
       '檔案',
@@ -87,13 +87,16 @@ describe('regional vocabulary', () => {
         const original = parts.join('');
         const { chars, offsets } = normalize(original);
         expect(offsets.length).toBe(chars.length);
+        const breaks = offsetBreaks(offsets);
         for (let i = 0; i < offsets.length; i++) {
           expect(offsets[i]).toBeGreaterThanOrEqual(i ? offsets[i - 1] : 0);
           expect(offsets[i]).toBeLessThan(original.length);
+          // kept compactly, the offsets are the same
+          expect(offsetAt(breaks, i)).toBe(offsets[i]);
         }
         if (chars.length) {
           // The whole normalized text maps back to the original from its first to its last countable character.
-          const [start, end] = originalRange(original, offsets, 0, chars.length);
+          const [start, end] = originalRange(original, offsetBreaks(offsets), 0, chars.length);
           expect(unitsToString(normalize(original.slice(start, end)).chars)).toBe(unitsToString(chars));
         }
       }),

@@ -1,4 +1,4 @@
-import { foldText } from '../similarity/text/normalize.ts';
+import { eachNormalizedUnit } from '../similarity/text/normalize.ts';
 import { MAX_COUNT, type TermCounts } from './vectors.ts';
 
 /**
@@ -61,7 +61,7 @@ export function* countBigrams(texts: Iterable<string>): Generator<TermCounts> {
     distinct = 0;
     beforeAt = -2;
     // the units one by one as normalization gives them, without its arrays
-    foldText(text, count);
+    eachNormalizedUnit(text, count);
     const terms = touched.slice(0, distinct);
     const termCounts = new Uint8Array(distinct);
     for (let k = 0; k < distinct; k++) {

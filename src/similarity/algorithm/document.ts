@@ -1,7 +1,7 @@
 import { kgramHashes, kgramKeys } from '../hashing/kgrams.ts';
 import type { KgramTable } from '../hashing/kgramTable.ts';
 import { bridgeGaps, mark, maskFromOriginalRanges } from '../util/masks.ts';
-import { normalize } from '../text/normalize.ts';
+import { normalize, offsetBreaks } from '../text/normalize.ts';
 import { quotedRanges } from '../text/quotes.ts';
 import type { DocumentInput } from '../types.ts';
 
@@ -13,6 +13,8 @@ export interface PreparedDocument {
   /** The original text; offsets back into it are recomputed when a pair is reported, not kept. */
   text: string;
   chars: Uint16Array;
+  /** Where the characters came from in `text` (`offsetBreaks`), for reporting passages in the original. */
+  breaks: Int32Array;
   /** 32-bit key of every k-gram (`kgramKeys`). */
   keys: Uint32Array;
   /**
@@ -43,6 +45,7 @@ export function prepareDocument(input: DocumentInput, params: PrepareParams): Pr
     library: input.library ?? false,
     text: input.text,
     chars,
+    breaks: offsetBreaks(offsets),
     keys,
     indexed: template ? outsideTemplate(template, keys.length, k) : null,
     template,

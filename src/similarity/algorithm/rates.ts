@@ -1,7 +1,7 @@
 import type { PreparedDocument } from './document.ts';
 import { groupAt, groupsMeet, type KgramIndex, SHARED } from './kgramIndex.ts';
 import { countMarked, countMarkedWithin, coverage, dropShortRuns, mark } from '../util/masks.ts';
-import { normalize, originalRange } from '../text/normalize.ts';
+import { originalRange } from '../text/normalize.ts';
 import type { DocumentReport, PairReport, SimilarityOptions, SourceShare, Span } from '../types.ts';
 
 /** An aligned pair of documents (by index), spans in normalized characters. */
@@ -38,16 +38,6 @@ export function buildReports(
   const denominator = docs.map((d, i) => d.chars.length - (excluded[i] ? countMarked(excluded[i]) : 0));
   const sources: SourceShare[][] = docs.map(() => []);
   const pairs: PairReport[] = [];
-  // offsets back to the original text, for the documents that have pairs (normalizing again is cheaper than keeping them all)
-  const offsets = new Map<number, Int32Array>();
-  const offsetsOf = (doc: number): Int32Array => {
-    let o = offsets.get(doc);
-    if (!o) {
-      o = normalize(docs[doc].text).offsets;
-      offsets.set(doc, o);
-    }
-    return o;
-  };
 
   for (const { a, b, spans } of alignments) {
     const masks = [new Uint8Array(docs[a].chars.length), new Uint8Array(docs[b].chars.length)];
@@ -76,7 +66,7 @@ export function buildReports(
       crossProject,
       suspect: crossProject && (shared[0] >= denominator[a] / 2 || shared[1] >= denominator[b] / 2),
       spans: spans.map(
-        ([as, ae, bs, be]) => [...originalRange(A.text, offsetsOf(a), as, ae), ...originalRange(B.text, offsetsOf(b), bs, be)] as Span,
+        ([as, ae, bs, be]) => [...originalRange(A.text, A.breaks, as, ae), ...originalRange(B.text, B.breaks, bs, be)] as Span,
       ),
       normalizedSpans: spans,
     });

@@ -32,7 +32,7 @@ let preparer: { key: string; corpus: SimilarityCorpus } | null = null;
 
 /** The buffers of a prepared document's arrays, moved between threads instead of copied (shared ones are neither). */
 export function buffersOf(doc: PreparedDocument): Transferable[] {
-  const arrays = [doc.chars, doc.keys, doc.indexed, doc.template, doc.quoted].filter((a) => a !== null);
+  const arrays = [doc.chars, doc.breaks, doc.keys, doc.indexed, doc.template, doc.quoted].filter((a) => a !== null);
   return [...new Set(arrays.flatMap((a) => (a.buffer instanceof SharedArrayBuffer ? [] : [a.buffer as ArrayBuffer])))];
 }
 

@@ -172,7 +172,7 @@ export function normalize(text: string): NormalizedText {
   let chars = new Uint16Array(text.length);
   let offsets = new Int32Array(text.length);
   let n = 0;
-  foldText(text, (unit, at) => {
+  eachNormalizedUnit(text, (unit, at) => {
     if (n === chars.length) {
       // only expansions (e.g. ㍿ → 株式会社) can outgrow the original length
       const grown = new Uint16Array(chars.length * 2 + 8);
@@ -193,7 +193,7 @@ export function normalize(text: string): NormalizedText {
  * what `normalize` gives, without building its arrays (a reader of each unit once, such as the
  * topic profile of 一稿多投 detection, makes no garbage).
  */
-export function foldText(text: string, emit: (unit: number, at: number) => void): void {
+export function eachNormalizedUnit(text: string, emit: (unit: number, at: number) => void): void {
   const table = bmpTable ?? buildBmpTable();
   bmpTable = table;
   let han = 0;
@@ -264,11 +264,41 @@ function fold(
   }
 }
 
-/** Original-text range `[start, end)` of the normalized range `[from, to)` (to > from). */
-export function originalRange(text: string, offsets: Int32Array, from: number, to: number): [number, number] {
-  const last = offsets[to - 1];
+/**
+ * The offsets of normalized units, compactly: `[unit, offset]` pairs at each unit whose offset is
+ * not the previous one's plus one (a character removed or expanded before it). A few hundred pairs
+ * for a document of thousands of characters, kept with it in place of its offsets.
+ */
+export function offsetBreaks(offsets: Int32Array): Int32Array {
+  let count = 0;
+  for (let i = 0; i < offsets.length; i++) if (i === 0 || offsets[i] !== offsets[i - 1] + 1) count++;
+  const breaks = new Int32Array(count * 2);
+  for (let i = 0, k = 0; i < offsets.length; i++) {
+    if (i > 0 && offsets[i] === offsets[i - 1] + 1) continue;
+    breaks[k++] = i;
+    breaks[k++] = offsets[i];
+  }
+  return breaks;
+}
+
+/** The original offset of normalized unit `i`, from its text's `offsetBreaks`. */
+export function offsetAt(breaks: Int32Array, i: number): number {
+  // the last break at or before i
+  let lo = 0;
+  let hi = breaks.length / 2 - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (breaks[mid * 2] <= i) lo = mid;
+    else hi = mid - 1;
+  }
+  return breaks[lo * 2 + 1] + (i - breaks[lo * 2]);
+}
+
+/** Original-text range `[start, end)` of the normalized range `[from, to)` (to > from), from the text's `offsetBreaks`. */
+export function originalRange(text: string, breaks: Int32Array, from: number, to: number): [number, number] {
+  const last = offsetAt(breaks, to - 1);
   const c = text.charCodeAt(last);
-  return [offsets[from], last + (c >= 0xd800 && c <= 0xdbff ? 2 : 1)];
+  return [offsetAt(breaks, from), last + (c >= 0xd800 && c <= 0xdbff ? 2 : 1)];
 }
 
 /** Normalized characters as a string (for showing a passage). */
