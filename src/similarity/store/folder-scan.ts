@@ -155,10 +155,6 @@ export async function scanFolder(request: FolderScanRequest): Promise<FolderScan
   const inLibrary = (abs: string): boolean => libraries.some((l) => abs === l || abs.startsWith(l + path.sep));
   const allEntryFiles = (await listFiles(folder)).filter((rel) => !inLibrary(path.join(folder, rel)));
   const entryFiles = allEntryFiles.filter(isScanned);
-  // entries and their category (the 参赛项目 level of the official layout), read by the importer's own rules from every file
-  const layout = groupIntoEntries(allEntryFiles);
-  const category = new Map<string, string | null>();
-  for (const entry of layout.entries) for (const f of entry.files) category.set(f, entry.categoryLabel);
   const libraryFiles: string[] = [];
   for (const lib of libraries) for (const rel of (await listFiles(lib)).filter(isScanned)) libraryFiles.push(path.join(lib, rel));
 
@@ -166,12 +162,13 @@ export async function scanFolder(request: FolderScanRequest): Promise<FolderScan
   const errors: ScanReport['errors'] = [];
   const texts = new Map<string, string>();
   const files: PrepareFile[] = [
-    ...entryFiles.map((rel) => ({ file: path.join(folder, rel), id: rel, category: category.get(rel) ?? null, library: false })),
-    ...libraryFiles.map((abs) => ({ file: abs, id: toSlash(path.relative(folder, abs)), category: null, library: true })),
+    ...entryFiles.map((rel) => ({ file: path.join(folder, rel), id: rel, library: false })),
+    ...libraryFiles.map((abs) => ({ file: abs, id: toSlash(path.relative(folder, abs)), library: true })),
   ];
   // read and prepared on every core, added in order (the result does not depend on the threads)
   const pool = new WorkerPool<PrepareRequest, PrepareResponse>(siblingModule(import.meta.url, './prepare-worker'));
   let done = 0;
+  let layout: ReturnType<typeof groupIntoEntries>;
   try {
     const batches = inChunks(files, BATCH).map((batch) =>
       pool.run({ options: request.options ?? {}, templates, files: batch }).then((prepared) => {
@@ -182,11 +179,16 @@ export async function scanFolder(request: FolderScanRequest): Promise<FolderScan
     );
     // a failed batch fails the scan when its turn comes, not as an unhandled rejection before
     for (const b of batches) b.catch(() => undefined);
+    // entries and their category (the 参赛项目 level of the official layout), read by the importer's own rules
+    // from every file while the threads read the documents
+    layout = groupIntoEntries(allEntryFiles);
+    const category = new Map<string, string | null>();
+    for (const entry of layout.entries) for (const f of entry.files) category.set(f, entry.categoryLabel);
     for (const batch of batches) {
       for (const r of await batch) {
         if ('error' in r) errors.push({ path: r.id, message: r.error });
         else {
-          corpus.addPrepared(r.prepared);
+          corpus.addPrepared({ ...r.prepared, category: category.get(r.id) ?? null });
           if (!r.prepared.library) texts.set(r.id, r.prepared.text);
         }
       }

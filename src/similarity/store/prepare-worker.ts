@@ -14,7 +14,6 @@ export interface PrepareFile {
   /** Absolute path, read here. */
   file: string;
   id: string;
-  category: string | null;
   library: boolean;
 }
 
@@ -65,7 +64,7 @@ serveTasks<PrepareRequest, PrepareResponse>(async ({ options, templates, files }
     const read = await readDocumentOnThread(f.file);
     if ('error' in read) result.push({ id: f.id, error: read.error });
     else {
-      const prepared = corpus.prepare({ id: f.id, text: read.text, category: f.category, library: f.library });
+      const prepared = corpus.prepare({ id: f.id, text: read.text, library: f.library });
       result.push({ id: f.id, prepared: inSharedMemory(prepared) });
     }
   }
