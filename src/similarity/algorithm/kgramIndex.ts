@@ -8,7 +8,7 @@ export const SHARED = 1;
 export const COMMON = 2;
 
 /** Postings gathered at a time: the index's scratch memory stays bounded whatever the size of the corpus. */
-const PASS_POSTINGS = 16_000_000;
+const PASS_POSTINGS = 8_000_000;
 /** Postings per bucket of the first split by key: a bucket is sorted in the processor's cache. */
 const BUCKET_POSTINGS = 16384;
 
