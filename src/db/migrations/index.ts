@@ -15,6 +15,7 @@ import * as m013 from './013_import_problems.ts';
 import * as m014 from './014_flow.ts';
 import * as m015 from './015_sessions.ts';
 import * as m016 from './016_suspect_snapshots.ts';
+import * as m017 from './017_file_metadata_indexes.ts';
 
 /**
  * Migrations listed explicitly: kysely's FileMigrationProvider imports by path,
@@ -37,6 +38,7 @@ const migrations: Record<string, Migration> = {
   '014_flow': m014,
   '015_sessions': m015,
   '016_suspect_snapshots': m016,
+  '017_file_metadata_indexes': m017,
 };
 
 export const migrationProvider: MigrationProvider = {
