@@ -1,4 +1,4 @@
-import { type Db, yieldToServer } from '../../db/connect.ts';
+import { type Db, TEXTS_PER_READ, yieldToServer } from '../../db/connect.ts';
 import { inChunks } from '../../util/chunks.ts';
 import { sha256Of } from '../../storage/blobs.ts';
 
@@ -87,14 +87,15 @@ export async function loadTexts(db: Db, members: readonly CorpusMember[]): Promi
   const texts = new Map<string, string>();
   const fileIds = members.filter((m) => !m.library).map((m) => m.id);
   const libraryIds = members.filter((m) => m.library).map((m) => m.id);
-  for (const ids of inChunks(fileIds, 500)) {
+  for (const ids of inChunks(fileIds, TEXTS_PER_READ)) {
     for (const f of await db.selectFrom('files').select(['id', 'text']).where('id', 'in', ids).execute())
       texts.set(fileKey(f.id), f.text ?? '');
     await yieldToServer();
   }
-  for (const ids of inChunks(libraryIds, 500)) {
+  for (const ids of inChunks(libraryIds, TEXTS_PER_READ)) {
     for (const l of await db.selectFrom('similarity_library').select(['id', 'text']).where('id', 'in', ids).execute())
       texts.set(libraryKey(l.id), l.text);
+    await yieldToServer();
   }
   return texts;
 }

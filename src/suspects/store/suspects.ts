@@ -4,7 +4,7 @@ import { audit } from '../../audit/log.ts';
 import { contestRuleSet } from '../../contests/index.ts';
 import { authorsByEntry, authorsOfEntries, contestAuthors } from '../../contests/authors.ts';
 import { entriesWithCategory } from '../../entries/store/entries.ts';
-import { type Db, nowIso, yieldToServer } from '../../db/connect.ts';
+import { type Db, nowIso, TEXTS_PER_READ, yieldToServer } from '../../db/connect.ts';
 import type { EntryStatus, SuspectDecision } from '../../db/schema.ts';
 import { decide } from '../../eligibility/store/decisions.ts';
 import type { RuleSet } from '../../rules/schema.ts';
@@ -146,7 +146,7 @@ async function detectionInputs(db: Db, contestId: number, rules: RuleSet): Promi
   const files = new Map<number, Awaited<ReturnType<typeof readFiles>>>();
   // texts in short reads with the server served between them: a contest's texts are tens of megabytes
   const entryIds = rows.map((e) => e.id);
-  for (const ids of inChunks(entryIds, 500)) {
+  for (const ids of inChunks(entryIds, TEXTS_PER_READ)) {
     for (const f of await readFiles(ids)) files.set(f.entry_id, [...(files.get(f.entry_id) ?? []), f]);
     await yieldToServer();
   }
