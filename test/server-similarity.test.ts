@@ -13,6 +13,7 @@ import { ProseGenerator } from '../scripts/lib/prose.ts';
 import { Random } from '../scripts/lib/random.ts';
 import { makeDocx } from './helpers/docx.ts';
 import { Client, csrfField, headerToken, multipart, startTestServer, type Response, type TestServer } from './server-helpers.ts';
+import { SCAN_SHEETS } from './helpers/scan-workbook.ts';
 
 const RULES = 'rules/fujian-platform-cases-training-and-scenarios.yaml';
 const REGIONAL = '区域研修应用案例';
@@ -223,14 +224,7 @@ describe('查重 pages', () => {
     const fromCli = new ExcelJS.Workbook();
     await fromCli.xlsx.readFile(file);
     expect(await grids(fromPage)).toEqual(await grids(fromCli));
-    expect(fromPage.worksheets.map((w) => w.name)).toEqual([
-      '文档重复率',
-      '相似文档对',
-      '一稿多投嫌疑',
-      '同一作品或主题',
-      '公共文本',
-      '无法读取的文件',
-    ]);
+    expect(fromPage.worksheets.map((w) => w.name)).toEqual(SCAN_SHEETS);
     // Highest rate first: the twin 丙/丁 (one work twice) and copied 乙 are over the threshold.
     const rates = gridOf(fromPage.getWorksheet('文档重复率')!).slice(1);
     const over = rates.filter((r) => r[9] === '是').map((r) => r[1]);

@@ -9,6 +9,7 @@ import { normalize, unitsToString } from '../src/similarity/text/normalize.ts';
 import type { ScanReport } from '../src/similarity/store/folder-scan.ts';
 import { ACCURACY_SPEC, ALTERATIONS, type PlantedCorpus, plantCorpus, writePlantedCorpus } from '../scripts/lib/plantedCorpus.ts';
 import { makeDocx } from './helpers/docx.ts';
+import { SCAN_SHEETS } from './helpers/scan-workbook.ts';
 
 const THRESHOLD = 0.3;
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -159,14 +160,7 @@ describe('casejury scan on real files', () => {
   it('writes a workbook with the documents by rate (flagged rows highlighted), pairs and suspects', async () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load((await readFile(path.join(dir, 'out.xlsx'))) as unknown as ArrayBuffer);
-    expect(wb.worksheets.map((w) => w.name)).toEqual([
-      '文档重复率',
-      '相似文档对',
-      '一稿多投嫌疑',
-      '同一作品或主题',
-      '公共文本',
-      '无法读取的文件',
-    ]);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(SCAN_SHEETS);
     const sheet = wb.getWorksheet('文档重复率')!;
     expect(sheet.getRow(1).getCell(7).value).toBe('重复率(%)');
     const rates = report.documents.map((_, i) => Number(sheet.getRow(i + 2).getCell(7).value));

@@ -9,6 +9,7 @@ import { cli, cliJson } from './helpers/cli.ts';
 import { makeDocx } from './helpers/docx.ts';
 import { makeMp4 } from './fixtures-media/mp4.ts';
 import { makePdf } from './fixtures-media/pdf.ts';
+import { SCAN_SHEETS } from './helpers/scan-workbook.ts';
 
 /**
  * The issue's acceptance test: a generated contest in the official folder layout where some
@@ -130,14 +131,7 @@ describe('一稿多投 in a generated contest, through casejury scan', () => {
       expect(written.suspects).toEqual(report.suspects);
       const wb = new ExcelJS.Workbook();
       await wb.xlsx.readFile(xlsx);
-      expect(wb.worksheets.map((w) => w.name)).toEqual([
-        '文档重复率',
-        '相似文档对',
-        '一稿多投嫌疑',
-        '同一作品或主题',
-        '公共文本',
-        '无法读取的文件',
-      ]);
+      expect(wb.worksheets.map((w) => w.name)).toEqual(SCAN_SHEETS);
       const sheet = wb.getWorksheet('同一作品或主题');
       const rows: string[][] = [];
       sheet?.eachRow((row, n) => {
