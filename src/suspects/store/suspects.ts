@@ -195,29 +195,31 @@ async function suspectSides(db: Db, contestId: number, ids: number[]): Promise<M
  * Cheap to compute at ten thousand entries, where detection itself takes seconds.
  */
 async function detectionInputKey(db: Db, contestId: number, rules: RuleSet): Promise<string> {
-  const [entries, authors, files, run] = await Promise.all([
-    db
-      .selectFrom('entries')
-      .select(['id', 'title', 'status', 'category_id', 'category_label'])
-      .where('contest_id', '=', contestId)
-      .orderBy('id')
-      .execute(),
-    contestAuthors(db, contestId),
-    db
-      .selectFrom('files as f')
-      .innerJoin('entries as e', 'e.id', 'f.entry_id')
-      .select(['f.id', 'f.entry_id', 'f.original_path', 'f.kind', 'f.size', 'f.sha256', 'f.extractor', 'f.extract_version', 'f.ocr_status'])
-      .where('e.contest_id', '=', contestId)
-      .orderBy('f.id')
-      .execute(),
-    db
-      .selectFrom('similarity_runs')
-      .select('id')
-      .where('contest_id', '=', contestId)
-      .where('status', '=', 'done')
-      .orderBy('version', 'desc')
-      .executeTakeFirst(),
-  ]);
+  // one read after another with the server served between them: each is a few thousand rows of synchronous SQLite
+  const entries = await db
+    .selectFrom('entries')
+    .select(['id', 'title', 'status', 'category_id', 'category_label'])
+    .where('contest_id', '=', contestId)
+    .orderBy('id')
+    .execute();
+  await yieldToServer();
+  const authors = await contestAuthors(db, contestId);
+  await yieldToServer();
+  const files = await db
+    .selectFrom('files as f')
+    .innerJoin('entries as e', 'e.id', 'f.entry_id')
+    .select(['f.id', 'f.entry_id', 'f.original_path', 'f.kind', 'f.size', 'f.sha256', 'f.extractor', 'f.extract_version', 'f.ocr_status'])
+    .where('e.contest_id', '=', contestId)
+    .orderBy('f.id')
+    .execute();
+  await yieldToServer();
+  const run = await db
+    .selectFrom('similarity_runs')
+    .select('id')
+    .where('contest_id', '=', contestId)
+    .where('status', '=', 'done')
+    .orderBy('version', 'desc')
+    .executeTakeFirst();
   const hash = createHash('sha256');
   for (const part of [rules, run?.id ?? null, entries, authors.map((a) => [a.entry_id, a.position, a.name, a.unit, a.role]), files]) {
     hash.update(JSON.stringify(part, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v)));
