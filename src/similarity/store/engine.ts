@@ -29,6 +29,17 @@ export interface ScanEngine {
   close(): Promise<void>;
 }
 
+/** The documents or pairs of a finished result the server takes from the engine's thread per message. */
+export const RESULT_SLICE = 1000;
+
+/** A finished scan on the engine's thread without its documents and pairs, taken in slices: how many there are of each. */
+export interface FinishedScan {
+  result: SimilarityResult;
+  compareMs: number;
+  documents: number;
+  pairs: number;
+}
+
 /** The scans in progress and the cache of prepared corpora, wherever the engine runs. */
 export class ScanSessions {
   private readonly sessions = new Map<number, { start: ScanStart; corpus: SimilarityCorpus; engineMs: number }>();
@@ -93,7 +104,21 @@ export function workerEngine(): ScanEngine {
   return {
     start: async (scan) => (await pool.run({ op: 'start', scan })) as { held: number },
     add: async (contestId, documents) => void (await pool.run({ op: 'add', contestId, documents })),
-    finish: async (contestId) => (await pool.run({ op: 'finish', contestId })) as { result: SimilarityResult; compareMs: number },
+    async finish(contestId) {
+      const finished = (await pool.run({ op: 'finish', contestId })) as FinishedScan;
+      // documents and pairs a slice per message: the event loop serves requests between them
+      try {
+        const documents: SimilarityResult['documents'] = [];
+        for (let from = 0; from < finished.documents; from += RESULT_SLICE)
+          documents.push(...((await pool.run({ op: 'take', contestId, part: 'documents', from })) as SimilarityResult['documents']));
+        const pairs: SimilarityResult['pairs'] = [];
+        for (let from = 0; from < finished.pairs; from += RESULT_SLICE)
+          pairs.push(...((await pool.run({ op: 'take', contestId, part: 'pairs', from })) as SimilarityResult['pairs']));
+        return { result: { ...finished.result, documents, pairs }, compareMs: finished.compareMs };
+      } finally {
+        await pool.run({ op: 'release', contestId });
+      }
+    },
     abort: async (contestId) => void (await pool.run({ op: 'abort', contestId })),
     close: () => pool.close(),
   };
