@@ -5,6 +5,9 @@ import { dict } from '@node-rs/jieba/dict.js';
 let jieba: Jieba | null = null;
 const segmenter = (): Jieba => (jieba ??= Jieba.withDict(dict));
 
+/** Loads the dictionary now (a third of a second) rather than with the first title. */
+export const loadWords = (): void => void segmenter();
+
 /** A word worth comparing: two or more characters with a letter or an ideograph, not a number. */
 export const isContentWord = (word: string): boolean => /^(?=.*[\p{L}])[\p{L}\p{N}]{2,}$/u.test(word);
 

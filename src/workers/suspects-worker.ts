@@ -1,5 +1,6 @@
 import { detectSuspects, type PreparedDetection, prepareDetection, suspectOptions } from '../suspects/detect.ts';
 import type { SuspectEntry } from '../suspects/index.ts';
+import { loadWords } from '../suspects/words.ts';
 import { serveTasks } from './serve.ts';
 import type { SuspectTask } from './suspects.ts';
 
@@ -30,6 +31,9 @@ serveTasks<SuspectTask, ReturnType<typeof detectSuspects>>((task) => {
       if (task.last) prepare(task.key);
       return { result: [] };
     }
+    case 'warm':
+      loadWords();
+      return { result: [] };
     case 'drop':
       received.delete(task.key);
       prepared.delete(task.key);

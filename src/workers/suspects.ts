@@ -30,7 +30,8 @@ export type SuspectTask =
       last: boolean;
     }
   | ({ op: 'find'; key: number } & Omit<SuspectDetection, 'entries'>)
-  | { op: 'drop'; key: number };
+  | { op: 'drop'; key: number }
+  | { op: 'warm' };
 
 /**
  * Entries per message: a contest's texts are tens of megabytes, and copying them to the thread in one
@@ -38,14 +39,18 @@ export type SuspectTask =
  */
 const PART = 500;
 
-type SuspectThread = WorkerPool<SuspectTask, Suspect[]>;
+export type SuspectThread = WorkerPool<SuspectTask, Suspect[]>;
 
 /**
  * A thread of its own, for a caller that ends it when done (`close()`). One thread, so the parts and
- * the detection that follows them meet there.
+ * the detection that follows them meet there. `warm`: the thread starts now and loads its word
+ * segmenter (half a second with the thread's own start), while the caller still reads the documents.
  */
-export const suspectThread = (): SuspectThread =>
-  new WorkerPool<SuspectTask, Suspect[]>(siblingModule(import.meta.url, './suspects-worker'), 1, { background: true });
+export function suspectThread({ warm = false }: { warm?: boolean } = {}): SuspectThread {
+  const thread = new WorkerPool<SuspectTask, Suspect[]>(siblingModule(import.meta.url, './suspects-worker'), 1, { background: true });
+  if (warm) thread.run({ op: 'warm' }).catch(() => undefined);
+  return thread;
+}
 
 // the thread the server's detections share
 let shared: SuspectThread | null = null;

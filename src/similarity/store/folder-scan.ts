@@ -8,6 +8,7 @@ import type { SimilarityOptions } from '../types.ts';
 import { inChunks } from '../../util/chunks.ts';
 import { buildKgramIndexOnThreads } from '../../workers/kgram-index.ts';
 import { siblingModule, WorkerPool } from '../../workers/pool.ts';
+import { suspectThread } from '../../workers/suspects.ts';
 import type { PrepareFile, PrepareRequest, PrepareResponse } from './prepare-worker.ts';
 
 /**
@@ -167,6 +168,8 @@ export async function scanFolder(request: FolderScanRequest): Promise<FolderScan
   ];
   // read and prepared on every core, added in order (the result does not depend on the threads)
   const pool = new WorkerPool<PrepareRequest, PrepareResponse>(siblingModule(import.meta.url, './prepare-worker'));
+  // the 一稿多投 thread starts while the documents are read, its word segmenter loaded by the time it is given them
+  const suspectsThread = suspectThread({ warm: true });
   let done = 0;
   let layout: ReturnType<typeof groupIntoEntries>;
   try {
@@ -193,12 +196,15 @@ export async function scanFolder(request: FolderScanRequest): Promise<FolderScan
         }
       }
     }
+  } catch (err) {
+    await suspectsThread.close();
+    throw err;
   } finally {
     await pool.close();
   }
 
-  // 一稿多投 suspects are prepared on another thread while the engine runs here
-  const suspects = await prepareFolderSuspects(folder, layout.entries, texts);
+  // 一稿多投 suspects are prepared on their thread while the engine runs here
+  const suspects = await prepareFolderSuspects(folder, layout.entries, texts, suspectsThread);
   texts.clear();
   let result: SimilarityResult;
   try {

@@ -9,7 +9,7 @@ import { type AttachmentInput, attachmentClass } from '../attachments.ts';
 import { entryTextOverlaps } from '../overlaps.ts';
 import type { SuspectEntry, SuspectKind } from '../signals.ts';
 import { inChunks } from '../../util/chunks.ts';
-import { prepareSuspectsOnThread, suspectThread } from '../../workers/suspects.ts';
+import { prepareSuspectsOnThread, type SuspectThread } from '../../workers/suspects.ts';
 
 /** A suspect in the folder scan's JSON: a and b are entry folders (the 作品名称 level) relative to the scanned folder. */
 export interface ScanSuspect {
@@ -42,11 +42,12 @@ export interface FolderSuspects {
  * the scan read (`texts`, by path relative to the folder). The entries are prepared on a worker
  * thread while the caller runs the engine, whose result gives the text the entries share.
  */
-export async function prepareFolderSuspects(
+/** The folder's entries as detection reads them, and the entry of each file. */
+async function folderEntries(
   folder: string,
   entries: readonly LayoutEntry[],
   texts: ReadonlyMap<string, string>,
-): Promise<FolderSuspects> {
+): Promise<{ inputs: SuspectEntry[]; entryOfFile: Map<string, string> }> {
   const entryOfFile = new Map<string, string>();
   const inputs: SuspectEntry[] = [];
   // the files that can count as evidence, hashed a few at a time (a stat and a hash each)
@@ -80,9 +81,18 @@ export async function prepareFolderSuspects(
       if (file) f.attachments.push(file);
     });
   }
-  // a thread of its own, ended once the suspects are found: its memory is not the rest of the scan's
-  const thread = suspectThread();
+  return { inputs, entryOfFile };
+}
+
+export async function prepareFolderSuspects(
+  folder: string,
+  entries: readonly LayoutEntry[],
+  texts: ReadonlyMap<string, string>,
+  // a thread of the scan's own, ended once the suspects are found: its memory is not the rest of the scan's
+  thread: SuspectThread,
+): Promise<FolderSuspects> {
   try {
+    const { inputs, entryOfFile } = await folderEntries(folder, entries, texts);
     const prepared = await prepareSuspectsOnThread(inputs, thread, { inParts: false });
     return {
       async find(result) {
