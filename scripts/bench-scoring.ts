@@ -256,7 +256,8 @@ async function runBenchmark(): Promise<void> {
       ),
     );
   }
-  if (!values.db) await fs.rm(work, { recursive: true, force: true });
+  // the scratch folder (data, and the database unless --db named one elsewhere): a PostgreSQL run left its data behind
+  await fs.rm(work, { recursive: true, force: true });
   process.exitCode = lost.length ? 1 : 0;
 }
 
