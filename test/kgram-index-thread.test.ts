@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildKgramIndex, type IndexedDocument } from '../src/similarity/algorithm/kgramIndex.ts';
 import { kgramKeys } from '../src/similarity/hashing/kgrams.ts';
-import { buildKgramIndexOnThreads } from '../src/workers/kgram-index.ts';
+import { buildKgramIndexOnThreads, withSharedArrays } from '../src/workers/kgram-index.ts';
 
 /** A generator of 16-bit values, the same every run. */
 function random(seed: number): () => number {
@@ -12,12 +12,6 @@ function random(seed: number): () => number {
   };
 }
 
-const inShared = <T extends Uint8Array | Uint16Array | Uint32Array>(array: T, make: (b: SharedArrayBuffer) => T): T => {
-  const copy = make(new SharedArrayBuffer(array.byteLength));
-  copy.set(array);
-  return copy;
-};
-
 describe('the k-gram index on two threads', () => {
   it('is the index built on one, for a corpus large enough to be split (documents in shared memory)', async () => {
     const next = random(7);
@@ -27,12 +21,7 @@ describe('the k-gram index on two threads', () => {
     const docs: IndexedDocument[] = texts.map((chars, d) => {
       const keys = kgramKeys(chars, 13);
       const indexed: Uint8Array | null = d % 10 === 0 ? Uint8Array.from(keys, (_, i) => (i % 97 < 90 ? 1 : 0)) : null;
-      return {
-        chars: inShared(chars, (b) => new Uint16Array(b)),
-        keys: inShared(keys, (b) => new Uint32Array(b)),
-        indexed: indexed && inShared(indexed, (b) => new Uint8Array(b)),
-        library: d % 50 === 0,
-      };
+      return withSharedArrays({ chars, keys, indexed, library: d % 50 === 0 });
     });
     const params = { minMatch: 13, commonMin: 20 };
     const threads = await buildKgramIndexOnThreads(docs, params);

@@ -30,6 +30,23 @@ const MIN_KGRAMS = 2_000_000;
 
 const inSharedMemory = (array: ArrayBufferView | null): boolean => array === null || array.buffer instanceof SharedArrayBuffer;
 
+/** A copy in shared memory. */
+function sharedCopy<T extends Uint8Array | Uint16Array | Uint32Array>(array: T, make: (buffer: SharedArrayBuffer) => T): T {
+  const copy = make(new SharedArrayBuffer(array.byteLength));
+  copy.set(array);
+  return copy;
+}
+
+/** The document with the arrays the index reads copied into shared memory, so both threads read them without a copy each. */
+export function withSharedArrays<D extends IndexedDocument>(doc: D): D {
+  return {
+    ...doc,
+    chars: sharedCopy(doc.chars, (b) => new Uint16Array(b)),
+    keys: sharedCopy(doc.keys, (b) => new Uint32Array(b)),
+    indexed: doc.indexed && sharedCopy(doc.indexed, (b) => new Uint8Array(b)),
+  };
+}
+
 export async function buildKgramIndexOnThreads(docs: readonly IndexedDocument[], params: IndexParams): Promise<KgramIndex> {
   const kgrams = docs.reduce((n, d) => n + d.keys.length, 0);
   // documents not in shared memory would be copied to the thread: built here instead

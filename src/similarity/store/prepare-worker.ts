@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import type { Transferable } from 'node:worker_threads';
+import { withSharedArrays } from '../../workers/kgram-index.ts';
 import { serveTasks } from '../../workers/serve.ts';
 import { type PreparedDocument, SimilarityCorpus } from '../index.ts';
 import type { SimilarityOptions } from '../types.ts';
-import { readDocumentOnThread } from './read-document.ts';
+import { readDocument } from './read-document.ts';
 
 /**
  * Worker thread: reads and prepares documents for the similarity engine (text extraction,
@@ -35,37 +37,17 @@ export function buffersOf(doc: PreparedDocument): Transferable[] {
   return [...new Set(arrays.flatMap((a) => (a.buffer instanceof SharedArrayBuffer ? [] : [a.buffer as ArrayBuffer])))];
 }
 
-/** A copy in shared memory. */
-function shared<T extends Uint8Array | Uint16Array | Uint32Array>(array: T, make: (buffer: SharedArrayBuffer) => T): T {
-  const copy = make(new SharedArrayBuffer(array.byteLength));
-  copy.set(array);
-  return copy;
-}
-
-/**
- * The arrays the k-gram index reads, in shared memory: the index is built on two threads
- * (workers/kgram-index.ts), which then read the same documents without a copy.
- */
-function inSharedMemory(doc: PreparedDocument): PreparedDocument {
-  return {
-    ...doc,
-    chars: shared(doc.chars, (b) => new Uint16Array(b)),
-    keys: shared(doc.keys, (b) => new Uint32Array(b)),
-    indexed: doc.indexed && shared(doc.indexed, (b) => new Uint8Array(b)),
-  };
-}
-
 serveTasks<PrepareRequest, PrepareResponse>(async ({ options, templates, files }) => {
   const key = JSON.stringify([options, templates]);
   if (preparer?.key !== key) preparer = { key, corpus: new SimilarityCorpus(options, templates) };
   const { corpus } = preparer;
   const result: PrepareResponse = [];
   for (const f of files) {
-    const read = await readDocumentOnThread(f.file);
+    const read = await readDocument(f.file, readFileSync);
     if ('error' in read) result.push({ id: f.id, error: read.error });
     else {
       const prepared = corpus.prepare({ id: f.id, text: read.text, library: f.library });
-      result.push({ id: f.id, prepared: inSharedMemory(prepared) });
+      result.push({ id: f.id, prepared: withSharedArrays(prepared) });
     }
   }
   return { result, transfer: result.flatMap((r) => ('prepared' in r ? buffersOf(r.prepared) : [])) };
