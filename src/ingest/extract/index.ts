@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
 import yauzl from 'yauzl';
+import { SLIDE_EXTS, WEB_EXTS, WORD_EXTS } from './formats.ts';
 import { type DocumentPart, type DocumentProperties, PART_LABELS } from './parts.ts';
 import { decodeText, hasUnicodeBom } from './plain.ts';
 import type { WordText } from './word.ts';
@@ -35,10 +36,6 @@ export interface ExtractResult {
   mime: string | null;
 }
 
-/** Extensions that promise a Word document, so content that is not one is an error. */
-const WORD_EXTS = new Set(['doc', 'docx', 'docm', 'dot', 'dotx', 'wps', 'wpt', 'rtf', 'odt']);
-const SLIDE_EXTS = new Set(['ppt', 'pps', 'pot', 'dps', 'dpt']);
-const WEB_EXTS = new Set(['html', 'htm', 'mht', 'mhtml']);
 const IMAGE_MIMES = new Set(['image/jpeg', 'image/png', 'image/tiff', 'image/bmp', 'image/webp', 'image/gif']);
 
 const CONTENT_NAMES: Record<string, string> = {

@@ -1,6 +1,7 @@
 import { cutRate } from '../rate-format.ts';
 import { type Dirent, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { WORD_EXTS } from '../../ingest/extract/formats.ts';
 import { groupIntoEntries, junkReason } from '../../ingest/layout.ts';
 import { SimilarityCorpus, type SimilarityResult } from '../index.ts';
 import { prepareFolderSuspects, type ScanSuspect } from '../../suspects/store/folder.ts';
@@ -17,8 +18,8 @@ import type { PrepareFile, PrepareRequest, PrepareResponse } from './prepare-wor
  * comparison is the pure engine's.
  */
 
-/** Extensions of the documents a scan reads. */
-const SCANNED_EXTENSIONS = new Set(['.docx', '.doc', '.pdf', '.txt']);
+/** Extensions of the documents a scan reads: Word's formats as extraction knows them (.wps from WPS Office, .rtf, .odt), PDF and text. */
+const SCANNED_EXTENSIONS = new Set([...WORD_EXTS, 'pdf', 'txt'].map((ext) => `.${ext}`));
 
 export interface FolderScanRequest {
   folder: string;
