@@ -2,11 +2,21 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import {
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  type PostgresCursor,
+  type PostgresPool,
+  type PostgresPoolClient,
+  type PostgresQueryResult,
+} from 'kysely';
 import type { Database } from './schema.ts';
 import { migrationProvider } from './migrations/index.ts';
 import { dataDir } from '../config.ts';
 import { CappedMap } from '../util/capped-map.ts';
+import { StatementNames } from './statement-names.ts';
 
 export type Db = Kysely<Database>;
 
@@ -34,7 +44,7 @@ export function openDb({ url }: DbOptions): Db {
     // An idle connection the server ends (a restart, an administrator's terminate) is dropped and replaced on next
     // use; unheard, its error would crash the process.
     pool.on('error', (err) => console.warn(`casejury: PostgreSQL closed an idle connection (${err.message}); reconnecting on next use`));
-    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool, new StatementNames()) }) });
   }
   if (url !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(url)), { recursive: true });
   const sqlite = new SQLite(url);
@@ -62,6 +72,59 @@ function cacheStatements(sqlite: SQLite.Database, limit = 2000): void {
     return statement;
   }) as typeof sqlite.prepare;
 }
+
+/**
+ * The pool as kysely sees it, but running the texts `names` names as named prepared statements (parsed once
+ * per connection, planned once when a generic plan costs no more; see statement-names.ts). Statements
+ * without parameters (BEGIN, COMMIT, a migration's DDL, which may hold several statements) stay unnamed.
+ */
+export function preparingPool(pool: pg.Pool, names: StatementNames): PostgresPool {
+  // One wrapper per pooled client: kysely keys its connections by the client object.
+  const wrappers = new WeakMap<pg.PoolClient, PostgresPoolClient>();
+  const wrap = (client: pg.PoolClient): PostgresPoolClient => {
+    const run = async (text: string, parameters: readonly unknown[]): Promise<PostgresQueryResult<unknown>> => {
+      const values = [...parameters];
+      const execute = () => client.query({ name: values.length ? names.nameOf(text) : undefined, text, values });
+      let result: pg.QueryResult;
+      try {
+        result = await execute();
+      } catch (err) {
+        // Refused before it ran, so running it again under a new name is safe (outside a transaction it succeeds).
+        if (!isStalePlan(err)) throw err;
+        names.renew();
+        result = await execute();
+      }
+      const { command, rowCount, rows } = result;
+      return { command: command as PostgresQueryResult<unknown>['command'], rowCount: rowCount ?? 0, rows };
+    };
+    function query<R>(sql: string, parameters: readonly unknown[]): Promise<PostgresQueryResult<R>>;
+    function query<R>(cursor: PostgresCursor<R>): PostgresCursor<R>;
+    function query(
+      text: string | PostgresCursor<unknown>,
+      parameters: readonly unknown[] = [],
+    ): Promise<PostgresQueryResult<unknown>> | PostgresCursor<unknown> {
+      // kysely passes a cursor only when the dialect is given a cursor class, which ours is not.
+      if (typeof text !== 'string') throw new Error('PostgreSQL cursors are not configured');
+      return run(text, parameters);
+    }
+    return { query, release: () => client.release() };
+  };
+  return {
+    connect: async () => {
+      const client = await pool.connect();
+      let wrapper = wrappers.get(client);
+      if (!wrapper) {
+        wrapper = wrap(client);
+        wrappers.set(client, wrapper);
+      }
+      return wrapper;
+    },
+    end: () => pool.end(),
+  };
+}
+
+const isStalePlan = (err: unknown): boolean =>
+  err instanceof Error && 'code' in err && err.code === '0A000' && err.message.includes('cached plan must not change result type');
 
 /** Applies the migrations the database lacks; returns their names (none when it is up to date). */
 export async function migrateToLatest(db: Db): Promise<string[]> {
