@@ -596,8 +596,10 @@ const autocannon = createRequire(import.meta.url)('autocannon') as (opts: Record
  * Each connection is one expert saving one review after another with fresh scores, naming the version they
  * hold: 200 → the new version; 409 → the stored version is adopted (the refused values were never
  * acknowledged, so nothing is lost). With `rate` 0 one autocannon run drives all connections back to back;
- * otherwise every expert gets their own run at `rate` saves per second, started spread over a second so the
- * experts do not all save in the same instant.
+ * otherwise every expert gets their own run at `rate` saves per second. autocannon paces a connection by the
+ * second: on each tick of its one-second timer it sends that second's `rate` saves, each as soon as the one
+ * before is answered. The experts' runs start spread evenly over the whole second, so their ticks are too;
+ * spread over 1000 / rate ms instead, every save of a second would fall in its first 1 / rate part.
  */
 async function load(
   experts: Expert[],
@@ -696,10 +698,9 @@ async function load(
       }),
     );
   } else {
-    const spread = 1000 / phase.rate;
     results = await Promise.all(
       experts.map(async (expert, i) => {
-        await new Promise((resolve) => setTimeout(resolve, (i * spread) / experts.length));
+        await new Promise((resolve) => setTimeout(resolve, (i * 1000) / experts.length));
         return track(
           autocannon({
             ...base,
