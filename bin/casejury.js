@@ -36,6 +36,9 @@ function build() {
   const started = Date.now();
   const result = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
   if (result.status !== 0) {
+    // tsc emits and writes its build info even when it fails: dated as old, dist/ is built (and refused) again
+    // next time instead of running what the failed build emitted.
+    if (fs.existsSync(stamp)) fs.utimesSync(stamp, new Date(0), new Date(0));
     console.error('错误：编译 src/ 失败（npm run build），见上方信息');
     process.exit(1);
   }

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -68,6 +68,24 @@ describe('casejury serve', () => {
         );
       expect(fs.statSync('dist/.tsbuildinfo').mtimeMs).toBeGreaterThanOrEqual(newest('src'));
       expect(fs.existsSync('dist/server/app.js')).toBe(true);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses to run after a failed build, every time, instead of running what the failed build emitted', () => {
+    const cli = (cwd: string) => spawnSync(process.execPath, ['bin/casejury.js', '--help'], { cwd, encoding: 'utf8' });
+    expect(cli('.').status).toBe(0); // dist/ current, to start the copy's build from
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'casejury-build-'));
+    try {
+      for (const p of ['bin', 'src', 'dist', 'package.json', 'tsconfig.json', 'tsconfig.build.json'])
+        fs.cpSync(p, path.join(root, p), { recursive: true, preserveTimestamps: true });
+      fs.symlinkSync(path.resolve('node_modules'), path.join(root, 'node_modules'));
+      fs.appendFileSync(path.join(root, 'src/cli/main.ts'), "\nexport const typeError: number = 'not a number';\n");
+      for (const run of [1, 2]) {
+        const { status, stderr } = cli(root);
+        expect({ run, status, refused: stderr.includes('错误：编译 src/ 失败') }).toEqual({ run, status: 1, refused: true });
+      }
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }
