@@ -14,6 +14,7 @@ import type { SuspectEntry } from '../signals.ts';
 import { type StoredSuspects, storedSuspects, suspectReasons } from '../../db/columns.ts';
 import { inChunks } from '../../util/chunks.ts';
 import { findSuspectsOnThread } from '../../workers/suspects.ts';
+import { latestRun } from '../../similarity/store/queries.ts';
 
 /**
  * A contest's 一稿多投 / 相似主题 suspects, computed from what is stored (entries, authors,
@@ -78,13 +79,7 @@ function worksPerFirstAuthor(rules: RuleSet): Record<string, number> {
 
 /** Text overlaps between entries in the contest's latest finished similarity run. */
 async function storedOverlaps(db: Db, contestId: number): Promise<{ overlaps: TextOverlap[]; run: ContestSuspects['textRun'] }> {
-  const run = await db
-    .selectFrom('similarity_runs')
-    .select(['id', 'version', 'finished_at'])
-    .where('contest_id', '=', contestId)
-    .where('status', '=', 'done')
-    .orderBy('version', 'desc')
-    .executeTakeFirst();
+  const run = await latestRun(db, contestId);
   if (!run) return { overlaps: [], run: null };
   const [reports, pairs] = await Promise.all([
     db
@@ -213,13 +208,7 @@ async function detectionInputKey(db: Db, contestId: number, rules: RuleSet): Pro
     .orderBy('f.id')
     .execute();
   await yieldToServer();
-  const run = await db
-    .selectFrom('similarity_runs')
-    .select('id')
-    .where('contest_id', '=', contestId)
-    .where('status', '=', 'done')
-    .orderBy('version', 'desc')
-    .executeTakeFirst();
+  const run = await latestRun(db, contestId);
   const hash = createHash('sha256');
   for (const part of [rules, run?.id ?? null, entries, authors.map((a) => [a.entry_id, a.position, a.name, a.unit, a.role]), files]) {
     hash.update(JSON.stringify(part, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v)));
