@@ -27,6 +27,17 @@ describe('StatementNames: which query texts PostgreSQL keeps prepared', () => {
     expect(texts.map((t) => names.nameOf(t))).toEqual(given);
   });
 
+  it('renews the names once when several connections are refused under the same stale name', () => {
+    const names = new StatementNames();
+    names.nameOf('select $1');
+    const stale = names.nameOf('select $1') ?? '';
+    names.renew('select $1', stale);
+    const renewed = names.nameOf('select $1');
+    expect(renewed).toBe('casejury_1_0');
+    names.renew('select $1', stale); // a second connection's refusal of the same statement
+    expect(names.nameOf('select $1')).toBe(renewed);
+  });
+
   it('forgets the oldest texts seen only once beyond what it remembers, which only delays their naming', () => {
     const names = new StatementNames(100, 2);
     names.nameOf('a');

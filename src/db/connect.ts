@@ -84,15 +84,16 @@ export function preparingPool(pool: pg.Pool, names: StatementNames): PostgresPoo
   const wrap = (client: pg.PoolClient): PostgresPoolClient => {
     const run = async (text: string, parameters: readonly unknown[]): Promise<PostgresQueryResult<unknown>> => {
       const values = [...parameters];
-      const execute = () => client.query({ name: values.length ? names.nameOf(text) : undefined, text, values });
+      const execute = (name: string | undefined) => client.query({ name, text, values });
+      const name = values.length ? names.nameOf(text) : undefined;
       let result: pg.QueryResult;
       try {
-        result = await execute();
+        result = await execute(name);
       } catch (err) {
         // Refused before it ran, so running it again under a new name is safe (outside a transaction it succeeds).
-        if (!isStalePlan(err)) throw err;
-        names.renew();
-        result = await execute();
+        if (name === undefined || !isStalePlan(err)) throw err;
+        names.renew(text, name);
+        result = await execute(names.nameOf(text));
       }
       const { command, rowCount, rows } = result;
       return { command: command as PostgresQueryResult<unknown>['command'], rowCount: rowCount ?? 0, rows };

@@ -41,11 +41,12 @@ export class StatementNames {
   }
 
   /**
-   * New names for every text. A statement prepared before another process's migration changed the columns
-   * it returns fails ("cached plan must not change result type") on every connection that holds it: under
-   * new names each connection prepares it afresh.
+   * New names for every text, when `staleName` (the name `text` ran under) is still current. A statement
+   * prepared before another process's migration changed the columns it returns fails ("cached plan must not
+   * change result type") on every connection that holds it: under new names each connection prepares it
+   * afresh. Connections refused under the same names renew them once, not once each.
    */
-  renew(): void {
-    this.generation++;
+  renew(text: string, staleName: string): void {
+    if (this.nameOf(text) === staleName) this.generation++;
   }
 }
